@@ -1,0 +1,1 @@
+"""bridge: tasks, suites and the pipeline that joins synth and neural."""

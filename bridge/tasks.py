@@ -1,0 +1,307 @@
+"""Tasks: input/output examples on a machine configuration (``shared/spec/tasks.md``).
+
+A :class:`Task` carries train and test :class:`Examples` (initial memories, expected
+memories, and a per-example mask of the cells that are compared). Built-in tasks add a
+seeded generator, ANC's *biased* generator where it has one, and a hand-written reference
+program shipped in ``bridge/programs/NAME.asm``.
+
+Generators follow ANC's Lua configs (adaptation/examples/*.lua) where tasks.md names them,
+with these choices of ours: ``swap`` draws ``p, q`` from the whole list (ANC's ``randint``
+never picks the last element); ``listk`` draws ``k`` in ``1..L`` and fills unused cells
+with random values in range (ANC used random floats); ``addition`` draws ``a + b < M``
+uniformly in ``a`` then ``b``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable
+from functools import lru_cache
+from importlib import resources
+
+import numpy as np
+
+from neural import Program, parse_program
+
+
+@dataclasses.dataclass(frozen=True)
+class Machine:
+    """Machine size: ``M`` cells/values/lines, ``R`` registers, step limit ``T``, op set."""
+
+    M: int
+    R: int
+    T: int
+    ops: str = "full"
+
+
+@dataclasses.dataclass(frozen=True)
+class Examples:
+    """``B`` examples: ``inputs``/``outputs`` are ``(B, M)`` ints, ``mask`` ``(B, M)`` bool."""
+
+    inputs: np.ndarray
+    outputs: np.ndarray
+    mask: np.ndarray
+
+    def __len__(self) -> int:
+        return self.inputs.shape[0]
+
+    def correct(self, mem: np.ndarray) -> np.ndarray:
+        """Per example (over any leading batch axes of ``mem``): all masked cells match."""
+        return ((mem == self.outputs) | ~self.mask).all(axis=-1)
+
+    @staticmethod
+    def stack(rows: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> Examples:
+        ins, outs, masks = zip(*rows)
+        return Examples(np.array(ins, dtype=np.int64), np.array(outs, dtype=np.int64), np.array(masks, dtype=bool))
+
+
+Generator = Callable[[np.random.Generator, int], Examples]
+
+
+@dataclasses.dataclass(frozen=True)
+class Task:
+    """A task to solve: a machine, train examples (seen by the solver), test examples (judge)."""
+
+    name: str
+    machine: Machine
+    train: Examples
+    test: Examples
+    builtin: str | None = None
+
+
+# ------------------------------------------------------------------------ the generators
+# Each takes (rng, M) and returns one (input, output, mask) triple.
+
+
+def _blank(M: int) -> tuple[np.ndarray, np.ndarray]:
+    return np.zeros(M, dtype=np.int64), np.zeros(M, dtype=bool)
+
+
+def _inc(rng, M):
+    mem, mask = _blank(M)
+    mem[0] = rng.integers(M)
+    out = mem.copy()
+    out[0] = (mem[0] + 1) % M
+    mask[0] = True
+    return mem, out, mask
+
+
+def _map(delta):
+    def gen(rng, M):
+        mem, mask = _blank(M)
+        L = rng.integers(1, M - 1)  # 1..M-2
+        mem[:L] = rng.integers(1, M, size=L)
+        out = mem.copy()
+        out[:L] = (mem[:L] + delta) % M
+        mask[:L] = True
+        return mem, out, mask
+
+    return gen
+
+
+def _reduce(rng, M):
+    mem, mask = _blank(M)
+    L = rng.integers(1, M - 1)
+    mem[1 : L + 1] = rng.integers(1, M, size=L)
+    out = mem.copy()
+    out[0] = mem.sum() % M
+    mask[0] = True
+    return mem, out, mask
+
+
+def _parity(rng, M):
+    mem, mask = _blank(M)
+    mem[1:] = rng.integers(0, 2, size=M - 1)
+    out = mem.copy()
+    out[0] = mem.sum() % 2
+    mask[0] = True
+    return mem, out, mask
+
+
+def _fib(rng, M):
+    mem, mask = _blank(M)
+    n = mem[0] = rng.integers(M)
+    a, b = 0, 1
+    for _ in range(n):
+        a, b = b, (a + b) % M
+    out = mem.copy()
+    out[0] = a
+    mask[0] = True
+    return mem, out, mask
+
+
+def _access(biased):
+    def gen(rng, M):
+        mem = rng.integers(M, size=M)
+        mem[0] = 3 if biased else rng.integers(M - 1)  # k + 1 stays inside memory
+        out = mem.copy()
+        out[0] = mem[mem[0] + 1]
+        mask = np.zeros(M, dtype=bool)
+        mask[0] = True
+        return mem, out, mask
+
+    return gen
+
+
+def _increment(biased):
+    def gen(rng, M):
+        mem, mask = _blank(M)
+        if biased:  # every element equal, the list fills memory
+            L = M - 1
+            mem[:L] = rng.integers(1, M - 1)
+            mask[:] = True
+        else:
+            L = rng.integers(1, M - 1)
+            mem[:L] = rng.integers(1, M, size=L)
+            mask[: L + 1] = True
+        out = mem.copy()
+        out[:L] = (mem[:L] + 1) % M
+        return mem, out, mask
+
+    return gen
+
+
+def _swap(biased):
+    def gen(rng, M):
+        mem, mask = _blank(M)
+        if biased:
+            L = rng.integers(3, M - 2)
+            p, q = 0, 2
+        else:
+            L = rng.integers(2, M - 2)
+            p, q = rng.integers(L, size=2)
+        mem[0], mem[1] = p, q
+        mem[2 : 2 + L] = rng.integers(1, M, size=L)
+        out = mem.copy()
+        out[2 + p], out[2 + q] = mem[2 + q], mem[2 + p]
+        mask[2 + p] = mask[2 + q] = True
+        return mem, out, mask
+
+    return gen
+
+
+def _listk(biased):
+    def gen(rng, M):
+        slots = (M - 3) // 2  # node slots at cells 3+2s (next pointer), 4+2s (value)
+        mem = rng.integers(M, size=M)
+        L = rng.integers(2, slots)
+        values = rng.integers(1, M, size=L)
+        order = np.arange(L) if biased else rng.permutation(slots)[:L]
+        k = rng.integers(1, L) if biased else rng.integers(1, L + 1)
+        addr = 3 + 2 * order
+        mem[addr] = np.append(addr[1:], 0)  # last node points to 0
+        mem[addr + 1] = values
+        mem[0], mem[1], mem[2] = addr[0], k, 2
+        out = mem.copy()
+        out[2] = values[k - 1]
+        mask = np.zeros(M, dtype=bool)
+        mask[2] = True
+        return mem, out, mask
+
+    return gen
+
+
+def _addition(rng, M):
+    mem, mask = _blank(M)
+    a = rng.integers(M)
+    b = rng.integers(M - a)
+    mem[0], mem[1] = a, b
+    out = mem.copy()
+    out[0] = a + b
+    mask[0] = True
+    return mem, out, mask
+
+
+def _sort(biased):
+    def gen(rng, M):
+        mem, mask = _blank(M)
+        if biased:  # length 3; only the first two may be out of order
+            first = rng.integers(1, M // 2 + 1, size=2)
+            rest = np.sort(rng.integers(first.max(), M, size=1))
+            vals = np.concatenate([first, rest])
+        else:
+            vals = rng.integers(1, M, size=rng.integers(1, 4))
+        L = len(vals)
+        mem[:L] = vals
+        out = mem.copy()
+        out[:L] = np.sort(vals)
+        mask[:L] = True
+        return mem, out, mask
+
+    return gen
+
+
+@dataclasses.dataclass(frozen=True)
+class Builtin:
+    """A built-in task: its default machine, generators and reference program."""
+
+    name: str
+    machine: Machine
+    sample: Callable[[np.random.Generator, int], tuple]
+    description: str
+    biased: Callable[[np.random.Generator, int], tuple] | None = None
+    suite: str = "table1"
+    anc_iterations: float | None = None  # ANC's reported mean for its generic program
+
+    def generate(self, n: int, seed: int, biased: bool = False, M: int | None = None) -> Examples:
+        """``n`` examples from the (biased) generator, deterministic in ``seed``."""
+        gen = self.biased if biased else self.sample
+        if gen is None:
+            raise ValueError(f"task {self.name!r} has no biased generator")
+        rng = np.random.default_rng(seed)
+        M = M or self.machine.M
+        return Examples.stack([gen(rng, M) for _ in range(n)])
+
+    def reference(self) -> Program:
+        """The hand-written reference program (``bridge/programs/NAME.asm``)."""
+        return reference_program(self.name)
+
+    def task(self, n_train: int = 16, n_test: int = 256, seed: int = 0, M: int | None = None,
+             R: int | None = None, T: int | None = None) -> Task:  # fmt: skip
+        """A :class:`Task` with train/test examples drawn from independent seeded streams."""
+        m = self.machine
+        machine = Machine(M or m.M, R or m.R, T or m.T, m.ops)
+        train_seed, test_seed = np.random.SeedSequence(seed).spawn(2)
+        rng_train, rng_test = np.random.default_rng(train_seed), np.random.default_rng(test_seed)
+        train = Examples.stack([self.sample(rng_train, machine.M) for _ in range(n_train)])
+        test = Examples.stack([self.sample(rng_test, machine.M) for _ in range(n_test)])
+        return Task(self.name, machine, train, test, builtin=self.name)
+
+
+BUILTINS: dict[str, Builtin] = {
+    b.name: b
+    for b in [
+        Builtin("inc", Machine(8, 4, 16), _inc, "mem[0] <- mem[0]+1"),
+        Builtin("map_inc", Machine(8, 5, 48), _map(+1), "every cell of a 0-terminated list +1"),
+        Builtin("map_dec", Machine(8, 5, 48), _map(-1), "every cell of a 0-terminated list -1"),
+        Builtin("reduce", Machine(8, 5, 48), _reduce, "mem[0] <- sum of the list at mem[1..]"),
+        Builtin("parity", Machine(8, 6, 56), _parity, "mem[0] <- XOR of the bits in mem[1..]"),
+        Builtin("fibonacci", Machine(8, 5, 48), _fib, "mem[0] <- F(mem[0]) mod M"),
+        Builtin("access", Machine(10, 2, 16, "anc"), _access(False), "mem[0] <- mem[mem[0]+1]",
+                _access(True), "anc", 6),
+        Builtin("increment", Machine(7, 5, 48, "anc"), _increment(False), "every list element +1",
+                _increment(True), "anc", 40),
+        Builtin("swap", Machine(10, 5, 16, "anc"), _swap(False), "swap list[p] and list[q]",
+                _swap(True), "anc", 10),
+        Builtin("listk", Machine(20, 5, 48, "anc"), _listk(False), "k-th value of a linked list",
+                _listk(True), "anc", None),
+        Builtin("addition", Machine(15, 4, 80, "anc"), _addition, "mem[0] <- mem[0]+mem[1]",
+                None, "anc", 20.6),
+        Builtin("sort", Machine(21, 10, 128, "anc"), _sort(False), "sort a list of length 1-3",
+                _sort(True), "anc", 37.2),
+    ]
+}  # fmt: skip
+
+SUITES: dict[str, tuple[str, ...]] = {
+    "table1": tuple(n for n, b in BUILTINS.items() if b.suite == "table1"),
+    "anc": tuple(n for n, b in BUILTINS.items() if b.suite == "anc"),
+}
+
+
+@lru_cache(maxsize=None)
+def reference_program(name: str) -> Program:
+    """Parse the shipped reference program for a built-in task."""
+    if name not in BUILTINS:
+        raise KeyError(f"no built-in task {name!r}; known: {', '.join(BUILTINS)}")
+    text = resources.files("bridge").joinpath("programs", f"{name}.asm").read_text()
+    return parse_program(text, source=f"programs/{name}.asm")

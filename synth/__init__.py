@@ -1,0 +1,1 @@
+"""synth: bottom-up skeleton synthesis with observational equivalence and egglog."""
