@@ -200,14 +200,15 @@ def parse_program(text: str, source: str = "<program>") -> Program:
         col0 = len(code) - len(stripped) + 1
         if stripped.startswith("."):
             directive = stripped.split(None, 1)[0]
-            rest = stripped[len(directive):]
-            pairs = re.findall(r"(\S+?)=(\S+)", rest)
-            if len(pairs) != len(rest.split()):
-                bad = next(w for w in rest.split() if not re.fullmatch(r"\S+?=\S+", w))
-                raise AsmError(f"expected key=value, got {bad!r}", lineno, code.index(bad) + 1, source)
+            pairs = []  # (key, value, column)
+            for m in re.finditer(r"\S+", code[col0 - 1 + len(directive):]):
+                col = col0 + len(directive) + m.start()
+                kv = re.fullmatch(r"([^=]+)=(\S+)", m.group())
+                if kv is None:
+                    raise AsmError(f"expected key=value, got {m.group()!r}", lineno, col, source)
+                pairs.append((kv.group(1), kv.group(2), col))
             if directive == ".machine":
-                for k, v in pairs:
-                    col = code.index(f"{k}=") + 1
+                for k, v, col in pairs:
                     if k not in ("M", "R") or not v.isdigit():
                         raise AsmError(f"bad .machine field {k}={v} (want M=<int> R=<int>)", lineno, col, source)
                     if k == "M":
@@ -215,8 +216,7 @@ def parse_program(text: str, source: str = "<program>") -> Program:
                     else:
                         R = int(v)
             elif directive == ".init":
-                for k, v in pairs:
-                    col = code.index(f"{k}=") + 1
+                for k, v, col in pairs:
                     if not re.fullmatch(r"r\d+", k):
                         raise AsmError(f"expected a register name like r0, got {k!r}", lineno, col, source)
                     reg = int(k[1:])
@@ -290,7 +290,7 @@ def _parse_instruction(toks: list, lineno: int, R: int, source: str) -> Line:
     args = toks[1:]
     want = len(operands) * 2 - 1 if operands else 0
     if len(args) != want or any(t[:2] != ("sym", ",") for t in args[1::2]):
-        form = ", ".join("r" + f for f in operands) or "no operands"
+        form = ", ".join("r" + f.upper() for f in operands) or "no operands"
         raise AsmError(f"{name} takes {form}", lineno, (args[0][2] if args else col), source)
     for field, tok in zip(operands, args[0::2]):
         fields[field] = reg(tok)

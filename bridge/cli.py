@@ -1,0 +1,209 @@
+"""The ``synthdiff`` command line (``shared/spec/cli.md``).
+
+Every subcommand takes ``--seed`` and ``--json``; bad input exits with status 2 and one line
+on stderr naming the problem. Subcommands are thin: they parse arguments, call the library
+and print.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from neural import AsmError, Program, parse_program, run, run_one
+from neural.asm import format_line
+
+from .suite import SuiteError, builtin_suite, load_suite
+from .tasks import BUILTINS, SUITES, Task
+
+
+class UsageError(ValueError):
+    """Bad command-line input: printed as one line, exit status 2."""
+
+
+def _emit(args, data: dict, text: str) -> None:
+    print(json.dumps(data) if args.json else text, flush=True)
+
+
+def _load_program(path: str) -> Program:
+    try:
+        text = Path(path).read_text()
+    except OSError as e:
+        raise UsageError(f"{path}: cannot read program: {e.strerror}") from None
+    return parse_program(text, source=path)
+
+
+def resolve_task(name: str, suite: str | None = None, seed: int = 0) -> Task:
+    """A built-in task by name, or the task ``name`` of a suite file."""
+    if suite is not None:
+        _, tasks = load_suite(suite)
+        by_name = {t.name: t for t in tasks}
+        if name not in by_name:
+            raise UsageError(f"{suite}: no task named {name!r} (tasks: {', '.join(by_name)})")
+        return by_name[name]
+    if name not in BUILTINS:
+        raise UsageError(f"unknown task {name!r}; built-in tasks: {', '.join(BUILTINS)} (or pass --suite FILE)")
+    return BUILTINS[name].task(seed=seed)
+
+
+# ---------------------------------------------------------------------------- subcommands
+
+
+def cmd_tasks(args) -> None:
+    rows = []
+    for b in BUILTINS.values():
+        m = b.machine
+        rows.append({"name": b.name, "suite": b.suite, "M": m.M, "R": m.R, "T": m.T, "ops": m.ops,
+                     "biased": b.biased is not None, "description": b.description})  # fmt: skip
+    head = f"{'task':<10} {'suite':<7} {'M':>3} {'R':>3} {'T':>4} {'ops':<5} {'biased':<6} description"
+    lines = [head] + [
+        f"{r['name']:<10} {r['suite']:<7} {r['M']:>3} {r['R']:>3} {r['T']:>4} {r['ops']:<5} "
+        f"{'yes' if r['biased'] else 'no':<6} {r['description']}"
+        for r in rows
+    ]
+    _emit(args, {"tasks": rows}, "\n".join(lines))
+
+
+def _parse_input(text: str, M: int) -> np.ndarray:
+    try:
+        values = [int(v) for v in text.split(",") if v.strip() != ""]
+    except ValueError:
+        raise UsageError(f"--input: expected comma-separated integers, got {text!r}") from None
+    if len(values) > M:
+        raise UsageError(f"--input: {len(values)} values but the machine has M={M} cells")
+    bad = [v for v in values if not 0 <= v < M]
+    if bad:
+        raise UsageError(f"--input: value {bad[0]} out of range 0..{M - 1}")
+    return np.array(values + [0] * (M - len(values)))
+
+
+def cmd_run(args) -> None:
+    p = _load_program(args.program)
+    if args.task:
+        task = resolve_task(args.task, args.suite, args.seed)
+        if task.machine.M != p.M:
+            raise UsageError(f"{args.program}: program has M={p.M} but task {task.name!r} has M={task.machine.M}")
+        T = args.T or task.machine.T
+        ex = task.test
+        res = run(p, ex.inputs, T)
+        ok = ex.correct(res.mem)
+        data = {"task": task.name, "solved": int(ok.sum()), "total": len(ok), "T": T,
+                "mean_steps": float(res.steps.mean()), "timeouts": int((~res.halted).sum())}  # fmt: skip
+        text = (f"{task.name}: solves {ok.sum()}/{len(ok)} test examples (T={T}); "
+                f"mean steps {res.steps.mean():.2f}, timeouts {(~res.halted).sum()}")  # fmt: skip
+        if not ok.all():
+            i = int(np.flatnonzero(~ok)[0])
+            text += (f"\nfirst failure: input {ex.inputs[i].tolist()} -> {res.mem[i].tolist()}, "
+                     f"expected {np.where(ex.mask[i], ex.outputs[i], -1).tolist()} (-1: not compared)")  # fmt: skip
+        _emit(args, data, text)
+        return
+    mem = _parse_input(args.input or "", p.M)
+    T = args.T or 8 * p.M
+    trace: list = []
+    res = run_one(p, mem, T, trace if args.trace else None)
+    data = {"memory": res.mem.tolist(), "registers": res.regs.tolist(), "steps": int(res.steps),
+            "halted": bool(res.halted), "T": T}  # fmt: skip
+    out = []
+    if args.trace:
+        data["trace"] = [{"step": s, "ir": ir, "regs": list(r), "mem": list(m)} for s, ir, _, r, m in trace]
+        for s, ir, line, regs, m in trace:
+            instr = format_line(line) if line is not None else "STOP (past the end)"
+            out.append(f"{s:>4} ir={ir:<3} {instr:<22} regs={list(regs)} mem={list(m)}")
+    out += [
+        f"memory:    {' '.join(map(str, res.mem.tolist()))}",
+        f"registers: {' '.join(f'r{i}={v}' for i, v in enumerate(res.regs.tolist()))}",
+        f"steps:     {int(res.steps)}  ({'halted' if res.halted else f'timed out at T={T}'})",
+    ]
+    _emit(args, data, "\n".join(out))
+
+
+def cmd_export_suite(args) -> None:
+    suite = builtin_suite(args.name, args.n_train, args.n_test, args.seed, examples=args.examples)
+    out = Path(args.out)
+    try:
+        out.write_text(json.dumps(suite, indent=1) + "\n")
+    except OSError as e:
+        raise UsageError(f"{out}: cannot write: {e.strerror}") from None
+    _emit(args, {"suite": args.name, "out": str(out), "tasks": len(suite["tasks"])},
+          f"wrote suite {args.name!r} ({len(suite['tasks'])} tasks) to {out}")  # fmt: skip
+
+
+# ------------------------------------------------------------------------------- parser
+
+
+def _positive(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if v < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {v}")
+    return v
+
+
+def _nonneg(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}") from None
+    if v < 0:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {v}")
+    return v
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # one line, status 2
+        self.exit(2, f"{self.prog}: error: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="synthdiff", description="Synthesize skeletons, compile them into a "
+                     "differentiable machine, tune with gradient descent, decompile.")  # fmt: skip
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    def add(name: str, help: str, func):
+        p = sub.add_parser(name, help=help, description=help)
+        p.add_argument("--seed", type=_nonneg, default=0, help="random seed (default 0)")
+        p.add_argument("--json", action="store_true", help="machine-readable output")
+        p.set_defaults(func=func)
+        return p
+
+    add("tasks", "list the built-in tasks with their machine sizes", cmd_tasks)
+
+    p = add("run", "run an assembly file on the discrete machine", cmd_run)
+    p.add_argument("program", help="assembly file")
+    p.add_argument("--input", help="initial memory v0,v1,... (padded with zeros to M cells)")
+    p.add_argument("--task", help="run on a task's test examples and count how many it solves")
+    p.add_argument("--suite", help="suite file to look --task up in (default: built-in tasks)")
+    p.add_argument("--trace", action="store_true", help="print the state before every step")
+    p.add_argument("-T", type=_positive, help="step limit (default: the task's T, else 8*M)")
+
+    p = add("export-suite", "write a built-in suite as a suite file", cmd_export_suite)
+    p.add_argument("name", choices=sorted(SUITES), help="built-in suite")
+    p.add_argument("--out", required=True, help="output JSON file")
+    p.add_argument("--n-train", type=_positive, default=16, help="train examples per task (default 16)")
+    p.add_argument("--n-test", type=_positive, default=256, help="test examples per task (default 256)")
+    p.add_argument("--examples", action="store_true",
+                   help="write every example out (a suite solvable without the built-in generators)")  # fmt: skip
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        args.func(args)
+    except (UsageError, AsmError, SuiteError) as e:
+        print(f"synthdiff {args.command}: error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"synthdiff {args.command}: interrupted", file=sys.stderr)
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
