@@ -106,8 +106,8 @@ def parse_task(obj: Any, where: str) -> Task:
     where = f"{where} ({name!r})"
     if "builtin" in obj:
         obj = _keys(obj, BUILTIN_TASK_KEYS, where)
-        if obj["builtin"] not in BUILTINS:
-            raise SuiteError(f"{where}.builtin: unknown task {obj['builtin']!r} (known: {', '.join(BUILTINS)})")
+        if not isinstance(obj["builtin"], str) or obj["builtin"] not in BUILTINS:
+            raise SuiteError(f"{where}.builtin: unknown task {json.dumps(obj['builtin'])} (known: {', '.join(BUILTINS)})")
         b = BUILTINS[obj["builtin"]]
         m = _machine(obj.get("machine", {}), f"{where}.machine", b.machine)
         t = b.task(

@@ -67,7 +67,8 @@ def test_example_mask_overrides_task_mask():
         (with_(("test", 0, "extra"), 1), "task 0 ('double').test[0]: unknown key 'extra'"),
         (with_(("machine", "ops"), "x86"), "task 0 ('double').machine.ops"),
         (with_(("name",), 3), "task 0.name: expected a non-empty string"),
-        ({"name": "b", "builtin": "nope"}, "task 0 ('b').builtin: unknown task 'nope'"),
+        ({"name": "b", "builtin": "nope"}, "task 0 ('b').builtin: unknown task \"nope\""),
+        ({"name": "b", "builtin": []}, "task 0 ('b').builtin: unknown task []"),
         ({"name": "b", "builtin": "inc", "n_train": 0}, "task 0 ('b').n_train: 0 is out of range"),
         ({"name": "b", "builtin": "inc", "train": []}, "task 0 ('b'): unknown key 'train'"),
     ],
@@ -106,7 +107,7 @@ def test_missing_file(tmp_path):
                     lambda c: st.lists(c, max_size=4) | st.dictionaries(
                         st.sampled_from(["name", "machine", "M", "train", "test", "input", "output", "mask",
                                          "tasks", "builtin", "x"]), c, max_size=5), max_leaves=20))
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=1000, deadline=None)
 def test_random_json_is_a_suite_or_a_suite_error(obj):
     try:
         parse_suite(json.dumps({"suite": "s", "tasks": [obj]}))
