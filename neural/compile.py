@@ -1,0 +1,99 @@
+"""Neural compilation and decompilation: programs <-> controller weights.
+
+Compilation inverts the controller's softmax (seed paper eq. 3)::
+
+    W = sharpness · log(onehot + γ·u + ε),   u ~ U(0, 1)
+
+per line for the op and the ``a``, ``b``, ``o`` register heads, and per register for its
+initial value. ``ε > 0`` keeps ``log`` finite; ``γ`` is the noise that lets gradients move
+away from the compiled program; ``sharpness`` scales the logits as ANC's compiler does
+(larger = closer to the one-hot program). Lines past the program compile to STOP.
+
+Decompilation takes the argmax of every head, giving a :class:`~neural.asm.Program` and a
+per-line confidence (the probability of the decompiled instruction's used heads).
+"""
+
+from __future__ import annotations
+
+import equinox as eqx
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from .asm import OPS, STOP, USES_A, USES_B, USES_O, Line, Program
+from .machine import Dists, one_hot_dists
+
+DEFAULT_EPS = 1e-6
+
+
+class Weights(eqx.Module):
+    """Controller logits; the same fields as :class:`~neural.machine.Dists`.
+
+    Stack ``K`` of them on a leading axis (``jax.tree.map(jnp.stack, ...)``) for restarts.
+    """
+
+    op: jax.Array  # (L, n_ops)
+    a: jax.Array  # (L, R)
+    b: jax.Array  # (L, R)
+    o: jax.Array  # (L, R)
+    init: jax.Array  # (R, M)
+
+
+def to_dists(w: Weights, temperature: float = 1.0) -> Dists:
+    """Softmax every row of the logits (at a temperature) into a soft program."""
+    sm = lambda x: jax.nn.softmax(x / temperature, axis=-1)  # noqa: E731
+    return Dists(sm(w.op), sm(w.a), sm(w.b), sm(w.o), sm(w.init))
+
+
+def _noisy_log(onehot: jax.Array, key: jax.Array, noise: float, eps: float, sharpness: float) -> jax.Array:
+    u = jax.random.uniform(key, onehot.shape, dtype=onehot.dtype)
+    return sharpness * jnp.log(onehot + noise * u + eps)
+
+
+def compile_program(
+    program: Program,
+    key: jax.Array,
+    ops: tuple[int, ...] = tuple(range(len(OPS))),
+    noise: float = 0.0,
+    eps: float = DEFAULT_EPS,
+    sharpness: float = 1.0,
+) -> Weights:
+    """Weights whose softmax is ``program`` (up to ``noise`` and ``eps``); seed eq. 3."""
+    if eps <= 0:
+        raise ValueError(f"eps must be > 0 (log 0 is -inf and turns into NaN), got {eps}")
+    d = one_hot_dists(program, ops)
+    keys = jax.random.split(key, 5)
+    return Weights(*(_noisy_log(x, k, noise, eps, sharpness) for x, k in zip(jax.tree.leaves(d), keys)))
+
+
+def random_weights(
+    key: jax.Array, M: int, R: int, ops: tuple[int, ...] = tuple(range(len(OPS))), eps: float = DEFAULT_EPS
+) -> Weights:
+    """Weights drawn with no program (the paper's "Optimization" baseline): ``log(u + ε)``."""
+    shapes = [(M, len(ops)), (M, R), (M, R), (M, R), (R, M)]
+    keys = jax.random.split(key, 5)
+    return Weights(*(jnp.log(jax.random.uniform(k, s) + eps) for k, s in zip(keys, shapes)))
+
+
+def decompile(
+    w: Weights, M: int, R: int, ops: tuple[int, ...] = tuple(range(len(OPS))), length: int | None = None
+) -> tuple[Program, np.ndarray]:
+    """Argmax program of one set of weights and its per-line confidence ``(M,)``.
+
+    Without ``length``, trailing STOP lines are dropped except the first of them (lines
+    past the end are STOP anyway), so ``decompile(compile_program(p)) == p`` for programs
+    that end in STOP or fill all ``M`` lines.
+    """
+    d = jax.tree.map(np.asarray, to_dists(w))
+    op = np.asarray(ops)[d.op.argmax(-1)]
+    a, b, o = d.a.argmax(-1), d.b.argmax(-1), d.o.argmax(-1)
+    conf = d.op.max(-1)
+    for head, uses in ((d.a, USES_A), (d.b, USES_B), (d.o, USES_O)):
+        used = np.isin(op, list(uses))
+        conf = conf * np.where(used, head.max(-1), 1.0)
+    if length is None:
+        body = np.flatnonzero(op != STOP)
+        length = min(M, body[-1] + 2) if body.size else 1
+    lines = tuple(Line(int(op[i]), int(a[i]), int(b[i]), int(o[i])) for i in range(length))
+    init = tuple(int(v) for v in d.init.argmax(-1))
+    return Program(M, R, init, lines), conf

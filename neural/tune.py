@@ -1,0 +1,176 @@
+"""Tuning: Adam on the soft machine's loss, many restarts as one batched computation.
+
+Loss per restart (seed paper eqs. 10–12), averaged over the train examples::
+
+    CE(mem at halting, target | mask) + λ_reg·CE(regs | reg mask)
+        + λ_eff·Σ_t (1 − h_t) + λ_halt·(1 − h_T)
+
+Restarts are a leading axis of the weights: the loss and its gradient are vmapped over
+it and Adam (elementwise) updates them all at once, inside one jitted ``lax.scan`` over a
+chunk of steps. Between chunks every restart is decompiled and judged *discretely* on the
+train then the held-out examples; a restart counts as recovered only if its program is
+correct on every held-out example. Tuning stops early once every restart has recovered.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from collections.abc import Callable
+from typing import Protocol
+
+import equinox as eqx
+import jax
+import jax.numpy as jnp
+import numpy as np
+import optax
+
+from .asm import OPS, Program
+from .compile import Weights, decompile, to_dists
+from .interp import encode, run_batch
+from .machine import Machine
+
+
+class ExampleSet(Protocol):
+    """Examples as arrays: ``inputs``, ``outputs`` ``(B, M)`` ints, ``mask`` ``(B, M)`` bool."""
+
+    inputs: np.ndarray
+    outputs: np.ndarray
+    mask: np.ndarray
+
+
+@dataclasses.dataclass(frozen=True)
+class TuneConfig:
+    """Hyper-parameters of tuning; the defaults are what the Table 1 runs use."""
+
+    steps: int = 400
+    lr: float = 0.1
+    check_every: int = 25
+    efficiency: float = 0.0  # λ_eff on Σ_t (1 − h_t)
+    halt_penalty: float = 1.0  # λ_halt on the mass still running at T
+    temperature: float = 1.0
+    impl: str = "matmul"
+
+
+@dataclasses.dataclass(frozen=True)
+class TuneResult:
+    """Per restart: the program (first recovered, else final), whether it is recovered, its
+    mean discrete steps on the held-out examples, its loss curve, and per-line confidence."""
+
+    programs: list[Program]
+    recovered: np.ndarray  # (K,) bool
+    test_steps: np.ndarray  # (K,) mean steps on held-out inputs (T where timed out)
+    recovered_at: np.ndarray  # (K,) Adam step of first recovery, -1 if never
+    loss: np.ndarray  # (K, steps_run)
+    confidence: np.ndarray  # (K, M)
+    steps_run: int
+    seconds: float
+
+
+def one_hot_memory(inputs: np.ndarray, M: int) -> jax.Array:
+    return jax.nn.one_hot(jnp.asarray(inputs), M, dtype=jnp.float32)
+
+
+def loss_fn(
+    w: Weights, machine: Machine, memory: jax.Array, target: jax.Array, mask: jax.Array, cfg: TuneConfig
+) -> jax.Array:
+    """Loss of one restart on a batch: ``memory`` ``(B, M, M)``, ``target`` ``(B, M)`` int."""
+    out = jax.vmap(machine, in_axes=(None, 0))(to_dists(w, cfg.temperature), memory)
+    p = jnp.take_along_axis(out.mem, target[..., None], axis=-1)[..., 0]  # (B, M)
+    ce = -(mask * jnp.log(p + 1e-9)).sum(-1) / jnp.maximum(mask.sum(-1), 1)
+    return jnp.mean(ce + cfg.efficiency * out.running + cfg.halt_penalty * (1.0 - out.halted))
+
+
+def _judge(programs: list[Program], ex: ExampleSet, T: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per program: correct on every example, and mean steps."""
+    res = run_batch(encode(programs), ex.inputs, T)
+    ok = ((res.mem == ex.outputs) | ~ex.mask).all(-1).all(-1)
+    return ok, res.steps.mean(-1)
+
+
+def decompile_all(w: Weights, machine: Machine) -> tuple[list[Program], np.ndarray]:
+    """Decompile each restart of stacked weights."""
+    K = w.op.shape[0]
+    out = [decompile(jax.tree.map(lambda x: x[k], w), machine.M, machine.R, machine.ops) for k in range(K)]
+    return [p for p, _ in out], np.stack([c for _, c in out])
+
+
+def tune(
+    weights: Weights,
+    machine: Machine,
+    train: ExampleSet,
+    test: ExampleSet,
+    cfg: TuneConfig = TuneConfig(),
+    progress: Callable[[int, int, int], None] | None = None,
+) -> TuneResult:
+    """Tune ``K`` restarts (the leading axis of ``weights``) with Adam; judge discretely.
+
+    ``progress(step, steps, n_recovered)`` is called after every chunk.
+    """
+    t0 = time.perf_counter()
+    K = weights.op.shape[0]
+    memory = one_hot_memory(train.inputs, machine.M)
+    target = jnp.asarray(train.outputs)
+    mask = jnp.asarray(train.mask, dtype=jnp.float32)
+    opt = optax.adam(cfg.lr)
+    chunk = _chunk_fn(machine, opt, cfg)
+    opt_state = jax.vmap(opt.init)(weights)
+
+    programs: list[Program | None] = [None] * K
+    recovered = np.zeros(K, dtype=bool)
+    recovered_at = np.full(K, -1)
+    test_steps = np.full(K, float(machine.T))
+    losses, step = [], 0
+    conf = np.zeros((K, machine.M))
+    while True:
+        final = step >= cfg.steps
+        progs, conf_now = decompile_all(weights, machine)
+        todo = np.flatnonzero(~recovered)
+        ok_train, _ = _judge([progs[k] for k in todo], train, machine.T)
+        cand = todo[ok_train]
+        if cand.size:
+            ok_test, steps_test = _judge([progs[k] for k in cand], test, machine.T)
+            for k, ok, s in zip(cand, ok_test, steps_test):
+                if ok:
+                    recovered[k], recovered_at[k], test_steps[k] = True, step, s
+                    programs[k], conf[k] = progs[k], conf_now[k]
+        if progress is not None:
+            progress(step, cfg.steps, int(recovered.sum()))
+        if final or recovered.all():
+            break
+        n = min(cfg.check_every, cfg.steps - step)
+        weights, opt_state, chunk_loss = chunk(weights, opt_state, memory, target, mask, n)
+        losses.append(np.asarray(chunk_loss))
+        step += n
+    for k in np.flatnonzero(~recovered):
+        programs[k], conf[k] = progs[k], conf_now[k]
+    left = np.flatnonzero(~recovered)
+    if left.size:
+        _, s = _judge([programs[k] for k in left], test, machine.T)
+        test_steps[left] = s
+    loss = np.concatenate(losses, axis=0).T if losses else np.zeros((K, 0))
+    return TuneResult(programs, recovered, test_steps, recovered_at, loss, conf, step, time.perf_counter() - t0)
+
+
+def _chunk_fn(machine: Machine, opt: optax.GradientTransformation, cfg: TuneConfig):
+    """A jitted function running ``n`` Adam steps for all restarts at once."""
+    grad = jax.vmap(jax.value_and_grad(loss_fn), in_axes=(0, None, None, None, None, None))
+
+    @eqx.filter_jit
+    def chunk(w, opt_state, memory, target, mask, n: int):
+        def body(carry, _):
+            w, s = carry
+            loss, g = grad(w, machine, memory, target, mask, cfg)
+            g = jax.tree.map(lambda x: jnp.nan_to_num(x, nan=0.0, posinf=0.0, neginf=0.0), g)
+            updates, s = jax.vmap(opt.update)(g, s, w)
+            return (optax.apply_updates(w, updates), s), loss
+
+        (w, opt_state), loss = jax.lax.scan(body, (w, opt_state), None, length=n)
+        return w, opt_state, loss
+
+    return lambda w, s, memory, target, mask, n: chunk(w, s, memory, target, mask, n)
+
+
+def stack(ws: list[Weights]) -> Weights:
+    """Stack weights of several restarts on a leading axis."""
+    return jax.tree.map(lambda *xs: jnp.stack(xs), *ws)
