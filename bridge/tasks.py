@@ -283,9 +283,9 @@ BUILTINS: dict[str, Builtin] = {
                 _increment(True), "anc", 40),
         Builtin("swap", Machine(10, 5, 16, "anc"), _swap(False), "swap list[p] and list[q]",
                 _swap(True), "anc", 10),
-        Builtin("listk", Machine(20, 5, 48, "anc"), _listk(False), "k-th value of a linked list",
+        Builtin("listk", Machine(20, 6, 48, "anc"), _listk(False), "k-th value of a linked list",
                 _listk(True), "anc", None),
-        Builtin("addition", Machine(15, 4, 80, "anc"), _addition, "mem[0] <- mem[0]+mem[1]",
+        Builtin("addition", Machine(15, 5, 80, "anc"), _addition, "mem[0] <- mem[0]+mem[1]",
                 None, "anc", 20.6),
         Builtin("sort", Machine(21, 10, 128, "anc"), _sort(False), "sort a list of length 1-3",
                 _sort(True), "anc", 37.2),
@@ -299,9 +299,18 @@ SUITES: dict[str, tuple[str, ...]] = {
 
 
 @lru_cache(maxsize=None)
-def reference_program(name: str) -> Program:
-    """Parse the shipped reference program for a built-in task."""
+def reference_program(name: str, biased: bool = False) -> Program:
+    """Parse a shipped program for a built-in task.
+
+    ``biased=False``: the straightforward reference (``programs/NAME.asm``), correct on the
+    whole input distribution. ``biased=True``: the shortest program we could write by hand
+    for ANC's biased distribution (``programs/biased/NAME.asm``), the target of ANC's
+    adaptation experiment.
+    """
     if name not in BUILTINS:
         raise KeyError(f"no built-in task {name!r}; known: {', '.join(BUILTINS)}")
-    text = resources.files("bridge").joinpath("programs", f"{name}.asm").read_text()
-    return parse_program(text, source=f"programs/{name}.asm")
+    path = ("programs", "biased", f"{name}.asm") if biased else ("programs", f"{name}.asm")
+    node = resources.files("bridge").joinpath(*path)
+    if not node.is_file():
+        raise KeyError(f"no {'biased ' if biased else ''}program shipped for task {name!r}")
+    return parse_program(node.read_text(), source="/".join(path))

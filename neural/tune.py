@@ -50,12 +50,14 @@ class TuneConfig:
     halt_penalty: float = 1.0  # λ_halt on the mass still running at T
     temperature: float = 1.0
     impl: str = "matmul"
+    keep_best: bool = False  # run every step; keep each restart's correct program with fewest steps
 
 
 @dataclasses.dataclass(frozen=True)
 class TuneResult:
-    """Per restart: the program (first recovered, else final), whether it is recovered, its
-    mean discrete steps on the held-out examples, its loss curve, and per-line confidence."""
+    """Per restart: the program (first recovered — or, with ``keep_best``, the recovered one
+    with the fewest steps — else the final one), whether it is recovered, its mean discrete
+    steps on the held-out examples, its loss curve, and per-line confidence."""
 
     programs: list[Program]
     recovered: np.ndarray  # (K,) bool
@@ -125,18 +127,20 @@ def tune(
     while True:
         final = step >= cfg.steps
         progs, conf_now = decompile_all(weights, machine)
-        todo = np.flatnonzero(~recovered)
+        todo = np.arange(K) if cfg.keep_best else np.flatnonzero(~recovered)
         ok_train, _ = _judge([progs[k] for k in todo], train, machine.T)
         cand = todo[ok_train]
         if cand.size:
             ok_test, steps_test = _judge([progs[k] for k in cand], test, machine.T)
             for k, ok, s in zip(cand, ok_test, steps_test):
-                if ok:
-                    recovered[k], recovered_at[k], test_steps[k] = True, step, s
+                if ok and (not recovered[k] or s < test_steps[k]):
+                    if not recovered[k]:
+                        recovered_at[k] = step
+                    recovered[k], test_steps[k] = True, s
                     programs[k], conf[k] = progs[k], conf_now[k]
         if progress is not None:
             progress(step, cfg.steps, int(recovered.sum()))
-        if final or recovered.all():
+        if final or (recovered.all() and not cfg.keep_best):
             break
         n = min(cfg.check_every, cfg.steps - step)
         weights, opt_state, chunk_loss = chunk(weights, opt_state, memory, target, mask, n)

@@ -59,3 +59,25 @@ def test_biased_distributions_match_anc():
     assert (ex.inputs[:, 0] == 3).all()
     ex = BUILTINS["sort"].generate(20, seed=0, biased=True)
     assert (ex.mask.sum(1) == 3).all() and (ex.inputs[:, 2] >= ex.inputs[:, :2].max(1)).all()
+
+
+@pytest.mark.parametrize("name", SUITES["anc"])
+def test_biased_optimal_programs_solve_their_distribution(name):
+    b = BUILTINS[name]
+    p = reference_program(name, biased=True)
+    ex = b.generate(2000, seed=9, biased=b.biased is not None)
+    res = run(p, ex.inputs, b.machine.T)
+    assert ex.correct(res.mem).all()
+    generic = run(reference_program(name), ex.inputs, b.machine.T)
+    assert res.steps.mean() < generic.steps.mean()
+
+
+@pytest.mark.parametrize("name", list(BUILTINS))
+def test_programs_use_only_the_task_instruction_set(name):
+    from neural import INSTRUCTION_SETS
+
+    allowed = set(INSTRUCTION_SETS[BUILTINS[name].machine.ops])
+    for biased in (False, True) if BUILTINS[name].suite == "anc" else (False,):
+        p = reference_program(name, biased)
+        assert p.ops_used() <= allowed, p
+        assert (p.M, p.R) == (BUILTINS[name].machine.M, BUILTINS[name].machine.R)

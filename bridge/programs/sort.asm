@@ -15,7 +15,7 @@ inner:   r3 = INC r0
          r4 = SUB r4, r2     ; nonzero iff the pair was swapped
          r5 = MAX r5, r4
          r0 = INC r0
-         JMP r6
+         JEZ r9, r6          ; r9 = 0: always taken (ANC has no JMP)
 endpass: JEZ r5, r8
-         JMP r9
+         JEZ r9, r9
 done:    STOP
