@@ -32,6 +32,7 @@ class ProgramClass:
     correct: bool
     members: int = 1  # enumerated skeletons with this behaviour
     order: int = 0  # discovery order (a deterministic tie-break)
+    alternatives: list[Term] = dataclasses.field(default_factory=list)  # other members, if correct
 
 
 @dataclasses.dataclass
@@ -84,6 +85,7 @@ def enumerate_programs(
     time_limit: float | None = None,
     stop_when_solved: bool = False,
     keep_duplicates: int = 5000,
+    max_alternatives: int = 100,
     progress: Callable[[int, SearchStats], None] | None = None,
 ) -> SearchResult:
     """Enumerate skeletons by increasing cost and keep one per behaviour.
@@ -124,6 +126,14 @@ def enumerate_programs(
             close = closeness(beh[rows], target, M)
             for (r, k, n), c in zip(new, close):
                 seen[k] = ProgramClass(build(r), cost, beh[r], float(c), bool(c >= 1.0), n, len(seen))
+        # every skeleton that fits all train examples is kept: OE on the examples cannot tell
+        # the general one from look-alikes that only fit them
+        fits = np.flatnonzero((beh == target).all(1))
+        for r in fits.tolist():
+            cls = seen[keys[r].tobytes()]
+            t = build(r)
+            if t != cls.term and len(cls.alternatives) < max_alternatives:
+                cls.alternatives.append(t)
         if len(duplicates) < keep_duplicates and len(new) < len(beh):
             is_new = np.zeros(len(beh), dtype=bool)
             is_new[[r for r, _, _ in new]] = True

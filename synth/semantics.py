@@ -163,10 +163,9 @@ def run(t: Term, inputs: np.ndarray, M: int) -> np.ndarray:
         return run_store(a[0], table(a[1], "mem"), inputs)[0]
     if t.op == "map":
         return run_map(a[0], table(a[1], "x"), inputs)[0]
+    c = lambda e: eval_expr(e, "x", M)[:1]  # noqa: E731  a closed expression (usually a constant)
     if t.op in ("fold", "foldcells"):
-        init = np.array([a[1].args[0] % M])
-        return run_fold(a[0], init, table(a[2], "acc_x"), a[3], inputs, cells=t.op == "foldcells")[0]
+        return run_fold(a[0], c(a[1]), table(a[2], "acc_x"), a[3], inputs, cells=t.op == "foldcells")[0]
     if t.op == "loop":
-        c = lambda e: np.array([e.args[0] % M])  # noqa: E731
         return run_loop(a[0], c(a[1]), c(a[2]), table(a[3], "ab"), table(a[4], "ab"), a[5], inputs)[0]
     raise ValueError(f"{t.op} is not a program op")
