@@ -121,6 +121,57 @@ def cmd_run(args) -> None:
     _emit(args, data, "\n".join(out))
 
 
+def _progress(args):
+    """Progress lines on stderr when it is a terminal (quiet in logs)."""
+    if args.json or not sys.stderr.isatty():
+        return lambda msg: None
+    return lambda msg: print(f"  {msg}", file=sys.stderr, flush=True)
+
+
+def _solve_config(args):
+    from neural.tune import TuneConfig
+
+    from .pipeline import SolveConfig
+
+    return SolveConfig(restarts=args.restarts, top_n=args.top_n, seed=args.seed, pad=args.pad,
+                       tune=TuneConfig(steps=args.steps, lr=args.lr))  # fmt: skip
+
+
+def cmd_solve(args) -> None:
+    from neural.parallel import TunePool
+
+    from .pipeline import solve
+
+    task = resolve_task(args.task, args.suite, args.seed)
+    cfg = _solve_config(args)
+    with TunePool(args.workers) as pool:
+        r = solve(task, args.method, cfg, pool.tune, log=_progress(args))
+    data = r.as_dict()
+    stats = (f"enumerated {r.enumerated:,} | OE classes {r.oe_classes:,} | e-classes {r.egraph_classes:,} | "
+             f"skeletons tried {r.skeletons_tried} | restarts {r.restarts} (recovered {r.recovered})")  # fmt: skip
+    text = [f"task {task.name} ({args.method}): {'SOLVED' if r.solved else 'not solved'} — "
+            f"{r.test_correct}/{r.test_total} test examples, {r.seconds:.1f} s", stats]  # fmt: skip
+    if r.program:
+        text += ["", r.program.rstrip()]
+    _emit(args, data, "\n".join(text))
+
+
+def cmd_table1(args) -> None:
+    from neural.parallel import TunePool
+
+    from .table1 import format_table, run_table1
+
+    cfg = _solve_config(args)
+    say = _progress(args)
+    with TunePool(args.workers) as pool:
+        records = run_table1(args.out, cfg, pool.tune, resume=not args.fresh,
+                             progress=lambda k, n, r: say(f"[{k}/{n}] {r['row']:<16} {r['task']:<10} "
+                                                          f"{100 * r['rate']:5.1f}%  {r['seconds']:.0f}s"))  # fmt: skip
+    seconds = sum(r["seconds"] for r in records)
+    _emit(args, {"cells": records, "seconds": seconds, "out": args.out},
+          format_table(records) + f"\ntotal tuning time {seconds:.0f} s; raw results in {args.out}/table1.jsonl")
+
+
 def cmd_export_suite(args) -> None:
     suite = builtin_suite(args.name, args.n_train, args.n_test, args.seed, examples=args.examples)
     out = Path(args.out)
@@ -182,6 +233,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--trace", action="store_true", help="print the state before every step")
     p.add_argument("-T", type=_positive, help="step limit (default: the task's T, else 8*M)")
 
+    def tuning(p):
+        p.add_argument("--restarts", type=_positive, default=100, help="tuning restarts K (default 100)")
+        p.add_argument("--top-n", type=_positive, default=4, help="skeletons tuned by 'both' (default 4)")
+        p.add_argument("--steps", type=_positive, default=400, help="Adam steps per restart (default 400)")
+        p.add_argument("--lr", type=float, default=0.1, help="Adam learning rate (default 0.1)")
+        p.add_argument("--pad", type=_nonneg, default=0, help="NOOPs before each loop's back-jump")
+        p.add_argument("--workers", type=_positive, default=None, help="tuning processes (default: one per core)")
+
+    p = add("solve", "solve one task: a built-in name, or --suite FILE with a task name", cmd_solve)
+    p.add_argument("task", help="built-in task name (see 'synthdiff tasks') or a task of --suite")
+    p.add_argument("--suite", help="suite file holding the task")
+    p.add_argument("--method", choices=["synth", "opt", "both"], default="both")
+    tuning(p)
+
+    p = add("table1", "reproduce the seed paper's Table 1 (recovery rates)", cmd_table1)
+    p.add_argument("--out", default="results/table1", help="output directory (default results/table1)")
+    p.add_argument("--fresh", action="store_true", help="ignore results already in --out")
+    tuning(p)
+
     p = add("export-suite", "write a built-in suite as a suite file", cmd_export_suite)
     p.add_argument("name", choices=sorted(SUITES), help="built-in suite")
     p.add_argument("--out", required=True, help="output JSON file")
@@ -193,6 +263,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from neural import xla
+
+    xla.configure()  # before anything starts JAX's backend
     args = build_parser().parse_args(argv)
     try:
         args.func(args)
