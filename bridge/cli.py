@@ -172,6 +172,37 @@ def cmd_table1(args) -> None:
           format_table(records) + f"\ntotal tuning time {seconds:.0f} s; raw results in {args.out}/table1.jsonl")
 
 
+def _bar(args):
+    """A one-line progress bar on a terminal's stderr; nothing in logs."""
+    if args.json or not sys.stderr.isatty():
+        return lambda k, n, line: None
+
+    def show(k: int, n: int, line: dict) -> None:
+        filled = int(30 * k / n)
+        mark = "solved" if line.get("solved") else "not solved"
+        print(f"\r[{'#' * filled}{'.' * (30 - filled)}] {k}/{n} {line['task']}: {mark}\033[K",
+              end="\n" if k == n else "", file=sys.stderr, flush=True)
+
+    return show
+
+
+def cmd_batch(args) -> None:
+    from .batch import run_batch, summary
+
+    name, tasks = load_suite(args.suite)
+    out = args.out or f"results/{name}.jsonl"
+    cfg = _solve_config(args)
+    cfg.time_limit = args.time_limit
+    try:
+        lines = run_batch(tasks, out, args.method, cfg, args.backend, args.workers, args.resume, _bar(args))
+    except (FileExistsError, RuntimeError) as e:
+        raise UsageError(str(e)) from None
+    solved = sum(r["solved"] for r in lines)
+    _emit(args, {"suite": name, "out": out, "solved": solved, "total": len(lines),
+                 "seconds": sum(r["seconds"] for r in lines)},
+          summary(lines) + f"\nresults: {out}")  # fmt: skip
+
+
 def cmd_export_suite(args) -> None:
     suite = builtin_suite(args.name, args.n_train, args.n_test, args.seed, examples=args.examples)
     out = Path(args.out)
@@ -186,24 +217,22 @@ def cmd_export_suite(args) -> None:
 # ------------------------------------------------------------------------------- parser
 
 
-def _positive(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
-    if v < 1:
-        raise argparse.ArgumentTypeError(f"expected a positive integer, got {v}")
-    return v
+def _at_least(lo: int):
+    """An argparse type: an integer >= ``lo``."""
+
+    def parse(text: str) -> int:
+        try:
+            v = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected an integer >= {lo}, got {text!r}") from None
+        if v < lo:
+            raise argparse.ArgumentTypeError(f"expected an integer >= {lo}, got {v}")
+        return v
+
+    return parse
 
 
-def _nonneg(text: str) -> int:
-    try:
-        v = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}") from None
-    if v < 0:
-        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {v}")
-    return v
+_positive, _nonneg = _at_least(1), _at_least(0)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -244,6 +273,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("solve", "solve one task: a built-in name, or --suite FILE with a task name", cmd_solve)
     p.add_argument("task", help="built-in task name (see 'synthdiff tasks') or a task of --suite")
     p.add_argument("--suite", help="suite file holding the task")
+    p.add_argument("--method", choices=["synth", "opt", "both"], default="both")
+    tuning(p)
+
+    p = add("batch", "solve every task of a suite file, one JSON line per task", cmd_batch)
+    p.add_argument("suite", help="suite JSON file")
+    p.add_argument("--out", help="JSON-lines output (default results/SUITE.jsonl)")
+    p.add_argument("--resume", action="store_true", help="skip tasks already in --out")
+    p.add_argument("--backend", choices=["local", "ray"], default="local")
+    p.add_argument("--time-limit", type=float, default=None, help="seconds per task (checked between stages)")
     p.add_argument("--method", choices=["synth", "opt", "both"], default="both")
     tuning(p)
 

@@ -54,6 +54,7 @@ class SolveConfig:
     feedback_penalty: float = 5.0
     tune: TuneConfig = dataclasses.field(default_factory=TuneConfig)
     seed: int = 0
+    time_limit: float | None = None  # seconds for the whole task (cooperative: checked between stages)
 
 
 @dataclasses.dataclass
@@ -145,6 +146,12 @@ def solve(task: Task, method: str = "both", cfg: SolveConfig | None = None, tune
     log = log or (lambda s: None)
     t0 = time.perf_counter()
     m = task.machine
+
+    def left() -> float | None:
+        return None if cfg.time_limit is None else max(0.0, cfg.time_limit - (time.perf_counter() - t0))
+
+    def tcfg() -> TuneConfig:
+        return dataclasses.replace(cfg.tune, time_limit=left()) if cfg.time_limit is not None else cfg.tune
     out = SolveResult(task.name, method, False, None, 0, len(task.test), 0.0)
 
     def finish(program: Program | None) -> SolveResult:
@@ -158,13 +165,13 @@ def solve(task: Task, method: str = "both", cfg: SolveConfig | None = None, tune
     if method == "opt":
         ops = _ops(task)
         w = stack([random_weights(k, m.M, m.R, ops) for k in _keys(cfg.seed, cfg.restarts, 1)])
-        r = tuner(w, Machine(m.M, m.R, m.T, ops), task.train, task.test, cfg.tune)
+        r = tuner(w, Machine(m.M, m.R, m.T, ops), task.train, task.test, tcfg())
         out.restarts, out.recovered = cfg.restarts, int(r.recovered.sum())
         best = _best(r)
         return finish(best if best is not None else r.programs[0])
 
-    vs = synthesize(task.train, m.M, heuristic or SizePrior(), max_cost=cfg.max_cost,
-                    time_limit=cfg.synth_time_limit)  # fmt: skip
+    limit = cfg.synth_time_limit if cfg.time_limit is None else min(cfg.synth_time_limit, cfg.time_limit / 2)
+    vs = synthesize(task.train, m.M, heuristic or SizePrior(), max_cost=cfg.max_cost, time_limit=limit)
     st = vs.stats
     out.enumerated = st.search.enumerated_expressions + st.search.enumerated_programs
     out.oe_classes, out.egraph_classes = st.search.oe_classes, st.egraph_classes
@@ -192,7 +199,7 @@ def solve(task: Task, method: str = "both", cfg: SolveConfig | None = None, tune
     tried: set[int] = set()
     best: Program | None = None
     salt = 10
-    while out.skeletons_tried < cfg.top_n:
+    while out.skeletons_tried < cfg.top_n and left() != 0.0:
         round_ = []
         for i, term in vs.top(cfg.batch * 4, exclude=tried):
             tried.add(i)
@@ -208,7 +215,7 @@ def solve(task: Task, method: str = "both", cfg: SolveConfig | None = None, tune
             break
         for i, term, p in round_:
             salt += 1
-            r = tune_from(p, task, cfg, tuner, per, salt)
+            r = tune_from(p, task, dataclasses.replace(cfg, tune=tcfg()), tuner, per, salt)
             out.skeletons_tried += 1
             out.restarts += per
             out.recovered += int(r.recovered.sum())

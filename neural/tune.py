@@ -51,6 +51,7 @@ class TuneConfig:
     temperature: float = 1.0
     impl: str = "matmul"
     keep_best: bool = False  # run every step; keep each restart's correct program with fewest steps
+    time_limit: float | None = None  # seconds; checked between chunks
 
 
 @dataclasses.dataclass(frozen=True)
@@ -125,7 +126,7 @@ def tune(
     losses, step = [], 0
     conf = np.zeros((K, machine.M))
     while True:
-        final = step >= cfg.steps
+        final = step >= cfg.steps or (cfg.time_limit is not None and time.perf_counter() - t0 > cfg.time_limit)
         progs, conf_now = decompile_all(weights, machine)
         todo = np.arange(K) if cfg.keep_best else np.flatnonzero(~recovered)
         ok_train, _ = _judge([progs[k] for k in todo], train, machine.T)
