@@ -203,6 +203,42 @@ def cmd_batch(args) -> None:
           summary(lines) + f"\nresults: {out}")  # fmt: skip
 
 
+def cmd_space(args) -> None:
+    from dataclasses import asdict
+
+    from neural import INSTRUCTION_SETS
+    from neural.parallel import TunePool
+
+    from .study import plot, raw_space, task_row
+
+    tasks = [args.task] if args.task else list(SUITES["table1"])
+    for t in tasks:
+        if t not in BUILTINS:
+            raise UsageError(f"unknown task {t!r}; built-in tasks: {', '.join(BUILTINS)}")
+    full = INSTRUCTION_SETS["full"]
+    raw = raw_space(4, 2, args.max_lines, full, T=16, seed=args.seed, samples=args.samples)
+    raw += raw_space(8, 4, args.max_lines, full, T=32, seed=args.seed, samples=args.samples)
+    cfg = _solve_config(args)
+    with TunePool(args.workers) as pool:
+        rows = [task_row(t, cfg, pool.tune) for t in tasks]
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    data = {"raw": [asdict(r) for r in raw], "tasks": rows}
+    (out / "space.json").write_text(json.dumps(data, indent=1) + "\n")
+    plot(raw, rows, out / "space.png")
+    text = [f"{'M':>3} {'R':>2} {'lines':>5} {'raw programs':>16} {'behaviours':>14}  how"]
+    for r in raw:
+        how = "exhaustive" if r.exact else f"Chao1 from {r.sampled:,} samples"
+        text.append(f"{r.M:>3} {r.R:>2} {r.lines:>5} {r.raw:>16.3g} {r.behaviours:>14,.0f}  {how}")
+    text.append("")
+    text.append(f"{'task':<10} {'raw/line':>8} {'enumerated':>10} {'OE':>8} {'e-classes':>9} {'1st correct':>11} {'tuned':>5}")
+    for r in rows:
+        text.append(f"{r['task']:<10} {r['raw_per_line']:>8} {r['enumerated']:>10,} {r['oe_classes']:>8,} "
+                    f"{r['egraph_classes']:>9,} {str(r['first_correct_rank']):>11} {r['skeletons_tuned']:>5}")  # fmt: skip
+    text.append(f"\nwrote {out}/space.json and {out}/space.png")
+    _emit(args, data, "\n".join(text))
+
+
 def cmd_export_suite(args) -> None:
     suite = builtin_suite(args.name, args.n_train, args.n_test, args.seed, examples=args.examples)
     out = Path(args.out)
@@ -288,6 +324,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("table1", "reproduce the seed paper's Table 1 (recovery rates)", cmd_table1)
     p.add_argument("--out", default="results/table1", help="output directory (default results/table1)")
     p.add_argument("--fresh", action="store_true", help="ignore results already in --out")
+    tuning(p)
+
+    p = add("space", "the search-space study: raw programs, behaviours, what each stage leaves", cmd_space)
+    p.add_argument("--task", help="one built-in task (default: the Table 1 tasks)")
+    p.add_argument("--max-lines", type=_positive, default=3, help="raw program lengths 1..L (default 3)")
+    p.add_argument("--samples", type=_positive, default=500_000, help="programs sampled where not exhaustive")
+    p.add_argument("--out", default="results/space", help="output directory (default results/space)")
     tuning(p)
 
     p = add("export-suite", "write a built-in suite as a suite file", cmd_export_suite)
