@@ -1,0 +1,243 @@
+"""A learned search heuristic (DeepCoder-style): predict from the examples which constructs
+and ops a solution uses, and turn the predictions into enumeration costs and ranking scores
+through the public :class:`~synth.heuristics.Heuristic` protocol — nothing private.
+
+- :func:`generate` samples random skeletons of the language (seeded), runs them on random
+  inputs shaped like the tasks' (0-terminated lists, bit vectors, counts), keeps the ones
+  with non-trivial behaviour, deduplicates by behaviour, and drops any that solve a task it
+  is told to keep out (the built-in suites, a user's suite);
+- :class:`Model` is a small equinox network: a per-example MLP over the cells' (input,
+  output) features, a mean over examples (permutation-invariant), an MLP to one logit per
+  label (multi-label);
+- :func:`train` fits it with optax Adam on binary cross-entropy; :func:`save` / :func:`load`
+  write the weights with equinox's leaf serialisation plus a JSON config — parsed, never
+  unpickled;
+- :class:`LearnedHeuristic` is the plug-in: costs ``1 + round(log2(p_max / p))``, score
+  ``Σ log2 p`` over a term's ops.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+from collections.abc import Sequence
+from pathlib import Path
+
+import equinox as eqx
+import jax
+import jax.numpy as jnp
+import numpy as np
+import optax
+
+from .enumerate import Bank
+from .lang import PROGRAM_SIGNATURES, Term, const
+from .semantics import DIVERGED, run
+
+LABELS = ("map", "fold", "foldcells", "loop", "store", "inc", "dec", "add", "sub", "min", "max", "ifz", "read",
+          "cell", "const", "var")  # fmt: skip
+M_MAX = 24
+FEATURES = 6
+
+
+@dataclasses.dataclass(frozen=True)
+class Sample:
+    """One synthetic task: examples (``(B, M)`` arrays), its skeleton, its label vector."""
+
+    inputs: np.ndarray
+    outputs: np.ndarray
+    mask: np.ndarray
+    term: Term
+    labels: np.ndarray  # (len(LABELS),) 0/1
+
+
+def labels_of(t: Term) -> np.ndarray:
+    ops = set(t.ops())
+    return np.array([float(op in ops) for op in LABELS], dtype=np.float32)
+
+
+def _inputs(rng: np.random.Generator, M: int, B: int) -> np.ndarray:
+    style = rng.integers(4)
+    x = np.zeros((B, M), dtype=np.int64)
+    for i in range(B):
+        if style == 0:  # a 0-terminated list at 0
+            L = rng.integers(1, M - 1)
+            x[i, :L] = rng.integers(1, M, size=L)
+        elif style == 1:  # a list at 1 after a 0 cell
+            L = rng.integers(1, M - 1)
+            x[i, 1 : L + 1] = rng.integers(1, M, size=L)
+        elif style == 2:  # bits after a 0 cell
+            x[i, 1:] = rng.integers(0, 2, size=M - 1)
+        else:  # a count or value in the first cells
+            x[i, :2] = rng.integers(0, M, size=2)
+    return x
+
+
+def _random_term(rng: np.random.Generator, banks: dict[str, Bank], M: int, max_body: int) -> Term:
+    op = list(PROGRAM_SIGNATURES)[rng.integers(len(PROGRAM_SIGNATURES))]
+    args = []
+    for kind in PROGRAM_SIGNATURES[op]:
+        if kind in ("start", "count"):
+            args.append(int(rng.integers(0, 3)))
+        elif kind == "out":
+            args.append(int(rng.integers(0, 2)))
+        elif kind == "const":
+            args.append(const(int(rng.integers(0, 2))))
+        else:
+            while True:
+                lv = banks[kind].level(int(rng.integers(1, max_body + 1)))
+                if lv.terms:
+                    args.append(lv.terms[int(rng.integers(len(lv.terms)))])
+                    break
+    return Term(op, tuple(args))
+
+
+def generate(n: int, seed: int, M: int = 8, B: int = 16, max_body: int = 4,
+             exclude: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray]] = ()) -> list[Sample]:  # fmt: skip
+    """``n`` synthetic tasks, deterministic in ``seed``.
+
+    ``exclude`` holds ``(inputs, outputs, mask)`` of tasks to keep out of training: a
+    sampled skeleton that solves one of them (same ``M``) is dropped.
+    """
+    rng = np.random.default_rng(seed)
+    banks = {ctx: Bank(ctx, M, None) for ctx in ("x", "acc_x", "ab")}
+    mem_inputs = _inputs(rng, M, B)
+    banks["mem"] = Bank("mem", M, mem_inputs)
+    seen: set[bytes] = set()
+    out: list[Sample] = []
+    attempts = 0
+    while len(out) < n and attempts < 50 * n:
+        attempts += 1
+        t = _random_term(rng, banks, M, max_body)
+        x = _inputs(rng, M, B)
+        y = run(t, x, M)
+        if (y == DIVERGED).any() or (y == x).all():
+            continue
+        key = np.concatenate([x.ravel(), y.ravel()]).astype(np.int16).tobytes()
+        if key in seen:
+            continue
+        if any(xi.shape[1] == M and ((run(t, xi, M) == yi) | ~mi).all() for xi, yi, mi in exclude):
+            continue
+        seen.add(key)
+        mask = (y != x).any(0)[None].repeat(B, 0)
+        out.append(Sample(x, y, mask, t, labels_of(t)))
+    return out
+
+
+def features(inputs: np.ndarray, outputs: np.ndarray, mask: np.ndarray, M: int) -> np.ndarray:
+    """``(B, M_MAX·FEATURES)`` per-example features, padded to ``M_MAX`` cells."""
+    B = inputs.shape[0]
+    f = np.zeros((B, M_MAX, FEATURES), dtype=np.float32)
+    n = min(M, M_MAX)
+    x, y = inputs[:, :n], outputs[:, :n]
+    f[:, :n, 0] = x / M
+    f[:, :n, 1] = np.where(mask[:, :n], y, 0) / M
+    f[:, :n, 2] = np.where(mask[:, :n], (y - x) % M, 0) / M
+    f[:, :n, 3] = x == 0
+    f[:, :n, 4] = mask[:, :n] & (y == x)
+    f[:, :n, 5] = mask[:, :n]
+    return f.reshape(B, -1)
+
+
+class Model(eqx.Module):
+    """DeepSets over examples: ``rho(mean_b phi(example_b))`` -> one logit per label."""
+
+    phi: eqx.nn.MLP
+    rho: eqx.nn.MLP
+
+    def __init__(self, key: jax.Array, hidden: int = 128):
+        k1, k2 = jax.random.split(key)
+        self.phi = eqx.nn.MLP(M_MAX * FEATURES, hidden, hidden, 2, key=k1)
+        self.rho = eqx.nn.MLP(hidden, len(LABELS), hidden, 2, key=k2)
+
+    def __call__(self, x: jax.Array) -> jax.Array:  # x: (B, M_MAX·FEATURES)
+        return self.rho(jax.vmap(self.phi)(x).mean(0))
+
+
+@dataclasses.dataclass(frozen=True)
+class TrainConfig:
+    hidden: int = 128
+    steps: int = 3000
+    lr: float = 1e-3
+    batch: int = 64
+    seed: int = 0
+
+
+def train(samples: list[Sample], cfg: TrainConfig = TrainConfig(), M: int = 8) -> tuple[Model, list[float]]:
+    """Fit a :class:`Model` on samples; returns it and the loss every 100 steps."""
+    X = jnp.asarray(np.stack([features(s.inputs, s.outputs, s.mask, M) for s in samples]))
+    Y = jnp.asarray(np.stack([s.labels for s in samples]))
+    key = jax.random.PRNGKey(cfg.seed)
+    model = Model(key, cfg.hidden)
+    opt = optax.adam(cfg.lr)
+    state = opt.init(eqx.filter(model, eqx.is_array))
+
+    @eqx.filter_jit
+    def step(model, state, idx):
+        def loss(m):
+            logits = jax.vmap(m)(X[idx])
+            return optax.sigmoid_binary_cross_entropy(logits, Y[idx]).mean()
+
+        value, grads = eqx.filter_value_and_grad(loss)(model)
+        updates, state = opt.update(grads, state, eqx.filter(model, eqx.is_array))
+        return eqx.apply_updates(model, updates), state, value
+
+    rng = np.random.default_rng(cfg.seed)
+    curve = []
+    for i in range(cfg.steps):
+        model, state, value = step(model, state, jnp.asarray(rng.integers(0, len(samples), size=cfg.batch)))
+        if i % 100 == 0:
+            curve.append(float(value))
+    return model, curve
+
+
+def predict(model: Model, inputs: np.ndarray, outputs: np.ndarray, mask: np.ndarray, M: int) -> np.ndarray:
+    """Per-label probabilities for one task."""
+    return np.asarray(jax.nn.sigmoid(model(jnp.asarray(features(inputs, outputs, mask, M)))))
+
+
+def save(model: Model, cfg: TrainConfig, path: str | Path) -> None:
+    """``path`` (weights, equinox leaf serialisation) and ``path.json`` (config, labels)."""
+    path = Path(path)
+    eqx.tree_serialise_leaves(path, model)
+    meta = {"config": dataclasses.asdict(cfg), "labels": LABELS, "m_max": M_MAX, "features": FEATURES}
+    path.with_suffix(path.suffix + ".json").write_text(json.dumps(meta, indent=1))
+
+
+def load(path: str | Path) -> Model:
+    """Read a model written by :func:`save` (JSON config + raw leaves; nothing is unpickled)."""
+    path = Path(path)
+    meta_path = path.with_suffix(path.suffix + ".json")
+    try:
+        meta = json.loads(meta_path.read_text())
+        cfg = TrainConfig(**meta["config"])
+    except (OSError, json.JSONDecodeError, KeyError, TypeError) as e:
+        raise ValueError(f"{meta_path}: not a synthdiff heuristic config ({e})") from None
+    if tuple(meta.get("labels", ())) != LABELS or meta.get("m_max") != M_MAX:
+        raise ValueError(f"{meta_path}: model was trained for other labels or sizes")
+    return eqx.tree_deserialise_leaves(path, Model(jax.random.PRNGKey(0), cfg.hidden))
+
+
+class LearnedHeuristic:
+    """The plug-in: predicted label probabilities -> enumeration costs and ranking scores."""
+
+    def __init__(self, model: Model, M: int, floor: float = 0.02):
+        self.model, self.M, self.floor = model, M, floor
+        self._cache: dict[int, dict[str, float]] = {}
+
+    def probs(self, examples) -> dict[str, float]:
+        key = id(examples)
+        if key not in self._cache:
+            p = predict(self.model, np.asarray(examples.inputs), np.asarray(examples.outputs),
+                        np.asarray(examples.mask, dtype=bool), self.M)  # fmt: skip
+            self._cache[key] = {op: max(self.floor, float(v)) for op, v in zip(LABELS, p)}
+        return self._cache[key]
+
+    def costs(self, examples) -> dict[str, int]:
+        p = self.probs(examples)
+        top = max(p.values())
+        return {op: 1 + round(math.log2(top / v)) for op, v in p.items()}
+
+    def score(self, terms: Sequence[Term], behaviours: np.ndarray, examples) -> np.ndarray:
+        p = self.probs(examples)
+        return np.array([sum(math.log2(p.get(op, self.floor)) for op in t.ops()) for t in terms], dtype=float)
