@@ -38,7 +38,8 @@ def main() -> None:
     ap.add_argument("--train-n", type=int, default=20_000, help="training set size (to keep evaluation disjoint)")
     ap.add_argument("--train-seed", type=int, default=0)
     ap.add_argument("--budget", type=int, default=300_000, help="programs enumerated before giving up")
-    ap.add_argument("--max-cost", type=int, default=10)
+    ap.add_argument("--max-cost", type=int, default=40, help="high: the learned costs exceed 1 per op")
+    ap.add_argument("--sharpness", type=float, default=1.0, help="cost = 1 + round(s * log2(p_max / p))")
     ap.add_argument("--json", default="results/eval_heuristic.json")
     a = ap.parse_args()
 
@@ -53,7 +54,7 @@ def main() -> None:
     for label, tasks in sets.items():
         for name, ex, M in tasks:
             base = search(ex, M, SizePrior(), a.budget, a.max_cost)
-            learned = search(ex, M, LearnedHeuristic(model, M), a.budget, a.max_cost)
+            learned = search(ex, M, LearnedHeuristic(model, M, sharpness=a.sharpness), a.budget, a.max_cost)
             rows.append({"set": label, "task": name, "baseline": base, "learned": learned})
     print(f"{'set':<9} {'tasks':>5} {'solved (size prior)':>20} {'solved (learned)':>17} {'median ratio':>12} "
           f"{'time prior':>10} {'time learned':>12}")  # fmt: skip

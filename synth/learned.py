@@ -12,8 +12,8 @@ through the public :class:`~synth.heuristics.Heuristic` protocol — nothing pri
 - :func:`train` fits it with optax Adam on binary cross-entropy; :func:`save` / :func:`load`
   write the weights with equinox's leaf serialisation plus a JSON config — parsed, never
   unpickled;
-- :class:`LearnedHeuristic` is the plug-in: costs ``1 + round(log2(p_max / p))``, score
-  ``Σ log2 p`` over a term's ops.
+- :class:`LearnedHeuristic` is the plug-in: costs ``1 + round(s·log2(p_max / p))`` (``s`` the
+  sharpness), score ``Σ log2 p`` over a term's ops.
 """
 
 from __future__ import annotations
@@ -221,8 +221,8 @@ def load(path: str | Path) -> Model:
 class LearnedHeuristic:
     """The plug-in: predicted label probabilities -> enumeration costs and ranking scores."""
 
-    def __init__(self, model: Model, M: int, floor: float = 0.02):
-        self.model, self.M, self.floor = model, M, floor
+    def __init__(self, model: Model, M: int, floor: float = 0.02, sharpness: float = 1.0):
+        self.model, self.M, self.floor, self.sharpness = model, M, floor, sharpness
         self._cache: dict[int, dict[str, float]] = {}
 
     def probs(self, examples) -> dict[str, float]:
@@ -236,7 +236,7 @@ class LearnedHeuristic:
     def costs(self, examples) -> dict[str, int]:
         p = self.probs(examples)
         top = max(p.values())
-        return {op: 1 + round(math.log2(top / v)) for op, v in p.items()}
+        return {op: 1 + round(self.sharpness * math.log2(top / v)) for op, v in p.items()}
 
     def score(self, terms: Sequence[Term], behaviours: np.ndarray, examples) -> np.ndarray:
         p = self.probs(examples)
