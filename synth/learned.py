@@ -215,7 +215,10 @@ def load(path: str | Path) -> Model:
         raise ValueError(f"{meta_path}: not a synthdiff heuristic config ({e})") from None
     if tuple(meta.get("labels", ())) != LABELS or meta.get("m_max") != M_MAX:
         raise ValueError(f"{meta_path}: model was trained for other labels or sizes")
-    return eqx.tree_deserialise_leaves(path, Model(jax.random.PRNGKey(0), cfg.hidden))
+    try:  # numpy's loader without pickles: arrays only
+        return eqx.tree_deserialise_leaves(path, Model(jax.random.PRNGKey(0), cfg.hidden))
+    except (OSError, ValueError, EOFError, RuntimeError) as e:  # equinox wraps read errors in RuntimeError
+        raise ValueError(f"{path}: not a synthdiff heuristic model for this config ({e})") from None
 
 
 class LearnedHeuristic:

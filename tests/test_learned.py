@@ -56,6 +56,14 @@ def test_model_round_trips_through_save_and_load(tiny_model, tmp_path):
     assert predict(back, *args).shape == (len(LABELS),)
 
 
+def test_load_rejects_a_bad_weights_file(tiny_model, tmp_path):
+    model, cfg, _ = tiny_model
+    save(model, cfg, tmp_path / "h.eqx")
+    (tmp_path / "h.eqx").write_bytes(b"not an array file")
+    with pytest.raises(ValueError, match="not a synthdiff heuristic model"):
+        load(tmp_path / "h.eqx")
+
+
 def test_load_rejects_a_bad_config(tmp_path):
     (tmp_path / "h.eqx").write_bytes(b"junk")
     (tmp_path / "h.eqx.json").write_text("{not json")
