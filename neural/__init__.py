@@ -1,9 +1,12 @@
 """neural: the ANC machine — its assembly language, discrete interpreter and differentiable twin."""
 
-from .asm import OPS, INSTRUCTION_SETS, AsmError, Line, Program, format_program, parse_program
+from .asm import INSTRUCTION_SETS, OPS, AsmError, Line, Program, format_program, parse_program
 from .interp import Code, Result, encode, run, run_batch, run_one
 
 __all__ = [
     "OPS", "INSTRUCTION_SETS", "AsmError", "Line", "Program", "format_program", "parse_program",
     "Code", "Result", "encode", "run", "run_batch", "run_one",
 ]  # fmt: skip
+
+# The differentiable machine lives in neural.machine, neural.compile, neural.tune and
+# neural.parallel; they import JAX, so they are not pulled in by `import neural`.

@@ -7,7 +7,7 @@ input), and of the shortest program we wrote by hand for that distribution
 (``bridge/programs/biased/``); and the success rate (restarts ending correct). ANC's own
 iteration counts are steps + 1.
 
-    python scripts/anc_adapt.py [--K 16] [--steps 600] [--efficiency 0.02] [--tasks access swap]
+    python scripts/anc_adapt.py [--K 48] [--steps 400] [--efficiency 0.05] [--noise 0.01 0.1 1.0] [--tasks access swap]
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from neural.machine import Machine
 from neural.tune import TuneConfig, stack, tune
 
 
-def adapt(name: str, K: int, steps: int, efficiency: float, noise: float, lr: float, seed: int) -> dict:
+def adapt(name: str, K: int, steps: int, efficiency: float, noise: list[float], lr: float, seed: int) -> dict:
     b = BUILTINS[name]
     biased = b.biased is not None
     train = b.generate(64, seed, biased=biased)
@@ -37,7 +37,9 @@ def adapt(name: str, K: int, steps: int, efficiency: float, noise: float, lr: fl
     machine = Machine(m.M, m.R, m.T, ops=ops)
     generic, optimal = reference_program(name), reference_program(name, biased=True)
     keys = jax.random.split(jax.random.PRNGKey(seed), K)
-    w = stack([compile_program(generic, k, ops=ops, noise=noise) for k in keys])
+    # restarts spread over the noise levels: small noise repairs locally (addition finds
+    # ADD at 0.01), large noise explores (access and swap shorten only around 1.0)
+    w = stack([compile_program(generic, k, ops=ops, noise=noise[i % len(noise)]) for i, k in enumerate(keys)])
     cfg = TuneConfig(steps=steps, lr=lr, efficiency=efficiency, keep_best=True)
     t0 = time.perf_counter()
     r = tune(w, machine, train, test, cfg)
@@ -57,10 +59,11 @@ def adapt(name: str, K: int, steps: int, efficiency: float, noise: float, lr: fl
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--tasks", nargs="+", default=list(SUITES["anc"]), choices=SUITES["anc"])
-    ap.add_argument("--K", type=int, default=16, help="restarts per task")
-    ap.add_argument("--steps", type=int, default=600)
-    ap.add_argument("--efficiency", type=float, default=0.02, help="weight of Σ(1 - h_t)")
-    ap.add_argument("--noise", type=float, default=0.01)
+    ap.add_argument("--K", type=int, default=48, help="restarts per task")
+    ap.add_argument("--steps", type=int, default=400)
+    ap.add_argument("--efficiency", type=float, default=0.05, help="weight of Σ(1 - h_t)")
+    ap.add_argument("--noise", type=float, nargs="+", default=[0.01, 0.1, 1.0],
+                    help="compile noise levels; restarts are spread evenly over them")
     ap.add_argument("--lr", type=float, default=0.1)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--json", default="results/anc_adapt.json")
