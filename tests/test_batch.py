@@ -45,7 +45,7 @@ def test_batch_in_process_writes_a_line_per_task(tmp_path):
 
 def test_killed_batch_resumes_with_every_task_once(tmp_path):
     suite = tmp_path / "s.json"
-    names = write_suite(suite)
+    names = write_suite(suite, ("inc", "map_inc", "reduce", "parity"))  # parity takes seconds: the kill lands first
     out = tmp_path / "out.jsonl"
     cmd = [sys.executable, "-m", "bridge.cli", "batch", str(suite), "--out", str(out), "--method", "synth",
            "--workers", "1"]
