@@ -52,6 +52,7 @@ class SolveConfig:
     R_max: int = 6
     feedback: bool = True
     feedback_penalty: float = 5.0
+    hide_solutions: bool = False  # `both` ablation: never propose skeletons that fit the train examples
     tune: TuneConfig = dataclasses.field(default_factory=TuneConfig)
     seed: int = 0
     time_limit: float | None = None  # seconds for the whole task (cooperative: checked between stages)
@@ -196,7 +197,7 @@ def solve(task: Task, method: str = "both", cfg: SolveConfig | None = None, tune
 
     # both
     per = max(1, cfg.restarts // cfg.top_n)
-    tried: set[int] = set()
+    tried: set[int] = {i for i, c in enumerate(vs.classes) if c.correct} if cfg.hide_solutions else set()
     best: Program | None = None
     salt = 10
     while out.skeletons_tried < cfg.top_n and left() != 0.0:

@@ -1,8 +1,9 @@
 """Does feedback matter? ``both`` with and without it, on the same seeds.
 
-Synthesis is held below the cost of the exact solution (``--max-cost``), so only near
-misses are proposed and tuning has to repair one; feedback pushes down the neighbours of a
-skeleton whose restarts all failed. Prints, per task and mode: solved, skeletons tried
+Only near misses are proposed — synthesis is held below the cost of the exact solution
+(``--max-cost``), or with ``--hide-solutions`` every skeleton that fits the train examples
+is withheld (a synthesizer that missed them) — so tuning has to repair one; feedback pushes
+down the neighbours of a skeleton whose restarts all failed. Prints, per task and mode: solved, skeletons tried
 before success, restarts, time.
 
     python scripts/feedback.py [--tasks reduce fibonacci parity] [--max-cost 5] [--top-n 12]
@@ -33,6 +34,7 @@ def main() -> None:
     ap.add_argument("--steps", type=int, default=300)
     ap.add_argument("--seeds", type=int, nargs="+", default=[0, 1])
     ap.add_argument("--workers", type=int, default=None)
+    ap.add_argument("--hide-solutions", action="store_true", help="withhold skeletons that fit the examples")
     ap.add_argument("--json", default="results/feedback.json")
     a = ap.parse_args()
 
@@ -44,7 +46,7 @@ def main() -> None:
                 task = BUILTINS[name].task(n_train=32, n_test=256, seed=seed)
                 for fb in (True, False):
                     cfg = SolveConfig(restarts=a.restarts, top_n=a.top_n, max_cost=a.max_cost, feedback=fb,
-                                      seed=seed, tune=TuneConfig(steps=a.steps))  # fmt: skip
+                                      seed=seed, hide_solutions=a.hide_solutions, tune=TuneConfig(steps=a.steps))  # fmt: skip
                     r = solve(task, "both", cfg, pool.tune)
                     rows.append({"task": name, "seed": seed, "feedback": fb, "solved": r.solved,
                                  "skeletons_tried": r.skeletons_tried, "restarts": r.restarts,
