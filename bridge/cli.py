@@ -147,8 +147,10 @@ def cmd_solve(args) -> None:
     with TunePool(args.workers) as pool:
         r = solve(task, args.method, cfg, pool.tune, log=_progress(args))
     data = r.as_dict()
-    stats = (f"enumerated {r.enumerated:,} | OE classes {r.oe_classes:,} | e-classes {r.egraph_classes:,} | "
-             f"skeletons tried {r.skeletons_tried} | restarts {r.restarts} (recovered {r.recovered})")  # fmt: skip
+    stats = (f"enumerated {r.enumerated:,} | e-classes {r.egraph_classes:,} | OE classes {r.oe_classes:,} | "
+             f"proposed {r.proposed} | tuned/tried {r.skeletons_tried} | restarts {r.restarts} (recovered {r.recovered})")  # fmt: skip
+    if r.raw_programs:
+        stats += f"\nraw assembly programs of the solution's length: {r.raw_programs:.2g}"
     text = [f"task {task.name} ({args.method}): {'SOLVED' if r.solved else 'not solved'} — "
             f"{r.test_correct}/{r.test_total} test examples, {r.seconds:.1f} s", stats]  # fmt: skip
     if r.program:

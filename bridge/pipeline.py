@@ -73,8 +73,10 @@ class SolveResult:
     oe_classes: int = 0
     egraph_classes: int = 0
     skeletons_tried: int = 0
+    proposed: int = 0  # skeletons drawn from the version space (including ones that did not lower)
     restarts: int = 0
     recovered: int = 0
+    raw_programs: float | None = None  # (|ops|·R³)^L: assembly programs as long as the solution
     skeletons: list[dict] = dataclasses.field(default_factory=list)  # per skeleton tried
     ranking_changes: list[dict] = dataclasses.field(default_factory=list)  # what feedback did
 
@@ -160,6 +162,7 @@ def solve(task: Task, method: str = "both", cfg: SolveConfig | None = None, tune
             out.test_correct, ok = judge(program, task)
             out.solved = bool(ok.all())
             out.program = format_program(program)
+            out.raw_programs = float(len(_ops(task)) * program.R**3) ** len(program)
         out.seconds = time.perf_counter() - t0
         return out
 
@@ -183,6 +186,7 @@ def solve(task: Task, method: str = "both", cfg: SolveConfig | None = None, tune
         for i, term in vs.top(cfg.top_n * 10):
             if not vs.classes[i].correct:
                 break
+            out.proposed += 1
             try:
                 p = lower(term, m.M, max(cfg.R_max, m.R), _ops(task), R_min=m.R)
             except LoweringError as e:
@@ -204,6 +208,7 @@ def solve(task: Task, method: str = "both", cfg: SolveConfig | None = None, tune
         round_ = []
         for i, term in vs.top(cfg.batch * 4, exclude=tried):
             tried.add(i)
+            out.proposed += 1
             try:
                 p = lower(term, m.M, max(cfg.R_max, m.R), _ops(task), pad=cfg.pad, R_min=m.R)
             except LoweringError as e:
