@@ -115,9 +115,8 @@ def tune(
     memory = one_hot_memory(train.inputs, machine.M)
     target = jnp.asarray(train.outputs)
     mask = jnp.asarray(train.mask, dtype=jnp.float32)
-    opt = optax.adam(cfg.lr)
-    chunk = _chunk_fn(machine, opt, cfg)
-    opt_state = jax.vmap(opt.init)(weights)
+    key = _jit_key(cfg)
+    opt_state = jax.vmap(optax.adam(cfg.lr).init)(weights)
 
     programs: list[Program | None] = [None] * K
     recovered = np.zeros(K, dtype=bool)
@@ -144,12 +143,12 @@ def tune(
         if final or (recovered.all() and not cfg.keep_best):
             break
         n = min(cfg.check_every, cfg.steps - step)
-        weights, opt_state, chunk_loss = chunk(weights, opt_state, memory, target, mask, n)
+        weights, opt_state, chunk_loss = adam_steps(weights, opt_state, machine, memory, target, mask, key, n)
         losses.append(np.asarray(chunk_loss))
         step += n
-    for k in np.flatnonzero(~recovered):
-        programs[k], conf[k] = progs[k], conf_now[k]
     left = np.flatnonzero(~recovered)
+    for k in left:
+        programs[k], conf[k] = progs[k], conf_now[k]
     if left.size:
         _, s = _judge([programs[k] for k in left], test, machine.T)
         test_steps[left] = s
@@ -157,23 +156,32 @@ def tune(
     return TuneResult(programs, recovered, test_steps, recovered_at, loss, conf, step, time.perf_counter() - t0)
 
 
-def _chunk_fn(machine: Machine, opt: optax.GradientTransformation, cfg: TuneConfig):
-    """A jitted function running ``n`` Adam steps for all restarts at once."""
+def _jit_key(cfg: TuneConfig) -> TuneConfig:
+    """Only the fields the compiled Adam steps depend on, so that runs differing in step
+    budget, time limit or checking keep hitting one compiled function."""
+    return TuneConfig(lr=cfg.lr, efficiency=cfg.efficiency, halt_penalty=cfg.halt_penalty,
+                      temperature=cfg.temperature, impl=cfg.impl)  # fmt: skip
+
+
+@eqx.filter_jit
+def adam_steps(w: Weights, opt_state, machine: Machine, memory, target, mask, cfg: TuneConfig, n: int):
+    """``n`` Adam steps for all restarts at once: ``(weights, opt_state, loss (n, K))``.
+
+    Module-level, so the compilation is cached across calls (per machine shape, config and
+    ``n``); ``cfg`` should come through :func:`_jit_key`.
+    """
+    opt = optax.adam(cfg.lr)
     grad = jax.vmap(jax.value_and_grad(loss_fn), in_axes=(0, None, None, None, None, None))
 
-    @eqx.filter_jit
-    def chunk(w, opt_state, memory, target, mask, n: int):
-        def body(carry, _):
-            w, s = carry
-            loss, g = grad(w, machine, memory, target, mask, cfg)
-            g = jax.tree.map(lambda x: jnp.nan_to_num(x, nan=0.0, posinf=0.0, neginf=0.0), g)
-            updates, s = jax.vmap(opt.update)(g, s, w)
-            return (optax.apply_updates(w, updates), s), loss
+    def body(carry, _):
+        w, s = carry
+        loss, g = grad(w, machine, memory, target, mask, cfg)
+        g = jax.tree.map(lambda x: jnp.nan_to_num(x, nan=0.0, posinf=0.0, neginf=0.0), g)
+        updates, s = jax.vmap(opt.update)(g, s, w)
+        return (optax.apply_updates(w, updates), s), loss
 
-        (w, opt_state), loss = jax.lax.scan(body, (w, opt_state), None, length=n)
-        return w, opt_state, loss
-
-    return lambda w, s, memory, target, mask, n: chunk(w, s, memory, target, mask, n)
+    (w, opt_state), loss = jax.lax.scan(body, (w, opt_state), None, length=n)
+    return w, opt_state, loss
 
 
 def stack(ws: list[Weights]) -> Weights:

@@ -39,7 +39,7 @@ import numpy as np
 
 from neural.compile import random_weights
 from neural.machine import Machine
-from neural.tune import TuneConfig, _chunk_fn, one_hot_memory, stack
+from neural.tune import TuneConfig, _jit_key, adam_steps, one_hot_memory, stack
 
 import optax
 
@@ -56,7 +56,8 @@ def bench(K: int, B: int, M: int, R: int, T: int, impl: str, chunk: int, repeats
     cfg = TuneConfig(impl=impl)
     opt = optax.adam(cfg.lr)
     state = jax.vmap(opt.init)(w)
-    fn = _chunk_fn(machine, opt, cfg)
+    key = _jit_key(cfg)
+    fn = lambda w, s, memory, target, mask, n: adam_steps(w, s, machine, memory, target, mask, key, n)  # noqa: E731
 
     t0 = time.perf_counter()
     w2, s2, loss = fn(w, state, memory, target, mask, chunk)
