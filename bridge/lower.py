@@ -279,12 +279,3 @@ def lower(t: Term, M: int, R_max: int, ops: tuple[int, ...] = tuple(range(13)), 
         init[reg[("const", v)]] = v
     out = [Line(OP_INDEX[op], reg.get(a, 0), reg.get(b, 0), reg.get(o, 0)) for op, a, b, o in sym]
     return Program(M, R, tuple(init), tuple(out))
-
-
-def fits(t: Term, M: int, R_max: int, ops: tuple[int, ...] = tuple(range(13))) -> bool:
-    try:
-        lower(t, M, R_max, ops)
-        return True
-    except LoweringError:
-        return False
-

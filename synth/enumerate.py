@@ -42,6 +42,16 @@ class Level:
     values: np.ndarray  # (n, D)
 
 
+def product_chunks(levels, chunk: int = CHUNK):
+    """The cartesian product of ``levels`` in chunks: ``(index arrays, value arrays)``, one
+    index and one stacked value array per level (first level slowest)."""
+    sizes = [len(lv.terms) for lv in levels]
+    total = int(np.prod(sizes))
+    for s in range(0, total, chunk):
+        idx = np.unravel_index(np.arange(s, min(total, s + chunk)), sizes)
+        yield idx, [lv.values[i] for lv, i in zip(levels, idx)]
+
+
 class Bank:
     """OE-pruned expressions of one context, grown level by level.
 
@@ -106,12 +116,8 @@ class Bank:
                     yield from self._product("ifz", levels)
 
     def _product(self, op: str, levels: tuple[Level, ...]):
-        sizes = [len(lv.terms) for lv in levels]
-        total = int(np.prod(sizes))
-        for s in range(0, total, CHUNK):
-            idx = np.unravel_index(np.arange(s, min(total, s + CHUNK)), sizes)
-            vals = apply(op, self.M, [lv.values[i] for lv, i in zip(levels, idx)], self.inputs)
-            yield op, levels, (vals, idx)
+        for idx, args in product_chunks(levels):
+            yield op, levels, (apply(op, self.M, args, self.inputs), idx)
 
     def _grow(self, c: int) -> Level:
         terms, values = [], []

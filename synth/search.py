@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .enumerate import CONSTANTS, Bank, Level, signature_keys
+from .enumerate import CONSTANTS, Bank, Level, product_chunks, signature_keys
 from .heuristics import Heuristic, SizePrior
 from .lang import PARAMS, PROGRAM_SIGNATURES, Term, const
 from .semantics import DIVERGED, run_fold, run_loop, run_map, run_store
@@ -195,11 +195,7 @@ CHUNK = 1 << 14
 def _run_op(op: str, params: tuple, consts: tuple, levels: list[Level], inputs: np.ndarray, M: int,
             cost: int, record) -> None:  # fmt: skip
     """Run every combination of ``levels`` bodies for one construct and parameter choice."""
-    sizes = [len(lv.terms) for lv in levels]
-    total = int(np.prod(sizes))
-    for s in range(0, total, CHUNK):
-        idx = np.unravel_index(np.arange(s, min(total, s + CHUNK)), sizes)
-        tabs = [lv.values[i] for lv, i in zip(levels, idx)]
+    for idx, tabs in product_chunks(levels, CHUNK):
         n = len(idx[0])
         if op == "store":
             outs = run_store(params[0], tabs[0], inputs)
@@ -212,11 +208,9 @@ def _run_op(op: str, params: tuple, consts: tuple, levels: list[Level], inputs: 
             a0, b0 = (np.full(n, c.args[0] % M) for c in consts)
             outs = run_loop(params[0], a0, b0, tabs[0], tabs[1], params[1], inputs)
 
-        def build(r: int, idx=idx, s=s) -> Term:
+        def build(r: int, idx=idx) -> Term:
             bodies = [lv.terms[int(i[r])] for lv, i in zip(levels, idx)]
-            if op == "store":
-                return Term(op, (params[0], bodies[0]))
-            if op == "map":
+            if op in ("store", "map"):
                 return Term(op, (params[0], bodies[0]))
             if op in ("fold", "foldcells"):
                 return Term(op, (params[0], consts[0], bodies[0], params[1]))

@@ -58,7 +58,6 @@ class VersionSpace:
         self.saturation, self.stats, self.closeness_weight = saturation, stats, closeness_weight
         self.classes: list[ProgramClass] = result.classes
         self.adjustment = np.zeros(len(self.classes))
-        self._index = {c.term: i for i, c in enumerate(self.classes)}
         self._eclass_of: dict[Term, int] = {}
         self._best: dict[int, Term] = {}
         if saturation is not None:
@@ -131,9 +130,6 @@ class VersionSpace:
         c = self.classes[i]
         return np.array([j for j, d in enumerate(self.classes)
                          if d.term.op == c.term.op and abs(d.closeness - c.closeness) <= radius], dtype=int)  # fmt: skip
-
-    def index(self, term: Term) -> int | None:
-        return self._index.get(term)
 
 
 def raw_program_count(n_ops: int, R: int, length: int) -> int:
