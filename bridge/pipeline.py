@@ -29,7 +29,7 @@ from neural.asm import NOOP
 from neural.compile import DEFAULT_NOISE, compile_program, random_weights
 from neural.machine import Machine
 from neural.tune import TuneConfig, TuneResult, stack
-from synth import SizePrior, synthesize
+from synth import SizePrior, VersionSpace, synthesize
 from synth.heuristics import Heuristic
 
 from .lower import LoweringError, lower
@@ -140,9 +140,20 @@ def _best(result: TuneResult) -> Program | None:
     return result.programs[int(ok[np.argmin(result.test_steps[ok])])]
 
 
+def synthesize_for(task: Task, cfg: SolveConfig, heuristic: Heuristic | None = None) -> VersionSpace:
+    """The version space :func:`solve` proposes from, for the task's train examples."""
+    limit = cfg.synth_time_limit if cfg.time_limit is None else min(cfg.synth_time_limit, cfg.time_limit / 2)
+    return synthesize(task.train, task.machine.M, heuristic or SizePrior(), max_cost=cfg.max_cost, time_limit=limit)
+
+
 def solve(task: Task, method: str = "both", cfg: SolveConfig | None = None, tuner: Tuner = _in_process,
-          heuristic: Heuristic | None = None, log: Callable[[str], None] | None = None) -> SolveResult:  # fmt: skip
-    """Solve ``task`` with ``method`` (``synth``, ``opt`` or ``both``)."""
+          heuristic: Heuristic | None = None, log: Callable[[str], None] | None = None,
+          space: VersionSpace | None = None) -> SolveResult:  # fmt: skip
+    """Solve ``task`` with ``method`` (``synth``, ``opt`` or ``both``).
+
+    ``space``: a version space already built by :func:`synthesize_for` (``both`` re-ranks
+    it in place through feedback).
+    """
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; choose from {', '.join(METHODS)}")
     cfg = cfg or SolveConfig()
@@ -174,8 +185,7 @@ def solve(task: Task, method: str = "both", cfg: SolveConfig | None = None, tune
         best = _best(r)
         return finish(best if best is not None else r.programs[0])
 
-    limit = cfg.synth_time_limit if cfg.time_limit is None else min(cfg.synth_time_limit, cfg.time_limit / 2)
-    vs = synthesize(task.train, m.M, heuristic or SizePrior(), max_cost=cfg.max_cost, time_limit=limit)
+    vs = space if space is not None else synthesize_for(task, cfg, heuristic)
     st = vs.stats
     out.enumerated = st.search.enumerated_expressions + st.search.enumerated_programs
     out.oe_classes, out.egraph_classes = st.search.oe_classes, st.egraph_classes

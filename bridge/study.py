@@ -23,7 +23,7 @@ import numpy as np
 from neural import INSTRUCTION_SETS, Code, run_batch
 from synth.enumerate import signature_keys
 
-from .pipeline import SolveConfig, solve
+from .pipeline import SolveConfig, solve, synthesize_for
 from .tasks import BUILTINS
 
 
@@ -84,8 +84,9 @@ def task_row(name: str, cfg: SolveConfig, tuner) -> dict:
     b = BUILTINS[name]
     task = b.task(n_train=32, n_test=256, seed=cfg.seed)
     ops = INSTRUCTION_SETS[b.machine.ops]
-    r = solve(task, "both", cfg, tuner)
-    synth = solve(task, "synth", cfg, tuner)
+    space = synthesize_for(task, cfg)  # once: synth reads the ranking, both then re-ranks it
+    synth = solve(task, "synth", cfg, tuner, space=space)
+    r = solve(task, "both", cfg, tuner, space=space)
     first_correct = next((k + 1 for k, s in enumerate(synth.skeletons) if s.get("test_correct") == task.test.inputs.shape[0]), None)
     return {"task": name, "M": b.machine.M, "R": b.machine.R, "ops": len(ops),
             "raw_per_line": len(ops) * b.machine.R**3, "enumerated": r.enumerated, "oe_classes": r.oe_classes,

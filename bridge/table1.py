@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .pipeline import SolveConfig, noop_loop, solve, tune_from
+from .pipeline import SolveConfig, noop_loop, solve, synthesize_for, tune_from
 from .tasks import BUILTINS, SUITES, reference_program
 
 ROWS = ("Optimization", "Synthesis", "Both", "init map_inc", "init map_dec", "init loop no-op")
@@ -35,12 +35,19 @@ PAPER = {
 }
 
 
-def _cell(row: str, name: str, cfg: SolveConfig, tuner, n_train: int, n_test: int) -> dict:
+def _cell(row: str, name: str, cfg: SolveConfig, tuner, n_train: int, n_test: int, spaces: dict) -> dict:
+    """One (row, task) cell. ``spaces`` caches a task's version space from its Synthesis
+    cell for its Both cell (Both re-ranks it, so it is handed over, not shared back)."""
     task = BUILTINS[name].task(n_train=n_train, n_test=n_test, seed=cfg.seed)
     t0 = time.perf_counter()
     if row in ("Optimization", "Synthesis", "Both"):
         method = {"Optimization": "opt", "Synthesis": "synth", "Both": "both"}[row]
-        r = solve(task, method, cfg, tuner)
+        space = None
+        if method != "opt":
+            space = spaces.pop(name, None) or synthesize_for(task, cfg)
+            if method == "synth":
+                spaces[name] = space
+        r = solve(task, method, cfg, tuner, space=space)
         rec = {"recovered": r.recovered, "restarts": r.restarts, "rate": r.recovery_rate,
                "solved": r.solved, "program": r.program, "skeletons_tried": r.skeletons_tried,
                "skeletons": r.skeletons, "enumerated": r.enumerated, "oe_classes": r.oe_classes,
@@ -74,10 +81,11 @@ def run_table1(out_dir: str | Path, cfg: SolveConfig, tuner, tasks=SUITES["table
             except (json.JSONDecodeError, KeyError):
                 continue  # a line cut by a kill: redo that cell
     cells = [(row, t) for row in rows for t in tasks]
+    spaces: dict = {}
     with raw.open("a") as f:
         for k, (row, t) in enumerate(cells):
             if (row, t) not in done:
-                rec = _cell(row, t, cfg, tuner, n_train, n_test)
+                rec = _cell(row, t, cfg, tuner, n_train, n_test, spaces)
                 f.write(json.dumps(rec) + "\n")
                 f.flush()
                 os.fsync(f.fileno())
