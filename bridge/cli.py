@@ -134,7 +134,7 @@ def _solve_config(args):
     from .pipeline import SolveConfig
 
     return SolveConfig(restarts=args.restarts, top_n=args.top_n, seed=args.seed, pad=args.pad,
-                       tune=TuneConfig(steps=args.steps, lr=args.lr))  # fmt: skip
+                       time_limit=getattr(args, "time_limit", None), tune=TuneConfig(steps=args.steps, lr=args.lr))  # fmt: skip
 
 
 def cmd_solve(args) -> None:
@@ -194,7 +194,6 @@ def cmd_batch(args) -> None:
     name, tasks = load_suite(args.suite)
     out = args.out or f"results/{name}.jsonl"
     cfg = _solve_config(args)
-    cfg.time_limit = args.time_limit
     try:
         lines = run_batch(tasks, out, args.method, cfg, args.backend, args.workers, args.resume, _bar(args))
     except (FileExistsError, RuntimeError) as e:

@@ -31,7 +31,7 @@ import numpy as np
 from neural.asm import OP_INDEX, Line, Program
 from synth.enumerate import Bank
 from synth.lang import Term
-from synth.semantics import eval_expr
+from synth.semantics import closed_value, eval_expr
 
 
 class LoweringError(ValueError):
@@ -166,10 +166,6 @@ def _simultaneous(code: _Code, fa: Term, fb: Term, env: dict[str, str], M: int) 
         _move(code, t, env["b"])
 
 
-def _const_value(e: Term, M: int) -> int:
-    return int(eval_expr(e, "x", M)[0])
-
-
 def _emit_skeleton(t: Term, M: int, pad: int) -> _Code:
     code = _Code()
     a = t.args
@@ -197,7 +193,7 @@ def _emit_skeleton(t: Term, M: int, pad: int) -> _Code:
         code.emit("STOP")
     elif t.op in ("fold", "foldcells"):
         start, init, step, out = a
-        code.inits["p"], code.inits["acc"] = start, _const_value(init, M)
+        code.inits["p"], code.inits["acc"] = start, closed_value(init, M)
         env = {"acc": "acc", "x": "x"}
         code.label("@loop")
         code.emit("READ", "p", None, "x")
@@ -213,7 +209,7 @@ def _emit_skeleton(t: Term, M: int, pad: int) -> _Code:
         code.emit("STOP")
     elif t.op == "loop":
         n, a0, b0, fa, fb, out = a
-        code.inits["a"], code.inits["b"] = _const_value(a0, M), _const_value(b0, M)
+        code.inits["a"], code.inits["b"] = closed_value(a0, M), closed_value(b0, M)
         code.emit("READ", f"#{n}", None, "c")
         code.label("@loop")
         code.emit("JEZ", "c", "@end")

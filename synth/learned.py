@@ -226,13 +226,14 @@ class LearnedHeuristic:
 
     def __init__(self, model: Model, M: int, floor: float = 0.02, sharpness: float = 1.0):
         self.model, self.M, self.floor, self.sharpness = model, M, floor, sharpness
-        self._cache: dict[int, dict[str, float]] = {}
+        self._cache: dict[bytes, dict[str, float]] = {}
 
     def probs(self, examples) -> dict[str, float]:
-        key = id(examples)
+        """Per-label probabilities, computed once per distinct set of examples."""
+        arrays = (np.asarray(examples.inputs), np.asarray(examples.outputs), np.asarray(examples.mask, dtype=bool))
+        key = b"".join(np.ascontiguousarray(a).tobytes() for a in arrays)  # content, not id(): ids are reused
         if key not in self._cache:
-            p = predict(self.model, np.asarray(examples.inputs), np.asarray(examples.outputs),
-                        np.asarray(examples.mask, dtype=bool), self.M)  # fmt: skip
+            p = predict(self.model, *arrays, self.M)
             self._cache[key] = {op: max(self.floor, float(v)) for op, v in zip(LABELS, p)}
         return self._cache[key]
 

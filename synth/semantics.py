@@ -21,7 +21,7 @@ from .lang import CONTEXTS, Term
 DIVERGED = -1
 
 
-def domain(ctx: str, M: int, inputs: np.ndarray | None = None) -> dict[str, np.ndarray]:
+def domain(ctx: str, M: int) -> dict[str, np.ndarray]:
     """Variable values at every domain point of a lambda context (``mem``: none)."""
     names = CONTEXTS[ctx]
     if not names:
@@ -77,6 +77,12 @@ def eval_expr(t: Term, ctx: str, M: int, inputs: np.ndarray | None = None) -> np
     if t.op in ("const", "var", "cell"):
         return leaf(t, ctx, M, inputs)
     return apply(t.op, M, [eval_expr(c, ctx, M, inputs) for c in t.children()], inputs)
+
+
+def closed_value(t: Term, M: int) -> int:
+    """The value of an expression with no variables (a loop's initial value, usually a
+    constant, or an equivalent form the e-graph proposed)."""
+    return int(eval_expr(t, "x", M)[0])
 
 
 # ---------------------------------------------------------------------- program runners
@@ -163,7 +169,7 @@ def run(t: Term, inputs: np.ndarray, M: int) -> np.ndarray:
         return run_store(a[0], table(a[1], "mem"), inputs)[0]
     if t.op == "map":
         return run_map(a[0], table(a[1], "x"), inputs)[0]
-    c = lambda e: eval_expr(e, "x", M)[:1]  # noqa: E731  a closed expression (usually a constant)
+    c = lambda e: np.array([closed_value(e, M)])  # noqa: E731
     if t.op in ("fold", "foldcells"):
         return run_fold(a[0], c(a[1]), table(a[2], "acc_x"), a[3], inputs, cells=t.op == "foldcells")[0]
     if t.op == "loop":
