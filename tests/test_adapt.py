@@ -1,0 +1,58 @@
+"""Adaptation: pruning keeps runs, rounds only ever keep correct programs and never get slower."""
+
+import numpy as np
+import pytest
+
+from bridge.tasks import BUILTINS, reference_program
+from neural import INSTRUCTION_SETS, Line, Program, run
+from neural.adapt import AdaptConfig, adapt, mean_steps, prune
+from neural.asm import INC, JEZ, READ, STOP, WRITE
+from neural.machine import Machine
+from neural.tune import TuneConfig
+
+
+def _access():
+    b = BUILTINS["access"]
+    m = b.machine
+    return b, m, Machine(m.M, m.R, m.T, ops=INSTRUCTION_SETS[m.ops])
+
+
+def test_prune_turns_unreached_lines_into_stop_and_keeps_runs():
+    # jump over line 2 when mem[0] == 0; lines after the STOP are junk
+    lines = (Line(READ, 0, 0, 1), Line(JEZ, 1, 2), Line(INC, 1, 0, 1), Line(WRITE, 0, 1), Line(STOP),
+             Line(INC, 0, 0, 0), Line(WRITE, 1, 0))  # fmt: skip
+    p = Program(8, 3, (0, 0, 3), lines)
+    inputs = np.array([[0, 5, 1, 0, 0, 0, 0, 0], [0, 2, 0, 0, 0, 0, 0, 0]])  # mem[0] = 0: line 2 never runs
+    ex = type("Ex", (), {"inputs": inputs})
+    q = prune(p, ex, T=20)
+    assert q.lines == (lines[0], lines[1], Line(STOP), lines[3], lines[4])
+    a, b = run(p, inputs, 20), run(q, inputs, 20)
+    assert (a.mem == b.mem).all() and (a.steps == b.steps).all()
+    other = np.array([[3, 1, 1, 1, 1, 1, 1, 1]])  # reaches line 2: behaviour may differ there
+    assert not (run(p, other, 20).mem == run(q, other, 20).mem).all()
+
+
+def test_adapt_keeps_only_correct_programs_and_never_slows_down():
+    b, m, machine = _access()
+    train, test = b.generate(32, 0, biased=True), b.generate(128, 1, biased=True)
+    cfg = AdaptConfig(restarts=8, rounds=2, noise=(0.01, 3.0), tune=TuneConfig(steps=50, efficiency=0.05, keep_best=True))
+    generic = reference_program("access")
+    res = adapt(generic, machine, train, test, cfg)
+    out = run(res.best, test.inputs, m.T)
+    assert ((out.mem == test.outputs) | ~test.mask).all()
+    assert res.best_steps == pytest.approx(mean_steps(res.best, test, m.T))
+    assert res.start_steps == mean_steps(generic, test, m.T)
+    assert res.best_steps <= res.start_steps
+    assert 1 <= len(res.rounds) <= cfg.rounds
+    for r in res.rounds:
+        assert r.best_steps <= min(r.starts) and 0.0 <= r.faster <= r.recovered <= 1.0
+
+
+def test_adapt_is_deterministic_and_checks_its_config():
+    b, m, machine = _access()
+    train, test = b.generate(16, 0, biased=True), b.generate(64, 1, biased=True)
+    cfg = AdaptConfig(restarts=4, rounds=1, noise=(1.0, 3.0), tune=TuneConfig(steps=25, efficiency=0.05, keep_best=True))
+    runs = [adapt(reference_program("access"), machine, train, test, cfg) for _ in range(2)]
+    assert runs[0].best == runs[1].best and runs[0].rounds[0].faster == runs[1].rounds[0].faster
+    with pytest.raises(ValueError, match="restarts"):
+        adapt(reference_program("access"), machine, train, test, AdaptConfig(restarts=2, noise=(0.1, 1.0, 3.0)))
