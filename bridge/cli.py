@@ -37,9 +37,12 @@ def _load_program(path: str) -> Program:
     return parse_program(text, source=path)
 
 
-def resolve_task(name: str, suite: str | None = None, seed: int = 0) -> Task:
-    """A built-in task by name, or the task ``name`` of a suite file."""
+def resolve_task(name: str, suite: str | None = None, seed: int = 0, biased: bool = False, **sizes) -> Task:
+    """A built-in task by name (``biased``: from its biased generator; ``sizes``: n_train,
+    n_test), or the task ``name`` of a suite file."""
     if suite is not None:
+        if biased:
+            raise UsageError("--biased applies to built-in tasks; a suite's examples are what they are")
         _, tasks = load_suite(suite)
         by_name = {t.name: t for t in tasks}
         if name not in by_name:
@@ -47,7 +50,10 @@ def resolve_task(name: str, suite: str | None = None, seed: int = 0) -> Task:
         return by_name[name]
     if name not in BUILTINS:
         raise UsageError(f"unknown task {name!r}; built-in tasks: {', '.join(BUILTINS)} (or pass --suite FILE)")
-    return BUILTINS[name].task(seed=seed)
+    if biased and BUILTINS[name].biased is None:
+        with_biased = [n for n, b in BUILTINS.items() if b.biased is not None]
+        raise UsageError(f"task {name!r} has no biased distribution (tasks with one: {', '.join(with_biased)})")
+    return BUILTINS[name].task(seed=seed, biased=biased, **sizes)
 
 
 # ---------------------------------------------------------------------------- subcommands
@@ -156,6 +162,52 @@ def cmd_solve(args) -> None:
     if r.program:
         text += ["", r.program.rstrip()]
     _emit(args, data, "\n".join(text))
+
+
+def cmd_adapt(args) -> None:
+    from dataclasses import asdict
+
+    from neural import INSTRUCTION_SETS, format_program
+    from neural.adapt import AdaptConfig, adapt
+    from neural.machine import Machine
+    from neural.parallel import TunePool
+    from neural.tune import TuneConfig
+
+    from .pipeline import judge, widen
+
+    p = _load_program(args.program)
+    task = resolve_task(args.task, args.suite, args.seed, args.biased, n_train=args.n_train, n_test=args.n_test)
+    m = task.machine
+    if p.M != m.M:
+        raise UsageError(f"{args.program}: program has M={p.M} but task {task.name!r} has M={m.M}")
+    p = widen(p, max(p.R, m.R))
+    solved, _ = judge(p, task)
+    if solved < len(task.test.inputs):
+        raise UsageError(f"{args.program}: solves {solved}/{len(task.test.inputs)} test examples of {task.name!r}; "
+                         "adaptation starts from a correct program")  # fmt: skip
+    if args.restarts < len(args.noise):
+        raise UsageError(f"--restarts {args.restarts} is fewer than the {len(args.noise)} noise levels")
+    tune = TuneConfig(steps=args.steps, lr=args.lr, efficiency=args.efficiency, keep_best=True)
+    cfg = AdaptConfig(restarts=args.restarts, rounds=args.rounds, noise=tuple(args.noise), tune=tune, seed=args.seed)
+    machine = Machine(m.M, p.R, m.T, INSTRUCTION_SETS[m.ops])
+    say = _progress(args)
+    log = lambda r, s: say(f"round {r}: {min(s.starts):.2f} -> {s.best_steps:.2f} mean steps, "  # noqa: E731
+                           f"{s.faster:.0%} of restarts faster, {s.seconds:.0f}s")
+    with TunePool(args.workers) as pool:
+        res = adapt(p, machine, task.train, task.test, cfg, pool.tune, log)
+    text = format_program(res.best, f"{task.name}: adapted from {args.program}")
+    if args.out:
+        try:
+            Path(args.out).write_text(text)
+        except OSError as e:
+            raise UsageError(f"{args.out}: cannot write: {e.strerror}") from None
+    seconds = sum(r.seconds for r in res.rounds)
+    data = {"task": task.name, "biased": args.biased, "start_steps": res.start_steps, "best_steps": res.best_steps,
+            "program": str(res.best), "rounds": [asdict(r) for r in res.rounds], "seconds": seconds}  # fmt: skip
+    head = (f"task {task.name}{' (biased)' if args.biased else ''}: mean steps {res.start_steps:.2f} -> "
+            f"{res.best_steps:.2f} on {len(task.test.inputs)} test examples, correct on all; "
+            f"{len(res.rounds)} rounds, {seconds:.0f} s")  # fmt: skip
+    _emit(args, data, head + ("" if not args.out else f"\nwrote {args.out}") + "\n\n" + text.rstrip())
 
 
 def cmd_table1(args) -> None:
@@ -272,6 +324,24 @@ def _at_least(lo: int):
 _positive, _nonneg = _at_least(1), _at_least(0)
 
 
+def _real(positive: bool):
+    """An argparse type: a finite float, > 0 (``positive``) or >= 0."""
+
+    def parse(text: str) -> float:
+        try:
+            v = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+        if not np.isfinite(v) or v < 0 or (positive and v == 0):
+            raise argparse.ArgumentTypeError(f"expected a finite number {'>' if positive else '>='} 0, got {text}")
+        return v
+
+    return parse
+
+
+_positive_real, _nonneg_real = _real(True), _real(False)
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # one line, status 2
         self.exit(2, f"{self.prog}: error: {message}\n")
@@ -303,7 +373,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--restarts", type=_positive, default=100, help="tuning restarts K (default 100)")
         p.add_argument("--top-n", type=_positive, default=4, help="skeletons tuned by 'both' (default 4)")
         p.add_argument("--steps", type=_positive, default=400, help="Adam steps per restart (default 400)")
-        p.add_argument("--lr", type=float, default=0.1, help="Adam learning rate (default 0.1)")
+        p.add_argument("--lr", type=_positive_real, default=0.1, help="Adam learning rate (default 0.1)")
         p.add_argument("--pad", type=_nonneg, default=0, help="NOOPs before each loop's back-jump")
         p.add_argument("--workers", type=_positive, default=None, help="tuning processes (default: one per core)")
 
@@ -318,9 +388,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="JSON-lines output (default results/SUITE.jsonl)")
     p.add_argument("--resume", action="store_true", help="skip tasks already in --out")
     p.add_argument("--backend", choices=["local", "ray"], default="local")
-    p.add_argument("--time-limit", type=float, default=None, help="seconds per task (checked between stages)")
+    p.add_argument("--time-limit", type=_positive_real, default=None, help="seconds per task (checked between stages)")
     p.add_argument("--method", choices=["synth", "opt", "both"], default="both")
     tuning(p)
+
+    p = add("adapt", "make a correct program faster on a task's examples (ANC's adaptation)", cmd_adapt)
+    p.add_argument("program", help="assembly file, correct on the task")
+    p.add_argument("--task", required=True, help="built-in task name or a task of --suite")
+    p.add_argument("--suite", help="suite file holding the task")
+    p.add_argument("--biased", action="store_true", help="the built-in task's biased input distribution")
+    p.add_argument("--restarts", type=_positive, default=48, help="restarts per round (default 48)")
+    p.add_argument("--rounds", type=_positive, default=4, help="at most this many rounds (default 4)")
+    p.add_argument("--steps", type=_positive, default=400, help="Adam steps per round (default 400)")
+    p.add_argument("--lr", type=_positive_real, default=0.1, help="Adam learning rate (default 0.1)")
+    p.add_argument("--efficiency", type=_nonneg_real, default=0.05, help="weight of the expected-steps term (default 0.05)")
+    p.add_argument("--noise", type=_nonneg_real, nargs="+", default=[0.01, 0.1, 1.0, 3.0],
+                   help="compile noise levels the restarts are spread over (default 0.01 0.1 1 3)")
+    p.add_argument("--n-train", type=_positive, default=64, help="train examples (built-in tasks; default 64)")
+    p.add_argument("--n-test", type=_positive, default=512, help="held-out examples (built-in tasks; default 512)")
+    p.add_argument("--out", help="write the adapted program here")
+    p.add_argument("--workers", type=_positive, default=None, help="tuning processes (default: one per core)")
 
     p = add("table1", "reproduce the seed paper's Table 1 (recovery rates)", cmd_table1)
     p.add_argument("--out", default="results/table1", help="output directory (default results/table1)")

@@ -257,14 +257,18 @@ class Builtin:
         return reference_program(self.name)
 
     def task(self, n_train: int = 16, n_test: int = 256, seed: int = 0, M: int | None = None,
-             R: int | None = None, T: int | None = None) -> Task:  # fmt: skip
-        """A :class:`Task` with train/test examples drawn from independent seeded streams."""
+             R: int | None = None, T: int | None = None, biased: bool = False) -> Task:  # fmt: skip
+        """A :class:`Task` with train/test examples drawn from independent seeded streams
+        (of the biased generator with ``biased``)."""
         m = self.machine
         machine = Machine(M or m.M, R or m.R, T or m.T, m.ops)
+        gen = self.biased if biased else self.sample
+        if gen is None:
+            raise ValueError(f"task {self.name!r} has no biased generator")
         train_seed, test_seed = np.random.SeedSequence(seed).spawn(2)
         rng_train, rng_test = np.random.default_rng(train_seed), np.random.default_rng(test_seed)
-        train = Examples.stack([self.sample(rng_train, machine.M) for _ in range(n_train)])
-        test = Examples.stack([self.sample(rng_test, machine.M) for _ in range(n_test)])
+        train = Examples.stack([gen(rng_train, machine.M) for _ in range(n_train)])
+        test = Examples.stack([gen(rng_test, machine.M) for _ in range(n_test)])
         return Task(self.name, machine, train, test, builtin=self.name)
 
 

@@ -3,12 +3,16 @@
 Tuning from one compiled program is a local search: the compiled program is a strict local
 minimum of the loss, and a shorter program is usually several lines away, each change
 alone incorrect. Small compile noise repairs locally, large noise (logits near uniform)
-explores; neither alone reaches far. So adaptation runs in *rounds* of neural local
-search: each round compiles the fastest distinct correct programs found so far (the given
-program at first) into ``restarts`` restarts spread over the noise levels, tunes them all
-as one batch with the efficiency term, and judges every restart discretely (``keep_best``:
-a restart contributes the fastest correct program it passed through). It stops after
-``rounds`` rounds or at the first round that finds nothing faster.
+explores; neither reaches far. And one move is out of the gradient's reach altogether:
+deleting a line, which shifts every line after it.
+
+So adaptation runs in *rounds* of neural local search. Each round compiles the fastest
+distinct correct programs found so far (the given program at first) into ``restarts``
+restarts spread over the noise levels; half of them (``delete``) start from the program
+with one line deleted (jump labels renumbered), usually wrong, for the gradient to repair.
+All are tuned as one batch with the efficiency term and judged discretely (``keep_best``:
+a restart contributes the fastest correct program it passed through). Rounds stop after
+``rounds`` or at the first round that finds nothing faster.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from collections.abc import Callable
 import jax
 import numpy as np
 
-from .asm import STOP, Line, Program
+from .asm import STOP, Line, Program, label_registers
 from .compile import compile_program
 from .interp import run, run_one
 from .machine import Machine
@@ -38,6 +42,7 @@ class AdaptConfig:
     rounds: int = 4
     keep: int = 4  # distinct programs carried into the next round
     noise: tuple[float, ...] = (0.01, 0.1, 1.0, 3.0)  # restarts are spread evenly over them
+    delete: bool = True  # half the restarts start with one line deleted
     tune: TuneConfig = TuneConfig(steps=400, lr=0.1, efficiency=0.05, keep_best=True)
     seed: int = 0
 
@@ -85,6 +90,26 @@ def prune(program: Program, ex: ExampleSet, T: int) -> Program:
     return Program(program.M, program.R, program.init, lines)
 
 
+def delete_line(program: Program, j: int) -> Program:
+    """``program`` without line ``j``: later lines move up one, and label registers (jump
+    targets never written or read as data) pointing past ``j`` follow them."""
+    labels = label_registers(program)
+    init = tuple(v - 1 if r in labels and v > j else v for r, v in enumerate(program.init))
+    return Program(program.M, program.R, init, program.lines[:j] + program.lines[j + 1 :])
+
+
+def _starts(pool: list[Program], cfg: AdaptConfig, rng: np.random.Generator) -> list[tuple[Program, float]]:
+    """Restart ``i``: program ``i mod |pool|``, then noise levels in turn; every other pass
+    over the noise levels deletes a random line (of a program with more than one)."""
+    out = []
+    for i in range(cfg.restarts):
+        p, v = pool[i % len(pool)], i // len(pool)
+        if cfg.delete and (v // len(cfg.noise)) % 2 == 1 and len(p.lines) > 1:
+            p = delete_line(p, int(rng.integers(len(p.lines))))
+        out.append((p, cfg.noise[v % len(cfg.noise)]))
+    return out
+
+
 def adapt(
     program: Program,
     machine: Machine,
@@ -105,11 +130,8 @@ def adapt(
     for r in range(cfg.rounds):
         t0 = time.perf_counter()
         keys = jax.random.split(jax.random.PRNGKey(cfg.seed + 7919 * r), cfg.restarts)
-        # restart i: program i mod |pool|, noise level (i // |pool|) mod |noise|
-        w = stack([
-            compile_program(pool[i % len(pool)][1], k, ops=machine.ops, noise=cfg.noise[(i // len(pool)) % len(cfg.noise)])
-            for i, k in enumerate(keys)
-        ])  # fmt: skip
+        starts = _starts([p for _, p in pool], cfg, np.random.default_rng([cfg.seed, r]))
+        w = stack([compile_program(p, k, ops=machine.ops, noise=g) for (p, g), k in zip(starts, keys)])
         res = tuner(w, machine, train, test, cfg.tune)
         for p, ok, s in zip(res.programs, res.recovered, res.test_steps):
             if ok:

@@ -121,7 +121,7 @@ class Program:
 # ---------------------------------------------------------------------------- formatting
 
 
-def _jump_registers(p: Program) -> set[int]:
+def label_registers(p: Program) -> set[int]:
     """Registers used only as jump targets and never written: their init reads as a label."""
     written = {ln.o for ln in p.lines if ln.op in VALUE_OPS}
     other_reads = {ln.a for ln in p.lines if ln.op in USES_A} | {
@@ -152,7 +152,7 @@ def format_program(p: Program, name: str | None = None) -> str:
 
     Registers that only ever serve as jump targets are shown as labels (``@L3``).
     """
-    labelled = {r: p.init[r] for r in sorted(_jump_registers(p)) if p.init[r] <= len(p.lines)}
+    labelled = {r: p.init[r] for r in sorted(label_registers(p)) if p.init[r] <= len(p.lines)}
     label_lines = set(labelled.values())
     out = [f"; {name}"] if name else []
     out.append(f".machine M={p.M} R={p.R}")

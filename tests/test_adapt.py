@@ -1,12 +1,14 @@
 """Adaptation: pruning keeps runs, rounds only ever keep correct programs and never get slower."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from bridge.tasks import BUILTINS, reference_program
-from neural import INSTRUCTION_SETS, Line, Program, run
-from neural.adapt import AdaptConfig, adapt, mean_steps, prune
-from neural.asm import INC, JEZ, READ, STOP, WRITE
+from neural import INSTRUCTION_SETS, Line, Program, parse_program, run
+from neural.adapt import AdaptConfig, adapt, delete_line, mean_steps, prune
+from neural.asm import INC, JEZ, NOOP, READ, STOP, WRITE
 from neural.machine import Machine
 from neural.tune import TuneConfig
 
@@ -56,3 +58,16 @@ def test_adapt_is_deterministic_and_checks_its_config():
     assert runs[0].best == runs[1].best and runs[0].rounds[0].faster == runs[1].rounds[0].faster
     with pytest.raises(ValueError, match="restarts"):
         adapt(reference_program("access"), machine, train, test, AdaptConfig(restarts=2, noise=(0.1, 1.0, 3.0)))
+
+
+@pytest.mark.parametrize("name", ["addition", "listk", "sort"])
+def test_deleting_an_inserted_noop_gives_back_the_program(name):
+    text = (Path(__file__).parent.parent / "bridge" / "programs" / f"{name}.asm").read_text().splitlines()
+    body = [i for i, ln in enumerate(text) if ln.strip() and not ln.lstrip().startswith((";", "."))]
+    p = parse_program("\n".join(text))
+    # a NOOP before line j >= 1 (sort's r9 = @outer = 0 is also data, so not before line 0):
+    # labels of lines from j on move down one in the text, and delete_line moves them back
+    for j, at in list(enumerate(body))[1:]:
+        with_noop = parse_program("\n".join(text[:at] + ["NOOP"] + text[at:]))
+        assert with_noop.lines[j] == Line(NOOP) and with_noop != p
+        assert delete_line(with_noop, j) == p

@@ -11,7 +11,10 @@ PROGRAMS = resources.files("bridge") / "programs"
 
 
 def run_cli(capsys, *argv):
-    code = main(list(argv))
+    try:
+        code = main(list(argv))
+    except SystemExit as e:  # argparse rejects an option
+        code = e.code
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -48,6 +51,10 @@ def test_run_trace(capsys):
         (["run", str(PROGRAMS / "inc.asm"), "--input", "8"], "out of range 0..7"),
         (["run", str(PROGRAMS / "inc.asm"), "--task", "nope"], "unknown task 'nope'"),
         (["run", str(PROGRAMS / "access.asm"), "--task", "inc"], "program has M=10"),
+        (["adapt", str(PROGRAMS / "swap.asm"), "--task", "access"], "solves 58/512 test examples"),
+        (["adapt", str(PROGRAMS / "map_inc.asm"), "--task", "map_inc", "--biased"], "no biased distribution"),
+        (["adapt", str(PROGRAMS / "access.asm"), "--task", "access", "--noise", "-1"], "expected a finite number >= 0"),
+        (["adapt", str(PROGRAMS / "access.asm"), "--task", "access", "--restarts", "2"], "fewer than the 4 noise"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(capsys, argv, words):
@@ -72,3 +79,16 @@ def test_console_script_bad_option_exits_2():
     proc = subprocess.run([sys.executable, "-m", "bridge.cli", "run"], capture_output=True, text=True)
     assert proc.returncode == 2 and "the following arguments are required: program" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_adapt_writes_a_correct_program_no_slower(capsys, tmp_path):
+    out = tmp_path / "fast.asm"
+    code, text, _ = run_cli(capsys, "adapt", str(PROGRAMS / "access.asm"), "--task", "access", "--biased",
+                            "--restarts", "4", "--rounds", "1", "--steps", "25", "--workers", "1",
+                            "--out", str(out), "--json")  # fmt: skip
+    data = json.loads(text)
+    assert code == 0 and data["best_steps"] <= data["start_steps"] == 5.0 and len(data["rounds"]) == 1
+    code, text, _ = run_cli(capsys, "run", str(out), "--task", "access", "--json")  # plain access: k varies
+    code_b, text_b, _ = run_cli(capsys, "adapt", str(out), "--task", "access", "--biased", "--restarts", "4",
+                                "--rounds", "1", "--steps", "1", "--workers", "1", "--json")  # fmt: skip
+    assert code == code_b == 0 and json.loads(text_b)["start_steps"] == data["best_steps"]
