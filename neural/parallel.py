@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import multiprocessing as mp
 import os
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor
 
@@ -33,9 +34,17 @@ class Examples:
         return Examples(np.asarray(ex.inputs), np.asarray(ex.outputs), np.asarray(ex.mask))
 
 
+def _exit_with_parent(parent: int) -> None:
+    """Poll the parent's pid; a worker whose parent was killed exits instead of computing on."""
+    while os.getppid() == parent:
+        time.sleep(1.0)
+    os._exit(1)
+
+
 def _init_worker(cores: mp.Queue) -> None:
     from . import xla
 
+    threading.Thread(target=_exit_with_parent, args=(os.getppid(),), daemon=True).start()
     xla.configure(single_thread=True)
     core = cores.get()
     if core is not None and hasattr(os, "sched_setaffinity"):
