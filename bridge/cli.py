@@ -306,40 +306,24 @@ def cmd_export_suite(args) -> None:
 # ------------------------------------------------------------------------------- parser
 
 
-def _at_least(lo: int):
-    """An argparse type: an integer >= ``lo``."""
+def _number(cast: type, lo: float, strict: bool = False):
+    """An argparse type: an int or a finite float that is >= ``lo`` (> ``lo`` if ``strict``)."""
+    what = f"{'an integer' if cast is int else 'a finite number'} {'>' if strict else '>='} {lo}"
 
-    def parse(text: str) -> int:
+    def parse(text: str):
         try:
-            v = int(text)
+            v = cast(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"expected an integer >= {lo}, got {text!r}") from None
-        if v < lo:
-            raise argparse.ArgumentTypeError(f"expected an integer >= {lo}, got {v}")
+            raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}") from None
+        if not np.isfinite(v) or v < lo or (strict and v == lo):
+            raise argparse.ArgumentTypeError(f"expected {what}, got {text}")
         return v
 
     return parse
 
 
-_positive, _nonneg = _at_least(1), _at_least(0)
-
-
-def _real(positive: bool):
-    """An argparse type: a finite float, > 0 (``positive``) or >= 0."""
-
-    def parse(text: str) -> float:
-        try:
-            v = float(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
-        if not np.isfinite(v) or v < 0 or (positive and v == 0):
-            raise argparse.ArgumentTypeError(f"expected a finite number {'>' if positive else '>='} 0, got {text}")
-        return v
-
-    return parse
-
-
-_positive_real, _nonneg_real = _real(True), _real(False)
+_positive, _nonneg = _number(int, 1), _number(int, 0)
+_positive_real, _nonneg_real = _number(float, 0, strict=True), _number(float, 0)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -5,8 +5,9 @@ Tuning runs in rounds of neural local search (:mod:`neural.adapt`): each round c
 the fastest correct programs found so far into ``--K`` restarts spread over compile-noise
 levels and tunes them together. Per task: mean steps of the generic reference program, of
 the fastest tuned program, and of the shortest program we wrote by hand for that
-distribution (``bridge/programs/biased/``); ``found`` is the fraction of first-round
-restarts that ended correct and faster than the generic program. Programs are selected on
+distribution (``bridge/programs/biased/``); the success rate over the first round's
+restarts (``correct``: ended with a program correct on every held-out input; ``faster``:
+correct and faster than the generic program). Programs are selected on
 held-out inputs, so the tuned program is checked again on 2048 fresh ones (``fresh``).
 ANC's own iteration counts are steps + 1.
 
@@ -82,7 +83,8 @@ def main() -> None:
             raise SystemExit(f"{path}: written with other settings {old.get('settings')}; drop --resume or change --json")
         rows = [r for r in old["rows"] if r["task"] in a.tasks]
 
-    head = f"{'task':<10} {'dist':<7} {'generic':>8} {'tuned':>8} {'by hand':>8} {'fresh':>8} {'found':>6} {'rounds':>6} {'time':>6}"
+    head = (f"{'task':<10} {'dist':<7} {'generic':>8} {'tuned':>8} {'by hand':>8} {'fresh':>8} "
+            f"{'correct':>7} {'faster':>6} {'rounds':>6} {'time':>6}")
     with TunePool(a.workers) as pool:
         done = {r["task"] for r in rows}
         for name in a.tasks:
@@ -94,9 +96,10 @@ def main() -> None:
     for r in sorted(rows, key=lambda r: a.tasks.index(r["task"])):
         fresh = f"{r['fresh_steps']:.2f}" + ("" if r["fresh_correct"] else "!")
         print(f"{r['task']:<10} {r['distribution']:<7} {r['generic_steps']:>8.2f} {r['best_tuned_steps']:>8.2f} "
-              f"{r['optimal_steps']:>8.2f} {fresh:>8} {r['first_round_faster']:>6.0%} {r['rounds']:>6} {r['seconds']:>5.0f}s")  # fmt: skip
+              f"{r['optimal_steps']:>8.2f} {fresh:>8} {r['first_round_recovered']:>7.0%} {r['first_round_faster']:>6.0%} "
+              f"{r['rounds']:>6} {r['seconds']:>5.0f}s")  # fmt: skip
     print("steps = executed lines (ANC's iterations = steps + 1); fresh: the tuned program on 2048 new "
-          "inputs ('!' = wrong on some); found: first-round restarts correct and faster than generic")
+          "inputs ('!' = wrong on some); correct / faster: share of first-round restarts")
     if not all(r["fresh_correct"] for r in rows):
         print("warning: a tuned program is wrong on fresh inputs (selected on too few held-out ones)")
 
