@@ -100,12 +100,14 @@ def delete_line(program: Program, j: int) -> Program:
 
 def _starts(pool: list[Program], cfg: AdaptConfig, rng: np.random.Generator) -> list[tuple[Program, float]]:
     """Restart ``i``: program ``i mod |pool|``, then noise levels in turn; every other pass
-    over the noise levels deletes a random line (of a program with more than one)."""
-    out = []
+    over the noise levels deletes a line (of a program with more than one), going through
+    the lines from a random one so that few restarts cover them all."""
+    out, deleted = [], [int(rng.integers(len(p.lines))) for p in pool]
     for i in range(cfg.restarts):
-        p, v = pool[i % len(pool)], i // len(pool)
+        k, v = i % len(pool), i // len(pool)
+        p = pool[k]
         if cfg.delete and (v // len(cfg.noise)) % 2 == 1 and len(p.lines) > 1:
-            p = delete_line(p, int(rng.integers(len(p.lines))))
+            p, deleted[k] = delete_line(p, deleted[k] % len(p.lines)), deleted[k] + 1
         out.append((p, cfg.noise[v % len(cfg.noise)]))
     return out
 
