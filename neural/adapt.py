@@ -6,15 +6,20 @@ alone incorrect. Small compile noise repairs locally, large noise (logits near u
 explores; neither reaches far. And one move is out of the gradient's reach altogether:
 deleting a line, which shifts every line after it.
 
-So adaptation runs in *rounds* of neural local search. Each round compiles the fastest
-distinct correct programs found so far (the given program at first) into ``restarts``
-restarts spread over the noise levels; half of them (``delete``) start from the program
-with one line deleted (jump labels renumbered), usually wrong, for the gradient to repair.
-All are tuned as one batch with the efficiency term and judged discretely (``keep_best``:
-a restart contributes the fastest correct program it passed through). Rounds stop after
-``rounds`` or at the first round that finds nothing faster.
-"""
+So adaptation runs in *rounds* of neural local search. Each round
 
+1. deletes, greedily and discretely, every line of the kept programs that can go while
+   the program stays correct on the held-out inputs (:func:`shorten`);
+2. compiles the fastest distinct correct programs found so far into ``restarts`` restarts:
+   half spread over the ``noise`` levels, half (at the small ``delete_noise`` levels)
+   starting from a program with one line deleted — usually wrong, for the gradient to
+   repair (a register's initial value, an operand);
+3. tunes all of them as one batch with the efficiency term and judges every restart
+   discretely (``keep_best``: a restart contributes the fastest correct program it passed
+   through).
+
+Rounds stop after ``rounds`` or at the first round that finds nothing faster.
+"""
 from __future__ import annotations
 
 import dataclasses
@@ -28,7 +33,7 @@ from .asm import STOP, Line, Program, label_registers
 from .compile import compile_program
 from .interp import run, run_one
 from .machine import Machine
-from .tune import ExampleSet, TuneConfig, TuneResult, stack, tune
+from .tune import ExampleSet, TuneConfig, TuneResult, judge, stack, tune
 
 Tuner = Callable[..., TuneResult]
 """``tuner(weights, machine, train, test, cfg)``: :func:`~neural.tune.tune` or a pool's."""
@@ -42,7 +47,7 @@ class AdaptConfig:
     rounds: int = 4
     keep: int = 4  # distinct programs carried into the next round
     noise: tuple[float, ...] = (0.01, 0.1, 1.0, 3.0)  # restarts are spread evenly over them
-    delete: bool = True  # half the restarts start with one line deleted
+    delete_noise: tuple[float, ...] = (0.01, 0.1)  # half the restarts delete a line first; () = none
     tune: TuneConfig = TuneConfig(steps=400, lr=0.1, efficiency=0.05, keep_best=True)
     seed: int = 0
 
@@ -54,7 +59,7 @@ class Round:
     starts: list[float]  # mean held-out steps of the programs it compiled
     best_steps: float  # fastest correct program so far, after this round
     recovered: float  # fraction of restarts that ended with a correct program
-    faster: float  # fraction of restarts whose program beats the round's fastest start
+    faster: float  # fraction of restarts whose program beats the fastest program compiled
     seconds: float
 
 
@@ -98,17 +103,36 @@ def delete_line(program: Program, j: int) -> Program:
     return Program(program.M, program.R, init, program.lines[:j] + program.lines[j + 1 :])
 
 
+def shorten(program: Program, ex: ExampleSet, T: int) -> Program:
+    """Greedy dead-line removal: delete the line whose deletion leaves the program correct
+    on ``ex`` with the fewest mean steps, until no deletion does."""
+    best, steps = program, mean_steps(program, ex, T)
+    while len(best.lines) > 1:
+        cands = [delete_line(best, j) for j in range(len(best.lines))]
+        ok, s = judge(cands, ex, T)
+        s = np.where(ok, s, np.inf)
+        if s.min() >= steps - 1e-9:
+            return best
+        j = int(s.argmin())
+        best, steps = cands[j], float(s[j])
+    return best
+
+
 def _starts(pool: list[Program], cfg: AdaptConfig, rng: np.random.Generator) -> list[tuple[Program, float]]:
-    """Restart ``i``: program ``i mod |pool|``, then noise levels in turn; every other pass
-    over the noise levels deletes a line (of a program with more than one), going through
-    the lines from a random one so that few restarts cover them all."""
+    """Restart ``i``: program ``i mod |pool|``; odd passes over the pool delete a line (going
+    through the lines from a random one, so few restarts cover them all) at the
+    ``delete_noise`` levels, even passes keep the program at the ``noise`` levels."""
     out, deleted = [], [int(rng.integers(len(p.lines))) for p in pool]
     for i in range(cfg.restarts):
         k, v = i % len(pool), i // len(pool)
         p = pool[k]
-        if cfg.delete and (v // len(cfg.noise)) % 2 == 1 and len(p.lines) > 1:
-            p, deleted[k] = delete_line(p, deleted[k] % len(p.lines)), deleted[k] + 1
-        out.append((p, cfg.noise[v % len(cfg.noise)]))
+        if not cfg.delete_noise:
+            out.append((p, cfg.noise[v % len(cfg.noise)]))
+        elif v % 2 == 0 or len(p.lines) == 1:
+            out.append((p, cfg.noise[(v // 2) % len(cfg.noise)]))
+        else:
+            out.append((delete_line(p, deleted[k] % len(p.lines)), cfg.delete_noise[(v // 2) % len(cfg.delete_noise)]))
+            deleted[k] += 1
     return out
 
 
@@ -128,20 +152,27 @@ def adapt(
     T = machine.T
     start = mean_steps(program, test, T)
     found = {str(prune(program, test, T)): (start, program)}  # pruned text -> (steps, program)
+
+    def add(p: Program, steps: float | None = None) -> None:
+        p = prune(p, test, T)
+        found.setdefault(str(p), (mean_steps(p, test, T) if steps is None else steps, p))
+
     pool, rounds = [(start, program)], []
     for r in range(cfg.rounds):
         t0 = time.perf_counter()
+        before = min(s for s, _ in pool)
+        for _, p in pool:
+            add(shorten(p, test, T))
+        pool = sorted(found.values(), key=lambda sp: sp[0])[: cfg.keep]
         keys = jax.random.split(jax.random.PRNGKey(cfg.seed + 7919 * r), cfg.restarts)
         starts = _starts([p for _, p in pool], cfg, np.random.default_rng([cfg.seed, r]))
         w = stack([compile_program(p, k, ops=machine.ops, noise=g) for (p, g), k in zip(starts, keys)])
         res = tuner(w, machine, train, test, cfg.tune)
         for p, ok, s in zip(res.programs, res.recovered, res.test_steps):
             if ok:
-                p = prune(p, test, T)
-                found.setdefault(str(p), (float(s), p))
-        before = min(s for s, _ in pool)
+                add(p, float(s))
         ranked = sorted(found.values(), key=lambda sp: sp[0])
-        faster = float((res.recovered & (res.test_steps < before - 1e-9)).mean())
+        faster = float((res.recovered & (res.test_steps < pool[0][0] - 1e-9)).mean())
         stats = Round([s for s, _ in pool], ranked[0][0], float(res.recovered.mean()), faster, time.perf_counter() - t0)
         rounds.append(stats)
         if progress is not None:

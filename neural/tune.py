@@ -84,7 +84,7 @@ def loss_fn(
     return jnp.mean(ce + cfg.efficiency * out.running + cfg.halt_penalty * (1.0 - out.halted))
 
 
-def _judge(programs: list[Program], ex: ExampleSet, T: int) -> tuple[np.ndarray, np.ndarray]:
+def judge(programs: list[Program], ex: ExampleSet, T: int) -> tuple[np.ndarray, np.ndarray]:
     """Per program: correct on every example, and mean steps."""
     res = run_batch(encode(programs), ex.inputs, T)
     ok = ((res.mem == ex.outputs) | ~ex.mask).all(-1).all(-1)
@@ -128,10 +128,10 @@ def tune(
         final = step >= cfg.steps or (cfg.time_limit is not None and time.perf_counter() - t0 > cfg.time_limit)
         progs, conf_now = decompile_all(weights, machine)
         todo = np.arange(K) if cfg.keep_best else np.flatnonzero(~recovered)
-        ok_train, _ = _judge([progs[k] for k in todo], train, machine.T)
+        ok_train, _ = judge([progs[k] for k in todo], train, machine.T)
         cand = todo[ok_train]
         if cand.size:
-            ok_test, steps_test = _judge([progs[k] for k in cand], test, machine.T)
+            ok_test, steps_test = judge([progs[k] for k in cand], test, machine.T)
             for k, ok, s in zip(cand, ok_test, steps_test):
                 if ok and (not recovered[k] or s < test_steps[k]):
                     if not recovered[k]:
@@ -150,7 +150,7 @@ def tune(
     for k in left:
         programs[k], conf[k] = progs[k], conf_now[k]
     if left.size:
-        _, s = _judge([programs[k] for k in left], test, machine.T)
+        _, s = judge([programs[k] for k in left], test, machine.T)
         test_steps[left] = s
     loss = np.concatenate(losses, axis=0).T if losses else np.zeros((K, 0))
     return TuneResult(programs, recovered, test_steps, recovered_at, loss, conf, step, time.perf_counter() - t0)

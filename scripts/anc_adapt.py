@@ -1,19 +1,20 @@
 """ANC's adaptation experiment: compile each ANC task's generic program, tune it on the
 task's biased input distribution with the efficiency term, and compare step counts.
 
-Tuning runs in rounds of neural local search (:mod:`neural.adapt`): each round compiles
-the fastest correct programs found so far into ``--K`` restarts spread over compile-noise
-levels and tunes them together. Per task: mean steps of the generic reference program, of
-the fastest tuned program, and of the shortest program we wrote by hand for that
-distribution (``bridge/programs/biased/``); the success rate over the first round's
+Tuning runs in rounds of neural local search (:mod:`neural.adapt`): each round deletes
+dead lines discretely, then compiles the fastest correct programs found so far into
+``--K`` restarts (half of them with one line deleted) and tunes them together. Per task,
+mean steps on held-out inputs of: the generic reference program; the generic program
+after greedy line deletion alone (``deleted``: what the discrete pass gives without any
+tuning); the fastest tuned program; the shortest program we wrote by hand for that
+distribution (``bridge/programs/biased/``). Then the success rate over the first round's
 restarts (``correct``: ended with a program correct on every held-out input; ``faster``:
-correct and faster than the generic program). Programs are selected on
-held-out inputs, so the tuned program is checked again on 2048 fresh ones (``fresh``).
-ANC's own iteration counts are steps + 1.
+correct and faster than every program compiled). Programs are selected on held-out
+inputs, so the tuned program is checked again on 2048 fresh ones (``fresh``). ANC's own
+iteration counts are steps + 1.
 
     python scripts/anc_adapt.py [--K 48] [--rounds 4] [--tasks access swap] [--resume]
 """
-
 from __future__ import annotations
 
 import argparse
@@ -23,7 +24,7 @@ from pathlib import Path
 
 from bridge.tasks import BUILTINS, SUITES, reference_program
 from neural import INSTRUCTION_SETS, run
-from neural.adapt import AdaptConfig, adapt, mean_steps
+from neural.adapt import AdaptConfig, adapt, mean_steps, shorten
 from neural.machine import Machine
 from neural.parallel import TunePool
 from neural.tune import TuneConfig
@@ -45,7 +46,8 @@ def adapt_task(name: str, cfg: AdaptConfig, pool: TunePool) -> dict:
     fresh_ok = bool(((out.mem == fresh.outputs) | ~fresh.mask).all())
     return {
         "task": name, "distribution": "biased" if biased else "plain", "K": cfg.restarts,
-        "generic_steps": res.start_steps, "optimal_steps": mean_steps(reference_program(name, biased=True), test, m.T),
+        "generic_steps": res.start_steps, "deleted_steps": mean_steps(shorten(reference_program(name), test, m.T), test, m.T),
+        "optimal_steps": mean_steps(reference_program(name, biased=True), test, m.T),
         "best_tuned_steps": res.best_steps, "fresh_steps": float(out.steps.mean()), "fresh_correct": fresh_ok,
         "best_program": str(res.best), "rounds": len(res.rounds),
         "first_round_faster": res.rounds[0].faster, "first_round_recovered": res.rounds[0].recovered,
@@ -63,6 +65,8 @@ def main() -> None:
     ap.add_argument("--efficiency", type=float, default=0.05, help="weight of Σ(1 - h_t)")
     ap.add_argument("--noise", type=float, nargs="+", default=[0.01, 0.1, 1.0, 3.0],
                     help="compile noise levels; restarts are spread evenly over them")
+    ap.add_argument("--delete-noise", type=float, nargs="*", default=[0.01, 0.1],
+                    help="noise levels of the restarts that start with a line deleted (none: no deletions)")
     ap.add_argument("--lr", type=float, default=0.1)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--workers", type=int, default=None, help="tuning processes (default: one per core)")
@@ -73,7 +77,8 @@ def main() -> None:
         ap.error(f"--K {a.K} is fewer restarts than noise levels ({len(a.noise)})")
 
     tune = TuneConfig(steps=a.steps, lr=a.lr, efficiency=a.efficiency, keep_best=True)
-    cfg = AdaptConfig(restarts=a.K, rounds=a.rounds, keep=a.keep, noise=tuple(a.noise), tune=tune, seed=a.seed)
+    cfg = AdaptConfig(restarts=a.K, rounds=a.rounds, keep=a.keep, noise=tuple(a.noise),
+                      delete_noise=tuple(a.delete_noise), tune=tune, seed=a.seed)  # fmt: skip
     settings = {k: v for k, v in vars(a).items() if k not in ("tasks", "json", "resume", "workers")}
     rows: list[dict] = []
     path = Path(a.json)
@@ -83,7 +88,7 @@ def main() -> None:
             raise SystemExit(f"{path}: written with other settings {old.get('settings')}; drop --resume or change --json")
         rows = [r for r in old["rows"] if r["task"] in a.tasks]
 
-    head = (f"{'task':<10} {'dist':<7} {'generic':>8} {'tuned':>8} {'by hand':>8} {'fresh':>8} "
+    head = (f"{'task':<10} {'dist':<7} {'generic':>8} {'deleted':>8} {'tuned':>8} {'by hand':>8} {'fresh':>8} "
             f"{'correct':>7} {'faster':>6} {'rounds':>6} {'time':>6}")
     with TunePool(a.workers) as pool:
         done = {r["task"] for r in rows}
@@ -95,10 +100,11 @@ def main() -> None:
     print(head)
     for r in sorted(rows, key=lambda r: a.tasks.index(r["task"])):
         fresh = f"{r['fresh_steps']:.2f}" + ("" if r["fresh_correct"] else "!")
-        print(f"{r['task']:<10} {r['distribution']:<7} {r['generic_steps']:>8.2f} {r['best_tuned_steps']:>8.2f} "
+        print(f"{r['task']:<10} {r['distribution']:<7} {r['generic_steps']:>8.2f} {r['deleted_steps']:>8.2f} {r['best_tuned_steps']:>8.2f} "
               f"{r['optimal_steps']:>8.2f} {fresh:>8} {r['first_round_recovered']:>7.0%} {r['first_round_faster']:>6.0%} "
               f"{r['rounds']:>6} {r['seconds']:>5.0f}s")  # fmt: skip
-    print("steps = executed lines (ANC's iterations = steps + 1); fresh: the tuned program on 2048 new "
+    print("steps = executed lines (ANC's iterations = steps + 1); deleted: greedy line deletion alone, "
+          "no tuning; fresh: the tuned program on 2048 new "
           "inputs ('!' = wrong on some); correct / faster: share of first-round restarts")
     if not all(r["fresh_correct"] for r in rows):
         print("warning: a tuned program is wrong on fresh inputs (selected on too few held-out ones)")

@@ -7,7 +7,7 @@ import pytest
 
 from bridge.tasks import BUILTINS, reference_program
 from neural import INSTRUCTION_SETS, Line, Program, parse_program, run
-from neural.adapt import AdaptConfig, adapt, delete_line, mean_steps, prune
+from neural.adapt import AdaptConfig, adapt, delete_line, mean_steps, prune, shorten
 from neural.asm import INC, JEZ, NOOP, READ, STOP, WRITE
 from neural.machine import Machine
 from neural.tune import TuneConfig
@@ -37,7 +37,7 @@ def test_prune_turns_unreached_lines_into_stop_and_keeps_runs():
 def test_adapt_keeps_only_correct_programs_and_never_slows_down():
     b, m, machine = _access()
     train, test = b.generate(32, 0, biased=True), b.generate(128, 1, biased=True)
-    cfg = AdaptConfig(restarts=8, rounds=2, noise=(0.01, 3.0), tune=TuneConfig(steps=50, efficiency=0.05, keep_best=True))
+    cfg = AdaptConfig(restarts=8, rounds=2, noise=(0.01, 3.0), delete_noise=(0.01,), tune=TuneConfig(steps=50, efficiency=0.05, keep_best=True))
     generic = reference_program("access")
     res = adapt(generic, machine, train, test, cfg)
     out = run(res.best, test.inputs, m.T)
@@ -71,3 +71,13 @@ def test_deleting_an_inserted_noop_gives_back_the_program(name):
         with_noop = parse_program("\n".join(text[:at] + ["NOOP"] + text[at:]))
         assert with_noop.lines[j] == Line(NOOP) and with_noop != p
         assert delete_line(with_noop, j) == p
+
+
+def test_shorten_removes_dead_lines_and_nothing_needed():
+    b, m, _ = _access()
+    test = b.generate(128, 1, biased=True)
+    generic = reference_program("access")
+    lines = generic.lines[:2] + (Line(NOOP),) + generic.lines[2:]
+    padded = Program(generic.M, generic.R, generic.init, lines)
+    assert mean_steps(padded, test, m.T) == mean_steps(generic, test, m.T) + 1
+    assert shorten(padded, test, m.T) == generic  # every other line is needed for k = 3
