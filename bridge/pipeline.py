@@ -28,7 +28,7 @@ from neural import INSTRUCTION_SETS, Line, Program, format_program, run
 from neural.asm import NOOP
 from neural.compile import DEFAULT_NOISE, compile_program, random_weights
 from neural.machine import Machine
-from neural.tune import TuneConfig, TuneResult, stack
+from neural.tune import TuneConfig, Tuner, TuneResult, stack
 from synth import SizePrior, VersionSpace, synthesize
 from synth.heuristics import Heuristic
 
@@ -88,7 +88,6 @@ class SolveResult:
         return self.recovered / self.restarts if self.restarts else float(self.solved)
 
 
-Tuner = Callable[..., TuneResult]  # (weights, machine, train, test, cfg) -> TuneResult
 
 
 def _in_process(weights, machine, train, test, cfg):

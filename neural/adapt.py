@@ -33,11 +33,7 @@ from .asm import STOP, Line, Program, label_registers
 from .compile import compile_program
 from .interp import run, run_one
 from .machine import Machine
-from .tune import ExampleSet, TuneConfig, TuneResult, judge, stack, tune
-
-Tuner = Callable[..., TuneResult]
-"""``tuner(weights, machine, train, test, cfg)``: :func:`~neural.tune.tune` or a pool's."""
-
+from .tune import ExampleSet, TuneConfig, Tuner, judge, stack, tune
 
 @dataclasses.dataclass(frozen=True)
 class AdaptConfig:

@@ -70,6 +70,11 @@ class TuneResult:
     seconds: float
 
 
+Tuner = Callable[..., TuneResult]
+"""``tuner(weights, machine, train, test, cfg) -> TuneResult``: :func:`tune`, or a
+:class:`~neural.parallel.TunePool`'s ``tune`` that spreads the restarts over processes."""
+
+
 def one_hot_memory(inputs: np.ndarray, M: int) -> jax.Array:
     return jax.nn.one_hot(jnp.asarray(inputs), M, dtype=jnp.float32)
 
