@@ -99,19 +99,20 @@ def delete_line(program: Program, j: int) -> Program:
     return Program(program.M, program.R, init, program.lines[:j] + program.lines[j + 1 :])
 
 
-def shorten(program: Program, ex: ExampleSet, T: int) -> Program:
+def shorten(program: Program, ex: ExampleSet, T: int) -> tuple[Program, float]:
     """Greedy dead-line removal: delete the line whose deletion leaves the program correct
-    on ``ex`` with the fewest mean steps, until no deletion does."""
+    on ``ex`` with the fewest mean steps, until no deletion does. Returns the program and
+    its mean steps on ``ex``."""
     best, steps = program, mean_steps(program, ex, T)
     while len(best.lines) > 1:
         cands = [delete_line(best, j) for j in range(len(best.lines))]
         ok, s = judge(cands, ex, T)
         s = np.where(ok, s, np.inf)
         if s.min() >= steps - 1e-9:
-            return best
+            break
         j = int(s.argmin())
         best, steps = cands[j], float(s[j])
-    return best
+    return best, steps
 
 
 def _starts(pool: list[Program], cfg: AdaptConfig, rng: np.random.Generator) -> list[tuple[Program, float]]:
@@ -149,17 +150,20 @@ def adapt(
     start = mean_steps(program, test, T)
     found = {str(prune(program, test, T)): (start, program)}  # pruned text -> (steps, program)
 
-    def add(p: Program, steps: float | None = None) -> None:
+    def add(p: Program, steps: float) -> None:
         p = prune(p, test, T)
-        found.setdefault(str(p), (mean_steps(p, test, T) if steps is None else steps, p))
+        found.setdefault(str(p), (steps, p))
 
-    pool, rounds = [(start, program)], []
+    def ranked() -> list[tuple[float, Program]]:
+        return sorted(found.values(), key=lambda sp: sp[0])
+
+    rounds = []
     for r in range(cfg.rounds):
         t0 = time.perf_counter()
-        before = min(s for s, _ in pool)
-        for _, p in pool:
-            add(shorten(p, test, T))
-        pool = sorted(found.values(), key=lambda sp: sp[0])[: cfg.keep]
+        before = ranked()[0][0]
+        for _, p in ranked()[: cfg.keep]:
+            add(*shorten(p, test, T))
+        pool = ranked()[: cfg.keep]
         keys = jax.random.split(jax.random.PRNGKey(cfg.seed + 7919 * r), cfg.restarts)
         starts = _starts([p for _, p in pool], cfg, np.random.default_rng([cfg.seed, r]))
         w = stack([compile_program(p, k, ops=machine.ops, noise=g) for (p, g), k in zip(starts, keys)])
@@ -167,14 +171,13 @@ def adapt(
         for p, ok, s in zip(res.programs, res.recovered, res.test_steps):
             if ok:
                 add(p, float(s))
-        ranked = sorted(found.values(), key=lambda sp: sp[0])
+        best = ranked()[0][0]
         faster = float((res.recovered & (res.test_steps < pool[0][0] - 1e-9)).mean())
-        stats = Round([s for s, _ in pool], ranked[0][0], float(res.recovered.mean()), faster, time.perf_counter() - t0)
+        stats = Round([s for s, _ in pool], best, float(res.recovered.mean()), faster, time.perf_counter() - t0)
         rounds.append(stats)
         if progress is not None:
             progress(r, stats)
-        if ranked[0][0] >= before - 1e-9:
+        if best >= before - 1e-9:
             break
-        pool = ranked[: cfg.keep]
-    steps, prog = min(found.values(), key=lambda sp: sp[0])
+    steps, prog = ranked()[0]
     return AdaptResult(prog, steps, start, rounds)

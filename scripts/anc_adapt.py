@@ -43,10 +43,10 @@ def adapt_task(name: str, cfg: AdaptConfig, pool: TunePool) -> dict:
                              f"({s.faster:.0%} of restarts faster, {s.seconds:.0f}s)", flush=True)
     res = adapt(reference_program(name), machine, train, test, cfg, tuner=pool.tune, progress=log)
     out = run(res.best, fresh.inputs, m.T)
-    fresh_ok = bool(((out.mem == fresh.outputs) | ~fresh.mask).all())
+    fresh_ok = bool(fresh.correct(out.mem).all())
     return {
         "task": name, "distribution": "biased" if biased else "plain", "K": cfg.restarts,
-        "generic_steps": res.start_steps, "deleted_steps": mean_steps(shorten(reference_program(name), test, m.T), test, m.T),
+        "generic_steps": res.start_steps, "deleted_steps": shorten(reference_program(name), test, m.T)[1],
         "optimal_steps": mean_steps(reference_program(name, biased=True), test, m.T),
         "best_tuned_steps": res.best_steps, "fresh_steps": float(out.steps.mean()), "fresh_correct": fresh_ok,
         "best_program": str(res.best), "rounds": len(res.rounds),
