@@ -30,13 +30,18 @@ BACKENDS = ("local", "ray")
 
 def task_spec(task: Task) -> dict:
     """A task as plain data (what crosses process and machine boundaries)."""
-    ex = lambda e: {"inputs": e.inputs.tolist(), "outputs": e.outputs.tolist(), "mask": e.mask.tolist()}  # noqa: E731
-    return {"name": task.name, "machine": dataclasses.asdict(task.machine), "train": ex(task.train),
-            "test": ex(task.test), "builtin": task.builtin}  # fmt: skip
+    ex = lambda e: {"inputs": e.inputs.tolist(), "outputs": e.outputs.tolist(), "mask": e.mask.tolist()}
+    return {
+        "name": task.name,
+        "machine": dataclasses.asdict(task.machine),
+        "train": ex(task.train),
+        "test": ex(task.test),
+        "builtin": task.builtin,
+    }
 
 
 def task_from_spec(spec: dict) -> Task:
-    ex = lambda d: Examples(np.array(d["inputs"]), np.array(d["outputs"]), np.array(d["mask"], dtype=bool))  # noqa: E731
+    ex = lambda d: Examples(np.array(d["inputs"]), np.array(d["outputs"]), np.array(d["mask"], dtype=bool))
     return Task(spec["name"], Machine(**spec["machine"]), ex(spec["train"]), ex(spec["test"]), spec["builtin"])
 
 
@@ -74,8 +79,9 @@ def _run_ray(specs: list[dict], method: str, cfg: SolveConfig, workers: int) -> 
     try:
         import ray
     except ImportError:
-        raise RuntimeError("the ray backend needs Ray: pip install 'synthdiff[ray]' "
-                           "(then set RAY_ADDRESS to use a cluster)") from None  # fmt: skip
+        raise RuntimeError(
+            "the ray backend needs Ray: pip install 'synthdiff[ray]' (then set RAY_ADDRESS to use a cluster)"
+        ) from None
     if not ray.is_initialized():
         if os.environ.get("RAY_ADDRESS"):
             ray.init(address=os.environ["RAY_ADDRESS"], log_to_driver=False)
@@ -107,9 +113,16 @@ def read_done(out: Path) -> dict[str, dict]:
     return done
 
 
-def run_batch(tasks: list[Task], out: str | Path, method: str = "both", cfg: SolveConfig | None = None,
-              backend: str = "local", workers: int | None = None, resume: bool = False,
-              progress: Callable[[int, int, dict], None] | None = None) -> list[dict]:  # fmt: skip
+def run_batch(
+    tasks: list[Task],
+    out: str | Path,
+    method: str = "both",
+    cfg: SolveConfig | None = None,
+    backend: str = "local",
+    workers: int | None = None,
+    resume: bool = False,
+    progress: Callable[[int, int, dict], None] | None = None,
+) -> list[dict]:
     """Solve every task, appending one JSON line per task to ``out``; returns all lines
     (earlier ones included when resuming), in suite order."""
     if backend not in BACKENDS:
@@ -141,12 +154,16 @@ def run_batch(tasks: list[Task], out: str | Path, method: str = "both", cfg: Sol
 
 def summary(lines: list[dict]) -> str:
     """The end-of-run table: per task and in total."""
-    rows = [f"{'task':<16} {'solved':<6} {'test':>9} {'seconds':>8} {'enumerated':>10} {'OE':>7} "
-            f"{'e-classes':>9} {'tried':>5} {'restarts':>8}"]  # fmt: skip
+    rows = [
+        f"{'task':<16} {'solved':<6} {'test':>9} {'seconds':>8} {'enumerated':>10} {'OE':>7} "
+        f"{'e-classes':>9} {'tried':>5} {'restarts':>8}"
+    ]
     for r in lines:
-        rows.append(f"{r['task']:<16} {'yes' if r['solved'] else 'no':<6} {r['test_correct']:>4}/{r['test_total']:<4} "
-                    f"{r['seconds']:>8.1f} {r['enumerated']:>10,} {r['oe_classes']:>7,} {r['egraph_classes']:>9,} "
-                    f"{r['skeletons_tried']:>5} {r['restarts']:>8}")  # fmt: skip
+        rows.append(
+            f"{r['task']:<16} {'yes' if r['solved'] else 'no':<6} {r['test_correct']:>4}/{r['test_total']:<4} "
+            f"{r['seconds']:>8.1f} {r['enumerated']:>10,} {r['oe_classes']:>7,} {r['egraph_classes']:>9,} "
+            f"{r['skeletons_tried']:>5} {r['restarts']:>8}"
+        )
     solved = sum(r["solved"] for r in lines)
     rows.append(f"solved {solved}/{len(lines)} in {sum(r['seconds'] for r in lines):.1f} s of solving")
     return "\n".join(rows)

@@ -63,8 +63,18 @@ def cmd_tasks(args) -> None:
     rows = []
     for b in BUILTINS.values():
         m = b.machine
-        rows.append({"name": b.name, "suite": b.suite, "M": m.M, "R": m.R, "T": m.T, "ops": m.ops,
-                     "biased": b.biased is not None, "description": b.description})  # fmt: skip
+        rows.append(
+            {
+                "name": b.name,
+                "suite": b.suite,
+                "M": m.M,
+                "R": m.R,
+                "T": m.T,
+                "ops": m.ops,
+                "biased": b.biased is not None,
+                "description": b.description,
+            }
+        )
     head = f"{'task':<10} {'suite':<7} {'M':>3} {'R':>3} {'T':>4} {'ops':<5} {'biased':<6} description"
     lines = [head] + [
         f"{r['name']:<10} {r['suite']:<7} {r['M']:>3} {r['R']:>3} {r['T']:>4} {r['ops']:<5} "
@@ -97,22 +107,37 @@ def cmd_run(args) -> None:
         ex = task.test
         res = run(p, ex.inputs, T)
         ok = ex.correct(res.mem)
-        data = {"task": task.name, "solved": int(ok.sum()), "total": len(ok), "T": T,
-                "mean_steps": float(res.steps.mean()), "timeouts": int((~res.halted).sum())}  # fmt: skip
-        text = (f"{task.name}: solves {ok.sum()}/{len(ok)} test examples (T={T}); "
-                f"mean steps {res.steps.mean():.2f}, timeouts {(~res.halted).sum()}")  # fmt: skip
+        data = {
+            "task": task.name,
+            "solved": int(ok.sum()),
+            "total": len(ok),
+            "T": T,
+            "mean_steps": float(res.steps.mean()),
+            "timeouts": int((~res.halted).sum()),
+        }
+        text = (
+            f"{task.name}: solves {ok.sum()}/{len(ok)} test examples (T={T}); "
+            f"mean steps {res.steps.mean():.2f}, timeouts {(~res.halted).sum()}"
+        )
         if not ok.all():
             i = int(np.flatnonzero(~ok)[0])
-            text += (f"\nfirst failure: input {ex.inputs[i].tolist()} -> {res.mem[i].tolist()}, "
-                     f"expected {np.where(ex.mask[i], ex.outputs[i], -1).tolist()} (-1: not compared)")  # fmt: skip
+            text += (
+                f"\nfirst failure: input {ex.inputs[i].tolist()} -> {res.mem[i].tolist()}, "
+                f"expected {np.where(ex.mask[i], ex.outputs[i], -1).tolist()} (-1: not compared)"
+            )
         _emit(args, data, text)
         return
     mem = _parse_input(args.input or "", p.M)
     T = args.T or 8 * p.M
     trace: list = []
     res = run_one(p, mem, T, trace if args.trace else None)
-    data = {"memory": res.mem.tolist(), "registers": res.regs.tolist(), "steps": int(res.steps),
-            "halted": bool(res.halted), "T": T}  # fmt: skip
+    data = {
+        "memory": res.mem.tolist(),
+        "registers": res.regs.tolist(),
+        "steps": int(res.steps),
+        "halted": bool(res.halted),
+        "T": T,
+    }
     out = []
     if args.trace:
         data["trace"] = [{"step": s, "ir": ir, "regs": list(r), "mem": list(m)} for s, ir, _, r, m in trace]
@@ -139,8 +164,14 @@ def _solve_config(args):
 
     from .pipeline import SolveConfig
 
-    return SolveConfig(restarts=args.restarts, top_n=args.top_n, seed=args.seed, pad=args.pad,
-                       time_limit=getattr(args, "time_limit", None), tune=TuneConfig(steps=args.steps, lr=args.lr))  # fmt: skip
+    return SolveConfig(
+        restarts=args.restarts,
+        top_n=args.top_n,
+        seed=args.seed,
+        pad=args.pad,
+        time_limit=getattr(args, "time_limit", None),
+        tune=TuneConfig(steps=args.steps, lr=args.lr),
+    )
 
 
 def cmd_solve(args) -> None:
@@ -153,12 +184,17 @@ def cmd_solve(args) -> None:
     with TunePool(args.workers) as pool:
         r = solve(task, args.method, cfg, pool.tune, log=_progress(args))
     data = r.as_dict()
-    stats = (f"enumerated {r.enumerated:,} | e-classes {r.egraph_classes:,} | OE classes {r.oe_classes:,} | "
-             f"proposed {r.proposed} | tuned/tried {r.skeletons_tried} | restarts {r.restarts} (recovered {r.recovered})")  # fmt: skip
+    stats = (
+        f"enumerated {r.enumerated:,} | e-classes {r.egraph_classes:,} | OE classes {r.oe_classes:,} | "
+        f"proposed {r.proposed} | tuned/tried {r.skeletons_tried} | restarts {r.restarts} (recovered {r.recovered})"
+    )
     if r.raw_programs:
         stats += f"\nraw assembly programs of the solution's length: {r.raw_programs:.2g}"
-    text = [f"task {task.name} ({args.method}): {'SOLVED' if r.solved else 'not solved'} — "
-            f"{r.test_correct}/{r.test_total} test examples, {r.seconds:.1f} s", stats]  # fmt: skip
+    text = [
+        f"task {task.name} ({args.method}): {'SOLVED' if r.solved else 'not solved'} — "
+        f"{r.test_correct}/{r.test_total} test examples, {r.seconds:.1f} s",
+        stats,
+    ]
     if r.program:
         text += ["", r.program.rstrip()]
     _emit(args, data, "\n".join(text))
@@ -183,16 +219,20 @@ def cmd_adapt(args) -> None:
     p = widen(p, max(p.R, m.R))
     solved, _ = judge(p, task)
     if solved < len(task.test.inputs):
-        raise UsageError(f"{args.program}: solves {solved}/{len(task.test.inputs)} test examples of {task.name!r}; "
-                         "adaptation starts from a correct program")  # fmt: skip
+        raise UsageError(
+            f"{args.program}: solves {solved}/{len(task.test.inputs)} test examples of {task.name!r}; "
+            "adaptation starts from a correct program"
+        )
     if args.restarts < len(args.noise):
         raise UsageError(f"--restarts {args.restarts} is fewer than the {len(args.noise)} noise levels")
     tune = TuneConfig(steps=args.steps, lr=args.lr, efficiency=args.efficiency, keep_best=True)
     cfg = AdaptConfig(restarts=args.restarts, rounds=args.rounds, noise=tuple(args.noise), tune=tune, seed=args.seed)
     machine = Machine(m.M, p.R, m.T, INSTRUCTION_SETS[m.ops])
     say = _progress(args)
-    log = lambda r, s: say(f"round {r}: {min(s.starts):.2f} -> {s.best_steps:.2f} mean steps, "  # noqa: E731
-                           f"{s.faster:.0%} of restarts faster, {s.seconds:.0f}s")
+    log = lambda r, s: say(
+        f"round {r}: {min(s.starts):.2f} -> {s.best_steps:.2f} mean steps, "
+        f"{s.faster:.0%} of restarts faster, {s.seconds:.0f}s"
+    )
     with TunePool(args.workers) as pool:
         res = adapt(p, machine, task.train, task.test, cfg, pool.tune, log)
     text = format_program(res.best, f"{task.name}: adapted from {args.program}")
@@ -202,11 +242,20 @@ def cmd_adapt(args) -> None:
         except OSError as e:
             raise UsageError(f"{args.out}: cannot write: {e.strerror}") from None
     seconds = sum(r.seconds for r in res.rounds)
-    data = {"task": task.name, "biased": args.biased, "start_steps": res.start_steps, "best_steps": res.best_steps,
-            "program": str(res.best), "rounds": [asdict(r) for r in res.rounds], "seconds": seconds}  # fmt: skip
-    head = (f"task {task.name}{' (biased)' if args.biased else ''}: mean steps {res.start_steps:.2f} -> "
-            f"{res.best_steps:.2f} on {len(task.test.inputs)} test examples, correct on all; "
-            f"{len(res.rounds)} rounds, {seconds:.0f} s")  # fmt: skip
+    data = {
+        "task": task.name,
+        "biased": args.biased,
+        "start_steps": res.start_steps,
+        "best_steps": res.best_steps,
+        "program": str(res.best),
+        "rounds": [asdict(r) for r in res.rounds],
+        "seconds": seconds,
+    }
+    head = (
+        f"task {task.name}{' (biased)' if args.biased else ''}: mean steps {res.start_steps:.2f} -> "
+        f"{res.best_steps:.2f} on {len(task.test.inputs)} test examples, correct on all; "
+        f"{len(res.rounds)} rounds, {seconds:.0f} s"
+    )
     _emit(args, data, head + ("" if not args.out else f"\nwrote {args.out}") + "\n\n" + text.rstrip())
 
 
@@ -218,12 +267,21 @@ def cmd_table1(args) -> None:
     cfg = _solve_config(args)
     say = _progress(args)
     with TunePool(args.workers) as pool:
-        records = run_table1(args.out, cfg, pool.tune, resume=not args.fresh,
-                             progress=lambda k, n, r: say(f"[{k}/{n}] {r['row']:<16} {r['task']:<10} "
-                                                          f"{100 * r['rate']:5.1f}%  {r['seconds']:.0f}s"))  # fmt: skip
+        records = run_table1(
+            args.out,
+            cfg,
+            pool.tune,
+            resume=not args.fresh,
+            progress=lambda k, n, r: say(
+                f"[{k}/{n}] {r['row']:<16} {r['task']:<10} {100 * r['rate']:5.1f}%  {r['seconds']:.0f}s"
+            ),
+        )
     seconds = sum(r["seconds"] for r in records)
-    _emit(args, {"cells": records, "seconds": seconds, "out": args.out},
-          format_table(records) + f"\ntotal tuning time {seconds:.0f} s; raw results in {args.out}/table1.jsonl")
+    _emit(
+        args,
+        {"cells": records, "seconds": seconds, "out": args.out},
+        format_table(records) + f"\ntotal tuning time {seconds:.0f} s; raw results in {args.out}/table1.jsonl",
+    )
 
 
 def _bar(args):
@@ -234,8 +292,12 @@ def _bar(args):
     def show(k: int, n: int, line: dict) -> None:
         filled = int(30 * k / n)
         mark = "solved" if line.get("solved") else "not solved"
-        print(f"\r[{'#' * filled}{'.' * (30 - filled)}] {k}/{n} {line['task']}: {mark}\033[K",
-              end="\n" if k == n else "", file=sys.stderr, flush=True)
+        print(
+            f"\r[{'#' * filled}{'.' * (30 - filled)}] {k}/{n} {line['task']}: {mark}\033[K",
+            end="\n" if k == n else "",
+            file=sys.stderr,
+            flush=True,
+        )
 
     return show
 
@@ -251,9 +313,11 @@ def cmd_batch(args) -> None:
     except (FileExistsError, RuntimeError) as e:
         raise UsageError(str(e)) from None
     solved = sum(r["solved"] for r in lines)
-    _emit(args, {"suite": name, "out": out, "solved": solved, "total": len(lines),
-                 "seconds": sum(r["seconds"] for r in lines)},
-          summary(lines) + f"\nresults: {out}")  # fmt: skip
+    _emit(
+        args,
+        {"suite": name, "out": out, "solved": solved, "total": len(lines), "seconds": sum(r["seconds"] for r in lines)},
+        summary(lines) + f"\nresults: {out}",
+    )
 
 
 def cmd_space(args) -> None:
@@ -284,10 +348,14 @@ def cmd_space(args) -> None:
         how = "exhaustive" if r.exact else f"Chao1 from {r.sampled:,} samples"
         text.append(f"{r.M:>3} {r.R:>2} {r.lines:>5} {r.raw:>16.3g} {r.behaviours:>14,.0f}  {how}")
     text.append("")
-    text.append(f"{'task':<10} {'raw/line':>8} {'enumerated':>10} {'OE':>8} {'e-classes':>9} {'1st correct':>11} {'tuned':>5}")
+    text.append(
+        f"{'task':<10} {'raw/line':>8} {'enumerated':>10} {'OE':>8} {'e-classes':>9} {'1st correct':>11} {'tuned':>5}"
+    )
     for r in rows:
-        text.append(f"{r['task']:<10} {r['raw_per_line']:>8} {r['enumerated']:>10,} {r['oe_classes']:>8,} "
-                    f"{r['egraph_classes']:>9,} {str(r['first_correct_rank']):>11} {r['skeletons_tuned']:>5}")  # fmt: skip
+        text.append(
+            f"{r['task']:<10} {r['raw_per_line']:>8} {r['enumerated']:>10,} {r['oe_classes']:>8,} "
+            f"{r['egraph_classes']:>9,} {r['first_correct_rank']!s:>11} {r['skeletons_tuned']:>5}"
+        )
     text.append(f"\nwrote {out}/space.json and {out}/space.png")
     _emit(args, data, "\n".join(text))
 
@@ -299,8 +367,11 @@ def cmd_export_suite(args) -> None:
         out.write_text(json.dumps(suite, indent=1) + "\n")
     except OSError as e:
         raise UsageError(f"{out}: cannot write: {e.strerror}") from None
-    _emit(args, {"suite": args.name, "out": str(out), "tasks": len(suite["tasks"])},
-          f"wrote suite {args.name!r} ({len(suite['tasks'])} tasks) to {out}")  # fmt: skip
+    _emit(
+        args,
+        {"suite": args.name, "out": str(out), "tasks": len(suite["tasks"])},
+        f"wrote suite {args.name!r} ({len(suite['tasks'])} tasks) to {out}",
+    )
 
 
 # ------------------------------------------------------------------------------- parser
@@ -332,8 +403,11 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="synthdiff", description="Synthesize skeletons, compile them into a "
-                     "differentiable machine, tune with gradient descent, decompile.")  # fmt: skip
+    parser = _Parser(
+        prog="synthdiff",
+        description="Synthesize skeletons, compile them into a "
+        "differentiable machine, tune with gradient descent, decompile.",
+    )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     def add(name: str, help: str, func):
@@ -385,9 +459,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rounds", type=_positive, default=4, help="at most this many rounds (default 4)")
     p.add_argument("--steps", type=_positive, default=400, help="Adam steps per round (default 400)")
     p.add_argument("--lr", type=_positive_real, default=0.1, help="Adam learning rate (default 0.1)")
-    p.add_argument("--efficiency", type=_nonneg_real, default=0.05, help="weight of the expected-steps term (default 0.05)")
-    p.add_argument("--noise", type=_nonneg_real, nargs="+", default=[0.01, 0.1, 1.0, 3.0],
-                   help="compile noise levels the restarts are spread over (default 0.01 0.1 1 3)")
+    p.add_argument(
+        "--efficiency", type=_nonneg_real, default=0.05, help="weight of the expected-steps term (default 0.05)"
+    )
+    p.add_argument(
+        "--noise",
+        type=_nonneg_real,
+        nargs="+",
+        default=[0.01, 0.1, 1.0, 3.0],
+        help="compile noise levels the restarts are spread over (default 0.01 0.1 1 3)",
+    )
     p.add_argument("--n-train", type=_positive, default=64, help="train examples (built-in tasks; default 64)")
     p.add_argument("--n-test", type=_positive, default=512, help="held-out examples (built-in tasks; default 512)")
     p.add_argument("--out", help="write the adapted program here")
@@ -410,8 +491,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="output JSON file")
     p.add_argument("--n-train", type=_positive, default=16, help="train examples per task (default 16)")
     p.add_argument("--n-test", type=_positive, default=256, help="test examples per task (default 256)")
-    p.add_argument("--examples", action="store_true",
-                   help="write every example out (a suite solvable without the built-in generators)")  # fmt: skip
+    p.add_argument(
+        "--examples",
+        action="store_true",
+        help="write every example out (a suite solvable without the built-in generators)",
+    )
     return parser
 
 

@@ -224,8 +224,9 @@ def _emit_skeleton(t: Term, M: int, pad: int) -> _Code:
     return code
 
 
-def lower(t: Term, M: int, R_max: int, ops: tuple[int, ...] = tuple(range(13)), pad: int = 0,
-          R_min: int = 1) -> Program:  # fmt: skip
+def lower(
+    t: Term, M: int, R_max: int, ops: tuple[int, ...] = tuple(range(13)), pad: int = 0, R_min: int = 1
+) -> Program:
     """Assemble skeleton ``t`` for a machine with ``M`` cells and at most ``R_max`` registers.
 
     The program uses as few registers as it needs (at least ``R_min``, the extra ones start
@@ -263,9 +264,11 @@ def lower(t: Term, M: int, R_max: int, ops: tuple[int, ...] = tuple(range(13)), 
             names.append(v)
     const_values = sorted(values)
     R = max(R_min, len(names) + len(const_values))
-    if R > R_max:
-        raise LoweringError(f"needs {len(names) + len(const_values)} registers "
-                            f"({len(names)} variables, {len(const_values)} constants); R_max={R_max}")  # fmt: skip
+    if R_max < R:
+        raise LoweringError(
+            f"needs {len(names) + len(const_values)} registers "
+            f"({len(names)} variables, {len(const_values)} constants); R_max={R_max}"
+        )
     reg = {("var", v): i for i, v in enumerate(names)}
     reg.update({("const", v): len(names) + i for i, v in enumerate(const_values)})
     init = [0] * R

@@ -88,8 +88,6 @@ class SolveResult:
         return self.recovered / self.restarts if self.restarts else float(self.solved)
 
 
-
-
 def _in_process(weights, machine, train, test, cfg):
     from neural.tune import tune
 
@@ -121,8 +119,14 @@ def _keys(seed: int, n: int, salt: int) -> jax.Array:
     return jax.random.split(jax.random.fold_in(jax.random.PRNGKey(seed), salt), n)
 
 
-def tune_from(program: Program, task: Task, cfg: SolveConfig, tuner: Tuner = _in_process,
-              restarts: int | None = None, salt: int = 0) -> TuneResult:  # fmt: skip
+def tune_from(
+    program: Program,
+    task: Task,
+    cfg: SolveConfig,
+    tuner: Tuner = _in_process,
+    restarts: int | None = None,
+    salt: int = 0,
+) -> TuneResult:
     """Compile ``program`` ``restarts`` times (own noise each) and tune on ``task``."""
     K = restarts or cfg.restarts
     R = max(program.R, task.machine.R)
@@ -145,9 +149,15 @@ def synthesize_for(task: Task, cfg: SolveConfig, heuristic: Heuristic | None = N
     return synthesize(task.train, task.machine.M, heuristic or SizePrior(), max_cost=cfg.max_cost, time_limit=limit)
 
 
-def solve(task: Task, method: str = "both", cfg: SolveConfig | None = None, tuner: Tuner = _in_process,
-          heuristic: Heuristic | None = None, log: Callable[[str], None] | None = None,
-          space: VersionSpace | None = None) -> SolveResult:  # fmt: skip
+def solve(
+    task: Task,
+    method: str = "both",
+    cfg: SolveConfig | None = None,
+    tuner: Tuner = _in_process,
+    heuristic: Heuristic | None = None,
+    log: Callable[[str], None] | None = None,
+    space: VersionSpace | None = None,
+) -> SolveResult:
     """Solve ``task`` with ``method`` (``synth``, ``opt`` or ``both``).
 
     ``space``: a version space already built by :func:`synthesize_for` (``both`` re-ranks
@@ -165,6 +175,7 @@ def solve(task: Task, method: str = "both", cfg: SolveConfig | None = None, tune
 
     def tcfg() -> TuneConfig:
         return dataclasses.replace(cfg.tune, time_limit=left()) if cfg.time_limit is not None else cfg.tune
+
     out = SolveResult(task.name, method, False, None, 0, len(task.test), 0.0)
 
     def finish(program: Program | None) -> SolveResult:
@@ -188,8 +199,10 @@ def solve(task: Task, method: str = "both", cfg: SolveConfig | None = None, tune
     st = vs.stats
     out.enumerated = st.search.enumerated_expressions + st.search.enumerated_programs
     out.oe_classes, out.egraph_classes = st.search.oe_classes, st.egraph_classes
-    log(f"synth: {out.enumerated:,} enumerated, {out.oe_classes:,} OE classes, "
-        f"{out.egraph_classes:,} e-classes, {sum(c.correct for c in vs.classes)} fit the train examples")
+    log(
+        f"synth: {out.enumerated:,} enumerated, {out.oe_classes:,} OE classes, "
+        f"{out.egraph_classes:,} e-classes, {sum(c.correct for c in vs.classes)} fit the train examples"
+    )
 
     if method == "synth":
         for i, term in vs.top(cfg.top_n * 10):
@@ -234,8 +247,16 @@ def solve(task: Task, method: str = "both", cfg: SolveConfig | None = None, tune
             out.skeletons_tried += 1
             out.restarts += per
             out.recovered += int(r.recovered.sum())
-            out.skeletons.append({"skeleton": str(term), "lowered": True, "lines": len(p), "R": p.R,
-                                  "restarts": per, "recovered": int(r.recovered.sum())})  # fmt: skip
+            out.skeletons.append(
+                {
+                    "skeleton": str(term),
+                    "lowered": True,
+                    "lines": len(p),
+                    "R": p.R,
+                    "restarts": per,
+                    "recovered": int(r.recovered.sum()),
+                }
+            )
             log(f"both: {term} -> {int(r.recovered.sum())}/{per} restarts recovered")
             cand = _best(r)
             if cand is not None and (best is None or judge(cand, task)[0] >= judge(best, task)[0]):

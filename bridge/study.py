@@ -55,8 +55,17 @@ class RawRow:
     sampled: int
 
 
-def raw_space(M: int, R: int, max_lines: int, ops: tuple[int, ...], T: int, n_probes: int = 8, seed: int = 0,
-              exhaustive_limit: int = 1_500_000, samples: int = 500_000) -> list[RawRow]:  # fmt: skip
+def raw_space(
+    M: int,
+    R: int,
+    max_lines: int,
+    ops: tuple[int, ...],
+    T: int,
+    n_probes: int = 8,
+    seed: int = 0,
+    exhaustive_limit: int = 1_500_000,
+    samples: int = 500_000,
+) -> list[RawRow]:
     rng = np.random.default_rng(seed)
     probes = rng.integers(0, M, size=(n_probes, M))
     per_line = len(ops) * R**3
@@ -87,11 +96,22 @@ def task_row(name: str, cfg: SolveConfig, tuner) -> dict:
     space = synthesize_for(task, cfg)  # once: synth reads the ranking, both then re-ranks it
     synth = solve(task, "synth", cfg, tuner, space=space)
     r = solve(task, "both", cfg, tuner, space=space)
-    first_correct = next((k + 1 for k, s in enumerate(synth.skeletons) if s.get("test_correct") == task.test.inputs.shape[0]), None)
-    return {"task": name, "M": b.machine.M, "R": b.machine.R, "ops": len(ops),
-            "raw_per_line": len(ops) * b.machine.R**3, "enumerated": r.enumerated, "oe_classes": r.oe_classes,
-            "egraph_classes": r.egraph_classes, "first_correct_rank": first_correct,
-            "skeletons_tuned": r.skeletons_tried, "solved": r.solved}  # fmt: skip
+    first_correct = next(
+        (k + 1 for k, s in enumerate(synth.skeletons) if s.get("test_correct") == task.test.inputs.shape[0]), None
+    )
+    return {
+        "task": name,
+        "M": b.machine.M,
+        "R": b.machine.R,
+        "ops": len(ops),
+        "raw_per_line": len(ops) * b.machine.R**3,
+        "enumerated": r.enumerated,
+        "oe_classes": r.oe_classes,
+        "egraph_classes": r.egraph_classes,
+        "first_correct_rank": first_correct,
+        "skeletons_tuned": r.skeletons_tried,
+        "solved": r.solved,
+    }
 
 
 def plot(raw: list[RawRow], tasks: list[dict], path: Path) -> None:
@@ -101,7 +121,7 @@ def plot(raw: list[RawRow], tasks: list[dict], path: Path) -> None:
     import matplotlib.pyplot as plt
 
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(11, 4))
-    for (M, R) in sorted({(r.M, r.R) for r in raw}):
+    for M, R in sorted({(r.M, r.R) for r in raw}):
         rs = [r for r in raw if (r.M, r.R) == (M, R)]
         x = [r.lines for r in rs]
         a1.plot(x, [r.raw for r in rs], "o-", label=f"raw programs M={M} R={R}")
@@ -114,8 +134,11 @@ def plot(raw: list[RawRow], tasks: list[dict], path: Path) -> None:
     x = np.arange(len(stages))
     for t in tasks:
         a2.plot(x, [max(1, t[s] or 1) for s in stages], "o-", label=t["task"])
-    a2.set_xticks(x, ["enumerated", "e-classes\n(sound merges)", "OE classes\n(train behaviour)",
-                      "rank of\nfirst correct", "tuned"], fontsize=8)
+    a2.set_xticks(
+        x,
+        ["enumerated", "e-classes\n(sound merges)", "OE classes\n(train behaviour)", "rank of\nfirst correct", "tuned"],
+        fontsize=8,
+    )
     a2.set_yscale("log")
     a2.set_title("what remains after each stage")
     a2.legend(fontsize=7)

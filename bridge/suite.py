@@ -63,7 +63,7 @@ def _machine(obj: Any, where: str, base: Machine | None) -> Machine:
     T = _int(obj["T"], f"{where}.T", 1) if "T" in obj else (base.T if base else 8 * M)
     ops = obj.get("ops", base.ops if base else "full")
     if ops not in ("anc", "full"):
-        raise SuiteError(f"{where}.ops: expected \"anc\" or \"full\", got {json.dumps(ops)}")
+        raise SuiteError(f'{where}.ops: expected "anc" or "full", got {json.dumps(ops)}')
     return Machine(M, R, T, ops)
 
 
@@ -107,15 +107,19 @@ def parse_task(obj: Any, where: str) -> Task:
     if "builtin" in obj:
         obj = _keys(obj, BUILTIN_TASK_KEYS, where)
         if not isinstance(obj["builtin"], str) or obj["builtin"] not in BUILTINS:
-            raise SuiteError(f"{where}.builtin: unknown task {json.dumps(obj['builtin'])} (known: {', '.join(BUILTINS)})")
+            raise SuiteError(
+                f"{where}.builtin: unknown task {json.dumps(obj['builtin'])} (known: {', '.join(BUILTINS)})"
+            )
         b = BUILTINS[obj["builtin"]]
         m = _machine(obj.get("machine", {}), f"{where}.machine", b.machine)
         t = b.task(
             n_train=_int(obj.get("n_train", 16), f"{where}.n_train", 1),
             n_test=_int(obj.get("n_test", 256), f"{where}.n_test", 1),
             seed=_int(obj.get("seed", 0), f"{where}.seed", 0),
-            M=m.M, R=m.R, T=m.T,
-        )  # fmt: skip
+            M=m.M,
+            R=m.R,
+            T=m.T,
+        )
         return Task(name, Machine(m.M, m.R, m.T, m.ops), t.train, t.test, builtin=b.name)
     obj = _keys(obj, EXAMPLE_TASK_KEYS, where, {"machine", "train", "test"})
     m = _machine(obj["machine"], f"{where}.machine", None)
@@ -197,8 +201,14 @@ def builtin_suite(name: str, n_train: int = 16, n_test: int = 256, seed: int = 0
     tasks = []
     for t in SUITES[name]:
         b = BUILTINS[t]
-        entry = {"name": t, "builtin": t, "machine": machine_dict(b.machine),
-                 "n_train": n_train, "n_test": n_test, "seed": seed}  # fmt: skip
+        entry = {
+            "name": t,
+            "builtin": t,
+            "machine": machine_dict(b.machine),
+            "n_train": n_train,
+            "n_test": n_test,
+            "seed": seed,
+        }
         tasks.append(task_entry(parse_task(entry, t)) if examples else entry)
     return {"suite": name, "tasks": tasks}
 

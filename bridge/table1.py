@@ -48,26 +48,50 @@ def _cell(row: str, name: str, cfg: SolveConfig, tuner, n_train: int, n_test: in
             if method == "synth":
                 spaces[name] = space
         r = solve(task, method, cfg, tuner, space=space)
-        rec = {"recovered": r.recovered, "restarts": r.restarts, "rate": r.recovery_rate,
-               "solved": r.solved, "program": r.program, "skeletons_tried": r.skeletons_tried,
-               "skeletons": r.skeletons, "enumerated": r.enumerated, "oe_classes": r.oe_classes,
-               "egraph_classes": r.egraph_classes}  # fmt: skip
+        rec = {
+            "recovered": r.recovered,
+            "restarts": r.restarts,
+            "rate": r.recovery_rate,
+            "solved": r.solved,
+            "program": r.program,
+            "skeletons_tried": r.skeletons_tried,
+            "skeletons": r.skeletons,
+            "enumerated": r.enumerated,
+            "oe_classes": r.oe_classes,
+            "egraph_classes": r.egraph_classes,
+        }
         if method == "synth":
             rec["rate"] = float(r.solved)
     else:
         m = task.machine
-        init = {"init map_inc": lambda: reference_program("map_inc"), "init map_dec": lambda: reference_program("map_dec"),
-                "init loop no-op": lambda: noop_loop(m.M, m.R)}[row]()  # fmt: skip
+        init = {
+            "init map_inc": lambda: reference_program("map_inc"),
+            "init map_dec": lambda: reference_program("map_dec"),
+            "init loop no-op": lambda: noop_loop(m.M, m.R),
+        }[row]()
         r = tune_from(init, task, cfg, tuner, salt=ROWS.index(row))
-        rec = {"recovered": int(r.recovered.sum()), "restarts": len(r.recovered), "rate": float(r.recovered.mean()),
-               "per_restart": r.recovered.astype(int).tolist(), "recovered_at": r.recovered_at.tolist(),
-               "test_steps": r.test_steps.tolist()}  # fmt: skip
+        rec = {
+            "recovered": int(r.recovered.sum()),
+            "restarts": len(r.recovered),
+            "rate": float(r.recovered.mean()),
+            "per_restart": r.recovered.astype(int).tolist(),
+            "recovered_at": r.recovered_at.tolist(),
+            "test_steps": r.test_steps.tolist(),
+        }
     return {"row": row, "task": name, "seconds": time.perf_counter() - t0, **rec}
 
 
-def run_table1(out_dir: str | Path, cfg: SolveConfig, tuner, tasks=SUITES["table1"], rows=ROWS,
-               n_train: int = 32, n_test: int = 256, resume: bool = True,
-               progress: Callable[[int, int, dict], None] | None = None) -> list[dict]:  # fmt: skip
+def run_table1(
+    out_dir: str | Path,
+    cfg: SolveConfig,
+    tuner,
+    tasks=SUITES["table1"],
+    rows=ROWS,
+    n_train: int = 32,
+    n_test: int = 256,
+    resume: bool = True,
+    progress: Callable[[int, int, dict], None] | None = None,
+) -> list[dict]:
     """Fill every (row, task) cell; returns the cell records (from ``table1.jsonl``)."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 
 import numpy as np
@@ -256,8 +256,16 @@ class Builtin:
         """The hand-written reference program (``bridge/programs/NAME.asm``)."""
         return reference_program(self.name)
 
-    def task(self, n_train: int = 16, n_test: int = 256, seed: int = 0, M: int | None = None,
-             R: int | None = None, T: int | None = None, biased: bool = False) -> Task:  # fmt: skip
+    def task(
+        self,
+        n_train: int = 16,
+        n_test: int = 256,
+        seed: int = 0,
+        M: int | None = None,
+        R: int | None = None,
+        T: int | None = None,
+        biased: bool = False,
+    ) -> Task:
         """A :class:`Task` with train/test examples drawn from independent seeded streams
         (of the biased generator with ``biased``)."""
         m = self.machine
@@ -281,20 +289,28 @@ BUILTINS: dict[str, Builtin] = {
         Builtin("reduce", Machine(8, 5, 48), _reduce, "mem[0] <- sum of the list at mem[1..]"),
         Builtin("parity", Machine(8, 6, 56), _parity, "mem[0] <- XOR of the bits in mem[1..]"),
         Builtin("fibonacci", Machine(8, 5, 48), _fib, "mem[0] <- F(mem[0]) mod M"),
-        Builtin("access", Machine(10, 2, 16, "anc"), _access(False), "mem[0] <- mem[mem[0]+1]",
-                _access(True), "anc", 6),
-        Builtin("increment", Machine(7, 5, 48, "anc"), _increment(False), "every list element +1",
-                _increment(True), "anc", 40),
-        Builtin("swap", Machine(10, 5, 16, "anc"), _swap(False), "swap list[p] and list[q]",
-                _swap(True), "anc", 10),
-        Builtin("listk", Machine(20, 6, 48, "anc"), _listk(False), "k-th value of a linked list",
-                _listk(True), "anc", None),
-        Builtin("addition", Machine(15, 5, 80, "anc"), _addition, "mem[0] <- mem[0]+mem[1]",
-                None, "anc", 20.6),
-        Builtin("sort", Machine(21, 10, 128, "anc"), _sort(False), "sort a list of length 1-3",
-                _sort(True), "anc", 37.2),
+        Builtin(
+            "access", Machine(10, 2, 16, "anc"), _access(False), "mem[0] <- mem[mem[0]+1]", _access(True), "anc", 6
+        ),
+        Builtin(
+            "increment",
+            Machine(7, 5, 48, "anc"),
+            _increment(False),
+            "every list element +1",
+            _increment(True),
+            "anc",
+            40,
+        ),
+        Builtin("swap", Machine(10, 5, 16, "anc"), _swap(False), "swap list[p] and list[q]", _swap(True), "anc", 10),
+        Builtin(
+            "listk", Machine(20, 6, 48, "anc"), _listk(False), "k-th value of a linked list", _listk(True), "anc", None
+        ),
+        Builtin("addition", Machine(15, 5, 80, "anc"), _addition, "mem[0] <- mem[0]+mem[1]", None, "anc", 20.6),
+        Builtin(
+            "sort", Machine(21, 10, 128, "anc"), _sort(False), "sort a list of length 1-3", _sort(True), "anc", 37.2
+        ),
     ]
-}  # fmt: skip
+}
 
 SUITES: dict[str, tuple[str, ...]] = {
     "table1": tuple(n for n, b in BUILTINS.items() if b.suite == "table1"),
@@ -302,7 +318,7 @@ SUITES: dict[str, tuple[str, ...]] = {
 }
 
 
-@lru_cache(maxsize=None)
+@cache
 def reference_program(name: str, biased: bool = False) -> Program:
     """Parse a shipped program for a built-in task.
 

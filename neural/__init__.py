@@ -4,9 +4,20 @@ from .asm import INSTRUCTION_SETS, OPS, AsmError, Line, Program, format_program,
 from .interp import Code, Result, encode, run, run_batch, run_one
 
 __all__ = [
-    "OPS", "INSTRUCTION_SETS", "AsmError", "Line", "Program", "format_program", "parse_program",
-    "Code", "Result", "encode", "run", "run_batch", "run_one",
-]  # fmt: skip
+    "INSTRUCTION_SETS",
+    "OPS",
+    "AsmError",
+    "Code",
+    "Line",
+    "Program",
+    "Result",
+    "encode",
+    "format_program",
+    "parse_program",
+    "run",
+    "run_batch",
+    "run_one",
+]
 
 # The differentiable machine lives in neural.machine, neural.compile, neural.tune and
 # neural.parallel; they import JAX, so they are not pulled in by `import neural`.

@@ -20,6 +20,7 @@ So adaptation runs in *rounds* of neural local search. Each round
 
 Rounds stop after ``rounds`` or at the first round that finds nothing faster.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -34,6 +35,7 @@ from .compile import compile_program
 from .interp import run, run_one
 from .machine import Machine
 from .tune import ExampleSet, TuneConfig, Tuner, judge, stack, tune
+
 
 @dataclasses.dataclass(frozen=True)
 class AdaptConfig:

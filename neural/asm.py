@@ -30,9 +30,20 @@ import re
 from typing import NamedTuple
 
 OPS: tuple[str, ...] = (
-    "STOP", "ZERO", "INC", "ADD", "SUB", "DEC", "MIN", "MAX", "READ", "WRITE", "JEZ",
-    "NOOP", "JMP",
-)  # fmt: skip
+    "STOP",
+    "ZERO",
+    "INC",
+    "ADD",
+    "SUB",
+    "DEC",
+    "MIN",
+    "MAX",
+    "READ",
+    "WRITE",
+    "JEZ",
+    "NOOP",
+    "JMP",
+)
 """Op names; the index is the op code (0-10 are ANC's own numbering)."""
 
 STOP, ZERO, INC, ADD, SUB, DEC, MIN, MAX, READ, WRITE, JEZ, NOOP, JMP = range(13)
@@ -156,7 +167,9 @@ def format_program(p: Program, name: str | None = None) -> str:
     label_lines = set(labelled.values())
     out = [f"; {name}"] if name else []
     out.append(f".machine M={p.M} R={p.R}")
-    out.append(".init " + " ".join(f"r{r}=@L{labelled[r]}" if r in labelled else f"r{r}={v}" for r, v in enumerate(p.init)))
+    out.append(
+        ".init " + " ".join(f"r{r}=@L{labelled[r]}" if r in labelled else f"r{r}={v}" for r, v in enumerate(p.init))
+    )
     for i, ln in enumerate(p.lines):
         label = f"L{i}:" if i in label_lines else ""
         out.append(f"{label:<6} {format_line(ln)}".rstrip())
@@ -167,12 +180,24 @@ def format_program(p: Program, name: str | None = None) -> str:
 
 # ------------------------------------------------------------------------------- parsing
 
-_TOKEN = re.compile(r"\s*(?:(?P<reg>r\d+)|(?P<word>[A-Za-z_][\w]*)|(?P<num>\d+)|(?P<ref>@[A-Za-z_]\w*)|(?P<sym>[=,:])|(?P<bad>\S))")
+_TOKEN = re.compile(
+    r"\s*(?:(?P<reg>r\d+)|(?P<word>[A-Za-z_][\w]*)|(?P<num>\d+)|(?P<ref>@[A-Za-z_]\w*)|(?P<sym>[=,:])|(?P<bad>\S))"
+)
 _ARITY = {  # op -> (needs output, operand fields in order)
-    STOP: (False, ()), NOOP: (False, ()), ZERO: (True, ()), INC: (True, ("a",)), DEC: (True, ("a",)),
-    READ: (True, ("a",)), ADD: (True, ("a", "b")), SUB: (True, ("a", "b")), MIN: (True, ("a", "b")),
-    MAX: (True, ("a", "b")), WRITE: (False, ("a", "b")), JEZ: (False, ("a", "b")), JMP: (False, ("b",)),
-}  # fmt: skip
+    STOP: (False, ()),
+    NOOP: (False, ()),
+    ZERO: (True, ()),
+    INC: (True, ("a",)),
+    DEC: (True, ("a",)),
+    READ: (True, ("a",)),
+    ADD: (True, ("a", "b")),
+    SUB: (True, ("a", "b")),
+    MIN: (True, ("a", "b")),
+    MAX: (True, ("a", "b")),
+    WRITE: (False, ("a", "b")),
+    JEZ: (False, ("a", "b")),
+    JMP: (False, ("b",)),
+}
 
 
 def _tokens(text: str, lineno: int, source: str) -> list[tuple[str, str, int]]:
@@ -201,7 +226,7 @@ def parse_program(text: str, source: str = "<program>") -> Program:
         if stripped.startswith("."):
             directive = stripped.split(None, 1)[0]
             pairs = []  # (key, value, column)
-            for m in re.finditer(r"\S+", code[col0 - 1 + len(directive):]):
+            for m in re.finditer(r"\S+", code[col0 - 1 + len(directive) :]):
                 col = col0 + len(directive) + m.start()
                 kv = re.fullmatch(r"([^=]+)=(\S+)", m.group())
                 if kv is None:

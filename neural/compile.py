@@ -44,7 +44,7 @@ class Weights(eqx.Module):
 
 def to_dists(w: Weights, temperature: float = 1.0) -> Dists:
     """Softmax every row of the logits (at a temperature) into a soft program."""
-    sm = lambda x: jax.nn.softmax(x / temperature, axis=-1)  # noqa: E731
+    sm = lambda x: jax.nn.softmax(x / temperature, axis=-1)
     return Dists(sm(w.op), sm(w.a), sm(w.b), sm(w.o), sm(w.init))
 
 

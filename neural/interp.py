@@ -24,7 +24,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .asm import ADD, DEC, INC, JEZ, JMP, MAX, MIN, READ, STOP, SUB, VALUE_OPS, WRITE, ZERO, OPS, Program
+from .asm import ADD, DEC, INC, JEZ, JMP, MAX, MIN, OPS, READ, STOP, SUB, VALUE_OPS, WRITE, ZERO, Program
 
 
 @dataclasses.dataclass(frozen=True)
@@ -116,9 +116,15 @@ def _line_tables(M: int, R: int) -> dict[str, np.ndarray]:
     dest = np.where(_IS_VALUE[op], o, np.where(is_write, R, sink))  # + x for WRITE
     jump = np.stack([op == JMP, (op == JMP) | (op == JEZ)], axis=1)  # [code, x == 0]
     tables = {
-        "a": a, "b": b, "dest": dest, "is_write": is_write.astype(np.intp), "is_read": (op == READ).astype(np.intp),
-        "val_base": op * M * M, "jump": jump.ravel().astype(np.intp), "advance": (op != STOP).astype(np.intp),
-    }  # fmt: skip
+        "a": a,
+        "b": b,
+        "dest": dest,
+        "is_write": is_write.astype(np.intp),
+        "is_read": (op == READ).astype(np.intp),
+        "val_base": op * M * M,
+        "jump": jump.ravel().astype(np.intp),
+        "advance": (op != STOP).astype(np.intp),
+    }
     for t in tables.values():
         t.setflags(write=False)
     return tables
@@ -170,8 +176,13 @@ def _run_chunk(code: Code, inputs: np.ndarray, T: int) -> Result:
     # State rows [r0..r{R-1}, mem0..mem{M-1}, sink] as int32: half the memory traffic of
     # int64, and gathers dominate the step.
     state = np.concatenate(
-        [np.repeat(code.init.astype(np.int32), B, axis=0), inputs.reshape(rows, M).astype(np.int32),
-         np.zeros((rows, 1), dtype=np.int32)], axis=1)  # fmt: skip
+        [
+            np.repeat(code.init.astype(np.int32), B, axis=0),
+            inputs.reshape(rows, M).astype(np.int32),
+            np.zeros((rows, 1), dtype=np.int32),
+        ],
+        axis=1,
+    )
     final = np.empty_like(state)
     ran = np.zeros(rows, dtype=np.intp)  # non-STOP lines executed
     ir = np.zeros(rows, dtype=np.intp)

@@ -135,9 +135,7 @@ class Machine(eqx.Module):
             o = ir @ d.o
             arith = self._arith(x, y)
             read = x @ mem
-            value = (
-                f[ZERO] * zero + f[READ] * read + f[_ARITH_IDX] @ arith
-            )  # mass = p_write
+            value = f[ZERO] * zero + f[READ] * read + f[_ARITH_IDX] @ arith  # mass = p_write
             p_write = f[ZERO] + f[READ] + f[_ARITH_IDX].sum()
             new_regs = regs * (1.0 - o * p_write)[:, None] + o[:, None] * value[None, :]
             w = f[WRITE] * x
@@ -146,15 +144,21 @@ class Machine(eqx.Module):
             new_ir = j * y + (1.0 - j) * jnp.roll(ir, 1)
             stop = f[STOP] * (1.0 - h)  # P(halt at this step); this step changes nothing for it
             carry = (
-                _normalise(new_ir), _normalise(new_regs), _normalise(new_mem), h + stop,
-                out_mem + stop * mem, out_regs + stop * regs, steps + stop * (t + 1), running + (1.0 - h),
-            )  # fmt: skip
+                _normalise(new_ir),
+                _normalise(new_regs),
+                _normalise(new_mem),
+                h + stop,
+                out_mem + stop * mem,
+                out_regs + stop * regs,
+                steps + stop * (t + 1),
+                running + (1.0 - h),
+            )
             return carry, None
 
         ir0 = jax.nn.one_hot(0, M, dtype=memory.dtype)
         z = jnp.zeros((), memory.dtype)
         init = (ir0, d.init, memory, z, jnp.zeros_like(memory), jnp.zeros_like(d.init), z, z)
-        (ir, regs, mem, h, out_mem, out_regs, steps, running), _ = jax.lax.scan(step, init, jnp.arange(T))
+        (_ir, regs, mem, h, out_mem, out_regs, steps, running), _ = jax.lax.scan(step, init, jnp.arange(T))
         never = 1.0 - h
         return Output(out_mem + never * mem, out_regs + never * regs, h, steps + never * T, running)
 
@@ -172,5 +176,5 @@ def one_hot_dists(program, ops: tuple[int, ...] = tuple(range(len(OPS))), dtype=
             raise ValueError(f"line {i}: op {OPS[ln.op]} is not in the instruction set")
         fields[:, i] = (index[ln.op], ln.a, ln.b, ln.o)
     fields[0, len(program.lines) :] = index[STOP]
-    oh = lambda v, n: jax.nn.one_hot(jnp.asarray(v), n, dtype=dtype)  # noqa: E731
+    oh = lambda v, n: jax.nn.one_hot(jnp.asarray(v), n, dtype=dtype)
     return Dists(oh(fields[0], len(ops)), oh(fields[1], R), oh(fields[2], R), oh(fields[3], R), oh(program.init, M))

@@ -9,6 +9,7 @@ sizes, the config; results come back as :class:`~neural.tune.TuneResult`.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import multiprocessing as mp
 import os
@@ -48,10 +49,8 @@ def _init_worker(cores: mp.Queue) -> None:
     xla.configure(single_thread=True)
     core = cores.get()
     if core is not None and hasattr(os, "sched_setaffinity"):
-        try:
+        with contextlib.suppress(OSError):  # fewer cores than expected, or not allowed: run unpinned
             os.sched_setaffinity(0, {core})
-        except OSError:  # fewer cores than expected, or not allowed: run unpinned
-            pass
 
 
 def _tune_shard(weights: dict, machine: tuple, train: Examples, test: Examples, cfg: TuneConfig) -> TuneResult:
@@ -69,7 +68,7 @@ def _tune_shard(weights: dict, machine: tuple, train: Examples, test: Examples, 
 def merge(results: list[TuneResult], seconds: float) -> TuneResult:
     """Concatenate shards' results along the restart axis (loss curves padded with NaN)."""
     n = max(r.loss.shape[1] for r in results)
-    pad = lambda x: np.pad(x, ((0, 0), (0, n - x.shape[1])), constant_values=np.nan)  # noqa: E731
+    pad = lambda x: np.pad(x, ((0, 0), (0, n - x.shape[1])), constant_values=np.nan)
     return TuneResult(
         programs=[p for r in results for p in r.programs],
         recovered=np.concatenate([r.recovered for r in results]),
@@ -112,8 +111,7 @@ class TunePool:
         train, test = Examples.of(train), Examples.of(test)
         shards = [s for s in np.array_split(np.arange(K), self.workers) if s.size]
         futures = [
-            self._pool.submit(_tune_shard, {k: v[s] for k, v in arrays.items()}, spec, train, test, cfg)
-            for s in shards
+            self._pool.submit(_tune_shard, {k: v[s] for k, v in arrays.items()}, spec, train, test, cfg) for s in shards
         ]
         return merge([f.result() for f in futures], time.perf_counter() - t0)
 

@@ -25,7 +25,7 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
-from .asm import OPS, Program
+from .asm import Program
 from .compile import Weights, decompile, to_dists
 from .interp import encode, run_batch
 from .machine import Machine
@@ -99,7 +99,7 @@ def judge(programs: list[Program], ex: ExampleSet, T: int) -> tuple[np.ndarray, 
 def decompile_all(w: Weights, machine: Machine) -> tuple[list[Program], np.ndarray]:
     """Decompile each restart of stacked weights."""
     K = w.op.shape[0]
-    out = [decompile(jax.tree.map(lambda x: x[k], w), machine.M, machine.R, machine.ops) for k in range(K)]
+    out = [decompile(jax.tree.map(lambda x, k=k: x[k], w), machine.M, machine.R, machine.ops) for k in range(K)]
     return [p for p, _ in out], np.stack([c for _, c in out])
 
 
@@ -164,8 +164,9 @@ def tune(
 def _jit_key(cfg: TuneConfig) -> TuneConfig:
     """Only the fields the compiled Adam steps depend on, so that runs differing in step
     budget, time limit or checking keep hitting one compiled function."""
-    return TuneConfig(lr=cfg.lr, efficiency=cfg.efficiency, halt_penalty=cfg.halt_penalty,
-                      temperature=cfg.temperature, impl=cfg.impl)  # fmt: skip
+    return TuneConfig(
+        lr=cfg.lr, efficiency=cfg.efficiency, halt_penalty=cfg.halt_penalty, temperature=cfg.temperature, impl=cfg.impl
+    )
 
 
 @eqx.filter_jit

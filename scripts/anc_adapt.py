@@ -15,6 +15,7 @@ iteration counts are steps + 1.
 
     python scripts/anc_adapt.py [--K 48] [--rounds 4] [--tasks access swap] [--resume]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,20 +40,31 @@ def adapt_task(name: str, cfg: AdaptConfig, pool: TunePool) -> dict:
     m = b.machine
     machine = Machine(m.M, m.R, m.T, ops=INSTRUCTION_SETS[m.ops])
     t0 = time.perf_counter()
-    log = lambda r, s: print(f"  {name} round {r}: from {min(s.starts):.2f} -> {s.best_steps:.2f} "  # noqa: E731
-                             f"({s.faster:.0%} of restarts faster, {s.seconds:.0f}s)", flush=True)
+    log = lambda r, s: print(
+        f"  {name} round {r}: from {min(s.starts):.2f} -> {s.best_steps:.2f} "
+        f"({s.faster:.0%} of restarts faster, {s.seconds:.0f}s)",
+        flush=True,
+    )
     res = adapt(reference_program(name), machine, train, test, cfg, tuner=pool.tune, progress=log)
     out = run(res.best, fresh.inputs, m.T)
     fresh_ok = bool(fresh.correct(out.mem).all())
     return {
-        "task": name, "distribution": "biased" if biased else "plain", "K": cfg.restarts,
-        "generic_steps": res.start_steps, "deleted_steps": shorten(reference_program(name), test, m.T)[1],
+        "task": name,
+        "distribution": "biased" if biased else "plain",
+        "K": cfg.restarts,
+        "generic_steps": res.start_steps,
+        "deleted_steps": shorten(reference_program(name), test, m.T)[1],
         "optimal_steps": mean_steps(reference_program(name, biased=True), test, m.T),
-        "best_tuned_steps": res.best_steps, "fresh_steps": float(out.steps.mean()), "fresh_correct": fresh_ok,
-        "best_program": str(res.best), "rounds": len(res.rounds),
-        "first_round_faster": res.rounds[0].faster, "first_round_recovered": res.rounds[0].recovered,
-        "anc_generic_iterations": b.anc_iterations, "seconds": time.perf_counter() - t0,
-    }  # fmt: skip
+        "best_tuned_steps": res.best_steps,
+        "fresh_steps": float(out.steps.mean()),
+        "fresh_correct": fresh_ok,
+        "best_program": str(res.best),
+        "rounds": len(res.rounds),
+        "first_round_faster": res.rounds[0].faster,
+        "first_round_recovered": res.rounds[0].recovered,
+        "anc_generic_iterations": b.anc_iterations,
+        "seconds": time.perf_counter() - t0,
+    }
 
 
 def main() -> None:
@@ -63,33 +75,54 @@ def main() -> None:
     ap.add_argument("--keep", type=int, default=4, help="programs carried into the next round")
     ap.add_argument("--steps", type=int, default=400, help="Adam steps per round")
     ap.add_argument("--efficiency", type=float, default=0.05, help="weight of Σ(1 - h_t)")
-    ap.add_argument("--noise", type=float, nargs="+", default=[0.01, 0.1, 1.0, 3.0],
-                    help="compile noise levels; restarts are spread evenly over them")
-    ap.add_argument("--delete-noise", type=float, nargs="*", default=[0.01, 0.1],
-                    help="noise levels of the restarts that start with a line deleted (none: no deletions)")
+    ap.add_argument(
+        "--noise",
+        type=float,
+        nargs="+",
+        default=[0.01, 0.1, 1.0, 3.0],
+        help="compile noise levels; restarts are spread evenly over them",
+    )
+    ap.add_argument(
+        "--delete-noise",
+        type=float,
+        nargs="*",
+        default=[0.01, 0.1],
+        help="noise levels of the restarts that start with a line deleted (none: no deletions)",
+    )
     ap.add_argument("--lr", type=float, default=0.1)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--workers", type=int, default=None, help="tuning processes (default: one per core)")
     ap.add_argument("--json", default="results/anc_adapt.json")
     ap.add_argument("--resume", action="store_true", help="keep the tasks already in --json (same settings)")
     a = ap.parse_args()
-    if a.K < len(a.noise):
+    if len(a.noise) > a.K:
         ap.error(f"--K {a.K} is fewer restarts than noise levels ({len(a.noise)})")
 
     tune = TuneConfig(steps=a.steps, lr=a.lr, efficiency=a.efficiency, keep_best=True)
-    cfg = AdaptConfig(restarts=a.K, rounds=a.rounds, keep=a.keep, noise=tuple(a.noise),
-                      delete_noise=tuple(a.delete_noise), tune=tune, seed=a.seed)  # fmt: skip
+    cfg = AdaptConfig(
+        restarts=a.K,
+        rounds=a.rounds,
+        keep=a.keep,
+        noise=tuple(a.noise),
+        delete_noise=tuple(a.delete_noise),
+        tune=tune,
+        seed=a.seed,
+    )
     settings = {k: v for k, v in vars(a).items() if k not in ("tasks", "json", "resume", "workers")}
     rows: list[dict] = []
     path = Path(a.json)
     if a.resume and path.exists():
         old = json.loads(path.read_text())
         if old.get("settings") != settings:
-            raise SystemExit(f"{path}: written with other settings {old.get('settings')}; drop --resume or change --json")
+            raise SystemExit(
+                f"{path}: written with other settings {old.get('settings')}; drop --resume or change --json"
+            )
         rows = [r for r in old["rows"] if r["task"] in a.tasks]
 
-    head = (f"{'task':<10} {'dist':<7} {'generic':>8} {'deleted':>8} {'tuned':>8} {'by hand':>8} {'fresh':>8} "
-            f"{'correct':>7} {'faster':>6} {'rounds':>6} {'time':>6}")
+    head = (
+        f"{'task':<10} {'dist':<7} {'generic':>8} {'deleted':>8} {'tuned':>8} {'by hand':>8} {'fresh':>8} "
+        f"{'correct':>7} {'faster':>6} {'rounds':>6} {'time':>6}"
+    )
     with TunePool(a.workers) as pool:
         done = {r["task"] for r in rows}
         for name in a.tasks:
@@ -100,12 +133,17 @@ def main() -> None:
     print(head)
     for r in sorted(rows, key=lambda r: a.tasks.index(r["task"])):
         fresh = f"{r['fresh_steps']:.2f}" + ("" if r["fresh_correct"] else "!")
-        print(f"{r['task']:<10} {r['distribution']:<7} {r['generic_steps']:>8.2f} {r['deleted_steps']:>8.2f} {r['best_tuned_steps']:>8.2f} "
-              f"{r['optimal_steps']:>8.2f} {fresh:>8} {r['first_round_recovered']:>7.0%} {r['first_round_faster']:>6.0%} "
-              f"{r['rounds']:>6} {r['seconds']:>5.0f}s")  # fmt: skip
-    print("steps = executed lines (ANC's iterations = steps + 1); deleted: greedy line deletion alone, "
-          "no tuning; fresh: the tuned program on 2048 new "
-          "inputs ('!' = wrong on some); correct / faster: share of first-round restarts")
+        print(
+            f"{r['task']:<10} {r['distribution']:<7} {r['generic_steps']:>8.2f} {r['deleted_steps']:>8.2f} "
+            f"{r['best_tuned_steps']:>8.2f} "
+            f"{r['optimal_steps']:>8.2f} {fresh:>8} {r['first_round_recovered']:>7.0%} {r['first_round_faster']:>6.0%} "
+            f"{r['rounds']:>6} {r['seconds']:>5.0f}s"
+        )
+    print(
+        "steps = executed lines (ANC's iterations = steps + 1); deleted: greedy line deletion alone, "
+        "no tuning; fresh: the tuned program on 2048 new "
+        "inputs ('!' = wrong on some); correct / faster: share of first-round restarts"
+    )
     if not all(r["fresh_correct"] for r in rows):
         print("warning: a tuned program is wrong on fresh inputs (selected on too few held-out ones)")
 

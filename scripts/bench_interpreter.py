@@ -17,17 +17,14 @@ from pathlib import Path
 
 import numpy as np
 
-from neural import Line, OPS, Program, encode, run_batch, run_one
+from neural import OPS, Line, Program, encode, run_batch, run_one
 
 
 def random_programs(n: int, M: int, R: int, L: int, rng: np.random.Generator) -> list[Program]:
     ops = rng.integers(len(OPS), size=(n, L))
     regs = rng.integers(R, size=(n, L, 3))
     init = rng.integers(M, size=(n, R))
-    return [
-        Program(M, R, tuple(init[i]), tuple(Line(ops[i, j], *regs[i, j]) for j in range(L)))
-        for i in range(n)
-    ]
+    return [Program(M, R, tuple(init[i]), tuple(Line(ops[i, j], *regs[i, j]) for j in range(L))) for i in range(n)]
 
 
 def main() -> None:
@@ -82,8 +79,11 @@ def main() -> None:
     }
     print(rows["config"])
     print(f"{'interpreter':<14} {'steps/s':>14} {'time (s)':>10}")
-    print(f"{'batched':<14} {batch_rate:>14,.0f} {t_batch:>10.3f}   ({a.programs / t_batch:,.0f} programs/s x {a.inputs} inputs;"
-          f" best of {a.repeats}, first run {t_first:.3f} s)")
+    print(
+        f"{'batched':<14} {batch_rate:>14,.0f} {t_batch:>10.3f}   "
+        f"({a.programs / t_batch:,.0f} programs/s x {a.inputs} inputs;"
+        f" best of {a.repeats}, first run {t_first:.3f} s)"
+    )
     print(f"{'one-at-a-time':<14} {loop_rate:>14,.0f} {t_loop:>10.3f}   ({a.loop_programs} programs)")
     print(f"ratio: {rows['ratio']:.0f}x   (encoding {a.programs} Program objects: {t_encode:.3f} s)")
     if a.json:

@@ -36,12 +36,11 @@ from pathlib import Path
 
 import jax
 import numpy as np
+import optax
 
 from neural.compile import random_weights
 from neural.machine import Machine
 from neural.tune import TuneConfig, _jit_key, adam_steps, one_hot_memory, stack
-
-import optax
 
 
 def bench(K: int, B: int, M: int, R: int, T: int, impl: str, chunk: int, repeats: int) -> dict:
@@ -57,7 +56,7 @@ def bench(K: int, B: int, M: int, R: int, T: int, impl: str, chunk: int, repeats
     opt = optax.adam(cfg.lr)
     state = jax.vmap(opt.init)(w)
     key = _jit_key(cfg)
-    fn = lambda w, s, memory, target, mask, n: adam_steps(w, s, machine, memory, target, mask, key, n)  # noqa: E731
+    fn = lambda w, s, memory, target, mask, n: adam_steps(w, s, machine, memory, target, mask, key, n)
 
     t0 = time.perf_counter()
     w2, s2, loss = fn(w, state, memory, target, mask, chunk)
@@ -73,11 +72,19 @@ def bench(K: int, B: int, M: int, R: int, T: int, impl: str, chunk: int, repeats
     compile_s -= step_s * chunk
     flops = model_flops(K, B, M, R, T)
     return {
-        "K": K, "B": B, "M": M, "R": R, "T": T, "impl": impl, "compile_s": compile_s,
-        "step_s": step_s, "flops_per_step": flops, "gflops": flops / step_s / 1e9 if flops else None,
+        "K": K,
+        "B": B,
+        "M": M,
+        "R": R,
+        "T": T,
+        "impl": impl,
+        "compile_s": compile_s,
+        "step_s": step_s,
+        "flops_per_step": flops,
+        "gflops": flops / step_s / 1e9 if flops else None,
         "peak_rss_gb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20,
         "finite": bool(np.isfinite(np.asarray(loss)).all()),
-    }  # fmt: skip
+    }
 
 
 def model_flops(K: int, B: int, M: int, R: int, T: int) -> float:
@@ -93,20 +100,31 @@ def _parallel(a, M: int, impl: str) -> dict:
     cores = sorted(os.sched_getaffinity(0))
     procs, outs = [], []
     for w in range(a.workers):
-        out = tempfile.NamedTemporaryFile(suffix=".json", delete=False).name
-        cmd = [sys.executable, __file__, "--K", str(a.K // a.workers), "--B", str(a.B), "--M", str(M), "--R", str(a.R),
-               "--T", str(a.T), "--impl", impl, "--chunk", str(a.chunk), "--repeats", str(a.repeats), "--json", out]
+        fd, out = tempfile.mkstemp(suffix=".json")
+        os.close(fd)
+        sizes = {"--K": a.K // a.workers, "--B": a.B, "--M": M, "--R": a.R, "--T": a.T, "--chunk": a.chunk}
+        cmd = [sys.executable, __file__, "--impl", impl, "--repeats", str(a.repeats), "--json", out]
+        cmd += [x for k, v in sizes.items() for x in (k, str(v))]
         core = cores[w % len(cores)]
-        procs.append(subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL,
-                                      preexec_fn=lambda c=core: os.sched_setaffinity(0, {c})))  # fmt: skip
+        procs.append(
+            subprocess.Popen(
+                cmd, env=env, stdout=subprocess.DEVNULL, preexec_fn=lambda c=core: os.sched_setaffinity(0, {c})
+            )
+        )
         outs.append(out)
     for p in procs:
         p.wait()
     rows = [json.loads(Path(o).read_text())[0] for o in outs]
     slowest = max(rows, key=lambda r: r["step_s"])
     flops = model_flops(a.K, a.B, M, a.R, a.T)
-    return {**slowest, "K": a.K, "workers": a.workers, "flops_per_step": flops,
-            "gflops": flops / slowest["step_s"] / 1e9, "peak_rss_gb": sum(r["peak_rss_gb"] for r in rows)}  # fmt: skip
+    return {
+        **slowest,
+        "K": a.K,
+        "workers": a.workers,
+        "flops_per_step": flops,
+        "gflops": flops / slowest["step_s"] / 1e9,
+        "peak_rss_gb": sum(r["peak_rss_gb"] for r in rows),
+    }
 
 
 def main() -> None:
@@ -119,9 +137,13 @@ def main() -> None:
     ap.add_argument("--impl", nargs="+", default=["matmul", "closed"])
     ap.add_argument("--chunk", type=int, default=5, help="Adam steps per timed call")
     ap.add_argument("--repeats", type=int, default=5)
-    ap.add_argument("--workers", type=int, default=1,
-                    help="run K/workers restarts in each of this many single-threaded processes pinned one per core, "
-                         "at the same time (what TunePool does); s/step is the slowest worker's")
+    ap.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="run K/workers restarts in each of this many single-threaded processes pinned one per core, "
+        "at the same time (what TunePool does); s/step is the slowest worker's",
+    )
     ap.add_argument("--json", default="results/bench_neural.json")
     a = ap.parse_args()
 
@@ -130,12 +152,17 @@ def main() -> None:
     else:
         rows = [bench(a.K, a.B, M, a.R, a.T, impl, a.chunk, a.repeats) for M in a.M for impl in a.impl]
     print(f"devices: {jax.devices()}")
-    print(f"{'M':>3} {'impl':<7} {'K':>4} {'B':>3} {'T':>3} {'s/step':>8} {'compile s':>9} {'GFLOP/step':>10} {'GFLOP/s':>8} {'peak GB':>7}")
+    print(
+        f"{'M':>3} {'impl':<7} {'K':>4} {'B':>3} {'T':>3} {'s/step':>8} {'compile s':>9} "
+        f"{'GFLOP/step':>10} {'GFLOP/s':>8} {'peak GB':>7}"
+    )
     for r in rows:
         gf = f"{r['flops_per_step'] / 1e9:>10.2f}" if r["flops_per_step"] else f"{'?':>10}"
         gs = f"{r['gflops']:>8.1f}" if r["gflops"] else f"{'?':>8}"
-        print(f"{r['M']:>3} {r['impl']:<7} {r['K']:>4} {r['B']:>3} {r['T']:>3} {r['step_s']:>8.3f} "
-              f"{r['compile_s']:>9.1f} {gf} {gs} {r['peak_rss_gb']:>7.2f}")  # fmt: skip
+        print(
+            f"{r['M']:>3} {r['impl']:<7} {r['K']:>4} {r['B']:>3} {r['T']:>3} {r['step_s']:>8.3f} "
+            f"{r['compile_s']:>9.1f} {gf} {gs} {r['peak_rss_gb']:>7.2f}"
+        )
     if a.json:
         Path(a.json).parent.mkdir(parents=True, exist_ok=True)
         Path(a.json).write_text(json.dumps(rows, indent=1) + "\n")

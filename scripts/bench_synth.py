@@ -31,8 +31,10 @@ def main() -> None:
     a = ap.parse_args()
 
     rows = []
-    print(f"{'task':<10} {'candidates':>11} {'OE classes':>10} {'seconds':>8} {'cand/s':>10} {'OE/s':>9} "
-          f"{'inserted':>9} {'e-classes':>9} {'egglog s':>8}")  # fmt: skip
+    print(
+        f"{'task':<10} {'candidates':>11} {'OE classes':>10} {'seconds':>8} {'cand/s':>10} {'OE/s':>9} "
+        f"{'inserted':>9} {'e-classes':>9} {'egglog s':>8}"
+    )
     for name in a.tasks:
         b = BUILTINS[name]
         task = b.task(n_train=a.n_train, seed=a.seed)
@@ -46,11 +48,26 @@ def main() -> None:
         t0 = time.perf_counter()
         sat = saturate(terms, b.machine.M)
         egg = time.perf_counter() - t0
-        rows.append({"task": name, "max_cost": a.max_cost, "candidates": cand, "oe_classes": oe, "seconds": dt,
-                     "candidates_per_s": cand / dt, "oe_per_s": oe / dt, "inserted": len(terms),
-                     "eclasses": sat.n_classes, "egglog_seconds": egg, "saturated": sat.saturated})  # fmt: skip
-        print(f"{name:<10} {cand:>11,} {oe:>10,} {dt:>8.2f} {cand / dt:>10,.0f} {oe / dt:>9,.0f} "
-              f"{len(terms):>9,} {sat.n_classes:>9,} {egg:>8.2f}", flush=True)  # fmt: skip
+        rows.append(
+            {
+                "task": name,
+                "max_cost": a.max_cost,
+                "candidates": cand,
+                "oe_classes": oe,
+                "seconds": dt,
+                "candidates_per_s": cand / dt,
+                "oe_per_s": oe / dt,
+                "inserted": len(terms),
+                "eclasses": sat.n_classes,
+                "egglog_seconds": egg,
+                "saturated": sat.saturated,
+            }
+        )
+        print(
+            f"{name:<10} {cand:>11,} {oe:>10,} {dt:>8.2f} {cand / dt:>10,.0f} {oe / dt:>9,.0f} "
+            f"{len(terms):>9,} {sat.n_classes:>9,} {egg:>8.2f}",
+            flush=True,
+        )
     if a.json:
         Path(a.json).parent.mkdir(parents=True, exist_ok=True)
         Path(a.json).write_text(json.dumps(rows, indent=1) + "\n")

@@ -45,22 +45,43 @@ def main() -> None:
             for seed in a.seeds:
                 task = BUILTINS[name].task(n_train=32, n_test=256, seed=seed)
                 for fb in (True, False):
-                    cfg = SolveConfig(restarts=a.restarts, top_n=a.top_n, max_cost=a.max_cost, feedback=fb,
-                                      seed=seed, hide_solutions=a.hide_solutions, tune=TuneConfig(steps=a.steps))  # fmt: skip
+                    cfg = SolveConfig(
+                        restarts=a.restarts,
+                        top_n=a.top_n,
+                        max_cost=a.max_cost,
+                        feedback=fb,
+                        seed=seed,
+                        hide_solutions=a.hide_solutions,
+                        tune=TuneConfig(steps=a.steps),
+                    )
                     r = solve(task, "both", cfg, pool.tune)
-                    rows.append({"task": name, "seed": seed, "feedback": fb, "solved": r.solved,
-                                 "skeletons_tried": r.skeletons_tried, "restarts": r.restarts,
-                                 "seconds": r.seconds, "skeletons": r.skeletons,
-                                 "ranking_changes": r.ranking_changes})  # fmt: skip
-                    print(f"{name:<10} {seed:>4} {'on' if fb else 'off':<8} {str(r.solved):<6} {r.skeletons_tried:>5} "
-                          f"{r.restarts:>8} {r.seconds:>7.1f}", flush=True)  # fmt: skip
+                    rows.append(
+                        {
+                            "task": name,
+                            "seed": seed,
+                            "feedback": fb,
+                            "solved": r.solved,
+                            "skeletons_tried": r.skeletons_tried,
+                            "restarts": r.restarts,
+                            "seconds": r.seconds,
+                            "skeletons": r.skeletons,
+                            "ranking_changes": r.ranking_changes,
+                        }
+                    )
+                    print(
+                        f"{name:<10} {seed:>4} {'on' if fb else 'off':<8} {r.solved!s:<6} {r.skeletons_tried:>5} "
+                        f"{r.restarts:>8} {r.seconds:>7.1f}",
+                        flush=True,
+                    )
     on = [r for r in rows if r["feedback"]]
     off = [r for r in rows if not r["feedback"]]
     for label, rs in (("with feedback", on), ("without", off)):
         solved = [r for r in rs if r["solved"]]
         tried = sum(r["skeletons_tried"] for r in solved) / max(1, len(solved))
-        print(f"{label:<14} solved {len(solved)}/{len(rs)}, mean skeletons tried when solved {tried:.1f}, "
-              f"total {sum(r['seconds'] for r in rs):.0f} s")
+        print(
+            f"{label:<14} solved {len(solved)}/{len(rs)}, mean skeletons tried when solved {tried:.1f}, "
+            f"total {sum(r['seconds'] for r in rs):.0f} s"
+        )
     if a.json:
         Path(a.json).parent.mkdir(parents=True, exist_ok=True)
         Path(a.json).write_text(json.dumps(rows, indent=1) + "\n")

@@ -56,8 +56,11 @@ def main() -> None:
             r = tune(w, m, task.train, task.test, TuneConfig(steps=a.steps, lr=a.lr))
             row[exp] = float(r.recovered.mean())
         rows.append(row)
-        print(f"{gamma:>7.3f} {gamma * len(OPS):>11.2f} {row['p_op']:>6.2f} "
-              + " ".join(f"{row[e]:>7.0%}" for e in EXPERIMENTS), flush=True)  # fmt: skip
+        print(
+            f"{gamma:>7.3f} {gamma * len(OPS):>11.2f} {row['p_op']:>6.2f} "
+            + " ".join(f"{row[e]:>7.0%}" for e in EXPERIMENTS),
+            flush=True,
+        )
     if a.json:
         Path(a.json).parent.mkdir(parents=True, exist_ok=True)
         Path(a.json).write_text(json.dumps({"K": a.K, "steps": a.steps, "lr": a.lr, "rows": rows}, indent=1) + "\n")

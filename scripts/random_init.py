@@ -51,8 +51,17 @@ def main() -> None:
             t0 = time.perf_counter()
             r = pool.tune(w, Machine(m.M, m.R, m.T, ops), task.train, task.test, TuneConfig(steps=a.steps, lr=a.lr))
             dt = time.perf_counter() - t0
-            rows.append({"task": name, "K": a.K, "recovered": int(r.recovered.sum()), "rate": float(r.recovered.mean()),
-                         "paper": PAPER.get(name), "seconds": dt, "steps": a.steps})  # fmt: skip
+            rows.append(
+                {
+                    "task": name,
+                    "K": a.K,
+                    "recovered": int(r.recovered.sum()),
+                    "rate": float(r.recovered.mean()),
+                    "paper": PAPER.get(name),
+                    "seconds": dt,
+                    "steps": a.steps,
+                }
+            )
             paper = f"{PAPER[name]:>6.0%}" if name in PAPER else f"{'-':>6}"
             print(f"{name:<10} {r.recovered.mean():>10.0%} {paper} {dt:>6.0f}s", flush=True)
             if a.json:

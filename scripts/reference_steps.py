@@ -34,12 +34,23 @@ def main() -> None:
             solved = int(ex.correct(res.mem).sum())
             steps = float(res.steps.mean())
             anc = b.anc_iterations if (biased or b.biased is None) else None
-            rows.append({"task": b.name, "biased": biased, "lines": len(p), "solved": solved,
-                         "samples": a.samples, "mean_steps": steps, "mean_iterations": steps + 1,
-                         "anc_iterations": anc})  # fmt: skip
+            rows.append(
+                {
+                    "task": b.name,
+                    "biased": biased,
+                    "lines": len(p),
+                    "solved": solved,
+                    "samples": a.samples,
+                    "mean_steps": steps,
+                    "mean_iterations": steps + 1,
+                    "anc_iterations": anc,
+                }
+            )
             anc_s = f"{anc:>9.1f}" if anc is not None else f"{'-':>9}"
             dist = "biased" if biased else "plain"
-            print(f"{b.name:<10} {dist:<7} {len(p):>5} {solved:>4}/{a.samples:<4} {steps:>7.2f} {steps + 1:>7.2f} {anc_s}")
+            print(
+                f"{b.name:<10} {dist:<7} {len(p):>5} {solved:>4}/{a.samples:<4} {steps:>7.2f} {steps + 1:>7.2f} {anc_s}"
+            )
     if a.json:
         Path(a.json).parent.mkdir(parents=True, exist_ok=True)
         Path(a.json).write_text(json.dumps(rows, indent=1) + "\n")

@@ -12,6 +12,17 @@ from .semantics import run
 from .space import SpaceStats, VersionSpace, raw_program_count, synthesize
 
 __all__ = [
-    "ConstructWeights", "Heuristic", "SizePrior", "Term", "show", "ProgramClass", "SearchResult",
-    "enumerate_programs", "run", "SpaceStats", "VersionSpace", "raw_program_count", "synthesize",
-]  # fmt: skip
+    "ConstructWeights",
+    "Heuristic",
+    "ProgramClass",
+    "SearchResult",
+    "SizePrior",
+    "SpaceStats",
+    "Term",
+    "VersionSpace",
+    "enumerate_programs",
+    "raw_program_count",
+    "run",
+    "show",
+    "synthesize",
+]

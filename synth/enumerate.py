@@ -21,12 +21,13 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from .lang import BINARY, COMMUTATIVE, CONTEXTS, PROGRAM_SIGNATURES, UNARY, Term, app, cell, const, var
-from .semantics import apply, leaf, run_fold, run_loop, run_map, run_store
+from .lang import BINARY, COMMUTATIVE, CONTEXTS, UNARY, Term, app, cell, const, var
+from .semantics import apply, leaf
 
 CONSTANTS = (0, 1)
-DEFAULT_COSTS: dict[str, int] = {op: 1 for op in ("const", "var", "cell", *UNARY, *BINARY, "ifz", "read",
-                                                   "store", "map", "fold", "foldcells", "loop")}  # fmt: skip
+DEFAULT_COSTS: dict[str, int] = dict.fromkeys(
+    ("const", "var", "cell", *UNARY, *BINARY, "ifz", "read", "store", "map", "fold", "foldcells", "loop"), 1
+)
 CHUNK = 1 << 16  # candidates evaluated per numpy call
 
 
@@ -59,8 +60,16 @@ class Bank:
     the e-graph later checks which of them it can prove equal.
     """
 
-    def __init__(self, ctx: str, M: int, inputs: np.ndarray | None = None, costs: dict[str, int] | None = None,
-                 constants: tuple[int, ...] = CONSTANTS, max_size: int = 200_000, keep_duplicates: int = 2000):  # fmt: skip
+    def __init__(
+        self,
+        ctx: str,
+        M: int,
+        inputs: np.ndarray | None = None,
+        costs: dict[str, int] | None = None,
+        constants: tuple[int, ...] = CONSTANTS,
+        max_size: int = 200_000,
+        keep_duplicates: int = 2000,
+    ):
         self.ctx, self.M, self.inputs = ctx, M, inputs
         self.costs = {**DEFAULT_COSTS, **(costs or {})}
         self.constants, self.max_size, self.keep_duplicates = constants, max_size, keep_duplicates

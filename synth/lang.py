@@ -135,6 +135,8 @@ def show(t: Term) -> str:
         over = f"list@{a[0]}" if op == "fold" else f"cells {a[0]}..M-1"
         return f"mem[{a[3]}] ← fold {over} from {show(a[1])} (λacc x. {show(a[2])})"
     if op == "loop":
-        return (f"mem[{a[5]}] ← a after mem[{a[0]}] times (a, b) ← ({show(a[3])}, {show(a[4])}) "
-                f"from ({show(a[1])}, {show(a[2])})")  # fmt: skip
+        return (
+            f"mem[{a[5]}] ← a after mem[{a[0]}] times (a, b) ← ({show(a[3])}, {show(a[4])}) "
+            f"from ({show(a[1])}, {show(a[2])})"
+        )
     raise ValueError(f"unknown op {op!r}")

@@ -34,8 +34,24 @@ from .enumerate import Bank
 from .lang import PROGRAM_SIGNATURES, Term, const
 from .semantics import DIVERGED, run
 
-LABELS = ("map", "fold", "foldcells", "loop", "store", "inc", "dec", "add", "sub", "min", "max", "ifz", "read",
-          "cell", "const", "var")  # fmt: skip
+LABELS = (
+    "map",
+    "fold",
+    "foldcells",
+    "loop",
+    "store",
+    "inc",
+    "dec",
+    "add",
+    "sub",
+    "min",
+    "max",
+    "ifz",
+    "read",
+    "cell",
+    "const",
+    "var",
+)
 M_MAX = 24
 FEATURES = 6
 
@@ -92,8 +108,14 @@ def _random_term(rng: np.random.Generator, banks: dict[str, Bank], M: int, max_b
     return Term(op, tuple(args))
 
 
-def generate(n: int, seed: int, M: int = 8, B: int = 16, max_body: int = 4,
-             exclude: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray]] = ()) -> list[Sample]:  # fmt: skip
+def generate(
+    n: int,
+    seed: int,
+    M: int = 8,
+    B: int = 16,
+    max_body: int = 4,
+    exclude: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray]] = (),
+) -> list[Sample]:
     """``n`` synthetic tasks, deterministic in ``seed``.
 
     ``exclude`` holds ``(inputs, outputs, mask)`` of tasks to keep out of training: a

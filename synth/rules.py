@@ -25,10 +25,23 @@ import networkx as nx
 from .lang import PROGRAM_OPS, Term
 
 _CONSTRUCTORS = {  # op -> egglog constructor
-    "const": "Const", "var": "Var", "cell": "Cell", "inc": "Inc", "dec": "Dec", "add": "Add",
-    "sub": "Sub", "min": "Min", "max": "Max", "ifz": "Ifz", "read": "Read", "store": "Store",
-    "map": "Map", "fold": "Fold", "foldcells": "FoldCells", "loop": "Loop",
-}  # fmt: skip
+    "const": "Const",
+    "var": "Var",
+    "cell": "Cell",
+    "inc": "Inc",
+    "dec": "Dec",
+    "add": "Add",
+    "sub": "Sub",
+    "min": "Min",
+    "max": "Max",
+    "ifz": "Ifz",
+    "read": "Read",
+    "store": "Store",
+    "map": "Map",
+    "fold": "Fold",
+    "foldcells": "FoldCells",
+    "loop": "Loop",
+}
 _OPS = {v: k for k, v in _CONSTRUCTORS.items()}
 
 SCHEMA = """
@@ -108,8 +121,9 @@ class Saturation:
     graph: nx.DiGraph  # ("c", id) -> ("n", k) -> ("c", child); e-node attrs: op, lits, kids
 
 
-def saturate(terms: Sequence[Term], M: int, max_iterations: int = 12, max_rows: int = 500_000,
-             chunk: int = 32) -> Saturation:  # fmt: skip
+def saturate(
+    terms: Sequence[Term], M: int, max_iterations: int = 12, max_rows: int = 500_000, chunk: int = 32
+) -> Saturation:
     """Insert ``terms``, run the rules to saturation (within budgets), read the e-classes."""
     from egglog import bindings
 
@@ -117,7 +131,8 @@ def saturate(terms: Sequence[Term], M: int, max_iterations: int = 12, max_rows: 
     eg.run_program(*eg.parse_program(SCHEMA + "\n".join(rules(M))))
     for s in range(0, len(terms), chunk):
         text = "\n".join(
-            f"(Root{'P' if t.op in PROGRAM_OPS else 'E'} {i} {sexpr(t)})" for i, t in enumerate(terms[s : s + chunk], start=s)
+            f"(Root{'P' if t.op in PROGRAM_OPS else 'E'} {i} {sexpr(t)})"
+            for i, t in enumerate(terms[s : s + chunk], start=s)
         )
         eg.run_program(*eg.parse_program(text))
     iterations, saturated = 0, False
@@ -133,7 +148,7 @@ def saturate(terms: Sequence[Term], M: int, max_iterations: int = 12, max_rows: 
             break
     frozen = eg.freeze()
     ids: dict = {}
-    cid = lambda sv: ids.setdefault(sv, len(ids))  # noqa: E731  (sort, value): ids are per sort
+    cid = lambda sv: ids.setdefault(sv, len(ids))
     root = {}
     for name, sort in (("RootE", "E"), ("RootP", "P")):
         for row in frozen.functions[name].rows:
@@ -218,7 +233,7 @@ def k_best(graph: nx.DiGraph, eclass: int, k: int, depth: int = 8) -> list[Term]
                 continue
             combos = [[]]
             for o in options:  # keep the k cheapest partial combinations
-                combos = sorted((p + [t] for p in combos for t in o), key=lambda ts: sum(t.size for t in ts))[:k]
+                combos = sorted(([*p, t] for p in combos for t in o), key=lambda ts: sum(t.size for t in ts))[:k]
             out.extend(_node_term(graph, node, ts) for ts in combos)
         out = sorted(set(out), key=lambda t: (t.size, str(t)))[:k]
         memo[c, d] = out

@@ -105,7 +105,7 @@ def enumerate_programs(
     stats = SearchStats()
     seen: dict[bytes, ProgramClass] = {}
     duplicates: list[tuple[Term, Term]] = []
-    cost_of = lambda op: costs.get(op, 1)  # noqa: E731
+    cost_of = lambda op: costs.get(op, 1)
     const_terms = [const(k) for k in CONSTANTS]
 
     def record(outs: np.ndarray, build: Callable[[int], Term], cost: int) -> None:
@@ -192,8 +192,9 @@ def enumerate_programs(
 CHUNK = 1 << 14
 
 
-def _run_op(op: str, params: tuple, consts: tuple, levels: list[Level], inputs: np.ndarray, M: int,
-            cost: int, record) -> None:  # fmt: skip
+def _run_op(
+    op: str, params: tuple, consts: tuple, levels: list[Level], inputs: np.ndarray, M: int, cost: int, record
+) -> None:
     """Run every combination of ``levels`` bodies for one construct and parameter choice."""
     for idx, tabs in product_chunks(levels, CHUNK):
         n = len(idx[0])

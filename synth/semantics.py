@@ -90,7 +90,7 @@ def closed_value(t: Term, M: int) -> int:
 
 def list_mask(inputs: np.ndarray, start: int) -> tuple[np.ndarray, np.ndarray]:
     """``(in_list (B, M) bool, diverged (B,) bool)`` for the 0-terminated list at ``start``."""
-    B, M = inputs.shape
+    _B, M = inputs.shape
     j = np.arange(M)
     zero = (inputs == 0) & (j >= start)
     has = zero.any(1)
@@ -118,8 +118,9 @@ def run_map(start: int, tables: np.ndarray, inputs: np.ndarray) -> np.ndarray:
     return _finish(np.where(in_list[None], mapped, inputs[None]), diverged)
 
 
-def run_fold(start: int, init: np.ndarray, tables: np.ndarray, out: int, inputs: np.ndarray,
-             cells: bool = False) -> np.ndarray:  # fmt: skip
+def run_fold(
+    start: int, init: np.ndarray, tables: np.ndarray, out: int, inputs: np.ndarray, cells: bool = False
+) -> np.ndarray:
     """``fold`` (list) or ``foldcells`` (cells ``start..M-1``) for steps ``tables`` ``(n, M²)``
     and initial accumulators ``init`` ``(n,)``."""
     B, M = inputs.shape
@@ -142,8 +143,9 @@ def run_fold(start: int, init: np.ndarray, tables: np.ndarray, out: int, inputs:
     return _finish(res, diverged)
 
 
-def run_loop(count: int, a0: np.ndarray, b0: np.ndarray, fa: np.ndarray, fb: np.ndarray, out: int,
-             inputs: np.ndarray) -> np.ndarray:  # fmt: skip
+def run_loop(
+    count: int, a0: np.ndarray, b0: np.ndarray, fa: np.ndarray, fb: np.ndarray, out: int, inputs: np.ndarray
+) -> np.ndarray:
     """``loop`` for ``n`` candidates: ``a0``, ``b0`` ``(n,)``, ``fa``, ``fb`` ``(n, M²)``."""
     B, M = inputs.shape
     n = fa.shape[0]
@@ -164,12 +166,12 @@ def run(t: Term, inputs: np.ndarray, M: int) -> np.ndarray:
     """Output memories ``(B, M)`` of one program term on ``inputs`` ``(B, M)``."""
     inputs = np.asarray(inputs, dtype=np.int64)
     a = t.args
-    table = lambda e, ctx: eval_expr(e, ctx, M, inputs)[None]  # noqa: E731
+    table = lambda e, ctx: eval_expr(e, ctx, M, inputs)[None]
     if t.op == "store":
         return run_store(a[0], table(a[1], "mem"), inputs)[0]
     if t.op == "map":
         return run_map(a[0], table(a[1], "x"), inputs)[0]
-    c = lambda e: np.array([closed_value(e, M)])  # noqa: E731
+    c = lambda e: np.array([closed_value(e, M)])
     if t.op in ("fold", "foldcells"):
         return run_fold(a[0], c(a[1]), table(a[2], "acc_x"), a[3], inputs, cells=t.op == "foldcells")[0]
     if t.op == "loop":

@@ -51,9 +51,17 @@ class SpaceStats:
 class VersionSpace:
     """Candidate skeletons grouped by behaviour, with an e-graph of their equivalent forms."""
 
-    def __init__(self, result: SearchResult, examples, M: int, heuristic: Heuristic,
-                 saturation: Saturation | None, inserted: list[Term], stats: SpaceStats,
-                 closeness_weight: float = 10.0):  # fmt: skip
+    def __init__(
+        self,
+        result: SearchResult,
+        examples,
+        M: int,
+        heuristic: Heuristic,
+        saturation: Saturation | None,
+        inserted: list[Term],
+        stats: SpaceStats,
+        closeness_weight: float = 10.0,
+    ):
         self.result, self.examples, self.M, self.heuristic = result, examples, M, heuristic
         self.saturation, self.stats, self.closeness_weight = saturation, stats, closeness_weight
         self.classes: list[ProgramClass] = result.classes
@@ -128,8 +136,14 @@ class VersionSpace:
         """Behaviours whose closeness to the target is within ``radius`` of ``i``'s and that
         share its top-level construct: the classes feedback re-ranks together."""
         c = self.classes[i]
-        return np.array([j for j, d in enumerate(self.classes)
-                         if d.term.op == c.term.op and abs(d.closeness - c.closeness) <= radius], dtype=int)  # fmt: skip
+        return np.array(
+            [
+                j
+                for j, d in enumerate(self.classes)
+                if d.term.op == c.term.op and abs(d.closeness - c.closeness) <= radius
+            ],
+            dtype=int,
+        )
 
 
 def raw_program_count(n_ops: int, R: int, length: int) -> int:

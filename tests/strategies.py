@@ -4,9 +4,11 @@ from hypothesis import strategies as st
 
 from neural import OPS, Line, Program
 
+ALL_OPS = tuple(range(len(OPS)))
+
 
 @st.composite
-def programs(draw, M=None, R=None, max_lines=None, ops=tuple(range(len(OPS)))):
+def programs(draw, M=None, R=None, max_lines=None, ops=ALL_OPS):
     M = draw(st.integers(2, 12)) if M is None else M
     R = draw(st.integers(1, 5)) if R is None else R
     n = draw(st.integers(0, M if max_lines is None else min(M, max_lines)))

@@ -21,8 +21,15 @@ def _access():
 
 def test_prune_turns_unreached_lines_into_stop_and_keeps_runs():
     # jump over line 2 when mem[0] == 0; lines after the STOP are junk
-    lines = (Line(READ, 0, 0, 1), Line(JEZ, 1, 2), Line(INC, 1, 0, 1), Line(WRITE, 0, 1), Line(STOP),
-             Line(INC, 0, 0, 0), Line(WRITE, 1, 0))  # fmt: skip
+    lines = (
+        Line(READ, 0, 0, 1),
+        Line(JEZ, 1, 2),
+        Line(INC, 1, 0, 1),
+        Line(WRITE, 0, 1),
+        Line(STOP),
+        Line(INC, 0, 0, 0),
+        Line(WRITE, 1, 0),
+    )
     p = Program(8, 3, (0, 0, 3), lines)
     inputs = np.array([[0, 5, 1, 0, 0, 0, 0, 0], [0, 2, 0, 0, 0, 0, 0, 0]])  # mem[0] = 0: line 2 never runs
     ex = type("Ex", (), {"inputs": inputs})
@@ -37,7 +44,13 @@ def test_prune_turns_unreached_lines_into_stop_and_keeps_runs():
 def test_adapt_keeps_only_correct_programs_and_never_slows_down():
     b, m, machine = _access()
     train, test = b.generate(32, 0, biased=True), b.generate(128, 1, biased=True)
-    cfg = AdaptConfig(restarts=8, rounds=2, noise=(0.01, 3.0), delete_noise=(0.01,), tune=TuneConfig(steps=50, efficiency=0.05, keep_best=True))
+    cfg = AdaptConfig(
+        restarts=8,
+        rounds=2,
+        noise=(0.01, 3.0),
+        delete_noise=(0.01,),
+        tune=TuneConfig(steps=50, efficiency=0.05, keep_best=True),
+    )
     generic = reference_program("access")
     res = adapt(generic, machine, train, test, cfg)
     out = run(res.best, test.inputs, m.T)
@@ -51,9 +64,11 @@ def test_adapt_keeps_only_correct_programs_and_never_slows_down():
 
 
 def test_adapt_is_deterministic_and_checks_its_config():
-    b, m, machine = _access()
+    b, _m, machine = _access()
     train, test = b.generate(16, 0, biased=True), b.generate(64, 1, biased=True)
-    cfg = AdaptConfig(restarts=4, rounds=1, noise=(1.0, 3.0), tune=TuneConfig(steps=25, efficiency=0.05, keep_best=True))
+    cfg = AdaptConfig(
+        restarts=4, rounds=1, noise=(1.0, 3.0), tune=TuneConfig(steps=25, efficiency=0.05, keep_best=True)
+    )
     runs = [adapt(reference_program("access"), machine, train, test, cfg) for _ in range(2)]
     assert runs[0].best == runs[1].best and runs[0].rounds[0].faster == runs[1].rounds[0].faster
     with pytest.raises(ValueError, match="restarts"):
@@ -68,7 +83,7 @@ def test_deleting_an_inserted_noop_gives_back_the_program(name):
     # a NOOP before line j >= 1 (sort's r9 = @outer = 0 is also data, so not before line 0):
     # labels of lines from j on move down one in the text, and delete_line moves them back
     for j, at in list(enumerate(body))[1:]:
-        with_noop = parse_program("\n".join(text[:at] + ["NOOP"] + text[at:]))
+        with_noop = parse_program("\n".join([*text[:at], "NOOP", *text[at:]]))
         assert with_noop.lines[j] == Line(NOOP) and with_noop != p
         assert delete_line(with_noop, j) == p
 
@@ -77,7 +92,10 @@ def test_shorten_removes_dead_lines_and_nothing_needed():
     b, m, _ = _access()
     test = b.generate(128, 1, biased=True)
     generic = reference_program("access")
-    lines = generic.lines[:2] + (Line(NOOP),) + generic.lines[2:]
+    lines = (*generic.lines[:2], Line(NOOP), *generic.lines[2:])
     padded = Program(generic.M, generic.R, generic.init, lines)
     assert mean_steps(padded, test, m.T) == mean_steps(generic, test, m.T) + 1
-    assert shorten(padded, test, m.T) == (generic, mean_steps(generic, test, m.T))  # every other line is needed for k = 3
+    assert shorten(padded, test, m.T) == (
+        generic,
+        mean_steps(generic, test, m.T),
+    )  # every other line is needed for k = 3

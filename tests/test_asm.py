@@ -1,10 +1,10 @@
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from strategies import programs
 
 from neural import AsmError, Line, Program, format_program, parse_program
 from neural.asm import ADD, JEZ, JMP, STOP, WRITE
-
-from strategies import programs
 
 MAP_INC = """; map_inc
 .machine M=8 R=5
@@ -74,7 +74,7 @@ def test_errors_name_line_and_column(text, line, col, words):
 
 
 def test_missing_machine_directive():
-    with pytest.raises(AsmError, match="missing '.machine"):
+    with pytest.raises(AsmError, match=r"missing '\.machine"):
         parse_program("STOP\n")
 
 

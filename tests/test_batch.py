@@ -47,8 +47,19 @@ def test_killed_batch_resumes_with_every_task_once(tmp_path):
     suite = tmp_path / "s.json"
     names = write_suite(suite, ("inc", "map_inc", "reduce", "parity"))  # parity takes seconds: the kill lands first
     out = tmp_path / "out.jsonl"
-    cmd = [sys.executable, "-m", "bridge.cli", "batch", str(suite), "--out", str(out), "--method", "synth",
-           "--workers", "1"]
+    cmd = [
+        sys.executable,
+        "-m",
+        "bridge.cli",
+        "batch",
+        str(suite),
+        "--out",
+        str(out),
+        "--method",
+        "synth",
+        "--workers",
+        "1",
+    ]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     deadline = time.time() + 240
     while time.time() < deadline and len(read_done(out)) < 1 and proc.poll() is None:
@@ -59,7 +70,7 @@ def test_killed_batch_resumes_with_every_task_once(tmp_path):
     assert 1 <= len(first) < len(names), "the kill should land mid-run"
     with out.open("a") as f:
         f.write('{"task": "map_dec", "solv')  # a line cut by the kill
-    done = subprocess.run(cmd + ["--resume", "--json"], capture_output=True, text=True, timeout=600)
+    done = subprocess.run([*cmd, "--resume", "--json"], capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     recs = [json.loads(x) for x in out.read_text().splitlines() if x.startswith("{") and x.endswith("}")]
     assert sorted(r["task"] for r in recs) == sorted(names)  # every task exactly once
@@ -94,5 +105,5 @@ def test_ray_backend_matches_local(tmp_path):
         remote = run_batch(tasks, tmp_path / "ray.jsonl", "synth", SolveConfig(), "ray", workers=2)
     finally:
         ray.shutdown()
-    key = lambda r: (r["task"], r["solved"], r["program"], r["test_correct"], r["enumerated"], r["oe_classes"])  # noqa: E731
+    key = lambda r: (r["task"], r["solved"], r["program"], r["test_correct"], r["enumerated"], r["oe_classes"])
     assert [key(r) for r in remote] == [key(r) for r in local]

@@ -4,7 +4,8 @@ import json
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bridge.lower import LoweringError, lower
 from bridge.pipeline import SolveConfig, solve
@@ -26,11 +27,13 @@ def _pool():
     ex = Examples(inputs, inputs.copy(), np.ones_like(inputs, dtype=bool))
     r = enumerate_programs(ex, M, max_cost=6, stop_when_solved=False)
     terms = [c.term for c in r.classes] + [d for d, _ in r.duplicates]
-    extra = [Term("map", (0, Term("ifz", (app("dec", var("x")), const(0), app("inc", var("x")))))),
-             Term("store", (1, app("read", app("add", cell(0), const(1))))),
-             Term("foldcells", (1, const(1), Term("ifz", (var("x"), var("acc"), app("sub", const(1), var("acc")))), 0)),
-             Term("loop", (0, const(0), const(1), var("b"), app("add", var("a"), var("b")), 0)),
-             Term("loop", (0, const(1), const(0), app("max", var("a"), var("b")), app("inc", var("a")), 1))]  # fmt: skip
+    extra = [
+        Term("map", (0, Term("ifz", (app("dec", var("x")), const(0), app("inc", var("x")))))),
+        Term("store", (1, app("read", app("add", cell(0), const(1))))),
+        Term("foldcells", (1, const(1), Term("ifz", (var("x"), var("acc"), app("sub", const(1), var("acc")))), 0)),
+        Term("loop", (0, const(0), const(1), var("b"), app("add", var("a"), var("b")), 0)),
+        Term("loop", (0, const(1), const(0), app("max", var("a"), var("b")), app("inc", var("a")), 1)),
+    ]
     return extra + terms
 
 
@@ -47,7 +50,7 @@ def test_lowered_program_agrees_with_skeleton(k, seed):
         return
     rng = np.random.default_rng(seed)
     inputs = rng.integers(0, M, size=(16, M))
-    inputs[: 12, -1] = 0  # most lists are terminated; the rest may diverge
+    inputs[:12, -1] = 0  # most lists are terminated; the rest may diverge
     want = run_skeleton(term, inputs, M)
     got = run_asm(p, inputs, 4000)
     ok = (want != DIVERGED).all(1)
@@ -77,13 +80,23 @@ def test_pad_inserts_noops_before_back_jumps():
 def failing_tuner(weights, machine, train, test, cfg):
     """A tuner whose restarts never recover: exercises the feedback path."""
     K = weights.op.shape[0]
-    from neural.compile import decompile
-
     import jax
 
-    progs = [decompile(jax.tree.map(lambda x: x[k], weights), machine.M, machine.R, machine.ops)[0] for k in range(K)]
-    return TuneResult(progs, np.zeros(K, bool), np.full(K, float(machine.T)), np.full(K, -1),
-                      np.zeros((K, 0)), np.zeros((K, machine.M)), 0, 0.0)
+    from neural.compile import decompile
+
+    progs = [
+        decompile(jax.tree.map(lambda x, k=k: x[k], weights), machine.M, machine.R, machine.ops)[0] for k in range(K)
+    ]
+    return TuneResult(
+        progs,
+        np.zeros(K, bool),
+        np.full(K, float(machine.T)),
+        np.full(K, -1),
+        np.zeros((K, 0)),
+        np.zeros((K, machine.M)),
+        0,
+        0.0,
+    )
 
 
 def test_feedback_changes_the_order_of_proposals():

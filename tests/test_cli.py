@@ -58,7 +58,7 @@ def test_run_trace(capsys):
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(capsys, argv, words):
-    code, out, err = run_cli(capsys, *argv)
+    code, _out, err = run_cli(capsys, *argv)
     assert code == 2 and words in err and err.count("\n") == 1
 
 
@@ -83,12 +83,43 @@ def test_console_script_bad_option_exits_2():
 
 def test_adapt_writes_a_correct_program_no_slower(capsys, tmp_path):
     out = tmp_path / "fast.asm"
-    code, text, _ = run_cli(capsys, "adapt", str(PROGRAMS / "access.asm"), "--task", "access", "--biased",
-                            "--restarts", "4", "--rounds", "1", "--steps", "25", "--workers", "1",
-                            "--out", str(out), "--json")  # fmt: skip
+    code, text, _ = run_cli(
+        capsys,
+        "adapt",
+        str(PROGRAMS / "access.asm"),
+        "--task",
+        "access",
+        "--biased",
+        "--restarts",
+        "4",
+        "--rounds",
+        "1",
+        "--steps",
+        "25",
+        "--workers",
+        "1",
+        "--out",
+        str(out),
+        "--json",
+    )
     data = json.loads(text)
     assert code == 0 and data["best_steps"] <= data["start_steps"] == 5.0 and len(data["rounds"]) == 1
     code, text, _ = run_cli(capsys, "run", str(out), "--task", "access", "--json")  # plain access: k varies
-    code_b, text_b, _ = run_cli(capsys, "adapt", str(out), "--task", "access", "--biased", "--restarts", "4",
-                                "--rounds", "1", "--steps", "1", "--workers", "1", "--json")  # fmt: skip
+    code_b, text_b, _ = run_cli(
+        capsys,
+        "adapt",
+        str(out),
+        "--task",
+        "access",
+        "--biased",
+        "--restarts",
+        "4",
+        "--rounds",
+        "1",
+        "--steps",
+        "1",
+        "--workers",
+        "1",
+        "--json",
+    )
     assert code == code_b == 0 and json.loads(text_b)["start_steps"] == data["best_steps"]

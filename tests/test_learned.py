@@ -42,7 +42,7 @@ def test_training_lowers_the_loss(tiny_model):
     samples = generate(300, seed=1)
     X = np.stack([features(s.inputs, s.outputs, s.mask, 8) for s in samples])
     Y = np.stack([s.labels for s in samples])
-    bce = lambda m: float(optax.sigmoid_binary_cross_entropy(jax.vmap(m)(X), Y).mean())  # noqa: E731
+    bce = lambda m: float(optax.sigmoid_binary_cross_entropy(jax.vmap(m)(X), Y).mean())
     assert bce(model) < bce(Model(jax.random.PRNGKey(cfg.seed), cfg.hidden)) - 0.05
 
 

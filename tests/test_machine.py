@@ -4,14 +4,14 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from strategies import programs
 
 from neural import Line, Program, run_one
 from neural.asm import OPS, STOP
 from neural.compile import compile_program, decompile, random_weights, to_dists
 from neural.machine import Machine, one_hot_dists
-
-from strategies import programs
 
 M, R, T = 6, 3, 14
 MACHINES = {impl: Machine(M, R, T, impl=impl) for impl in ("matmul", "closed")}

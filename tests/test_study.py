@@ -17,7 +17,7 @@ def test_exhaustive_behaviours_match_one_at_a_time_runs():
                 for o in range(R):
                     p = Program(M, R, (0,) * R, (Line(op, a, b, o),))
                     runs = [run_one(p, x, T) for x in probes]
-                    seen.add(tuple(tuple(r.mem.tolist()) + (bool(r.halted),) for r in runs))
+                    seen.add(tuple((*tuple(r.mem.tolist()), bool(r.halted)) for r in runs))
     assert row.exact and row.raw == 13 * R**3 and row.behaviours == len(seen)
 
 

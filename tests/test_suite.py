@@ -1,8 +1,10 @@
+import contextlib
 import json
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bridge.suite import SuiteError, builtin_suite, load_suite, parse_suite
 
@@ -35,8 +37,12 @@ DELETE = object()
 
 
 def test_the_spec_example_loads():
-    name, tasks = parse_suite(suite(GOOD_TASK, {"name": "map_inc", "builtin": "map_inc", "machine": {"M": 8},
-                                                "n_train": 16, "n_test": 256, "seed": 0}))
+    name, tasks = parse_suite(
+        suite(
+            GOOD_TASK,
+            {"name": "map_inc", "builtin": "map_inc", "machine": {"M": 8}, "n_train": 16, "n_test": 256, "seed": 0},
+        )
+    )
     assert name == "s" and [t.name for t in tasks] == ["double", "map_inc"]
     d = tasks[0]
     assert d.train.mask[0].tolist() == [True] + [False] * 7
@@ -103,16 +109,26 @@ def test_missing_file(tmp_path):
         load_suite(tmp_path / "nope.json")
 
 
-@given(st.recursive(st.none() | st.booleans() | st.integers(-3, 12) | st.text(max_size=4),
-                    lambda c: st.lists(c, max_size=4) | st.dictionaries(
-                        st.sampled_from(["name", "machine", "M", "train", "test", "input", "output", "mask",
-                                         "tasks", "builtin", "x"]), c, max_size=5), max_leaves=20))
+@given(
+    st.recursive(
+        st.none() | st.booleans() | st.integers(-3, 12) | st.text(max_size=4),
+        lambda c: (
+            st.lists(c, max_size=4)
+            | st.dictionaries(
+                st.sampled_from(
+                    ["name", "machine", "M", "train", "test", "input", "output", "mask", "tasks", "builtin", "x"]
+                ),
+                c,
+                max_size=5,
+            )
+        ),
+        max_leaves=20,
+    )
+)
 @settings(max_examples=1000, deadline=None)
 def test_random_json_is_a_suite_or_a_suite_error(obj):
-    try:
+    with contextlib.suppress(SuiteError):
         parse_suite(json.dumps({"suite": "s", "tasks": [obj]}))
-    except SuiteError:
-        pass
 
 
 @pytest.mark.parametrize("name", ["table1", "anc"])

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from bridge.tasks import BUILTINS, SUITES
-from synth import ConstructWeights, SizePrior, synthesize
+from synth import ConstructWeights, synthesize
 from synth.enumerate import Bank
 from synth.lang import BINARY, UNARY, Term, app, cell, const, var
 from synth.rules import saturate
@@ -44,7 +44,12 @@ def test_a_list_without_terminator_diverges():
 
 def brute_force(ctx_vars, max_size, consts=(0, 1)):
     """Every term up to max_size over the tiny language, no pruning: their value tables."""
-    dom = {v: np.arange(M * M) // M if i == 0 and len(ctx_vars) == 2 else (np.arange(M * M) % M if len(ctx_vars) == 2 else np.arange(M)) for i, v in enumerate(ctx_vars)}
+    dom = {
+        v: np.arange(M * M) // M
+        if i == 0 and len(ctx_vars) == 2
+        else (np.arange(M * M) % M if len(ctx_vars) == 2 else np.arange(M))
+        for i, v in enumerate(ctx_vars)
+    }
     n = M ** len(ctx_vars)
     by_size = {1: [np.full(n, c) for c in consts] + [dom[v] for v in ctx_vars]}
     for s in range(2, max_size + 1):
@@ -54,7 +59,9 @@ def brute_force(ctx_vars, max_size, consts=(0, 1)):
                 vals += [apply(op, M, [p, q]) for p in by_size[i] for q in by_size[s - 1 - i]]
         for i, j in itertools.product(range(1, s - 2), repeat=2):
             if s - 1 - i - j >= 1:
-                vals += [apply("ifz", M, [p, q, r]) for p in by_size[i] for q in by_size[j] for r in by_size[s - 1 - i - j]]
+                vals += [
+                    apply("ifz", M, [p, q, r]) for p in by_size[i] for q in by_size[j] for r in by_size[s - 1 - i - j]
+                ]
         by_size[s] = vals
     return {tuple(v.tolist()) for vs in by_size.values() for v in vs}
 
@@ -96,7 +103,10 @@ def test_saturation_merges_only_equivalent_skeletons(task):
     merged = [g for g in groups.values() if len(g) > 1]
     assert merged
     for g in merged:
-        outs = [run(t, inputs, M) if t.op in ("store", "map", "fold", "foldcells", "loop") else random_eval(t, env, inputs) for t in g]
+        outs = [
+            run(t, inputs, M) if t.op in ("store", "map", "fold", "foldcells", "loop") else random_eval(t, env, inputs)
+            for t in g
+        ]
         for o in outs[1:]:
             assert np.array_equal(o, outs[0]), [str(x) for x in g]
     assert len(inserted) == vs.stats.inserted_terms
@@ -149,7 +159,7 @@ def test_a_plugged_in_heuristic_changes_the_order():
     base = [str(t) for _, t in synthesize(task.train, M, stop_when_solved=False, max_cost=4).top(6)]
     mine = [str(t) for _, t in synthesize(task.train, M, PreferMaps(), stop_when_solved=False, max_cost=4).top(6)]
     assert base != mine
-    assert mine[1].startswith("map") and not base[1].startswith("map") or mine[:3] != base[:3]
+    assert (mine[1].startswith("map") and not base[1].startswith("map")) or mine[:3] != base[:3]
 
 
 def test_construct_weights_fit_and_order_enumeration():
@@ -170,4 +180,6 @@ def test_alternatives_are_equivalent_and_distinct():
     assert term in alts or alts
     assert len(set(alts)) == len(alts)
     for t in alts:
-        assert np.array_equal(run(t, task.test.inputs, M)[task.test.mask], run(term, task.test.inputs, M)[task.test.mask])
+        assert np.array_equal(
+            run(t, task.test.inputs, M)[task.test.mask], run(term, task.test.inputs, M)[task.test.mask]
+        )
