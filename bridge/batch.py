@@ -22,8 +22,10 @@ from pathlib import Path
 
 import numpy as np
 
+from neural import Examples
+
 from .pipeline import SolveConfig, SolveResult, solve
-from .tasks import Examples, Machine, Task
+from .tasks import Machine, Task
 
 BACKENDS = ("local", "ray")
 
@@ -113,7 +115,7 @@ def read_done(out: Path) -> dict[str, dict]:
     return done
 
 
-def run_batch(
+def solve_suite(
     tasks: list[Task],
     out: str | Path,
     method: str = "both",

@@ -203,13 +203,12 @@ def cmd_solve(args) -> None:
 def cmd_adapt(args) -> None:
     from dataclasses import asdict
 
-    from neural import INSTRUCTION_SETS, format_program
+    from neural import format_program
     from neural.adapt import AdaptConfig, adapt
-    from neural.machine import Machine
     from neural.parallel import TunePool
     from neural.tune import TuneConfig
 
-    from .pipeline import judge, widen
+    from .pipeline import test_score, widen
 
     p = _load_program(args.program)
     task = resolve_task(args.task, args.suite, args.seed, args.biased, n_train=args.n_train, n_test=args.n_test)
@@ -217,7 +216,7 @@ def cmd_adapt(args) -> None:
     if p.M != m.M:
         raise UsageError(f"{args.program}: program has M={p.M} but task {task.name!r} has M={m.M}")
     p = widen(p, max(p.R, m.R))
-    solved, _ = judge(p, task)
+    solved, _ = test_score(p, task)
     if solved < len(task.test.inputs):
         raise UsageError(
             f"{args.program}: solves {solved}/{len(task.test.inputs)} test examples of {task.name!r}; "
@@ -227,7 +226,7 @@ def cmd_adapt(args) -> None:
         raise UsageError(f"--restarts {args.restarts} is fewer than the {len(args.noise)} noise levels")
     tune = TuneConfig(steps=args.steps, lr=args.lr, efficiency=args.efficiency, keep_best=True)
     cfg = AdaptConfig(restarts=args.restarts, rounds=args.rounds, noise=tuple(args.noise), tune=tune, seed=args.seed)
-    machine = Machine(m.M, p.R, m.T, INSTRUCTION_SETS[m.ops])
+    machine = m.soft(p.R)
     say = _progress(args)
     log = lambda r, s: say(
         f"round {r}: {min(s.starts):.2f} -> {s.best_steps:.2f} mean steps, "
@@ -303,13 +302,13 @@ def _bar(args):
 
 
 def cmd_batch(args) -> None:
-    from .batch import run_batch, summary
+    from .batch import solve_suite, summary
 
     name, tasks = load_suite(args.suite)
     out = args.out or f"results/{name}.jsonl"
     cfg = _solve_config(args)
     try:
-        lines = run_batch(tasks, out, args.method, cfg, args.backend, args.workers, args.resume, _bar(args))
+        lines = solve_suite(tasks, out, args.method, cfg, args.backend, args.workers, args.resume, _bar(args))
     except (FileExistsError, RuntimeError) as e:
         raise UsageError(str(e)) from None
     solved = sum(r["solved"] for r in lines)

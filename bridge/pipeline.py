@@ -24,10 +24,9 @@ from collections.abc import Callable
 import jax
 import numpy as np
 
-from neural import INSTRUCTION_SETS, Line, Program, format_program, run
+from neural import Line, Program, format_program, run
 from neural.asm import NOOP
 from neural.compile import DEFAULT_NOISE, compile_program, random_weights
-from neural.machine import Machine
 from neural.tune import TuneConfig, Tuner, TuneResult, stack
 from synth import SizePrior, VersionSpace, synthesize
 from synth.heuristics import Heuristic
@@ -94,7 +93,7 @@ def _in_process(weights, machine, train, test, cfg):
     return tune(weights, machine, train, test, cfg)
 
 
-def judge(program: Program, task: Task) -> tuple[int, np.ndarray]:
+def test_score(program: Program, task: Task) -> tuple[int, np.ndarray]:
     """(test examples solved, per-example correctness) on the discrete machine."""
     res = run(program, task.test.inputs, task.machine.T)
     ok = task.test.correct(res.mem)
@@ -102,7 +101,7 @@ def judge(program: Program, task: Task) -> tuple[int, np.ndarray]:
 
 
 def _ops(task: Task) -> tuple[int, ...]:
-    return INSTRUCTION_SETS[task.machine.ops]
+    return task.machine.op_codes
 
 
 def widen(p: Program, R: int) -> Program:
@@ -133,7 +132,7 @@ def tune_from(
     p = widen(program, R)
     ops = _ops(task)
     w = stack([compile_program(p, k, ops, noise=cfg.noise) for k in _keys(cfg.seed, K, salt)])
-    return tuner(w, Machine(task.machine.M, R, task.machine.T, ops), task.train, task.test, cfg.tune)
+    return tuner(w, task.machine.soft(R), task.train, task.test, cfg.tune)
 
 
 def _best(result: TuneResult) -> Program | None:
@@ -180,7 +179,7 @@ def solve(
 
     def finish(program: Program | None) -> SolveResult:
         if program is not None:
-            out.test_correct, ok = judge(program, task)
+            out.test_correct, ok = test_score(program, task)
             out.solved = bool(ok.all())
             out.program = format_program(program)
             out.raw_programs = float(len(_ops(task)) * program.R**3) ** len(program)
@@ -190,7 +189,7 @@ def solve(
     if method == "opt":
         ops = _ops(task)
         w = stack([random_weights(k, m.M, m.R, ops) for k in _keys(cfg.seed, cfg.restarts, 1)])
-        r = tuner(w, Machine(m.M, m.R, m.T, ops), task.train, task.test, tcfg())
+        r = tuner(w, m.soft(), task.train, task.test, tcfg())
         out.restarts, out.recovered = cfg.restarts, int(r.recovered.sum())
         best = _best(r)
         return finish(best if best is not None else r.programs[0])
@@ -215,7 +214,7 @@ def solve(
                 out.skeletons.append({"skeleton": str(term), "lowered": False, "why": str(e)})
                 continue
             out.skeletons_tried += 1
-            n_ok, ok = judge(p, task)
+            n_ok, ok = test_score(p, task)
             out.skeletons.append({"skeleton": str(term), "lowered": True, "test_correct": n_ok})
             if ok.all():
                 return finish(p)
@@ -259,7 +258,7 @@ def solve(
             )
             log(f"both: {term} -> {int(r.recovered.sum())}/{per} restarts recovered")
             cand = _best(r)
-            if cand is not None and (best is None or judge(cand, task)[0] >= judge(best, task)[0]):
+            if cand is not None and (best is None or test_score(cand, task)[0] >= test_score(best, task)[0]):
                 best = cand
             elif cfg.feedback:
                 before = [str(t) for _, t in vs.top(5, exclude=tried)]

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from neural import INSTRUCTION_SETS, Code, run_batch
+from neural import Code, run_batch
 from synth.enumerate import signature_keys
 
 from .pipeline import SolveConfig, solve, synthesize_for
@@ -92,7 +92,7 @@ def task_row(name: str, cfg: SolveConfig, tuner) -> dict:
     """Stage counts for one built-in task."""
     b = BUILTINS[name]
     task = b.task(n_train=32, n_test=256, seed=cfg.seed)
-    ops = INSTRUCTION_SETS[b.machine.ops]
+    ops = b.machine.op_codes
     space = synthesize_for(task, cfg)  # once: synth reads the ranking, both then re-ranks it
     synth = solve(task, "synth", cfg, tuner, space=space)
     r = solve(task, "both", cfg, tuner, space=space)

@@ -22,7 +22,9 @@ from typing import Any
 
 import numpy as np
 
-from .tasks import BUILTINS, SUITES, Examples, Machine, Task
+from neural import Examples
+
+from .tasks import BUILTINS, SUITES, Machine, Task
 
 SUITE_KEYS = {"suite", "tasks"}
 EXAMPLE_TASK_KEYS = {"name", "machine", "mask", "train", "test"}
@@ -120,7 +122,7 @@ def parse_task(obj: Any, where: str) -> Task:
             R=m.R,
             T=m.T,
         )
-        return Task(name, Machine(m.M, m.R, m.T, m.ops), t.train, t.test, builtin=b.name)
+        return Task(name, m, t.train, t.test, builtin=b.name)
     obj = _keys(obj, EXAMPLE_TASK_KEYS, where, {"machine", "train", "test"})
     m = _machine(obj["machine"], f"{where}.machine", None)
     mask = _mask(obj["mask"], m.M, f"{where}.mask") if "mask" in obj else np.ones(m.M, dtype=bool)

@@ -18,10 +18,14 @@ import dataclasses
 from collections.abc import Callable
 from functools import cache
 from importlib import resources
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from neural import Program, parse_program
+from neural import INSTRUCTION_SETS, Examples, Program, parse_program
+
+if TYPE_CHECKING:
+    from neural.machine import SoftMachine
 
 
 @dataclasses.dataclass(frozen=True)
@@ -33,26 +37,16 @@ class Machine:
     T: int
     ops: str = "full"
 
+    @property
+    def op_codes(self) -> tuple[int, ...]:
+        """The instruction set as op codes."""
+        return INSTRUCTION_SETS[self.ops]
 
-@dataclasses.dataclass(frozen=True)
-class Examples:
-    """``B`` examples: ``inputs``/``outputs`` are ``(B, M)`` ints, ``mask`` ``(B, M)`` bool."""
+    def soft(self, R: int | None = None, impl: str = "matmul") -> SoftMachine:
+        """The differentiable twin of this machine (with ``R`` registers if given)."""
+        from neural.machine import SoftMachine
 
-    inputs: np.ndarray
-    outputs: np.ndarray
-    mask: np.ndarray
-
-    def __len__(self) -> int:
-        return self.inputs.shape[0]
-
-    def correct(self, mem: np.ndarray) -> np.ndarray:
-        """Per example (over any leading batch axes of ``mem``): all masked cells match."""
-        return ((mem == self.outputs) | ~self.mask).all(axis=-1)
-
-    @staticmethod
-    def stack(rows: list[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> Examples:
-        ins, outs, masks = zip(*rows)
-        return Examples(np.array(ins, dtype=np.int64), np.array(outs, dtype=np.int64), np.array(masks, dtype=bool))
+        return SoftMachine(self.M, R or self.R, self.T, self.op_codes, impl)
 
 
 Generator = Callable[[np.random.Generator, int], Examples]

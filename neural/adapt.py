@@ -32,9 +32,10 @@ import numpy as np
 
 from .asm import STOP, Line, Program, label_registers
 from .compile import compile_program
+from .examples import Examples, judge
 from .interp import run, run_one
-from .machine import Machine
-from .tune import ExampleSet, TuneConfig, Tuner, judge, stack, tune
+from .machine import SoftMachine
+from .tune import TuneConfig, Tuner, stack, tune
 
 
 @dataclasses.dataclass(frozen=True)
@@ -71,12 +72,12 @@ class AdaptResult:
     rounds: list[Round]
 
 
-def mean_steps(program: Program, ex: ExampleSet, T: int) -> float:
+def mean_steps(program: Program, ex: Examples, T: int) -> float:
     """Mean executed lines of ``program`` on the examples (``T`` where it times out)."""
     return float(run(program, ex.inputs, T).steps.mean())
 
 
-def prune(program: Program, ex: ExampleSet, T: int) -> Program:
+def prune(program: Program, ex: Examples, T: int) -> Program:
     """``program`` with every line no example executes turned into STOP, and the lines
     after the last executed one dropped: the same runs on ``ex``, and readable.
 
@@ -101,7 +102,7 @@ def delete_line(program: Program, j: int) -> Program:
     return Program(program.M, program.R, init, program.lines[:j] + program.lines[j + 1 :])
 
 
-def shorten(program: Program, ex: ExampleSet, T: int) -> tuple[Program, float]:
+def shorten(program: Program, ex: Examples, T: int) -> tuple[Program, float]:
     """Greedy dead-line removal: delete the line whose deletion leaves the program correct
     on ``ex`` with the fewest mean steps, until no deletion does. Returns the program and
     its mean steps on ``ex``."""
@@ -137,9 +138,9 @@ def _starts(pool: list[Program], cfg: AdaptConfig, rng: np.random.Generator) -> 
 
 def adapt(
     program: Program,
-    machine: Machine,
-    train: ExampleSet,
-    test: ExampleSet,
+    machine: SoftMachine,
+    train: Examples,
+    test: Examples,
     cfg: AdaptConfig = AdaptConfig(),
     tuner: Tuner = tune,
     progress: Callable[[int, Round], None] | None = None,

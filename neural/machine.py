@@ -82,7 +82,7 @@ def _normalise(p: jax.Array) -> jax.Array:
     return p / jnp.maximum(p.sum(-1, keepdims=True), 1e-30)
 
 
-class Machine(eqx.Module):
+class SoftMachine(eqx.Module):
     """The soft machine for ``M`` cells, ``R`` registers, ``T`` steps and an op set.
 
     ``machine(dists, memory)`` runs one example; ``memory`` is ``(M, M)``, one value

@@ -19,20 +19,8 @@ from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
 
+from .examples import Examples
 from .tune import TuneConfig, TuneResult
-
-
-@dataclasses.dataclass(frozen=True)
-class Examples:
-    """Plain example arrays that pickle cheaply."""
-
-    inputs: np.ndarray
-    outputs: np.ndarray
-    mask: np.ndarray
-
-    @staticmethod
-    def of(ex) -> Examples:
-        return Examples(np.asarray(ex.inputs), np.asarray(ex.outputs), np.asarray(ex.mask))
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -57,12 +45,12 @@ def _tune_shard(weights: dict, machine: tuple, train: Examples, test: Examples, 
     import jax.numpy as jnp
 
     from .compile import Weights
-    from .machine import Machine
+    from .machine import SoftMachine
     from .tune import tune
 
     M, R, T, ops, impl = machine
     w = Weights(**{k: jnp.asarray(v) for k, v in weights.items()})
-    return tune(w, Machine(M, R, T, ops, impl), train, test, cfg)
+    return tune(w, SoftMachine(M, R, T, ops, impl), train, test, cfg)
 
 
 def merge(results: list[TuneResult], seconds: float) -> TuneResult:
@@ -108,7 +96,6 @@ class TunePool:
         K = weights.op.shape[0]
         arrays = {f.name: np.asarray(getattr(weights, f.name)) for f in dataclasses.fields(weights)}
         spec = (machine.M, machine.R, machine.T, machine.ops, machine.impl)
-        train, test = Examples.of(train), Examples.of(test)
         shards = [s for s in np.array_split(np.arange(K), self.workers) if s.size]
         futures = [
             self._pool.submit(_tune_shard, {k: v[s] for k, v in arrays.items()}, spec, train, test, cfg) for s in shards

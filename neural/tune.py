@@ -17,7 +17,6 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Callable
-from typing import Protocol
 
 import equinox as eqx
 import jax
@@ -27,16 +26,8 @@ import optax
 
 from .asm import Program
 from .compile import Weights, decompile, to_dists
-from .interp import encode, run_batch
-from .machine import Machine
-
-
-class ExampleSet(Protocol):
-    """Examples as arrays: ``inputs``, ``outputs`` ``(B, M)`` ints, ``mask`` ``(B, M)`` bool."""
-
-    inputs: np.ndarray
-    outputs: np.ndarray
-    mask: np.ndarray
+from .examples import Examples, judge
+from .machine import SoftMachine
 
 
 @dataclasses.dataclass(frozen=True)
@@ -80,7 +71,7 @@ def one_hot_memory(inputs: np.ndarray, M: int) -> jax.Array:
 
 
 def loss_fn(
-    w: Weights, machine: Machine, memory: jax.Array, target: jax.Array, mask: jax.Array, cfg: TuneConfig
+    w: Weights, machine: SoftMachine, memory: jax.Array, target: jax.Array, mask: jax.Array, cfg: TuneConfig
 ) -> jax.Array:
     """Loss of one restart on a batch: ``memory`` ``(B, M, M)``, ``target`` ``(B, M)`` int."""
     out = jax.vmap(machine, in_axes=(None, 0))(to_dists(w, cfg.temperature), memory)
@@ -89,14 +80,7 @@ def loss_fn(
     return jnp.mean(ce + cfg.efficiency * out.running + cfg.halt_penalty * (1.0 - out.halted))
 
 
-def judge(programs: list[Program], ex: ExampleSet, T: int) -> tuple[np.ndarray, np.ndarray]:
-    """Per program: correct on every example, and mean steps."""
-    res = run_batch(encode(programs), ex.inputs, T)
-    ok = ((res.mem == ex.outputs) | ~ex.mask).all(-1).all(-1)
-    return ok, res.steps.mean(-1)
-
-
-def decompile_all(w: Weights, machine: Machine) -> tuple[list[Program], np.ndarray]:
+def decompile_all(w: Weights, machine: SoftMachine) -> tuple[list[Program], np.ndarray]:
     """Decompile each restart of stacked weights."""
     K = w.op.shape[0]
     out = [decompile(jax.tree.map(lambda x, k=k: x[k], w), machine.M, machine.R, machine.ops) for k in range(K)]
@@ -105,9 +89,9 @@ def decompile_all(w: Weights, machine: Machine) -> tuple[list[Program], np.ndarr
 
 def tune(
     weights: Weights,
-    machine: Machine,
-    train: ExampleSet,
-    test: ExampleSet,
+    machine: SoftMachine,
+    train: Examples,
+    test: Examples,
     cfg: TuneConfig = TuneConfig(),
     progress: Callable[[int, int, int], None] | None = None,
 ) -> TuneResult:
@@ -170,7 +154,7 @@ def _jit_key(cfg: TuneConfig) -> TuneConfig:
 
 
 @eqx.filter_jit
-def adam_steps(w: Weights, opt_state, machine: Machine, memory, target, mask, cfg: TuneConfig, n: int):
+def adam_steps(w: Weights, opt_state, machine: SoftMachine, memory, target, mask, cfg: TuneConfig, n: int):
     """``n`` Adam steps for all restarts at once: ``(weights, opt_state, loss (n, K))``.
 
     Module-level, so the compilation is cached across calls (per machine shape, config and

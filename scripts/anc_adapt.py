@@ -24,9 +24,8 @@ import time
 from pathlib import Path
 
 from bridge.tasks import BUILTINS, SUITES, reference_program
-from neural import INSTRUCTION_SETS, run
+from neural import run
 from neural.adapt import AdaptConfig, adapt, mean_steps, shorten
-from neural.machine import Machine
 from neural.parallel import TunePool
 from neural.tune import TuneConfig
 
@@ -38,7 +37,7 @@ def adapt_task(name: str, cfg: AdaptConfig, pool: TunePool) -> dict:
     test = b.generate(512, cfg.seed + 1, biased=biased)
     fresh = b.generate(2048, cfg.seed + 2, biased=biased)
     m = b.machine
-    machine = Machine(m.M, m.R, m.T, ops=INSTRUCTION_SETS[m.ops])
+    machine = m.soft()
     t0 = time.perf_counter()
     log = lambda r, s: print(
         f"  {name} round {r}: from {min(s.starts):.2f} -> {s.best_steps:.2f} "

@@ -39,12 +39,12 @@ import numpy as np
 import optax
 
 from neural.compile import random_weights
-from neural.machine import Machine
+from neural.machine import SoftMachine
 from neural.tune import TuneConfig, _jit_key, adam_steps, one_hot_memory, stack
 
 
 def bench(K: int, B: int, M: int, R: int, T: int, impl: str, chunk: int, repeats: int) -> dict:
-    machine = Machine(M, R, T, impl=impl)
+    machine = SoftMachine(M, R, T, impl=impl)
     keys = jax.random.split(jax.random.PRNGKey(0), K)
     w = stack([random_weights(k, M, R) for k in keys])
     rng = np.random.default_rng(0)

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-from bridge.tasks import BUILTINS, Examples
+from bridge.tasks import BUILTINS
+from neural import Examples
 from synth import SizePrior
 from synth.learned import LearnedHeuristic, generate, load
 from synth.search import enumerate_programs

@@ -23,7 +23,6 @@ import numpy as np
 from bridge.tasks import BUILTINS
 from neural.asm import OPS
 from neural.compile import compile_program, to_dists
-from neural.machine import Machine
 from neural.tune import TuneConfig, stack, tune
 
 EXPERIMENTS = {"keep": ("map_inc", "map_inc"), "move+": ("map_dec", "map_inc"), "move-": ("map_inc", "map_dec")}
@@ -46,7 +45,7 @@ def main() -> None:
         for exp, (init, target) in EXPERIMENTS.items():
             b = BUILTINS[target]
             task = b.task(n_train=32, n_test=256, seed=a.seed)
-            m = Machine(b.machine.M, b.machine.R, b.machine.T)
+            m = b.machine.soft()
             keys = jax.random.split(jax.random.PRNGKey(a.seed), a.K)
             w = stack([compile_program(BUILTINS[init].reference(), k, noise=gamma) for k in keys])
             if exp == "keep":

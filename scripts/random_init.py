@@ -20,7 +20,6 @@ import jax  # noqa: E402
 from bridge.tasks import BUILTINS, SUITES  # noqa: E402
 from neural import INSTRUCTION_SETS  # noqa: E402
 from neural.compile import random_weights  # noqa: E402
-from neural.machine import Machine  # noqa: E402
 from neural.parallel import TunePool  # noqa: E402
 from neural.tune import TuneConfig, stack  # noqa: E402
 
@@ -49,7 +48,7 @@ def main() -> None:
             keys = jax.random.split(jax.random.PRNGKey(a.seed), a.K)
             w = stack([random_weights(k, m.M, m.R, ops) for k in keys])
             t0 = time.perf_counter()
-            r = pool.tune(w, Machine(m.M, m.R, m.T, ops), task.train, task.test, TuneConfig(steps=a.steps, lr=a.lr))
+            r = pool.tune(w, m.soft(), task.train, task.test, TuneConfig(steps=a.steps, lr=a.lr))
             dt = time.perf_counter() - t0
             rows.append(
                 {

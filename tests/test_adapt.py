@@ -6,17 +6,16 @@ import numpy as np
 import pytest
 
 from bridge.tasks import BUILTINS, reference_program
-from neural import INSTRUCTION_SETS, Line, Program, parse_program, run
+from neural import Line, Program, parse_program, run
 from neural.adapt import AdaptConfig, adapt, delete_line, mean_steps, prune, shorten
 from neural.asm import INC, JEZ, NOOP, READ, STOP, WRITE
-from neural.machine import Machine
 from neural.tune import TuneConfig
 
 
 def _access():
     b = BUILTINS["access"]
     m = b.machine
-    return b, m, Machine(m.M, m.R, m.T, ops=INSTRUCTION_SETS[m.ops])
+    return b, m, m.soft()
 
 
 def test_prune_turns_unreached_lines_into_stop_and_keeps_runs():

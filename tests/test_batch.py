@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from bridge.batch import read_done, run_batch, summary, task_from_spec, task_spec
+from bridge.batch import read_done, solve_suite, summary, task_from_spec, task_spec
 from bridge.pipeline import SolveConfig
 from bridge.suite import builtin_suite, parse_suite
 
@@ -36,11 +36,11 @@ def test_batch_in_process_writes_a_line_per_task(tmp_path):
     names = write_suite(suite, ("inc", "map_inc"))
     _, tasks = load_suite(suite)
     out = tmp_path / "out.jsonl"
-    lines = run_batch(tasks, out, "synth", SolveConfig(), workers=1)
+    lines = solve_suite(tasks, out, "synth", SolveConfig(), workers=1)
     assert [x["task"] for x in lines] == names and all(x["solved"] for x in lines)
     assert len(out.read_text().splitlines()) == 2 and "solved 2/2" in summary(lines)
     with pytest.raises(FileExistsError):
-        run_batch(tasks, out, "synth", SolveConfig(), workers=1)
+        solve_suite(tasks, out, "synth", SolveConfig(), workers=1)
 
 
 def test_killed_batch_resumes_with_every_task_once(tmp_path):
@@ -100,9 +100,9 @@ def test_ray_backend_matches_local(tmp_path):
     suite = tmp_path / "s.json"
     write_suite(suite, ("inc", "map_dec"))
     _, tasks = load_suite(suite)
-    local = run_batch(tasks, tmp_path / "local.jsonl", "synth", SolveConfig(), "local", workers=1)
+    local = solve_suite(tasks, tmp_path / "local.jsonl", "synth", SolveConfig(), "local", workers=1)
     try:
-        remote = run_batch(tasks, tmp_path / "ray.jsonl", "synth", SolveConfig(), "ray", workers=2)
+        remote = solve_suite(tasks, tmp_path / "ray.jsonl", "synth", SolveConfig(), "ray", workers=2)
     finally:
         ray.shutdown()
     key = lambda r: (r["task"], r["solved"], r["program"], r["test_correct"], r["enumerated"], r["oe_classes"])

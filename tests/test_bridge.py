@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 from bridge.lower import LoweringError, lower
 from bridge.pipeline import SolveConfig, solve
 from bridge.table1 import run_table1
-from bridge.tasks import BUILTINS, Examples
+from bridge.tasks import BUILTINS
+from neural import Examples
 from neural import run as run_asm
 from neural.tune import TuneConfig, TuneResult
 from synth import run as run_skeleton

@@ -11,10 +11,10 @@ from strategies import programs
 from neural import Line, Program, run_one
 from neural.asm import OPS, STOP
 from neural.compile import compile_program, decompile, random_weights, to_dists
-from neural.machine import Machine, one_hot_dists
+from neural.machine import SoftMachine, one_hot_dists
 
 M, R, T = 6, 3, 14
-MACHINES = {impl: Machine(M, R, T, impl=impl) for impl in ("matmul", "closed")}
+MACHINES = {impl: SoftMachine(M, R, T, impl=impl) for impl in ("matmul", "closed")}
 RUN = {impl: jax.jit(jax.vmap(m, in_axes=(None, 0))) for impl, m in MACHINES.items()}
 
 
@@ -62,7 +62,7 @@ def test_gradients_finite_for_random_parameters():
 
 
 def test_probability_mass_is_preserved_over_long_runs():
-    m = Machine(M, R, 400)
+    m = SoftMachine(M, R, 400)
     d = random_soft(3)
     out = jax.vmap(m, in_axes=(None, 0))(d, jax.nn.one_hot(jnp.arange(2 * M).reshape(2, M) % M, M))
     for x in (out.mem, out.regs):
@@ -77,7 +77,7 @@ def test_register_write_keeps_mass_where_eq7_would_leak():
     p = Program(M, R, (1, 2, 3), tuple(Line(op, 0, 1, 2) for op in (9, 11, 9, 11, 9, 11)))
     d = one_hot_dists(p)
     d = jax.tree.map(lambda x: 0.7 * x + 0.3 / x.shape[-1], d)  # soften every head
-    out = Machine(M, R, 40)(d, jax.nn.one_hot(jnp.zeros(M, int), M))
+    out = SoftMachine(M, R, 40)(d, jax.nn.one_hot(jnp.zeros(M, int), M))
     np.testing.assert_allclose(np.asarray(out.regs).sum(-1), 1.0, atol=1e-5)
 
 
