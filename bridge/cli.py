@@ -160,17 +160,21 @@ def _progress(args):
 
 
 def _solve_config(args):
-    from neural.tune import TuneConfig
+    """The pipeline's config from the options (their defaults are the configs' own)."""
+    from dataclasses import replace
 
     from .pipeline import SolveConfig
 
+    d = SolveConfig()
+    limit = getattr(args, "time_limit", None)
     return SolveConfig(
+        synth=replace(d.synth, max_cost=args.max_cost, time_limit=args.synth_time_limit, holes=args.holes),
+        lower=replace(d.lower, pad=args.pad, R_max=args.r_max),
+        tune=replace(d.tune, steps=args.steps, lr=args.lr),
         restarts=args.restarts,
         top_n=args.top_n,
         seed=args.seed,
-        pad=args.pad,
-        time_limit=getattr(args, "time_limit", None),
-        tune=TuneConfig(steps=args.steps, lr=args.lr),
+        time_limit=limit,
     )
 
 
@@ -195,6 +199,8 @@ def cmd_solve(args) -> None:
         f"{r.test_correct}/{r.test_total} test examples, {r.seconds:.1f} s",
         stats,
     ]
+    if not r.solved and r.why:
+        text.append(f"why: {r.why}")
     if r.program:
         text += ["", r.program.rstrip()]
     _emit(args, data, "\n".join(text))
@@ -427,11 +433,40 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("-T", type=_positive, help="step limit (default: the task's T, else 8*M)")
 
     def tuning(p):
-        p.add_argument("--restarts", type=_positive, default=100, help="tuning restarts K (default 100)")
-        p.add_argument("--top-n", type=_positive, default=4, help="skeletons tuned by 'both' (default 4)")
-        p.add_argument("--steps", type=_positive, default=400, help="Adam steps per restart (default 400)")
-        p.add_argument("--lr", type=_positive_real, default=0.1, help="Adam learning rate (default 0.1)")
-        p.add_argument("--pad", type=_nonneg, default=0, help="NOOPs before each loop's back-jump")
+        from .pipeline import SolveConfig
+
+        d = SolveConfig()
+        p.add_argument(
+            "--restarts", type=_positive, default=d.restarts, help=f"tuning restarts K (default {d.restarts})"
+        )
+        p.add_argument("--top-n", type=_positive, default=d.top_n, help=f"proposals 'both' tunes (default {d.top_n})")
+        p.add_argument("--steps", type=_positive, default=d.tune.steps, help=f"Adam steps (default {d.tune.steps})")
+        p.add_argument("--lr", type=_positive_real, default=d.tune.lr, help=f"Adam learning rate (default {d.tune.lr})")
+        p.add_argument("--pad", type=_nonneg, default=d.lower.pad, help="NOOPs before each loop's back-jump")
+        p.add_argument(
+            "--r-max",
+            type=_positive,
+            default=d.lower.R_max,
+            help=f"registers a lowered skeleton may use (default {d.lower.R_max}, at least the task's R)",
+        )
+        p.add_argument(
+            "--max-cost",
+            type=_positive,
+            default=d.synth.max_cost,
+            help=f"costliest skeleton structure searched (default {d.synth.max_cost})",
+        )
+        p.add_argument(
+            "--synth-time-limit",
+            type=_positive_real,
+            default=d.synth.time_limit,
+            help=f"seconds of synthesis (default {d.synth.time_limit:g})",
+        )
+        p.add_argument(
+            "--holes",
+            action=argparse.BooleanOptionalAction,
+            default=d.synth.holes,
+            help="also propose structures with holes for tuning to fill",
+        )
         p.add_argument("--workers", type=_positive, default=None, help="tuning processes (default: one per core)")
 
     p = add("solve", "solve one task: a built-in name, or --suite FILE with a task name", cmd_solve)

@@ -1,24 +1,29 @@
 """Lowering: skeletons (:mod:`synth.lang`) to the minimal assembly (:mod:`neural.asm`).
 
-Code is emitted with symbolic operands — variables (``p``, ``x``, ``acc``, ``a``, ``b``,
-``c``, temporaries ``t0``…), constants ``#k`` and labels ``@name`` — then assembled:
-labels become line numbers, every distinct constant value (labels included) gets one
-register initialised to it (ANC's convention: jump targets are register values), variables
-get the remaining registers. A skeleton that needs more than ``M`` lines or ``R_max``
-registers raises :class:`LoweringError`.
+A small compiler. Code is emitted over *virtual registers*; constants and jump labels are
+virtual registers with an initial value (ANC's convention: jump targets are register
+values), and so is a variable whose first assignment is a constant. Then:
 
-Templates (``f``, ``g`` compiled inline; ``JMP L`` is ``JEZ #0, L`` without JMP)::
+- **common subexpressions** are computed once per straight-line stretch (a read of
+  ``mem[a]`` is reused until memory is written; a write forwards its value to the next
+  read of the same address);
+- **registers** are allocated by liveness on the control-flow graph (a :mod:`networkx`
+  graph of the lines) and greedy colouring of the interference graph, so a constant used
+  once at the start and a loop variable can share a register;
+- **no trailing STOP**: lines past the end are STOP, so a loop's exit jumps there.
 
-    store k e      e -> t; WRITE #k, t; STOP
-    map s f        loop: x = READ p; JEZ x, end; x = f(x); WRITE p, x; p = INC p; JMP loop; end: STOP
-    fold s i g k   loop: x = READ p; JEZ x, end; acc = g(acc, x); p = INC p; JMP loop; end: WRITE #k, acc; STOP
-    foldcells      loop: x = READ p; acc = g(acc, x); p = INC p; JEZ p, end; JMP loop; end: WRITE ...; STOP
-    loop n a b fa fb k   c = READ #n; loop: JEZ c, end; (a, b) <- (fa, fb); c = DEC c; JMP loop; end: WRITE #k, a; STOP
+Loops: ``for i, x in list@s`` is ``x = READ i; JEZ x, end; body; i = INC i; JMP head``;
+``repeat`` and ``while`` test their condition at the head the same way. A simultaneous
+assignment computes every right-hand side before it changes anything, and orders the
+sets so that no move is needed unless two variables read each other; then, for two, a
+small inverse is searched with the synth enumerator (Fibonacci's ``(a, b) ← (a + b, a)``
+becomes ``a ← a + b; b ← a − b``), and only failing that a temporary is used.
 
-A simultaneous assignment ``(a, b) <- (fa, fb)`` is done in sequence when one side does not
-read the other's variable; otherwise a small inverse is searched with the synth enumerator
-(for Fibonacci, ``b <- a + b`` then ``a <- b - a``), and only failing that a temporary is used.
-``pad`` NOOPs go before every backward jump (the seed paper found padding helps tuning).
+A hole (``hole k (u, w)``) becomes ``k_lines`` free lines reading its operands' registers
+and writing its result register; :class:`Lowered` lists them, for compilation to leave
+them open. ``pad`` NOOPs go before every backward jump (the seed paper found padding helps
+tuning). A skeleton that needs more than ``M`` lines or ``R_max`` registers raises
+:class:`LoweringError`.
 """
 
 from __future__ import annotations
@@ -26,255 +31,414 @@ from __future__ import annotations
 import dataclasses
 from functools import lru_cache
 
+import networkx as nx
 import numpy as np
 
 from neural.asm import OP_INDEX, Line, Program
 from synth.enumerate import Bank
-from synth.lang import Term
-from synth.semantics import closed_value, eval_expr
+from synth.lang import COMMUTATIVE, LOOPS, Term, desugar, reads
 
 
 class LoweringError(ValueError):
     """The skeleton does not fit the machine (lines, registers or instruction set)."""
 
 
+@dataclasses.dataclass(frozen=True)
+class Lowered:
+    """A lowered skeleton: the program and the lines that are holes (free for tuning)."""
+
+    program: Program
+    free: tuple[int, ...] = ()
+
+
 @dataclasses.dataclass
-class _Code:
-    """Instructions with symbolic operands: ``(op, a, b, o)``; operands are names or None."""
-
-    lines: list = dataclasses.field(default_factory=list)
-    labels: dict = dataclasses.field(default_factory=dict)  # name -> line
-    inits: dict = dataclasses.field(default_factory=dict)  # variable -> initial value
-    temps: int = 0
-
-    def emit(self, op: str, a=None, b=None, o=None) -> None:
-        self.lines.append((op, a, b, o))
-
-    def label(self, name: str) -> None:
-        self.labels[name] = len(self.lines)
-
-    def temp(self) -> str:
-        self.temps += 1
-        return f"t{self.temps - 1}"
+class _Instr:
+    op: str
+    a: int | None = None  # virtual registers
+    b: int | None = None
+    o: int | None = None
+    free: bool = False
 
 
-def _reads(e: Term) -> set[str]:
-    if e.op == "var":
-        return {e.args[0]}
-    return set().union(*(_reads(c) for c in e.children())) if e.children() else set()
+VALUE_OPS = frozenset({"ZERO", "INC", "ADD", "SUB", "DEC", "MIN", "MAX", "READ"})
 
 
-def _expr(code: _Code, e: Term, dest: str, env: dict[str, str]) -> str:
-    """Emit code computing ``e``; returns the register holding it (``dest`` unless ``e`` is
-    a leaf already held in a register). Never clobbers a register ``e`` still reads."""
-    op = e.op
-    if op == "const":
-        return f"#{e.args[0]}"
-    if op == "var":
-        return env[e.args[0]]
-    if op == "cell":
-        code.emit("READ", f"#{e.args[0]}", None, dest)
-        return dest
-    if op in ("inc", "dec", "read"):
-        r = _expr(code, e.args[0], dest, env)
-        code.emit(op.upper(), r, None, dest)
-        return dest
-    if op in ("add", "sub", "min", "max"):
-        left, right = e.args
-        leaf = ("const", "var")
-        if left.op in leaf:
-            ra = _expr(code, left, dest, env)
-        else:  # into dest, unless the right operand still has to read dest
-            right_reads = {env[v] for v in _reads(right) if v in env}
-            ra = _expr(code, left, code.temp() if dest in right_reads else dest, env)
-        if right.op in leaf:
-            rb = _expr(code, right, dest, env)
-        else:  # into dest, unless dest holds the left operand
-            rb = _expr(code, right, code.temp() if ra == dest else dest, env)
-        code.emit(op.upper(), ra, rb, dest)
-        return dest
-    if op == "ifz":
+class _Compiler:
+    """Emits code over virtual registers for one skeleton."""
+
+    def __init__(self, M: int, ops: tuple[int, ...], pad: int, hole_lines: int):
+        self.M, self.pad, self.hole_lines = M, pad, hole_lines
+        self.has_jmp = OP_INDEX["JMP"] in ops
+        self.code: list[_Instr] = []
+        self.labels: dict[int, int | None] = {}  # label vreg -> line (resolved when placed)
+        self.init: dict[int, int] = {}  # vreg -> initial value (constants, folded sets)
+        self.consts: dict[int, int] = {}  # value -> vreg
+        self.vars: dict[str, int] = {}
+        self.n = 0
+        self.cse: dict[tuple, int] = {}
+        self.touched: set[str] = set()  # variables emitted code has read or written
+
+    # -------------------------------------------------------------------- registers
+
+    def new(self) -> int:
+        self.n += 1
+        return self.n - 1
+
+    def const(self, k: int) -> int:
+        k %= self.M
+        if k not in self.consts:
+            self.consts[k] = self.new()
+            self.init[self.consts[k]] = k
+        return self.consts[k]
+
+    def var(self, name: str) -> int:
+        if name not in self.vars:
+            self.vars[name] = self.new()
+        return self.vars[name]
+
+    def label(self) -> int:
+        r = self.new()
+        self.labels[r] = None
+        return r
+
+    def place(self, label: int) -> None:
+        self.labels[label] = len(self.code)
+
+    def emit(self, op: str, a=None, b=None, o=None, free: bool = False) -> None:
+        self.code.append(_Instr(op, a, b, o, free))
+
+    # ---------------------------------------------------------------- common values
+
+    def invalidate(self, reg: int | None = None, memory: bool = False) -> None:
+        """Forget cached values that read ``reg`` or live in it, or that read memory."""
+        drop = []
+        for key, r in self.cse.items():
+            if r == reg or reg in key[1:] or (memory and key[0] == "READ"):
+                drop.append(key)
+        for key in drop:
+            del self.cse[key]
+
+    # ------------------------------------------------------------------ expressions
+
+    def expr(self, e: Term, dest: int | None = None) -> int:
+        """A register holding ``e``'s value (``dest`` if ``e`` is computed here and ``dest``
+        is given). Never clobbers a register ``e`` still reads."""
+        op, a = e.op, e.args
+        if op == "reg":  # a value the compiler already holds (a simultaneous set's temporary)
+            return a[0]
+        if op == "const":
+            return self.const(a[0])
+        if op == "var":
+            self.touched.add(a[0])
+            return self.var(a[0])
+        if op == "cell":
+            return self.value("READ", (self.const(a[0]),), dest)
+        if op == "read":
+            return self.value("READ", (self.expr(a[0]),), dest)
+        if op in ("inc", "dec"):
+            return self.value(op.upper(), (self.expr(a[0]),), dest)
+        if op in ("add", "sub", "min", "max"):
+            x = self.expr(a[0])
+            y = self.expr(a[1])
+            return self.value(op.upper(), (x, y), dest, op in COMMUTATIVE)
+        if op == "ifz":
+            return self.ifz(e, dest)
+        if op == "hole":
+            args = [self.expr(x) for x in a[1:]]
+            out = dest if dest is not None else self.new()
+            for k in range(self.hole_lines):
+                last = k == self.hole_lines - 1
+                self.emit(
+                    "NOOP" if not last else "HOLE", args[0] if args else None, args[-1] if args else None, out, True
+                )
+            return out
+        raise LoweringError(f"cannot lower expression op {op!r}")
+
+    def value(self, op: str, args: tuple[int, ...], dest: int | None, commutative: bool = False) -> int:
+        key = (op, *(sorted(args) if commutative else args))
+        if key in self.cse and dest is None:
+            return self.cse[key]
+        if key in self.cse:
+            self.move(self.cse[key], dest)
+            return dest
+        out = dest if dest is not None else self.new()
+        self.emit(op, args[0], args[1] if len(args) > 1 else None, out)
+        if out not in args:
+            self.cse[key] = out
+        return out
+
+    def move(self, src: int, dest: int) -> None:
+        if src != dest:
+            self.emit("MAX", src, src, dest)  # a copy: max(v, v) = v
+
+    def ifz(self, e: Term, dest: int | None) -> int:
         c, t, f = e.args
-        n = len(code.labels)
-        then, join = f"@then{n}", f"@join{n}"
-        rc = _expr(code, c, code.temp(), env)
-        code.emit("JEZ", rc, then)
-        _move(code, _expr(code, f, dest, env), dest)
-        code.emit("JMP", None, join)
-        code.label(then)
-        _move(code, _expr(code, t, dest, env), dest)
-        code.label(join)
-        return dest
-    raise LoweringError(f"cannot lower expression op {op!r}")
+        out = dest if dest is not None else self.new()
+        rc = self.expr(c)
+        then, join = self.label(), self.label()
+        self.emit("JEZ", rc, then)
+        saved = dict(self.cse)
+        self.move(self.expr(f, out), out)
+        self.jump(join)
+        self.place(then)
+        self.cse = dict(saved)
+        self.move(self.expr(t, out), out)
+        self.place(join)
+        self.cse = saved
+        return out
 
+    def jump(self, label: int) -> None:
+        if self.has_jmp:
+            self.emit("JMP", None, label)
+        else:  # ANC's set has no JMP: jump on a register that is always 0
+            self.emit("JEZ", self.const(0), label)
 
-def _move(code: _Code, src: str, dest: str) -> None:
-    if src != dest:
-        code.emit("MAX", src, src, dest)  # a copy: max(v, v) = v
+    # ------------------------------------------------------------------- statements
 
+    def stmt(self, s: Term) -> None:
+        op, a = s.op, s.args
+        if op == "seq":
+            for x in a:
+                self.stmt(x)
+        elif op in ("write", "set", "par"):
+            self.parallel(list(a) if op == "par" else [s])
+        elif op == "for":
+            self.for_loop(*a)
+        elif op in LOOPS:
+            self.while_loop(*desugar(s).args)
+        else:
+            raise LoweringError(f"{op!r} is not a statement")
 
-def _assign(code: _Code, e: Term, dest: str, env: dict[str, str]) -> None:
-    _move(code, _expr(code, e, dest, env), dest)
+    def assign(self, name: str, e: Term) -> None:
+        """``name ← e``; a constant at the start of the program is the register's init."""
+        r = self.var(name)
+        if e.op == "const" and not self.code and name not in self.touched:
+            self.init[r] = e.args[0] % self.M
+            self.touched.add(name)
+            return
+        self.touched.add(name)
+        self.move(self.expr(e, r), r)
+        self.invalidate(r)
+
+    def parallel(self, effects: list[Term]) -> None:
+        """Writes and sets at once: every address and value first, then the writes, then
+        the sets, ordered so that each var is set after everything that reads it."""
+        writes = [x for x in effects if x.op == "write"]
+        sets = [x for x in effects if x.op == "set"]
+        done = [(self.expr(w.args[0]), self.expr(w.args[1])) for w in writes]
+        pairs = [(x.args[0], x.args[1]) for x in sets]
+        if writes:  # a set that reads memory is computed before the writes change it
+            pairs = [(n, _reg(self.expr(e)) if _reads_memory(e) else e) for n, e in pairs]
+        for ra, rv in done:
+            self.emit("WRITE", ra, rv)
+            self.invalidate(memory=True)
+            self.cse[("READ", ra)] = rv
+        self.sets(pairs)
+
+    def sets(self, pairs: list[tuple[str, Term]]) -> None:
+        """Simultaneous ``v ← e`` for ``pairs``: each set goes after every other set that
+        reads its variable; a cycle of two is broken by an inverse if there is a small
+        one, any other cycle by computing one value into a temporary first."""
+        todo = list(pairs)
+        while todo:
+            ready = [p for p in todo if not any(p[0] in reads(q[1]) for q in todo if q is not p)]
+            if ready:
+                self.assign(*ready[0])
+                todo.remove(ready[0])
+                continue
+            if len(todo) == 2:
+                (na, fa), (nb, fb) = todo
+                for (x, fx), (y, fy) in (((na, fa), (nb, fb)), ((nb, fb), (na, fa))):
+                    g = _inverse(self.M, fx, fy, x, y)
+                    if g is not None:  # y' = fy(old); x' = g(old x, new y) = fx(old)
+                        self.assign(y, fy)
+                        self.assign(x, g)
+                        return
+            name, e = todo[0]
+            todo[0] = (name, _reg(self.expr(e, self.new())))
+
+    def loop_head(self) -> tuple[int, int]:
+        head, end = self.label(), self.label()
+        self.place(head)
+        self.cse = {}
+        return head, end
+
+    def loop_tail(self, head: int, end: int, saved: dict) -> None:
+        self.emit_pad()
+        self.jump(head)
+        self.place(end)
+        self.cse = saved
+
+    def emit_pad(self) -> None:
+        for _ in range(self.pad):
+            self.emit("NOOP")
+
+    def for_loop(self, v: str, x: str, start: Term, body: Term) -> None:
+        self.assign(v, start)
+        head, end = self.loop_head()
+        rv, rx = self.var(v), self.var(x)
+        self.touched |= {v, x}
+        self.emit("READ", rv, None, rx)
+        self.cse[("READ", rv)] = rx
+        self.emit("JEZ", rx, end)
+        saved = dict(self.cse)
+        self.stmt(body)
+        self.emit("INC", rv, None, rv)
+        self.invalidate(rv)
+        self.loop_tail(head, end, saved)
+
+    def while_loop(self, v: str, init: Term, cond: Term, step: Term, body: Term) -> None:
+        self.assign(v, init)
+        head, end = self.loop_head()
+        self.emit("JEZ", self.expr(cond), end)
+        saved = dict(self.cse)
+        self.stmt(body)
+        self.assign(v, step)
+        self.loop_tail(head, end, saved)
 
 
 @lru_cache(maxsize=8)
 def _ab_bank(M: int) -> Bank:
-    bank = Bank("ab", M)
+    bank = Bank(("u", "w"), M)
     for c in range(1, 5):
         bank.level(c)
     return bank
 
 
-def _inverse(M: int, known: np.ndarray, want: np.ndarray, first_new: bool) -> Term | None:
-    """A small ``g`` with ``g(a, b') = want`` (``first_new=False``: b' = known) or
-    ``g(a', b) = want`` (``first_new=True``: a' = known), over the whole ``(a, b)`` domain."""
+def _reg(r: int) -> Term:
+    return Term("reg", (r,))
+
+
+def _reads_memory(e: Term) -> bool:
+    return any(n.op in ("read", "cell") for n in e.walk())
+
+
+def _inverse(M: int, fa: Term, fb: Term, na: str, nb: str) -> Term | None:
+    """A small ``g`` with ``g(a, fb(a, b)) = fa(a, b)`` for every ``a, b`` (``fa``, ``fb``
+    functions of the variables ``na``, ``nb`` only), as a term over ``na`` and ``nb``."""
+    if not (reads(fa) | reads(fb)) <= {na, nb}:
+        return None
+    from synth.semantics import value
+
     p = np.arange(M * M)
-    a, b = p // M, p % M
-    idx = known * M + b if first_new else a * M + known
+    env = {na: p // M, nb: p % M}
+    ta, tb = value(fa, M, env), value(fb, M, env)
+    idx = (p // M) * M + tb  # g's point: (a, new b)
     for c in range(1, 5):
         lv = _ab_bank(M).level(c)
         if lv.terms:
-            hit = np.flatnonzero((lv.values[:, idx] == want).all(1))
+            hit = np.flatnonzero((lv.values[:, idx] == ta).all(1))
             if hit.size:
-                return lv.terms[int(hit[0])]
+                from synth.lang import substitute
+
+                return substitute(lv.terms[int(hit[0])], {"u": Term("var", (na,)), "w": Term("var", (nb,))})
     return None
 
 
-def _simultaneous(code: _Code, fa: Term, fb: Term, env: dict[str, str], M: int) -> None:
-    ra, rb = _reads(fa), _reads(fb)
-    if "a" not in rb:  # a first, then b reads the old b only
-        _assign(code, fa, env["a"], env)
-        _assign(code, fb, env["b"], env)
-    elif "b" not in ra:
-        _assign(code, fb, env["b"], env)
-        _assign(code, fa, env["a"], env)
-    else:
-        ta, tb = eval_expr(fa, "ab", M), eval_expr(fb, "ab", M)
-        g = _inverse(M, tb, ta, first_new=False)
-        if g is not None:  # b' = fb(a, b); a' = g(a, b')
-            _assign(code, fb, env["b"], env)
-            _assign(code, g, env["a"], env)
-            return
-        h = _inverse(M, ta, tb, first_new=True)
-        if h is not None:  # a' = fa(a, b); b' = h(a', b)
-            _assign(code, fa, env["a"], env)
-            _assign(code, h, env["b"], env)
-            return
-        t = code.temp()
-        _assign(code, fb, t, env)
-        _assign(code, fa, env["a"], env)
-        _move(code, t, env["b"])
+# --------------------------------------------------------------- register allocation
 
 
-def _emit_skeleton(t: Term, M: int, pad: int) -> _Code:
-    code = _Code()
-    a = t.args
+def _flow(code: list[_Instr], labels: dict[int, int]) -> nx.DiGraph:
+    """The control-flow graph over lines (node ``len(code)`` is the exit: lines past the
+    end are STOP)."""
+    g = nx.DiGraph()
+    n = len(code)
+    g.add_nodes_from(range(n + 1))
+    for i, ins in enumerate(code):
+        if ins.op == "STOP":
+            g.add_edge(i, n)
+        elif ins.op == "JMP":
+            g.add_edge(i, labels[ins.b])
+        else:
+            g.add_edge(i, i + 1)
+            if ins.op == "JEZ":
+                g.add_edge(i, labels[ins.b])
+    return g
 
-    def back_jump(label: str) -> None:
-        for _ in range(pad):
-            code.emit("NOOP")
-        code.emit("JMP", None, label)
 
-    if t.op == "store":
-        r = _expr(code, a[1], "x", {})
-        code.emit("WRITE", f"#{a[0]}", r)
-        code.emit("STOP")
-    elif t.op == "map":
-        code.inits["p"] = a[0]
-        env = {"x": "x"}
-        code.label("@loop")
-        code.emit("READ", "p", None, "x")
-        code.emit("JEZ", "x", "@end")
-        _assign(code, a[1], "x", env)
-        code.emit("WRITE", "p", "x")
-        code.emit("INC", "p", None, "p")
-        back_jump("@loop")
-        code.label("@end")
-        code.emit("STOP")
-    elif t.op in ("fold", "foldcells"):
-        start, init, step, out = a
-        code.inits["p"], code.inits["acc"] = start, closed_value(init, M)
-        env = {"acc": "acc", "x": "x"}
-        code.label("@loop")
-        code.emit("READ", "p", None, "x")
-        if t.op == "fold":
-            code.emit("JEZ", "x", "@end")
-        _assign(code, step, "acc", env)
-        code.emit("INC", "p", None, "p")
-        if t.op == "foldcells":
-            code.emit("JEZ", "p", "@end")  # the pointer wrapped past cell M-1
-        back_jump("@loop")
-        code.label("@end")
-        code.emit("WRITE", f"#{out}", "acc")
-        code.emit("STOP")
-    elif t.op == "loop":
-        n, a0, b0, fa, fb, out = a
-        code.inits["a"], code.inits["b"] = closed_value(a0, M), closed_value(b0, M)
-        code.emit("READ", f"#{n}", None, "c")
-        code.label("@loop")
-        code.emit("JEZ", "c", "@end")
-        _simultaneous(code, fa, fb, {"a": "a", "b": "b"}, M)
-        code.emit("DEC", "c", None, "c")
-        back_jump("@loop")
-        code.label("@end")
-        code.emit("WRITE", f"#{out}", "a")
-        code.emit("STOP")
-    else:
-        raise LoweringError(f"{t.op!r} is not a program op")
-    return code
+def _uses(ins: _Instr) -> set[int]:
+    if ins.op in ("STOP", "NOOP") and not ins.free:
+        return set()
+    if ins.op in ("ZERO",):
+        return set()
+    if ins.op == "JMP":
+        return {ins.b}
+    return {r for r in (ins.a, ins.b) if r is not None}
+
+
+def _defs(ins: _Instr) -> set[int]:
+    return {ins.o} if (ins.op in VALUE_OPS or ins.op == "HOLE" or ins.free) and ins.o is not None else set()
+
+
+def _allocate(code: list[_Instr], labels: dict[int, int], init: dict[int, int]) -> dict[int, int]:
+    """Physical registers for the virtual ones: liveness on the control-flow graph, then
+    greedy colouring of the interference graph (registers with initial values that are
+    live at entry interfere with each other)."""
+    flow = _flow(code, labels)
+    n = len(code)
+    live_in: dict[int, set[int]] = {i: set() for i in range(n + 1)}
+    changed = True
+    order = list(reversed(range(n)))
+    while changed:
+        changed = False
+        for i in order:
+            out = set().union(*(live_in[s] for s in flow.successors(i)))
+            new = _uses(code[i]) | (out - _defs(code[i]))
+            if new != live_in[i]:
+                live_in[i], changed = new, True
+    inter = nx.Graph()
+    inter.add_nodes_from(r for ins in code for r in (ins.a, ins.b, ins.o) if r is not None)
+    entry = live_in[0] if n else set()
+    inter.add_edges_from((a, b) for a in entry for b in entry if a < b and init.get(a, 0) != init.get(b, 0))
+    for i, ins in enumerate(code):
+        out = set().union(*(live_in[s] for s in flow.successors(i)))
+        for d in _defs(ins):
+            inter.add_edges_from((d, x) for x in out if x != d)
+    return nx.greedy_color(inter, strategy="DSATUR"), entry
 
 
 def lower(
-    t: Term, M: int, R_max: int, ops: tuple[int, ...] = tuple(range(13)), pad: int = 0, R_min: int = 1
-) -> Program:
-    """Assemble skeleton ``t`` for a machine with ``M`` cells and at most ``R_max`` registers.
+    t: Term,
+    M: int,
+    R_max: int,
+    ops: tuple[int, ...] = tuple(range(13)),
+    pad: int = 0,
+    R_min: int = 1,
+    hole_lines: int = 1,
+) -> Lowered:
+    """Compile skeleton ``t`` for a machine with ``M`` cells and at most ``R_max``
+    registers (at least ``R_min``; the extra ones start at 0).
 
-    The program uses as few registers as it needs (at least ``R_min``, the extra ones start
-    at 0). Raises :class:`LoweringError` if it does not fit.
+    Raises :class:`LoweringError` if it does not fit, or needs an op outside ``ops``.
     """
-    code = _emit_skeleton(t, M, pad if OP_INDEX["NOOP"] in ops else 0)
-    lines = code.lines
-    if OP_INDEX["JMP"] not in ops:  # ANC's set: jump on a register that is always 0
-        lines = [("JEZ", "#0", b, None) if op == "JMP" else (op, a, b, o) for op, a, b, o in lines]
-    used = {OP_INDEX[op] for op, *_ in lines}
-    missing = sorted(used - set(ops))
-    if missing:
-        raise LoweringError(f"needs ops not in the instruction set: {missing}")
-    if len(lines) > M:
-        raise LoweringError(f"needs {len(lines)} lines; the machine has M={M}")
-    values = {}  # constant value -> register name
-    names: list[str] = []  # variables in order of first use
-
-    def operand(x):
-        if x is None:
-            return None
-        if x.startswith("@"):
-            x = f"#{code.labels[x]}"
-        if x.startswith("#"):
-            v = int(x[1:]) % M
-            values.setdefault(v, x)
-            return ("const", v)
-        if x not in names:
-            names.append(x)
-        return ("var", x)
-
-    sym = [(op, operand(a), operand(b), operand(o)) for op, a, b, o in lines]
-    for v in code.inits:
-        if v not in names:
-            names.append(v)
-    const_values = sorted(values)
-    R = max(R_min, len(names) + len(const_values))
-    if R_max < R:
-        raise LoweringError(
-            f"needs {len(names) + len(const_values)} registers "
-            f"({len(names)} variables, {len(const_values)} constants); R_max={R_max}"
-        )
-    reg = {("var", v): i for i, v in enumerate(names)}
-    reg.update({("const", v): len(names) + i for i, v in enumerate(const_values)})
-    init = [0] * R
-    for v in names:
-        init[reg[("var", v)]] = code.inits.get(v, 0) % M
-    for v in const_values:
-        init[reg[("const", v)]] = v
-    out = [Line(OP_INDEX[op], reg.get(a, 0), reg.get(b, 0), reg.get(o, 0)) for op, a, b, o in sym]
-    return Program(M, R, tuple(init), tuple(out))
+    comp = _Compiler(M, ops, pad if OP_INDEX["NOOP"] in ops else 0, hole_lines)
+    comp.stmt(t)
+    code = comp.code
+    labels = {r: line for r, line in comp.labels.items()}
+    ends = bool(code) and (code[-1].op == "JMP" or (code[-1].op == "JEZ" and code[-1].a == comp.consts.get(0)))
+    if len(code) > M or (len(code) == M and (not ends or any(line == M for line in labels.values()))):
+        # a program of M lines has no line past its end to stop at: the machine wraps around
+        raise LoweringError(f"needs {len(code) + (len(code) == M)} lines; the machine has M={M}")
+    init = dict(comp.init)
+    for r, line in labels.items():
+        init[r] = line
+    color, entry = _allocate(code, labels, init)
+    R = max(R_min, 1 + max(color.values(), default=0))
+    if R > R_max:
+        raise LoweringError(f"needs {R} registers; R_max={R_max}")
+    regs = [0] * R
+    for r in entry:  # registers read before they are written start at their value (or 0)
+        regs[color[r]] = init.get(r, 0) % M
+    lines, free = [], []
+    for i, ins in enumerate(code):
+        op = "NOOP" if ins.op == "HOLE" else ins.op
+        if OP_INDEX[op] not in ops:
+            if ins.free:
+                op = "STOP" if OP_INDEX["NOOP"] not in ops else op
+            else:
+                raise LoweringError(f"needs op {op}, which is not in the instruction set")
+        a, b, o = (color.get(x, 0) if x is not None else 0 for x in (ins.a, ins.b, ins.o))
+        lines.append(Line(OP_INDEX[op], a, b, o))
+        if ins.free:
+            free.append(i)
+    return Lowered(Program(M, R, tuple(regs), tuple(lines)), tuple(free))

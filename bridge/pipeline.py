@@ -4,12 +4,13 @@ and feed failures back into the ranking.
 ``solve(task, method)`` with ``method`` one of
 
 - ``opt``: ``K`` restarts from random weights (the paper's "Optimization");
-- ``synth``: synthesis alone — the first proposed skeleton whose lowered program is correct
-  on every test example;
-- ``both``: the top-``N`` skeletons, in rounds of ``batch`` skeletons, each lowered,
-  compiled (``K/N`` restarts apiece, each with its own noise) and tuned. After a round in
-  which every restart of a skeleton failed, its behaviour's neighbours and every behaviour
-  built on the same construct are pushed down the ranking before the next round is drawn.
+- ``synth``: synthesis alone — the first proposed complete skeleton whose lowered program
+  is correct on every test example;
+- ``both``: first what ``synth`` does; then the top-``N`` proposals in rank order —
+  complete skeletons, then structures whose holes tuning fills — each lowered, compiled
+  (``K/N`` restarts apiece, each with its own noise) and tuned. When every restart of a
+  proposal fails, the version space lowers it and its structural relatives
+  (:meth:`~synth.space.VersionSpace.feedback`) before the next is drawn.
 
 ``tune_from(program, task)`` tunes from a fixed program (the paper's fixed initialisations).
 Recovery is always judged by the discrete interpreter on the test examples.
@@ -27,39 +28,92 @@ import numpy as np
 from neural import Line, Program, format_program, run
 from neural.asm import NOOP
 from neural.compile import DEFAULT_NOISE, compile_program, random_weights
-from neural.tune import TuneConfig, Tuner, TuneResult, stack
-from synth import SizePrior, VersionSpace, synthesize
+from neural.tune import TuneConfig, Tuner, TuneResult, stack, tune
+from synth import SizePrior, SynthConfig, VersionSpace, synthesize
 from synth.heuristics import Heuristic
 
-from .lower import LoweringError, lower
+from .lower import LoweringError, Lowered, lower
 from .tasks import Task
 
 METHODS = ("synth", "opt", "both")
 
 
-@dataclasses.dataclass
-class SolveConfig:
-    """Knobs of :func:`solve`; defaults are what ``synthdiff solve`` and ``table1`` use."""
+@dataclasses.dataclass(frozen=True)
+class LowerConfig:
+    """How skeletons become programs: at most ``R_max`` registers, ``pad`` NOOPs before
+    each backward jump, ``hole_lines`` free lines per hole."""
 
+    R_max: int = 8
+    pad: int = 0
+    hole_lines: int = 1
+
+
+@dataclasses.dataclass(frozen=True)
+class SolveConfig:
+    """Everything :func:`solve` does, one frozen config per stage.
+
+    **Arguments:**
+
+    - ``synth``, ``lower``, ``tune``: the stages' own configs.
+    - ``restarts``: ``K``, tuning restarts per task (``both`` gives each of its ``top_n``
+      proposals ``K/N``; ``opt`` uses all ``K``).
+    - ``top_n``: proposals ``both`` tunes; ``max_proposals``: skeletons ``synth`` checks.
+    - ``noise``: compilation noise γ (seed paper eq. 3).
+    - ``feedback``, ``feedback_penalty``: re-rank after a proposal fails all its restarts.
+    - ``hide_solutions``: an ablation; ``both`` never proposes a complete skeleton.
+    - ``seed``: every random choice; ``time_limit``: seconds for the whole task.
+    """
+
+    synth: SynthConfig = SynthConfig()
+    lower: LowerConfig = LowerConfig()
+    tune: TuneConfig = TuneConfig()
     restarts: int = 100
     top_n: int = 4
-    batch: int = 1  # skeletons per round of `both`
-    max_cost: int = 12
-    synth_time_limit: float = 60.0
+    max_proposals: int = 50
     noise: float = DEFAULT_NOISE
-    pad: int = 0
-    R_max: int = 6
     feedback: bool = True
     feedback_penalty: float = 5.0
-    hide_solutions: bool = False  # `both` ablation: never propose skeletons that fit the train examples
-    tune: TuneConfig = dataclasses.field(default_factory=TuneConfig)
+    hide_solutions: bool = False
     seed: int = 0
-    time_limit: float | None = None  # seconds for the whole task (cooperative: checked between stages)
+    time_limit: float | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Budget:
+    """A deadline (``None``: none), checked between stages and passed to tuning."""
+
+    deadline: float | None
+
+    @staticmethod
+    def of(seconds: float | None) -> Budget:
+        return Budget(None if seconds is None else time.perf_counter() + seconds)
+
+    def left(self) -> float | None:
+        return None if self.deadline is None else max(0.0, self.deadline - time.perf_counter())
+
+    @property
+    def spent(self) -> bool:
+        return self.left() == 0.0
+
+
+@dataclasses.dataclass
+class Trial:
+    """One proposal the pipeline tried: how it lowered, and what came of it."""
+
+    skeleton: str
+    lowered: bool
+    why: str = ""  # why it did not lower
+    lines: int = 0
+    R: int = 0
+    holes: int = 0
+    test_correct: int | None = None  # checked as it is (complete skeletons)
+    restarts: int = 0  # tuned
+    recovered: int = 0
 
 
 @dataclasses.dataclass
 class SolveResult:
-    """One solved (or not) task: the spec's batch-output fields plus per-restart detail."""
+    """One solved (or not) task: the batch-output fields plus per-proposal detail."""
 
     task: str
     method: str
@@ -76,7 +130,8 @@ class SolveResult:
     restarts: int = 0
     recovered: int = 0
     raw_programs: float | None = None  # (|ops|·R³)^L: assembly programs as long as the solution
-    skeletons: list[dict] = dataclasses.field(default_factory=list)  # per skeleton tried
+    why: str = ""  # why it was not solved
+    trials: list[Trial] = dataclasses.field(default_factory=list)
     ranking_changes: list[dict] = dataclasses.field(default_factory=list)  # what feedback did
 
     def as_dict(self) -> dict:
@@ -87,21 +142,12 @@ class SolveResult:
         return self.recovered / self.restarts if self.restarts else float(self.solved)
 
 
-def _in_process(weights, machine, train, test, cfg):
-    from neural.tune import tune
-
-    return tune(weights, machine, train, test, cfg)
-
-
 def test_score(program: Program, task: Task) -> tuple[int, np.ndarray]:
-    """(test examples solved, per-example correctness) on the discrete machine."""
+    """(test examples solved, per-example correctness) on the discrete machine; a run that
+    times out solves nothing."""
     res = run(program, task.test.inputs, task.machine.T)
-    ok = task.test.correct(res.mem)
+    ok = task.test.correct(res.mem) & res.halted
     return int(ok.sum()), ok
-
-
-def _ops(task: Task) -> tuple[int, ...]:
-    return task.machine.op_codes
 
 
 def widen(p: Program, R: int) -> Program:
@@ -110,7 +156,7 @@ def widen(p: Program, R: int) -> Program:
 
 
 def noop_loop(M: int, R: int) -> Program:
-    """The paper's "loop no-op" initialisation: ``M`` NOOPs (the instruction register wraps)."""
+    """The literal "loop no-op" initialisation: ``M`` NOOPs (the instruction register wraps)."""
     return Program(M, R, (0,) * R, tuple(Line(NOOP) for _ in range(M)))
 
 
@@ -122,37 +168,41 @@ def tune_from(
     program: Program,
     task: Task,
     cfg: SolveConfig,
-    tuner: Tuner = _in_process,
+    tuner: Tuner = tune,
     restarts: int | None = None,
     salt: int = 0,
+    free: tuple[int, ...] = (),
+    budget: Budget = Budget(None),
 ) -> TuneResult:
-    """Compile ``program`` ``restarts`` times (own noise each) and tune on ``task``."""
+    """Compile ``program`` ``restarts`` times (own noise each; ``free`` lines left open)
+    and tune on ``task``."""
     K = restarts or cfg.restarts
     R = max(program.R, task.machine.R)
     p = widen(program, R)
-    ops = _ops(task)
-    w = stack([compile_program(p, k, ops, noise=cfg.noise) for k in _keys(cfg.seed, K, salt)])
-    return tuner(w, task.machine.soft(R), task.train, task.test, cfg.tune)
+    ops = task.machine.op_codes
+    extra = {"free": free} if free else {}
+    w = stack([compile_program(p, k, ops, noise=cfg.noise, **extra) for k in _keys(cfg.seed, K, salt)])
+    tcfg = dataclasses.replace(cfg.tune, time_limit=budget.left()) if budget.deadline is not None else cfg.tune
+    return tuner(w, task.machine.soft(R), task.train, task.test, tcfg)
 
 
-def _best(result: TuneResult) -> Program | None:
-    ok = np.flatnonzero(result.recovered)
-    if not ok.size:
-        return None
-    return result.programs[int(ok[np.argmin(result.test_steps[ok])])]
-
-
-def synthesize_for(task: Task, cfg: SolveConfig, heuristic: Heuristic | None = None) -> VersionSpace:
-    """The version space :func:`solve` proposes from, for the task's train examples."""
-    limit = cfg.synth_time_limit if cfg.time_limit is None else min(cfg.synth_time_limit, cfg.time_limit / 2)
-    return synthesize(task.train, task.machine.M, heuristic or SizePrior(), max_cost=cfg.max_cost, time_limit=limit)
+def synthesize_for(
+    task: Task, cfg: SolveConfig, heuristic: Heuristic | None = None, budget: Budget = Budget(None)
+) -> VersionSpace:
+    """The version space :func:`solve` proposes from, for the task's train examples; with
+    a deadline, synthesis gets at most half of what is left."""
+    s = cfg.synth
+    if budget.deadline is not None:
+        limit = budget.left() / 2 if s.time_limit is None else min(s.time_limit, budget.left() / 2)
+        s = dataclasses.replace(s, time_limit=limit)
+    return synthesize(task.train, task.machine.M, heuristic or SizePrior(), s)
 
 
 def solve(
     task: Task,
     method: str = "both",
-    cfg: SolveConfig | None = None,
-    tuner: Tuner = _in_process,
+    cfg: SolveConfig = SolveConfig(),
+    tuner: Tuner = tune,
     heuristic: Heuristic | None = None,
     log: Callable[[str], None] | None = None,
     space: VersionSpace | None = None,
@@ -164,111 +214,127 @@ def solve(
     """
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; choose from {', '.join(METHODS)}")
-    cfg = cfg or SolveConfig()
-    log = log or (lambda s: None)
     t0 = time.perf_counter()
-    m = task.machine
-
-    def left() -> float | None:
-        return None if cfg.time_limit is None else max(0.0, cfg.time_limit - (time.perf_counter() - t0))
-
-    def tcfg() -> TuneConfig:
-        return dataclasses.replace(cfg.tune, time_limit=left()) if cfg.time_limit is not None else cfg.tune
-
+    budget = Budget.of(cfg.time_limit)
+    log = log or (lambda s: None)
     out = SolveResult(task.name, method, False, None, 0, len(task.test), 0.0)
-
-    def finish(program: Program | None) -> SolveResult:
-        if program is not None:
-            out.test_correct, ok = test_score(program, task)
-            out.solved = bool(ok.all())
-            out.program = format_program(program)
-            out.raw_programs = float(len(_ops(task)) * program.R**3) ** len(program)
-        out.seconds = time.perf_counter() - t0
-        return out
-
     if method == "opt":
-        ops = _ops(task)
-        w = stack([random_weights(k, m.M, m.R, ops) for k in _keys(cfg.seed, cfg.restarts, 1)])
-        r = tuner(w, m.soft(), task.train, task.test, tcfg())
-        out.restarts, out.recovered = cfg.restarts, int(r.recovered.sum())
-        best = _best(r)
-        return finish(best if best is not None else r.programs[0])
+        best = _optimize(task, cfg, tuner, budget, out)
+    else:
+        vs = space if space is not None else synthesize_for(task, cfg, heuristic, budget)
+        st = vs.stats
+        out.enumerated = st.search.enumerated
+        out.oe_classes, out.egraph_classes = st.search.structure_classes, st.egraph_classes
+        log(
+            f"synth: {out.enumerated:,} enumerated, {out.oe_classes:,} structure classes, "
+            f"{out.egraph_classes:,} e-classes, {len(vs.solutions)} fit the train examples"
+        )
+        best = None if method == "both" and cfg.hide_solutions else _check_solutions(task, cfg, vs, out)
+        if best is None and method == "both":
+            best = _tune_proposals(task, cfg, vs, tuner, budget, out, log)
+    return _finish(out, best, task, t0)
 
-    vs = space if space is not None else synthesize_for(task, cfg, heuristic)
-    st = vs.stats
-    out.enumerated = st.search.enumerated_expressions + st.search.enumerated_programs
-    out.oe_classes, out.egraph_classes = st.search.oe_classes, st.egraph_classes
-    log(
-        f"synth: {out.enumerated:,} enumerated, {out.oe_classes:,} OE classes, "
-        f"{out.egraph_classes:,} e-classes, {sum(c.correct for c in vs.classes)} fit the train examples"
-    )
 
-    if method == "synth":
-        for i, term in vs.top(cfg.top_n * 10):
-            if not vs.classes[i].correct:
-                break
-            out.proposed += 1
-            try:
-                p = lower(term, m.M, max(cfg.R_max, m.R), _ops(task), R_min=m.R)
-            except LoweringError as e:
-                out.skeletons.append({"skeleton": str(term), "lowered": False, "why": str(e)})
-                continue
-            out.skeletons_tried += 1
-            n_ok, ok = test_score(p, task)
-            out.skeletons.append({"skeleton": str(term), "lowered": True, "test_correct": n_ok})
-            if ok.all():
-                return finish(p)
-        return finish(None)
+def _finish(out: SolveResult, program: Program | None, task: Task, t0: float) -> SolveResult:
+    if program is not None:
+        out.test_correct, ok = test_score(program, task)
+        out.solved = bool(ok.all())
+        out.program = format_program(program)
+        out.raw_programs = float(len(task.machine.op_codes) * program.R**3) ** len(program)
+    if not out.solved and not out.why:
+        out.why = _why(out)
+    out.seconds = time.perf_counter() - t0
+    return out
 
-    # both
+
+def _why(out: SolveResult) -> str:
+    """One line on why a task was not solved."""
+    if out.method == "opt":
+        return f"no restart of {out.restarts} recovered a program correct on the test examples"
+    if not out.proposed:
+        return "synthesis found no skeleton that fits the train examples"
+    if not out.skeletons_tried:
+        reasons = sorted({t.why for t in out.trials if t.why})
+        return "no proposed skeleton fits the machine: " + "; ".join(reasons[:2])
+    return f"none of {out.skeletons_tried} lowered skeletons is correct on every test example"
+
+
+def _lower(term, task: Task, cfg: SolveConfig, out: SolveResult) -> Lowered | None:
+    """Lower a proposal for the task's machine, recording the trial (None: does not fit)."""
+    out.proposed += 1
+    m, lc = task.machine, cfg.lower
+    try:
+        low = lower(term, m.M, max(lc.R_max, m.R), m.op_codes, lc.pad, R_min=m.R, hole_lines=lc.hole_lines)
+    except LoweringError as e:
+        out.trials.append(Trial(str(term), False, str(e)))
+        return None
+    p = low.program
+    out.trials.append(Trial(str(term), True, lines=len(p), R=p.R, holes=len(low.free)))
+    return low
+
+
+def _check_solutions(task: Task, cfg: SolveConfig, vs: VersionSpace, out: SolveResult) -> Program | None:
+    """Synthesis alone: lower the complete skeletons in rank order and return the first
+    that is correct on every test example."""
+    for i in vs.solutions[: cfg.max_proposals]:
+        low = _lower(vs.classes[i].best, task, cfg, out)
+        if low is None:
+            continue
+        out.skeletons_tried += 1
+        n_ok, ok = test_score(low.program, task)
+        out.trials[-1].test_correct = n_ok
+        if ok.all():
+            return low.program
+    return None
+
+
+def _tune_proposals(
+    task, cfg: SolveConfig, vs: VersionSpace, tuner, budget: Budget, out: SolveResult, log
+) -> Program | None:
+    """Tune the top proposals one at a time (``K/N`` restarts each); feedback re-ranks
+    after each failure."""
     per = max(1, cfg.restarts // cfg.top_n)
-    tried: set[int] = {i for i, c in enumerate(vs.classes) if c.correct} if cfg.hide_solutions else set()
-    best: Program | None = None
-    salt = 10
-    while out.skeletons_tried < cfg.top_n and left() != 0.0:
-        round_ = []
-        for i, term in vs.top(cfg.batch * 4, exclude=tried):
-            tried.add(i)
-            out.proposed += 1
-            try:
-                p = lower(term, m.M, max(cfg.R_max, m.R), _ops(task), pad=cfg.pad, R_min=m.R)
-            except LoweringError as e:
-                out.skeletons.append({"skeleton": str(term), "lowered": False, "why": str(e)})
-                continue
-            round_.append((i, term, p))
-            if len(round_) == cfg.batch:
-                break
-        if not round_:
+    tried: set[int] = set()
+    tuned = 0
+    while tuned < cfg.top_n and not budget.spent:
+        pick = next(((i, t) for i, t in vs.top(cfg.max_proposals, exclude=tried)), None)
+        if pick is None:
             break
-        for i, term, p in round_:
-            salt += 1
-            r = tune_from(p, task, dataclasses.replace(cfg, tune=tcfg()), tuner, per, salt)
-            out.skeletons_tried += 1
-            out.restarts += per
-            out.recovered += int(r.recovered.sum())
-            out.skeletons.append(
-                {
-                    "skeleton": str(term),
-                    "lowered": True,
-                    "lines": len(p),
-                    "R": p.R,
-                    "restarts": per,
-                    "recovered": int(r.recovered.sum()),
-                }
-            )
-            log(f"both: {term} -> {int(r.recovered.sum())}/{per} restarts recovered")
-            cand = _best(r)
-            if cand is not None and (best is None or test_score(cand, task)[0] >= test_score(best, task)[0]):
-                best = cand
-            elif cfg.feedback:
-                before = [str(t) for _, t in vs.top(5, exclude=tried)]
-                for j in vs.neighbours(i):
-                    vs.adjust(int(j), -cfg.feedback_penalty)
-                for j, c in enumerate(vs.classes):
-                    if c.term.op == term.op:
-                        vs.adjust(j, -cfg.feedback_penalty / 5)
-                after = [str(t) for _, t in vs.top(5, exclude=tried)]
-                out.ranking_changes.append({"failed": str(term), "before": before, "after": after})
+        i, term = pick
+        tried.add(i)
+        low = _lower(term, task, cfg, out)
+        if low is None:
+            continue
+        tuned += 1
+        r = tune_from(low.program, task, cfg, tuner, per, salt=10 + tuned, free=low.free, budget=budget)
+        out.skeletons_tried += 1
+        out.restarts += per
+        out.recovered += int(r.recovered.sum())
+        out.trials[-1].restarts, out.trials[-1].recovered = per, int(r.recovered.sum())
+        log(f"both: {term} -> {int(r.recovered.sum())}/{per} restarts recovered")
+        best = _fastest(r)
         if best is not None:
-            break
-    return finish(best)
+            return best
+        if cfg.feedback:
+            before = [str(t) for _, t in vs.top(5, exclude=tried)]
+            vs.feedback(i, cfg.feedback_penalty)
+            after = [str(t) for _, t in vs.top(5, exclude=tried)]
+            out.ranking_changes.append({"failed": str(term), "before": before, "after": after})
+    return None
+
+
+def _optimize(task: Task, cfg: SolveConfig, tuner, budget: Budget, out: SolveResult) -> Program | None:
+    """The paper's "Optimization": ``K`` restarts from random weights."""
+    m = task.machine
+    w = stack([random_weights(k, m.M, m.R, m.op_codes) for k in _keys(cfg.seed, cfg.restarts, 1)])
+    tcfg = dataclasses.replace(cfg.tune, time_limit=budget.left()) if budget.deadline is not None else cfg.tune
+    r = tuner(w, m.soft(), task.train, task.test, tcfg)
+    out.restarts, out.recovered = cfg.restarts, int(r.recovered.sum())
+    best = _fastest(r)
+    return best if best is not None else r.programs[0]
+
+
+def _fastest(result: TuneResult) -> Program | None:
+    """The recovered program with the fewest mean steps on the test examples, if any."""
+    ok = np.flatnonzero(result.recovered)
+    return None if not ok.size else result.programs[int(ok[np.argmin(result.test_steps[ok])])]

@@ -96,9 +96,7 @@ def task_row(name: str, cfg: SolveConfig, tuner) -> dict:
     space = synthesize_for(task, cfg)  # once: synth reads the ranking, both then re-ranks it
     synth = solve(task, "synth", cfg, tuner, space=space)
     r = solve(task, "both", cfg, tuner, space=space)
-    first_correct = next(
-        (k + 1 for k, s in enumerate(synth.skeletons) if s.get("test_correct") == task.test.inputs.shape[0]), None
-    )
+    first_correct = next((k + 1 for k, t in enumerate(synth.trials) if t.test_correct == len(task.test)), None)
     return {
         "task": name,
         "M": b.machine.M,

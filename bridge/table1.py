@@ -13,6 +13,7 @@ it did and ``resume`` skips it), the table to ``DIR/table1.md`` and a plot to
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import time
@@ -55,7 +56,7 @@ def _cell(row: str, name: str, cfg: SolveConfig, tuner, n_train: int, n_test: in
             "solved": r.solved,
             "program": r.program,
             "skeletons_tried": r.skeletons_tried,
-            "skeletons": r.skeletons,
+            "trials": [dataclasses.asdict(t) for t in r.trials],
             "enumerated": r.enumerated,
             "oe_classes": r.oe_classes,
             "egraph_classes": r.egraph_classes,

@@ -1,49 +1,111 @@
-"""Bottom-up enumeration by cost with observational equivalence (OE).
+"""Expression banks: bottom-up enumeration by cost with observational equivalence (OE).
 
-Expressions are enumerated per context in a :class:`Bank`, cheapest first: level ``c``
-combines children from lower levels with every op whose own cost fits (cost = the sum of
-per-op costs, all 1 by default, so cost = size). Every op is applied to *all* child
-combinations of a level in one numpy call. A candidate whose signature — its value table
-over the context's whole domain, or its values on the examples for the ``mem`` context —
-equals an earlier one's is counted but not kept: only the first (cheapest) representative
-of each behaviour is ever combined further. For lambda contexts the signature is the
-function itself, so this pruning is exact, not just observational.
+A :class:`Bank` holds the expressions of one *context*: up to two variables, and, if it is
+given the examples' memories, ``cell k`` leaves and ``read``. An expression's *signature*
+is its value table over the context's whole domain — every value of its variables (``M``
+or ``M²`` points), times every example for a memory context. Level ``c`` combines
+children from lower levels with every op whose own cost fits (cost = the sum of per-op
+costs, all 1 by default, so cost = size; constants above 1 cost one more). Every op is
+applied to *all* child combinations of a level in one numpy call, and a candidate whose
+signature equals an earlier one's is counted but not kept: only the first (cheapest)
+representative of each behaviour is ever combined further. For a context without memory
+the signature is the function itself, so the pruning is exact, not just observational.
 
-Programs are enumerated the same way from the banks (:func:`enumerate_programs`) and pruned
-by OE on the train examples' masked output cells.
+Signatures are compared by a 64-bit hash and, on a hash hit, by their full rows: OE here
+never merges two different behaviours.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import itertools
 from collections.abc import Iterator
 
 import numpy as np
 
-from .lang import BINARY, COMMUTATIVE, CONTEXTS, UNARY, Term, app, cell, const, var
-from .semantics import apply, leaf
+from .lang import BINARY, COMMUTATIVE, UNARY, Term, app, cell, const, var
+from .semantics import apply
 
-CONSTANTS = (0, 1)
-DEFAULT_COSTS: dict[str, int] = dict.fromkeys(
-    ("const", "var", "cell", *UNARY, *BINARY, "ifz", "read", "store", "map", "fold", "foldcells", "loop"), 1
-)
-CHUNK = 1 << 16  # candidates evaluated per numpy call
+CHUNK = 1 << 15  # candidates evaluated per numpy call
+DTYPE = np.int16  # values are < M <= 256: sums and differences fit
 
 
-def signature_keys(values: np.ndarray) -> np.ndarray:
-    """One hashable key per row (its bytes)."""
-    v = np.ascontiguousarray(values.astype(np.int16))
-    return v.view(np.dtype((np.void, v.shape[1] * v.itemsize))).ravel()
+def leaf_cost(t: Term, costs: dict[str, int]) -> int:
+    """A leaf's cost: constants other than 0 and 1 cost one more than ``const``."""
+    c = costs.get(t.op, 1)
+    return c + 1 if t.op == "const" and t.args[0] > 1 else c
+
+
+@functools.lru_cache(maxsize=8)
+def _mix(width: int) -> np.ndarray:
+    """Odd random multipliers for :func:`row_hash` (fixed seed: hashes are reproducible)."""
+    return np.random.default_rng(0x5EED).integers(1, 2**63, size=width, dtype=np.uint64) | np.uint64(1)
+
+
+def row_hash(values: np.ndarray) -> np.ndarray:
+    """A 64-bit hash per row: a random linear form mod 2^64, then mixed.
+
+    Two different rows of small integers collide with probability about 2^-64; callers
+    that must be exact (:class:`SignatureSet`) confirm hits on the rows themselves.
+    """
+    v = np.ascontiguousarray(values).reshape(len(values), -1).astype(np.uint64)
+    with np.errstate(over="ignore"):
+        h = (v * _mix(max(64, 1 << (v.shape[1] - 1).bit_length()))[: v.shape[1]]).sum(axis=1, dtype=np.uint64)
+        h ^= h >> np.uint64(31)
+        h *= np.uint64(0x9E3779B97F4A7C15)
+        h ^= h >> np.uint64(29)
+    return h
+
+
+class SignatureSet:
+    """Distinct value rows with exact membership: a 64-bit hash, confirmed on the row.
+
+    :meth:`add` takes a batch of rows and returns the indices of the rows that are new
+    (first occurrence within the batch and not seen before), in batch order.
+    """
+
+    def __init__(self, width: int):
+        self.width = width
+        self._hashes = np.zeros(0, dtype=np.uint64)  # sorted
+        self._rows = np.zeros((0, width), dtype=DTYPE)  # aligned with _hashes
+
+    def __len__(self) -> int:
+        return len(self._hashes)
+
+    def find(self, rows: np.ndarray, hashes: np.ndarray | None = None) -> np.ndarray:
+        """Per row: its index among the stored rows (in hash order), or -1."""
+        h = row_hash(rows) if hashes is None else hashes
+        pos = np.searchsorted(self._hashes, h)
+        pos = np.minimum(pos, len(self._hashes) - 1) if len(self._hashes) else pos
+        hit = np.zeros(len(h), dtype=bool) if not len(self._hashes) else self._hashes[pos] == h
+        if hit.any():
+            idx = np.flatnonzero(hit)
+            hit[idx] = (self._rows[pos[idx]] == rows[idx]).all(1)
+        return np.where(hit, pos, -1)
+
+    def add(self, rows: np.ndarray) -> np.ndarray:
+        h = row_hash(rows)
+        _, first = np.unique(h, return_index=True)
+        first.sort()
+        first = first[self.find(rows[first], h[first]) < 0]
+        if first.size:
+            hashes = np.concatenate([self._hashes, h[first]])
+            order = np.argsort(hashes, kind="stable")
+            self._hashes = hashes[order]
+            self._rows = np.concatenate([self._rows, rows[first].astype(DTYPE)])[order]
+        return first
 
 
 @dataclasses.dataclass
 class Level:
+    """The representatives of one cost: terms and their value tables ``(n, D)``."""
+
     terms: list[Term]
-    values: np.ndarray  # (n, D)
+    values: np.ndarray
 
 
-def product_chunks(levels, chunk: int = CHUNK):
+def product_chunks(levels: list[Level] | tuple[Level, ...], chunk: int = CHUNK):
     """The cartesian product of ``levels`` in chunks: ``(index arrays, value arrays)``, one
     index and one stacked value array per level (first level slowest)."""
     sizes = [len(lv.terms) for lv in levels]
@@ -54,29 +116,38 @@ def product_chunks(levels, chunk: int = CHUNK):
 
 
 class Bank:
-    """OE-pruned expressions of one context, grown level by level.
+    """OE-pruned expressions of one context, grown level by level on demand.
 
-    ``duplicates`` keeps up to ``keep_duplicates`` pruned terms with their representative:
-    the e-graph later checks which of them it can prove equal.
+    **Arguments:**
+
+    - ``names``: the context's variables (0, 1 or 2), e.g. ``("u", "w")``.
+    - ``M``: the value range.
+    - ``memory``: ``(B, M)`` input memories: adds ``cell k`` leaves and ``read``, and an
+      example axis to the domain. ``None``: a pure context.
+    - ``costs``: per-op costs (the heuristic's); unlisted ops cost 1.
+    - ``max_size``: stop growing after this many representatives.
     """
 
     def __init__(
         self,
-        ctx: str,
+        names: tuple[str, ...],
         M: int,
-        inputs: np.ndarray | None = None,
+        memory: np.ndarray | None = None,
         costs: dict[str, int] | None = None,
-        constants: tuple[int, ...] = CONSTANTS,
         max_size: int = 200_000,
-        keep_duplicates: int = 2000,
     ):
-        self.ctx, self.M, self.inputs = ctx, M, inputs
-        self.costs = {**DEFAULT_COSTS, **(costs or {})}
-        self.constants, self.max_size, self.keep_duplicates = constants, max_size, keep_duplicates
+        self.names, self.M, self.memory = tuple(names), M, memory
+        self.costs = dict(costs or {})
+        self.max_size = max_size
+        points = M ** len(self.names)
+        self.B = 0 if memory is None else memory.shape[0]
+        self.width = points * max(1, self.B)
+        p = np.arange(self.width) % points
+        self.env = {n: (p // M ** (len(self.names) - 1 - i)) % M for i, n in enumerate(self.names)}
+        self.example = np.arange(self.width) // points  # example of each domain point
         self.levels: dict[int, Level] = {}
-        self.seen: dict[bytes, Term] = {}
+        self.seen = SignatureSet(self.width)
         self.enumerated = 0
-        self.duplicates: list[tuple[Term, Term]] = []
         self.full = False
 
     def __len__(self) -> int:
@@ -89,77 +160,99 @@ class Bank:
                 self.levels[k] = self._grow(k)
         return self.levels[c]
 
+    def upto(self, c: int) -> Iterator[tuple[int, Level]]:
+        """``(cost, level)`` for every non-empty level up to ``c``, cheapest first."""
+        for k in range(1, c + 1):
+            lv = self.level(k)
+            if lv.terms:
+                yield k, lv
+
+    def values(self, t: Term) -> np.ndarray:
+        """The value table of any expression of this context (recursive; for checks)."""
+        if t.op in ("const", "var", "cell"):
+            return self._leaf_values(t)
+        return apply(t.op, self.M, [self.values(c) for c in t.children()], self._read_memory())
+
+    def _read_memory(self) -> np.ndarray | None:
+        """``read`` over the domain: address ``a`` at point ``p`` reads ``memory[example(p), a]``."""
+        if self.memory is None:
+            return None
+        return _DomainMemory(self.memory, self.example)
+
+    def _leaf_values(self, t: Term) -> np.ndarray:
+        if t.op == "const":
+            return np.full(self.width, t.args[0] % self.M, dtype=DTYPE)
+        if t.op == "var":
+            return self.env[t.args[0]].astype(DTYPE)
+        return self.memory[self.example, t.args[0]].astype(DTYPE)
+
     def _leaves(self) -> list[Term]:
-        out = [const(k) for k in self.constants] + [var(n) for n in CONTEXTS[self.ctx]]
-        if self.ctx == "mem":
+        out = [const(k) for k in range(self.M)] + [var(n) for n in self.names]
+        if self.memory is not None:
             out += [cell(k) for k in range(self.M)]
         return out
 
-    def _candidates(self, c: int) -> Iterator[tuple[str, tuple[Level, ...], np.ndarray]]:
-        """``(op, child levels, values (n, D))`` batches of cost ``c``; rows enumerate the
-        cartesian product of the child levels (first child slowest)."""
-        cost = self.costs
-        leaves = [t for t in self._leaves() if cost[t.op] == c]
+    def _op_cost(self, op: str) -> int:
+        return self.costs.get(op, 1)
+
+    def _candidates(self, c: int) -> Iterator[tuple[str, tuple[Level, ...], tuple, np.ndarray]]:
+        """``(op, child levels, index arrays, values (n, D))`` batches of cost ``c``."""
+        leaves = [t for t in self._leaves() if leaf_cost(t, self.costs) == c]
         if leaves:
-            vals = np.stack([leaf(t, self.ctx, self.M, self.inputs) for t in leaves])
-            yield "leaf", (Level(leaves, vals),), vals
-        ops1 = [*UNARY] + (["read"] if self.ctx == "mem" else [])
-        for op in ops1:
-            k = c - cost[op]
+            lv = Level(leaves, np.stack([self._leaf_values(t) for t in leaves]))
+            yield "leaf", (lv,), (np.arange(len(leaves)),), lv.values
+        unary = [*UNARY] + (["read"] if self.memory is not None else [])
+        mem = self._read_memory()
+        for op in unary:
+            k = c - self._op_cost(op)
             if k >= 1 and (lv := self.level(k)).terms:
-                yield op, (lv,), (apply(op, self.M, [lv.values], self.inputs), (np.arange(len(lv.terms)),))
+                yield op, (lv,), (np.arange(len(lv.terms)),), apply(op, self.M, [lv.values], mem)
         for op in BINARY:
-            k = c - cost[op]
+            k = c - self._op_cost(op)
             for i in range(1, k):
-                j = k - i
-                if op in COMMUTATIVE and i > j:
+                if op in COMMUTATIVE and i > k - i:
                     continue
-                A, B = self.level(i), self.level(j)
-                if A.terms and B.terms:
-                    yield from self._product(op, (A, B))
-        k = c - cost["ifz"]
+                levels = (self.level(i), self.level(k - i))
+                if all(lv.terms for lv in levels):
+                    for idx, args in product_chunks(levels):
+                        yield op, levels, idx, apply(op, self.M, args)
+        k = c - self._op_cost("ifz")
         for i, j in itertools.product(range(1, k), repeat=2):
             if k - i - j >= 1:
                 levels = (self.level(i), self.level(j), self.level(k - i - j))
                 if all(lv.terms for lv in levels):
-                    yield from self._product("ifz", levels)
-
-    def _product(self, op: str, levels: tuple[Level, ...]):
-        for idx, args in product_chunks(levels):
-            yield op, levels, (apply(op, self.M, args, self.inputs), idx)
+                    for idx, args in product_chunks(levels):
+                        yield "ifz", levels, idx, apply("ifz", self.M, args)
 
     def _grow(self, c: int) -> Level:
         terms, values = [], []
-        if self.full:
-            return Level([], np.zeros((0, self._width()), dtype=np.int64))
-        for op, levels, batch in self._candidates(c):
-            vals, idx = batch if isinstance(batch, tuple) else (batch, (np.arange(len(batch)),))
-            self.enumerated += len(vals)
-            keys = signature_keys(vals)
-            uniq, first = np.unique(keys, return_index=True)
-            new = [r for k, r in zip(uniq.tolist(), first.tolist()) if k not in self.seen]
-            new.sort()  # keep enumeration order (cheapest, then first generated)
-            for r in new:
-                t = self._build(op, levels, idx, r)
-                self.seen[keys[r].tobytes()] = t
-                terms.append(t)
-            values.extend(vals[new])
-            if len(self.duplicates) < self.keep_duplicates and len(vals) > len(new):
-                is_new = np.zeros(len(vals), dtype=bool)
-                is_new[new] = True
-                for r in np.flatnonzero(~is_new)[: self.keep_duplicates - len(self.duplicates)]:
-                    self.duplicates.append((self._build(op, levels, idx, int(r)), self.seen[keys[r].tobytes()]))
-            if len(self.seen) >= self.max_size:
-                self.full = True
-                break
-        vals = np.stack(values) if values else np.zeros((0, self._width()), dtype=np.int64)
+        if not self.full:
+            for op, levels, idx, vals in self._candidates(c):
+                self.enumerated += len(vals)
+                new = self.seen.add(vals.astype(DTYPE))
+                terms.extend(self._build(op, levels, idx, int(r)) for r in new)
+                values.append(vals[new].astype(DTYPE))
+                if len(self.seen) >= self.max_size:
+                    self.full = True
+                    break
+        vals = np.concatenate(values) if values else np.zeros((0, self.width), dtype=DTYPE)
         return Level(terms, vals)
-
-    def _width(self) -> int:
-        return self.inputs.shape[0] if self.ctx == "mem" else self.M ** len(CONTEXTS[self.ctx])
 
     @staticmethod
     def _build(op: str, levels: tuple[Level, ...], idx, r: int) -> Term:
         if op == "leaf":
             return levels[0].terms[r]
         return app(op, *(lv.terms[int(i[r])] for lv, i in zip(levels, idx)))
+
+
+class _DomainMemory:
+    """Makes :func:`synth.semantics.apply`'s ``read`` index memory by domain point:
+    ``m[rows, addr]`` with ``addr`` ``(n, D)`` reads ``memory[example(p), addr[:, p]]``."""
+
+    def __init__(self, memory: np.ndarray, example: np.ndarray):
+        self.flat = np.asarray(memory, dtype=DTYPE).reshape(-1)
+        self.base = example * memory.shape[1]
+
+    def __getitem__(self, key):
+        _, addr = key
+        return self.flat[self.base + addr]

@@ -1,58 +1,55 @@
-"""The skeleton language: a small typed term language of algorithmic skeletons.
+"""The skeleton language: a small imperative language over the machine's memory.
 
-Two sorts. **Expressions** compute one value in ``0..M-1`` in a *context* that fixes
-which variables exist:
+Values are integers mod ``M``; the state is the memory (``M`` cells) and named variables
+(unset variables read 0, as the machine's registers start at 0).
 
-==========  ===================  ====================================================
-context     variables            used by
-==========  ===================  ====================================================
-``mem``     (input cells)        ``store``: straight-line code over the input memory
-``x``       ``x`` (the element)  ``map``
-``acc_x``   ``acc``, ``x``       ``fold``, ``foldcells`` (the step of a reduction)
-``ab``      ``a``, ``b``         ``loop`` (a counted loop with two registers)
-==========  ===================  ====================================================
+**Expressions**: ``const k``, ``var v``, ``cell k`` (``mem[k]``), ``read e`` (``mem[e]``),
+``inc``, ``dec``, ``add``, ``sub``, ``min``, ``max`` (mod ``M`` as on the machine), and
+``ifz c t e`` (``t`` if ``c = 0`` else ``e``). Reads see the current memory.
 
-Expression ops: ``const k``, ``var name``, ``cell k`` (input memory, context ``mem``
-only), ``inc``, ``dec``, ``add``, ``sub``, ``min``, ``max`` (all mod ``M`` as on the
-machine), ``ifz c t e`` (``t`` if ``c = 0`` else ``e``), ``read e`` (``mem[e]``, context
-``mem``).
+**Statements**:
 
-**Programs** transform the memory:
+==============================  =======================================================
+``write a e``                   ``mem[a] ← e`` (``a`` any expression: a second cursor,
+                                a computed address)
+``set v e``                     ``v ← e``
+``par s1 .. sn``                writes and sets at once: every right-hand side and
+                                address is evaluated before any is applied
+``seq s1 .. sn``                one after the other
+``for v x s body``              walk the 0-terminated list at ``s``: ``v ← s``; while
+                                ``mem[v] ≠ 0``: ``x ← mem[v]``, body, ``v ← v + 1``
+``repeat v n body``             counted: ``v ← n``; while ``v ≠ 0``: body, ``v ← v − 1``
+``while v init cond step body`` the general bounded loop: ``v ← init``; while
+                                ``cond ≠ 0``: body, ``v ← step`` (pointer chasing is
+                                ``while p (mem[0]) p (mem[p])``)
+==============================  =======================================================
 
-- ``store k e``: ``mem[k] ← e``;
-- ``map s f``: for the 0-terminated list starting at cell ``s``: every cell ``x ← f(x)``;
-- ``fold s init f out``: ``acc ← init``; for every ``x`` of the 0-terminated list at
-  ``s``: ``acc ← f(acc, x)``; then ``mem[out] ← acc``;
-- ``foldcells s init f out``: the same over the cells ``s..M-1`` (a counted loop);
-- ``loop n a0 b0 fa fb out``: ``(a, b) ← (a0, b0)``, then ``mem[n]`` times
-  ``(a, b) ← (fa(a, b), fb(a, b))``; then ``mem[out] ← a``.
+Loops nest, carry any variables (``set`` inside a body) and write any cells. A run gets a
+budget of loop iterations (its *fuel*); an example that exhausts it has *diverged*.
 
-Terms are :class:`Term` values: an op name and a tuple of arguments (sub-terms or ints).
+A **hole** ``hole k (u, w, ...)`` is an expression left open: some function of the listed
+operands, to be filled by tuning the lowered program (issue: holes). It has no semantics.
+
+Terms are :class:`Term` values: an op name and a tuple of arguments (sub-terms, ints for
+constants and cells, strings for variable names).
 """
 
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
 from functools import cached_property
-
-CONTEXTS: dict[str, tuple[str, ...]] = {"mem": (), "x": ("x",), "acc_x": ("acc", "x"), "ab": ("a", "b")}
 
 UNARY = ("inc", "dec")
 BINARY = ("add", "sub", "min", "max")
 COMMUTATIVE = frozenset({"add", "min", "max"})
-EXPR_OPS = ("const", "var", "cell", *UNARY, *BINARY, "ifz", "read")
-PROGRAM_OPS = ("store", "map", "fold", "foldcells", "loop")
+LEAVES = ("const", "var", "cell")
+EXPR_OPS = (*LEAVES, *UNARY, *BINARY, "ifz", "read", "hole")
+LOOPS = ("for", "repeat", "while")
+STMT_OPS = ("write", "set", "par", "seq", *LOOPS)
 
-# program op -> the kinds of its arguments: an int parameter (a cell: where a loop starts,
-# where a result goes, which cell holds a count), a constant, or an expression in a context
-PARAMS = ("start", "out", "count")
-PROGRAM_SIGNATURES: dict[str, tuple[str, ...]] = {  # enumerated in this order within a cost
-    "map": ("start", "x"),
-    "fold": ("start", "const", "acc_x", "out"),
-    "foldcells": ("start", "const", "acc_x", "out"),
-    "loop": ("count", "const", "const", "ab", "ab", "out"),
-    "store": ("out", "mem"),  # last: straight-line code over many cells overfits the examples
-}
+# Where each statement op keeps its parts: the loop variable's name is args[0] of a loop.
+LOOP_BODY = {"for": 3, "repeat": 2, "while": 4}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -64,7 +61,7 @@ class Term:
 
     @cached_property
     def size(self) -> int:
-        """Number of nodes (int parameters of program ops are not nodes)."""
+        """Number of nodes (ints and names are not nodes)."""
         return 1 + sum(a.size for a in self.args if isinstance(a, Term))
 
     def children(self) -> tuple[Term, ...]:
@@ -77,15 +74,60 @@ class Term:
             out.extend(c.ops())
         return out
 
+    def walk(self) -> Iterator[Term]:
+        """Every node, pre-order."""
+        yield self
+        for c in self.children():
+            yield from c.walk()
+
+    @property
+    def is_stmt(self) -> bool:
+        return self.op in STMT_OPS
+
     def __str__(self) -> str:
         return show(self)
+
+
+def cost(t: Term, costs: dict[str, int]) -> int:
+    """The sum of per-op costs over the nodes (1 for an op not in ``costs``)."""
+    return sum(costs.get(n.op, 1) for n in t.walk())
+
+
+def holes(t: Term) -> list[Term]:
+    """The hole nodes of a term, in order."""
+    return [n for n in t.walk() if n.op == "hole"]
+
+
+def variables(t: Term) -> set[str]:
+    """Names read (``var``) or assigned (``set``, loop variables) anywhere in ``t``."""
+    out = set()
+    for n in t.walk():
+        if n.op == "var" or n.op == "set" or n.op in LOOPS:
+            out.add(n.args[0])
+        if n.op == "for":
+            out.add(n.args[1])
+    return out
+
+
+def reads(e: Term) -> set[str]:
+    """Variables an expression reads."""
+    return {n.args[0] for n in e.walk() if n.op == "var"}
+
+
+def substitute(t: Term, env: dict[str, Term]) -> Term:
+    """``t`` with every ``var v`` in ``env`` replaced by ``env[v]``."""
+    if t.op == "var":
+        return env.get(t.args[0], t)
+    if not t.children():
+        return t
+    return Term(t.op, tuple(substitute(a, env) if isinstance(a, Term) else a for a in t.args))
 
 
 # ------------------------------------------------------------------------- constructors
 
 
 def const(k: int) -> Term:
-    return Term("const", (k,))
+    return Term("const", (int(k),))
 
 
 def var(name: str) -> Term:
@@ -93,7 +135,7 @@ def var(name: str) -> Term:
 
 
 def cell(k: int) -> Term:
-    return Term("cell", (k,))
+    return Term("cell", (int(k),))
 
 
 def app(op: str, *args: Term) -> Term:
@@ -103,13 +145,69 @@ def app(op: str, *args: Term) -> Term:
     return Term(op, tuple(args))
 
 
+def read(e: Term) -> Term:
+    """``mem[e]``; a constant address is a ``cell``."""
+    return cell(e.args[0]) if e.op == "const" else Term("read", (e,))
+
+
+def write(a: Term, e: Term) -> Term:
+    return Term("write", (a, e))
+
+
+def assign(v: str, e: Term) -> Term:
+    return Term("set", (v, e))
+
+
+def par(*stmts: Term) -> Term:
+    """Simultaneous writes and sets; a single one is itself."""
+    return stmts[0] if len(stmts) == 1 else Term("par", tuple(stmts))
+
+
+def seq(*stmts: Term) -> Term:
+    """A sequence, flattened; a single statement is itself, none is ``seq()`` (skip)."""
+    flat: list[Term] = []
+    for s in stmts:
+        flat.extend(s.args if s.op == "seq" else (s,))
+    return flat[0] if len(flat) == 1 else Term("seq", tuple(flat))
+
+
+def for_list(v: str, x: str, start: Term, body: Term) -> Term:
+    """Walk the list at ``start`` with cursor ``v``, binding its element to ``x``."""
+    return Term("for", (v, x, start, body))
+
+
+def repeat(v: str, n: Term, body: Term) -> Term:
+    return Term("repeat", (v, n, body))
+
+
+def while_loop(v: str, init: Term, cond: Term, step: Term, body: Term) -> Term:
+    return Term("while", (v, init, cond, step, body))
+
+
+def hole(k: int, *operands: Term) -> Term:
+    """The ``k``-th hole of a skeleton: an unknown function of ``operands``."""
+    return Term("hole", (int(k), *operands))
+
+
+def desugar(t: Term) -> Term:
+    """``for`` and ``repeat`` as the ``while`` loops they are (every other node as is)."""
+    args = tuple(desugar(a) if isinstance(a, Term) else a for a in t.args)
+    if t.op == "for":
+        v, x, s, body = args
+        return while_loop(v, s, read(var(v)), app("inc", var(v)), seq(assign(x, read(var(v))), body))
+    if t.op == "repeat":
+        v, n, body = args
+        return while_loop(v, n, var(v), app("dec", var(v)), body)
+    return Term(t.op, args)
+
+
 # ---------------------------------------------------------------------- pretty printing
 
 _INFIX = {"add": "+", "sub": "-"}
 
 
 def show(t: Term) -> str:
-    """A readable rendering, e.g. ``map 0 (λx. x + 1)``."""
+    """A readable rendering, e.g. ``for i in list@0 { mem[i] ← inc(mem[i]) }``."""
     op, a = t.op, t.args
     if op == "const":
         return str(a[0])
@@ -119,7 +217,7 @@ def show(t: Term) -> str:
         return f"mem[{a[0]}]"
     if op == "read":
         return f"mem[{show(a[0])}]"
-    if op in ("inc", "dec"):
+    if op in UNARY:
         return f"{op}({show(a[0])})"
     if op in _INFIX:
         return f"({show(a[0])} {_INFIX[op]} {show(a[1])})"
@@ -127,16 +225,21 @@ def show(t: Term) -> str:
         return f"{op}({show(a[0])}, {show(a[1])})"
     if op == "ifz":
         return f"(if {show(a[0])} = 0 then {show(a[1])} else {show(a[2])})"
-    if op == "store":
-        return f"mem[{a[0]}] ← {show(a[1])}"
-    if op == "map":
-        return f"map list@{a[0]} (λx. {show(a[1])})"
-    if op in ("fold", "foldcells"):
-        over = f"list@{a[0]}" if op == "fold" else f"cells {a[0]}..M-1"
-        return f"mem[{a[3]}] ← fold {over} from {show(a[1])} (λacc x. {show(a[2])})"
-    if op == "loop":
-        return (
-            f"mem[{a[5]}] ← a after mem[{a[0]}] times (a, b) ← ({show(a[3])}, {show(a[4])}) "
-            f"from ({show(a[1])}, {show(a[2])})"
-        )
+    if op == "hole":
+        return f"?{a[0]}({', '.join(show(x) for x in a[1:])})"
+    if op == "write":
+        return f"mem[{show(a[0])}] ← {show(a[1])}"
+    if op == "set":
+        return f"{a[0]} ← {show(a[1])}"
+    if op == "par":
+        lhs = ", ".join(f"mem[{show(s.args[0])}]" if s.op == "write" else s.args[0] for s in a)
+        return f"{lhs} ← {', '.join(show(s.args[1]) for s in a)}"
+    if op == "seq":
+        return "; ".join(show(s) for s in a) if a else "skip"
+    if op == "for":
+        return f"for {a[0]}, {a[1]} in list@{show(a[2])} {{ {show(a[3])} }}"
+    if op == "repeat":
+        return f"repeat {a[0]} ← {show(a[1])} times {{ {show(a[2])} }}"
+    if op == "while":
+        return f"{a[0]} ← {show(a[1])}; while {show(a[2])} ≠ 0 {{ {show(a[4])}; {a[0]} ← {show(a[3])} }}"
     raise ValueError(f"unknown op {op!r}")

@@ -1,18 +1,18 @@
 """egglog rewrite saturation over skeletons: the only module that talks to egglog.
 
-Terms are inserted as rows ``(RootE N term)`` / ``(RootP N term)`` of two relations through
-egglog's low-level bindings, 32 per parsed chunk (parsing is quadratic in the chunk's
-length: 2,000 terms take 3 s as one string, 0.08 s in chunks of 10-50; a ``let`` per term
-creates a table per term and is slower still), then the rule set runs one
-iteration at a time until nothing changes or a budget of iterations or table rows is
-spent. :func:`saturate` returns the e-class of every inserted term and the frozen e-graph
-as a :class:`networkx.DiGraph` (e-class → e-node → child e-classes) for extraction in Python.
+Skeletons become terms of two egglog sorts, :class:`E` (expressions) and :class:`S`
+(statements), written with egglog's typed Python API; sequences and simultaneous
+assignments are right-nested pairs. The rules (:func:`rules`) hold for every value mod
+``M`` and every memory, so an e-class never holds two skeletons that behave differently;
+``tests/test_rules.py`` checks that on random terms, rule by rule.
 
-Every rule is sound for all values mod ``M`` (not just the examples), so an e-class never
-merges skeletons that OE would separate. Commutative operands are ordered at insertion
-(:func:`synth.lang.app`) instead of by a commutativity rule, which would blow the e-graph up.
-Rules that would need the list loops' termination to be preserved (map fusion, folds that
-ignore the element) are deliberately absent: they are not sound when a list has no 0.
+Each constructor's cost is about twice the machine lines it lowers to (``READ``, an
+arithmetic op, a write: 2; a ``for`` loop's ``READ``/``JEZ``/``INC``/``JMP``: 8), plus one
+per literal: extraction picks the form of an e-class that needs the fewest lines — e.g.
+``x + 2`` (one ``ADD`` and a constant register) over ``inc(inc(x))``.
+
+Commutative operands are ordered at insertion (:func:`synth.lang.app`) instead of by a
+commutativity rule, which would blow the e-graph up.
 """
 
 from __future__ import annotations
@@ -20,223 +20,288 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
-import networkx as nx
+from egglog import (
+    EGraph,
+    Expr,
+    String,
+    StringLike,
+    get_callable_args,
+    get_callable_fn,
+    get_literal_value,
+    i64,
+    i64Like,
+    method,
+    ne,
+    rewrite,
+    rule,
+    ruleset,
+    union,
+    vars_,
+)
 
-from .lang import PROGRAM_OPS, Term
-
-_CONSTRUCTORS = {  # op -> egglog constructor
-    "const": "Const",
-    "var": "Var",
-    "cell": "Cell",
-    "inc": "Inc",
-    "dec": "Dec",
-    "add": "Add",
-    "sub": "Sub",
-    "min": "Min",
-    "max": "Max",
-    "ifz": "Ifz",
-    "read": "Read",
-    "store": "Store",
-    "map": "Map",
-    "fold": "Fold",
-    "foldcells": "FoldCells",
-    "loop": "Loop",
-}
-_OPS = {v: k for k, v in _CONSTRUCTORS.items()}
-
-SCHEMA = """
-(datatype E (Const i64) (Var String) (Cell i64) (Inc E) (Dec E) (Add E E) (Sub E E) (Min E E)
-            (Max E E) (Ifz E E E) (Read E))
-(datatype P (Store i64 E) (Map i64 E) (Fold i64 E E i64) (FoldCells i64 E E i64)
-            (Loop i64 E E E E i64))
-(relation RootE (i64 E))
-(relation RootP (i64 P))
-(ruleset algebra)
-"""
+from .lang import Term, app, hole, par, seq
 
 
-def rules(M: int) -> list[str]:
-    """The rewrite rules for values mod ``M`` (each holds for every value of its variables)."""
-    r = [
-        "(rewrite (Dec (Inc x)) x)",
-        "(rewrite (Inc (Dec x)) x)",
-        "(rewrite (Sub x x) (Const 0))",
-        "(rewrite (Add x (Const 0)) x)",
-        "(rewrite (Add (Const 0) x) x)",
-        "(rewrite (Sub x (Const 0)) x)",
-        "(rewrite (Min x x) x)",
-        "(rewrite (Max x x) x)",
-        "(rewrite (Min x (Const 0)) (Const 0))",
-        "(rewrite (Min (Const 0) x) (Const 0))",
-        "(rewrite (Max x (Const 0)) x)",
-        "(rewrite (Max (Const 0) x) x)",
-        f"(rewrite (Min x (Const {M - 1})) x)",
-        f"(rewrite (Max x (Const {M - 1})) (Const {M - 1}))",
-        "(rewrite (Add x (Const 1)) (Inc x))",
-        "(rewrite (Add (Const 1) x) (Inc x))",
-        "(rewrite (Sub x (Const 1)) (Dec x))",
-        "(rewrite (Sub (Inc x) (Inc y)) (Sub x y))",
-        "(rewrite (Sub (Dec x) (Dec y)) (Sub x y))",
-        "(rewrite (Sub (Add x y) y) x)",
-        "(rewrite (Sub (Add y x) y) x)",
-        "(rewrite (Add (Sub x y) y) x)",
-        "(rewrite (Add y (Sub x y)) x)",
-        "(rewrite (Ifz c t t) t)",
-        "(rewrite (Ifz (Const 0) t e) t)",
-        "(rule ((= v (Ifz (Const k) t e)) (!= k 0)) ((union v e)))",
-        f"(rewrite (Inc (Const k)) (Const (% (+ k 1) {M})))",
-        f"(rewrite (Dec (Const k)) (Const (% (+ k {M - 1}) {M})))",
-        f"(rewrite (Add (Const a) (Const b)) (Const (% (+ a b) {M})))",
-        f"(rewrite (Sub (Const a) (Const b)) (Const (% (+ (- a b) {M}) {M})))",
-        "(rewrite (Min (Const a) (Const b)) (Const (min a b)))",
-        "(rewrite (Max (Const a) (Const b)) (Const (max a b)))",
-        # a loop whose a never changes leaves a0 in the output cell
-        '(rewrite (Loop n a0 b0 (Var "a") fb out) (Store out a0))',
-    ]
-    return [x[:-1] + " :ruleset algebra)" for x in r]
+class E(Expr):
+    """Expressions (see :mod:`synth.lang`)."""
+
+    @method(cost=0)
+    def __init__(self, k: i64Like) -> None: ...
+
+    @method(cost=0)
+    @classmethod
+    def var(cls, name: StringLike) -> E: ...
+
+    @method(cost=2)
+    @classmethod
+    def cell(cls, k: i64Like) -> E: ...
+
+    @method(cost=2)
+    def read(self) -> E: ...
+
+    @method(cost=2)
+    def inc(self) -> E: ...
+
+    @method(cost=2)
+    def dec(self) -> E: ...
+
+    @method(cost=2)
+    def add(self, other: E) -> E: ...
+
+    @method(cost=2)
+    def sub(self, other: E) -> E: ...
+
+    @method(cost=2)
+    def min(self, other: E) -> E: ...
+
+    @method(cost=2)
+    def max(self, other: E) -> E: ...
+
+    @method(cost=6)
+    @classmethod
+    def ifz(cls, c: E, t: E, e: E) -> E: ...
+
+    @method(cost=2)
+    @classmethod
+    def hole1(cls, k: i64Like, u: E) -> E: ...
+
+    @method(cost=2)
+    @classmethod
+    def hole2(cls, k: i64Like, u: E, w: E) -> E: ...
 
 
-def sexpr(t: Term) -> str:
-    """A term as an egglog expression."""
+class S(Expr):
+    """Statements (see :mod:`synth.lang`); ``seq`` and ``par`` are binary here."""
+
+    @method(cost=0)
+    @classmethod
+    def skip(cls) -> S: ...
+
+    @method(cost=2)
+    @classmethod
+    def write(cls, a: E, e: E) -> S: ...
+
+    @method(cost=0)
+    @classmethod
+    def set(cls, name: StringLike, e: E) -> S: ...
+
+    @method(cost=0)
+    @classmethod
+    def seq(cls, a: S, b: S) -> S: ...
+
+    @method(cost=0)
+    @classmethod
+    def par(cls, a: S, b: S) -> S: ...
+
+    @method(cost=8)
+    @classmethod
+    def for_(cls, v: StringLike, x: StringLike, start: E, body: S) -> S: ...
+
+    @method(cost=6)
+    @classmethod
+    def repeat(cls, v: StringLike, n: E, body: S) -> S: ...
+
+    @method(cost=4)
+    @classmethod
+    def while_(cls, v: StringLike, init: E, cond: E, step: E, body: S) -> S: ...
+
+
+_UNARY = {"inc": E.inc, "dec": E.dec, "read": E.read}
+_BINARY = {"add": E.add, "sub": E.sub, "min": E.min, "max": E.max}
+
+
+def to_egg(t: Term) -> E | S:
+    """A skeleton as an egglog term."""
+    op, a = t.op, t.args
+    if op == "const":
+        return E(a[0])
+    if op == "var":
+        return E.var(a[0])
+    if op == "cell":
+        return E.cell(a[0])
+    if op in _UNARY:
+        return _UNARY[op](to_egg(a[0]))
+    if op in _BINARY:
+        return _BINARY[op](to_egg(a[0]), to_egg(a[1]))
+    if op == "ifz":
+        return E.ifz(*(to_egg(x) for x in a))
+    if op == "hole":
+        ops = [to_egg(x) for x in a[1:]]
+        return E.hole1(a[0], *ops) if len(ops) == 1 else E.hole2(a[0], *ops)
+    if op == "write":
+        return S.write(to_egg(a[0]), to_egg(a[1]))
+    if op == "set":
+        return S.set(a[0], to_egg(a[1]))
+    if op in ("seq", "par"):
+        if not a:
+            return S.skip()
+        out = to_egg(a[-1])
+        for x in reversed(a[:-1]):
+            out = (S.seq if op == "seq" else S.par)(to_egg(x), out)
+        return out
+    if op == "for":
+        return S.for_(a[0], a[1], to_egg(a[2]), to_egg(a[3]))
+    if op == "repeat":
+        return S.repeat(a[0], to_egg(a[1]), to_egg(a[2]))
+    if op == "while":
+        return S.while_(a[0], *(to_egg(x) for x in a[1:]))
+    raise ValueError(f"unknown op {op!r}")
+
+
+_NAMES = {
+    "E": "const", "E.var": "var", "E.cell": "cell", "E.read": "read", "E.inc": "inc", "E.dec": "dec",
+    "E.add": "add", "E.sub": "sub", "E.min": "min", "E.max": "max", "E.ifz": "ifz", "E.hole1": "hole",
+    "E.hole2": "hole", "S.write": "write", "S.set": "set", "S.for_": "for", "S.repeat": "repeat",
+    "S.while_": "while", "S.seq": "seq", "S.par": "par", "S.skip": "seq",
+}  # fmt: skip
+
+
+def from_egg(x) -> Term:
+    """An extracted egglog term back as a skeleton."""
+    fn = get_callable_fn(x)
+    name = _NAMES[_fn_name(fn)]
     args = []
-    for a in t.args:
-        if isinstance(a, Term):
-            args.append(sexpr(a))
-        elif isinstance(a, str):
-            args.append(f'"{a}"')
-        else:
-            args.append(str(int(a)))
-    return f"({_CONSTRUCTORS[t.op]}{''.join(' ' + x for x in args)})"
+    for arg in get_callable_args(x):
+        lit = get_literal_value(arg) if isinstance(arg, (i64, String)) else None
+        args.append(lit if lit is not None else from_egg(arg))
+    if name == "seq":
+        return seq(*args)
+    if name == "par":
+        return par(*args)
+    if name in ("add", "min", "max"):
+        return app(name, *args)
+    if name == "hole":
+        return hole(*args)
+    return Term(name, tuple(args))
+
+
+def _fn_name(fn) -> str:
+    ref = getattr(fn, "__egg_ref__", None)
+    return fn.__name__ if ref is None else f"{ref.ident.name}.{ref.method_name}"
+
+
+def rules(M: int) -> list:
+    """The rewrite rules for values mod ``M``; each holds for every value of its
+    variables and every memory."""
+    x, y, c, t, e, n, s1, body = vars_("x y c t e n s1 body", E)
+    (s,) = vars_("s", S)
+    k, j = vars_("k j", i64)
+    v, w = vars_("v w", String)
+    return [
+        # arithmetic mod M
+        rewrite(x.inc().dec()).to(x),
+        rewrite(x.dec().inc()).to(x),
+        rewrite(x.sub(x)).to(E(0)),
+        rewrite(x.add(E(0))).to(x),
+        rewrite(E(0).add(x)).to(x),
+        rewrite(x.sub(E(0))).to(x),
+        rewrite(x.min(x)).to(x),
+        rewrite(x.max(x)).to(x),
+        rewrite(x.min(E(0))).to(E(0)),
+        rewrite(E(0).min(x)).to(E(0)),
+        rewrite(x.max(E(0))).to(x),
+        rewrite(E(0).max(x)).to(x),
+        rewrite(x.min(E(M - 1))).to(x),
+        rewrite(x.max(E(M - 1))).to(E(M - 1)),
+        rewrite(x.add(E(1))).to(x.inc()),
+        rewrite(E(1).add(x)).to(x.inc()),
+        rewrite(x.sub(E(1))).to(x.dec()),
+        rewrite(x.inc().inc()).to(x.add(E(2 % M))),
+        rewrite(x.dec().dec()).to(x.sub(E(2 % M))),
+        rewrite(x.add(E(k)).inc()).to(x.add(E((k + 1) % M))),
+        rewrite(x.sub(E(k)).dec()).to(x.sub(E((k + 1) % M))),
+        rewrite(x.inc().sub(y.inc())).to(x.sub(y)),
+        rewrite(x.dec().sub(y.dec())).to(x.sub(y)),
+        rewrite(x.add(y).sub(y)).to(x),
+        rewrite(y.add(x).sub(y)).to(x),
+        rewrite(x.sub(y).add(y)).to(x),
+        rewrite(y.add(x.sub(y))).to(x),
+        rewrite(E.ifz(c, t, t)).to(t),
+        rewrite(E.ifz(E(0), t, e)).to(t),
+        rule(E.ifz(E(k), t, e) == n, ne(k).to(i64(0))).then(union(n).with_(e)),
+        rewrite(E(k).inc()).to(E((k + 1) % M)),
+        rewrite(E(k).dec()).to(E((k + M - 1) % M)),
+        rewrite(E(k).add(E(j))).to(E((k + j) % M)),
+        rewrite(E(k).sub(E(j))).to(E((k - j + M) % M)),
+        rewrite(E(k).min(E(j))).to(E(k.min(j))),
+        rewrite(E(k).max(E(j))).to(E(k.max(j))),
+        rewrite(E(k).read()).to(E.cell(k)),
+        # statements
+        rewrite(S.seq(S.skip(), s)).to(s),
+        rewrite(S.seq(s, S.skip())).to(s),
+        rewrite(S.par(S.skip(), s)).to(s),
+        rewrite(S.set(v, E.var(v))).to(S.skip()),
+        rewrite(S.write(x, x.read())).to(S.skip()),
+        rewrite(S.repeat(v, E(0), s)).to(S.set(v, E(0))),
+        # the loops' definitions
+        rewrite(S.repeat(v, n, s)).to(S.while_(v, n, E.var(v), E.var(v).dec(), s)),
+        rewrite(S.for_(v, w, s1, s)).to(
+            S.while_(v, s1, E.var(v).read(), E.var(v).inc(), S.seq(S.set(w, E.var(v).read()), s))
+        ),
+    ]
 
 
 @dataclasses.dataclass(frozen=True)
 class Saturation:
-    """E-classes of the inserted terms after saturation, and the e-graph for extraction."""
+    """What saturating a batch of skeletons gave: per skeleton, its cheapest equivalent
+    form (equal forms: one e-class) and its line cost; and the run's figures."""
 
-    eclass: tuple[int, ...]  # per inserted term, its e-class (a small int)
-    n_classes: int  # distinct e-classes among the inserted terms
+    best: tuple[Term, ...]
+    cost: tuple[int, ...]
+    classes: int
     iterations: int
-    saturated: bool  # False: a budget stopped the run first
-    rows: int  # e-nodes in the final e-graph
-    graph: nx.DiGraph  # ("c", id) -> ("n", k) -> ("c", child); e-node attrs: op, lits, kids
+    saturated: bool
+    matches: dict[str, int]  # rule (as written) -> times it matched
+    egraph: EGraph
+
+    def alternatives(self, t: Term, k: int) -> list[Term]:
+        """Up to ``k`` equivalent forms of ``t`` (its e-class's members)."""
+        return [from_egg(x) for x in self.egraph.extract_multiple(to_egg(t), k)]
 
 
-def saturate(
-    terms: Sequence[Term], M: int, max_iterations: int = 12, max_rows: int = 500_000, chunk: int = 32
-) -> Saturation:
-    """Insert ``terms``, run the rules to saturation (within budgets), read the e-classes."""
-    from egglog import bindings
-
-    eg = bindings.EGraph()
-    eg.run_program(*eg.parse_program(SCHEMA + "\n".join(rules(M))))
-    for s in range(0, len(terms), chunk):
-        text = "\n".join(
-            f"(Root{'P' if t.op in PROGRAM_OPS else 'E'} {i} {sexpr(t)})"
-            for i, t in enumerate(terms[s : s + chunk], start=s)
-        )
-        eg.run_program(*eg.parse_program(text))
-    iterations, saturated = 0, False
-    rows = 0
+def saturate(terms: Sequence[Term], M: int, max_iterations: int = 8) -> Saturation:
+    """Insert ``terms``, run the rules to saturation (or ``max_iterations``), extract the
+    cheapest form of every term."""
+    eg = EGraph()
+    egg = [to_egg(t) for t in terms]
+    if egg:
+        eg.register(*egg)
+    rs = rules(M)
+    names = {r.decl: str(r) for r in rs}
+    schedule = ruleset(*rs)
+    iterations, saturated, matches = 0, False, dict.fromkeys(names.values(), 0)
     while iterations < max_iterations:
-        out = eg.run_program(*eg.parse_program("(run algebra 1)"))
+        report = eg.run(schedule)
         iterations += 1
-        if not out[0].report.updated:
+        for decl, count in report.num_matches_per_rule.items():
+            if decl in names:
+                matches[names[decl]] += count
+        if not report.updated:
             saturated = True
             break
-        rows = sum(len(f.rows) for f in eg.freeze().functions.values())
-        if rows > max_rows:
-            break
-    frozen = eg.freeze()
-    ids: dict = {}
-    cid = lambda sv: ids.setdefault(sv, len(ids))
-    root = {}
-    for name, sort in (("RootE", "E"), ("RootP", "P")):
-        for row in frozen.functions[name].rows:
-            root[eg.value_to_i64(row.inputs[0])] = cid((sort, row.inputs[1]))
-    eclass = tuple(root[i] for i in range(len(terms)))
-    graph = nx.DiGraph()
-    k = 0
-    for name, fn in frozen.functions.items():
-        if name.startswith("Root"):
-            continue
-        for row in fn.rows:
-            lits, kids = [], []
-            for sort, v in zip(fn.input_sorts, row.inputs):
-                if sort == "i64":
-                    lits.append(eg.value_to_i64(v))
-                elif sort == "String":
-                    lits.append(eg.value_to_string(v))
-                else:
-                    lits.append(None)
-                    kids.append(("c", cid((sort, v))))
-            node = ("n", k)
-            k += 1
-            graph.add_node(node, op=_OPS[name], lits=tuple(lits), kids=tuple(kids))
-            graph.add_edge(("c", cid((fn.output_sort, row.output))), node)
-            graph.add_edges_from((node, c) for c in kids)
-    rows = sum(len(f.rows) for n, f in frozen.functions.items() if not n.startswith("Root"))
-    return Saturation(eclass, len(set(eclass)), iterations, saturated, rows, graph)
-
-
-def _node_term(graph: nx.DiGraph, node, child_terms: list[Term]) -> Term:
-    data = graph.nodes[node]
-    it = iter(child_terms)
-    return Term(data["op"], tuple(next(it) if lit is None else lit for lit in data["lits"]))
-
-
-def _children(graph: nx.DiGraph, node) -> tuple:
-    return graph.nodes[node]["kids"]
-
-
-def best_terms(graph: nx.DiGraph) -> dict:
-    """The smallest term of every e-class (a fixpoint over the possibly cyclic e-graph)."""
-    cost: dict = {}
-    best: dict = {}
-    classes = [n for n in graph if n[0] == "c"]
-    changed = True
-    while changed:
-        changed = False
-        for c in classes:
-            for node in graph.successors(c):
-                kids = _children(graph, node)
-                if all(k in cost for k in kids):
-                    total = 1 + sum(cost[k] for k in kids)
-                    if total < cost.get(c, float("inf")):
-                        cost[c], best[c] = total, node
-                        changed = True
-    terms: dict = {}
-
-    def build(c) -> Term:
-        if c not in terms:
-            node = best[c]
-            terms[c] = _node_term(graph, node, [build(k) for k in _children(graph, node)])
-        return terms[c]
-
-    return {c[1]: build(c) for c in classes if c in best}
-
-
-def k_best(graph: nx.DiGraph, eclass: int, k: int, depth: int = 8) -> list[Term]:
-    """Up to ``k`` distinct terms of an e-class, smallest first (true k-best over every
-    e-node and every combination of its children's k best, to a nesting ``depth``)."""
-    memo: dict = {}
-
-    def go(c, d: int) -> list[Term]:
-        if (c, d) in memo:
-            return memo[c, d]
-        memo[c, d] = []  # cycle guard
-        if d == 0:
-            return []
-        out: list[Term] = []
-        for node in graph.successors(c):
-            options = [go(kid, d - 1) for kid in _children(graph, node)]
-            if any(not o for o in options):
-                continue
-            combos = [[]]
-            for o in options:  # keep the k cheapest partial combinations
-                combos = sorted(([*p, t] for p in combos for t in o), key=lambda ts: sum(t.size for t in ts))[:k]
-            out.extend(_node_term(graph, node, ts) for ts in combos)
-        out = sorted(set(out), key=lambda t: (t.size, str(t)))[:k]
-        memo[c, d] = out
-        return out
-
-    return go(("c", eclass), depth)
+    best, cost = [], []
+    for x in egg:
+        b, c = eg.extract(x, include_cost=True)
+        best.append(from_egg(b))
+        cost.append(int(c))
+    return Saturation(tuple(best), tuple(cost), len(set(map(str, best))), iterations, saturated, matches, eg)

@@ -1,9 +1,33 @@
-"""Program search: skeletons bottom-up by cost, pruned by OE on the train examples.
+"""Program search: enumerate a skeleton's structure bottom-up, solve for the rest.
 
-:func:`enumerate_programs` fills a :class:`SearchResult`: one :class:`ProgramClass` per
-distinct behaviour (the masked output cells on every train example), represented by its
-cheapest skeleton, with how close that behaviour is to the target and how many enumerated
-skeletons shared it. Candidates of one construct and one cost split are run as one batch.
+A skeleton has two kinds of parts. Its *structure* — which loops walk which cursors,
+which variables they carry and how those change — decides what the program visits; it is
+enumerated by cost, and structures that visit the same values on the train examples are
+one class (OE on trajectories). Its *writes* — which cells get which values — are mostly
+decided by the examples: a write must put the target's value into its cell. So the value
+expressions of writes are not enumerated but *solved for*: looked up, cheapest first,
+among the expressions whose values at the points the structure visits are the values the
+examples need (a bitset index per expression table makes that one AND per point). The
+shapes composed this way:
+
+- **straight-line**: ``mem[a1], .., mem[ak] ← e1, .., ek`` on the input (computed
+  addresses, several result cells): a cheapest cover of the changed cells by writes;
+- **single loop**: a ``for`` list walk, a ``repeat`` count or a ``while`` loop (pointer
+  chasing, cell ranges), carrying 0–2 variables, writing at an address that is a function
+  of its cursor (at the cursor, at an offset, mirrored), then writing results computed
+  from the loop's final variables;
+- **nested loops**: a walk inside a walk, updating the two cursors' cells together (the
+  compare-and-exchange of sorting).
+
+Every program assembled is run by :func:`synth.semantics.execute` on the train examples
+before it counts as correct, so the assumptions that make solving cheap (a loop's control
+does not depend on its own writes; each cell is written once) can only cost solutions,
+never admit wrong ones.
+
+A write value that the examples determine, but that no enumerated expression produces, is
+a *hole*: with ``holes=True`` the structure is kept with ``hole k (operands)`` in its
+place, for tuning to fill — provided the needed values are a function of the operands;
+otherwise the structure contradicts the examples and is dropped.
 """
 
 from __future__ import annotations
@@ -11,210 +35,926 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import numpy as np
 
-from .enumerate import CONSTANTS, Bank, Level, product_chunks, signature_keys
+from .enumerate import Bank, leaf_cost, row_hash
 from .heuristics import Heuristic, SizePrior
-from .lang import PARAMS, PROGRAM_SIGNATURES, Term, const
-from .semantics import DIVERGED, run_fold, run_loop, run_map, run_store
+from .lang import (
+    LOOPS,
+    Term,
+    app,
+    assign,
+    const,
+    cost,
+    for_list,
+    hole,
+    par,
+    read,
+    reads,
+    repeat,
+    seq,
+    substitute,
+    var,
+    while_loop,
+    write,
+)
+from .semantics import execute
+
+# ----------------------------------------------------------------------------- the task
+
+
+@dataclasses.dataclass(frozen=True)
+class Spec:
+    """The train examples as arrays, and what a program must change."""
+
+    inputs: np.ndarray  # (B, M)
+    outputs: np.ndarray  # (B, M)
+    mask: np.ndarray  # (B, M) bool
+    M: int
+
+    @staticmethod
+    def of(examples, M: int) -> Spec:
+        return Spec(
+            np.asarray(examples.inputs, dtype=np.int64),
+            np.asarray(examples.outputs, dtype=np.int64),
+            np.asarray(examples.mask, dtype=bool),
+            M,
+        )
+
+    @property
+    def changed(self) -> np.ndarray:
+        """``(B, M)``: compared cells whose target differs from the input."""
+        return self.mask & (self.inputs != self.outputs)
+
+    def correct(self, out: np.ndarray) -> np.ndarray:
+        """Per example: every compared cell of ``out`` matches."""
+        return ((out == self.outputs) | ~self.mask).all(-1)
 
 
 @dataclasses.dataclass
-class ProgramClass:
-    """One behaviour on the train examples (an OE class of skeletons)."""
+class Candidate:
+    """A skeleton the search proposes: complete and correct on the train examples, or a
+    structure with holes whose fixed parts agree with them."""
 
-    term: Term  # representative: the first (cheapest) skeleton with this behaviour
+    term: Term
     cost: int
-    behaviour: np.ndarray  # masked output cells, flattened over the train examples
-    closeness: float  # 1 = correct on every train example; see `closeness`
+    family: str
     correct: bool
-    members: int = 1  # enumerated skeletons with this behaviour
     order: int = 0  # discovery order (a deterministic tie-break)
-    alternatives: list[Term] = dataclasses.field(default_factory=list)  # other members, if correct
 
 
 @dataclasses.dataclass
 class SearchStats:
+    """What the search did: counts of everything it evaluated, and why it stopped."""
+
     enumerated_expressions: int = 0
     expression_classes: int = 0
-    enumerated_programs: int = 0
-    oe_classes: int = 0
+    structures: int = 0  # loop structures (control + carried variables) run on the examples
+    structure_classes: int = 0  # distinct behaviours among them (OE)
+    completions: int = 0  # (expression, need) comparisons made while solving for writes
+    programs: int = 0  # assembled programs checked by execute
     max_cost: int = 0
     seconds: float = 0.0
     stopped: str = ""
 
+    @property
+    def enumerated(self) -> int:
+        """Candidates enumerated: expressions, loop structures, assembled programs (the
+        expressions compared while solving for writes are counted in ``completions``)."""
+        return self.enumerated_expressions + self.structures + self.programs
+
 
 @dataclasses.dataclass
 class SearchResult:
-    classes: list[ProgramClass]
+    candidates: list[Candidate]
     stats: SearchStats
-    banks: dict[str, Bank]
-    duplicates: list[tuple[Term, Term]]  # (pruned program, its class representative), capped
 
     @property
-    def solutions(self) -> list[ProgramClass]:
-        return [c for c in self.classes if c.correct]
+    def solutions(self) -> list[Candidate]:
+        return [c for c in self.candidates if c.correct]
+
+    @property
+    def structures(self) -> list[Candidate]:
+        return [c for c in self.candidates if not c.correct]
 
 
-def closeness(behaviour: np.ndarray, target: np.ndarray, M: int) -> np.ndarray:
-    """Per candidate in ``[0, 1]``: half the fraction of exactly right cells, half one minus
-    the mean circular distance to the target (``M // 2`` for a diverged cell)."""
-    exact = (behaviour == target).mean(-1)
-    d = np.abs(behaviour - target) % M
-    d = np.minimum(d, M - d)
-    d = np.where(behaviour == DIVERGED, M // 2, d)
-    return 0.5 * exact + 0.5 * (1.0 - d.mean(-1) / (M // 2))
+# ---------------------------------------------------------------------- solving for values
+
+_LOWEST_BIT = np.array([(b & -b).bit_length() - 1 if b else 8 for b in range(256)], dtype=np.int64)
 
 
-def _param_choices(kind: str, M: int, mask: np.ndarray) -> list[int]:
-    """Cells a parameter may name: outputs go to compared cells; loops start, and counts
-    are read, in the first three cells."""
-    if kind == "out":
-        return np.flatnonzero(mask.any(0)).tolist()
-    return [s for s in (0, 1, 2) if s < M]
+@dataclasses.dataclass
+class Table:
+    """The expressions of one context up to a cost, as a lookup table.
+
+    ``values[g, p]`` is expression ``g``'s value at domain point ``p``; expressions are in
+    order of cost. :meth:`first` answers "the cheapest expression with these values at
+    these points" for many queries at once, through a bitset per (point, value).
+    """
+
+    terms: list[Term]
+    costs: np.ndarray
+    values: np.ndarray  # (G, D)
+    M: int
+
+    @staticmethod
+    def of(bank: Bank, max_cost: int, keep: Callable[[Term], bool] | None = None) -> Table:
+        levels = list(bank.upto(max_cost))
+        terms = [t for _, lv in levels for t in lv.terms]
+        costs = np.array([c for c, lv in levels for _ in lv.terms], dtype=np.int64)
+        values = np.concatenate([lv.values for _, lv in levels]) if levels else np.zeros((0, bank.width))
+        values = values.astype(np.int64)
+        if keep is not None:
+            sel = np.array([keep(t) for t in terms], dtype=bool)
+            terms, costs, values = [t for t, s in zip(terms, sel) if s], costs[sel], values[sel]
+        return Table(terms, costs, values, bank.M)
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+    @property
+    def bits(self) -> np.ndarray:
+        """``(D + 1, M, ceil(G/8))`` packed: bit ``g`` of ``[p, y]`` is ``values[g, p] == y``;
+        row ``D`` is all ones (a point that does not count)."""
+        if not hasattr(self, "_bits"):
+            G, D = self.values.shape
+            onehot = self.values[:, :, None] == np.arange(self.M)[None, None]  # (G, D, M)
+            packed = np.packbits(onehot, axis=0, bitorder="little").transpose(1, 2, 0)  # (D, M, W)
+            ones = np.full((1, self.M, packed.shape[2]), 255, dtype=np.uint8)
+            self._bits = np.ascontiguousarray(np.concatenate([packed, ones]))
+            if G % 8:  # no expression beyond G
+                self._bits[..., -1] &= np.uint8((1 << (G % 8)) - 1)
+        return self._bits
+
+    def first(self, points: np.ndarray, need: np.ndarray, valid: np.ndarray | None = None, chunk: int = 4096):
+        """Per query (rows of ``points`` ``(N, P)``, ``need`` ``(N, P)`` or ``(P,)``): the
+        index of the cheapest expression with value ``need`` at every valid point, or -1."""
+        N, P = points.shape
+        out = np.full(N, -1)
+        if not len(self) or not N:
+            return out
+        bits = self.bits
+        D = self.values.shape[1]
+        need = np.broadcast_to(need, points.shape)
+        if valid is not None:
+            points = np.where(valid, points, D)
+        for s in range(0, N, chunk):
+            acc = np.bitwise_and.reduce(bits[points[s : s + chunk], need[s : s + chunk]], axis=1)  # (n, W)
+            nz = acc != 0
+            has = nz.any(1)
+            w = nz.argmax(1)
+            byte = acc[np.arange(len(acc)), w]
+            out[s : s + chunk] = np.where(has, 8 * w + _LOWEST_BIT[byte], -1)
+        return out
+
+
+def functional(points: np.ndarray, need: np.ndarray) -> np.ndarray:
+    """Per query ``(N, P)``: whether the needs are a function of the points (no point
+    needs two different values), i.e. some expression of these operands fits."""
+    order = np.argsort(points, axis=1, kind="stable")
+    p = np.take_along_axis(points, order, 1)
+    v = np.take_along_axis(np.broadcast_to(need, points.shape), order, 1)
+    return ~((p[:, 1:] == p[:, :-1]) & (v[:, 1:] != v[:, :-1])).any(1)
+
+
+# ----------------------------------------------------------------------- loop structures
+
+FOR, REPEAT, WHILE = "for", "repeat", "while"
+CONDS = {"var": lambda v: var(v), "read": lambda v: read(var(v)), "read_inc": lambda v: read(app("inc", var(v)))}
+STEPS = {
+    "inc": lambda v: app("inc", var(v)),
+    "dec": lambda v: app("dec", var(v)),
+    "read": lambda v: read(var(v)),
+    "read_inc": lambda v: read(app("inc", var(v))),
+}
+CURSOR = {FOR: "i", REPEAT: "c", WHILE: "p"}
+
+
+def _at(kind: str, v: np.ndarray, X: np.ndarray, M: int) -> np.ndarray:
+    """A cursor function (``CONDS``/``STEPS`` key) on cursors ``(..., B)`` over memories ``X``."""
+    rows = np.arange(X.shape[0])
+    if kind == "var":
+        return v
+    if kind == "inc":
+        return (v + 1) % M
+    if kind == "dec":
+        return (v - 1) % M
+    if kind == "read":
+        return X[rows, v]
+    return X[rows, (v + 1) % M]  # read_inc
+
+
+def trajectories(inits: np.ndarray, cond: str, step: str, X: np.ndarray, M: int, F: int):
+    """For ``C`` initial cursors ``(C, B)``: cursor trajectories ``(C, B, F)``, iterations
+    ``(C, B)``, end cursors ``(C, B)``, and whether a run needed more than ``F``."""
+    C, B = inits.shape
+    v = inits.copy()
+    traj = np.zeros((C, B, F), dtype=np.int64)
+    n = np.zeros((C, B), dtype=np.int64)
+    live = _at(cond, v, X, M) != 0
+    for t in range(F):
+        if not live.any():
+            break
+        traj[:, :, t] = v
+        n += live
+        v = np.where(live, _at(step, v, X, M), v)
+        live &= _at(cond, v, X, M) != 0
+    return traj, n, v, live
+
+
+@dataclasses.dataclass
+class Control:
+    """A loop's control and what it visits on each example (with the memory held fixed),
+    plus what the search derives from it once: its operands and its write addresses."""
+
+    kind: str
+    init: Term
+    cond: str
+    step: str
+    cost: int
+    v: np.ndarray  # (B, F): the cursor at the start of each iteration
+    n: np.ndarray  # (B,): iterations
+    end: np.ndarray  # (B,): the cursor after the loop
+    sources: list = dataclasses.field(default_factory=list)  # [(term, cost, values (B, F))]
+    addresses: list = dataclasses.field(default_factory=list)  # [(term, cells (B, F))]
+    seen: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
+
+    @property
+    def name(self) -> str:
+        return CURSOR[self.kind]
+
+    @property
+    def valid(self) -> np.ndarray:
+        return np.arange(self.v.shape[1])[None] < self.n[:, None]
+
+    def term(self, body: Term) -> Term:
+        v = self.name
+        if self.kind == FOR:
+            return for_list(v, "x", self.init, body)
+        if self.kind == REPEAT:
+            return repeat(v, self.init, body)
+        return while_loop(v, self.init, CONDS[self.cond](v), STEPS[self.step](v), body)
+
+
+@dataclasses.dataclass
+class Carry:
+    """A batch of ``N`` carried-variable configurations of one control, run.
+
+    ``traj[name]`` is ``(N, B, F + 1)``: the variable's value at the start of each
+    iteration, and from the last iteration on, its final value. ``rows`` describe each
+    configuration (its terms are built only for the ones that make a program).
+    """
+
+    N: int
+    traj: dict[str, np.ndarray]
+    groups: list[tuple[int, Callable[[int], tuple]]]  # (first row, row -> (inits, updates))
+
+    def hashes(self, ctl: Control) -> np.ndarray:
+        """One hash per configuration's trajectories (all zero when nothing is carried)."""
+        if not self.traj:
+            return np.zeros(self.N, dtype=np.uint64)
+        valid = np.arange(ctl.v.shape[1] + 1)[None] <= ctl.n[:, None]
+        flat = np.concatenate([np.where(valid[None], t, -1).reshape(self.N, -1) for t in self.traj.values()], 1)
+        return row_hash(flat)
+
+    def finals(self, ctl: Control, idx: np.ndarray) -> list[tuple[str, np.ndarray]]:
+        B = len(ctl.n)
+        return [(name, t[idx][:, np.arange(B), ctl.n]) for name, t in self.traj.items()]
+
+    def describe(self, i: int) -> tuple[list[Term], list[Term]]:
+        """Configuration ``i`` as statements: the initialising sets, the updating sets."""
+        start, make = next((s, m) for s, m in reversed(self.groups) if s <= i)
+        inits, updates = make(i - start)
+        return [assign(n, t) for n, t in inits], [assign(n, t) for n, t in updates]
+
+
+def useful(t: Term) -> bool:
+    """Every variable a program sets is needed: read, directly or through other variables,
+    by a write or by a loop's control. (Dead sets only inflate the search.)"""
+    needs: dict[str, set[str]] = {}
+    roots: set[str] = set()
+    for n in t.walk():
+        if n.op == "set":
+            needs.setdefault(n.args[0], set()).update(reads(n.args[1]))
+        elif n.op == "write":
+            roots |= reads(n.args[0]) | reads(n.args[1])
+        elif n.op in LOOPS:
+            for a in n.args:
+                if isinstance(a, Term) and not a.is_stmt:
+                    roots |= reads(a)
+    live, todo = set(), list(roots)
+    while todo:
+        v = todo.pop()
+        if v not in live:
+            live.add(v)
+            todo.extend(needs.get(v, ()))
+    return set(needs) <= live
+
+
+# -------------------------------------------------------------------------- the search
+
+
+class Search:
+    """One run of the enumerator over a task's train examples (see the module docstring)."""
+
+    SOLVE_COST = 4  # the costliest expression a write's value is solved with
+    CARRY_COST = {"u": 6, "um": 3, "uw": 6}  # the costliest carried-variable update per context
+
+    def __init__(
+        self,
+        spec: Spec,
+        heuristic: Heuristic,
+        max_cost: int,
+        max_programs: int,
+        deadline: float | None,
+        stop_when_solved: bool,
+        holes: bool,
+        progress: Callable[[int, SearchStats], None] | None,
+    ):
+        self.spec, self.M = spec, spec.M
+        self.costs = heuristic.costs(spec)
+        self.max_cost, self.max_programs, self.deadline = max_cost, max_programs, deadline
+        self.stop_when_solved, self.holes, self.progress = stop_when_solved, holes, progress
+        self.stats = SearchStats()
+        self.found: dict[str, Candidate] = {}
+        self.F = spec.M + 1
+        X, M = spec.inputs, spec.M
+        self.mem = Bank((), M, X, self.costs)  # expressions over the input, per example
+        self.u = Bank(("u",), M, None, self.costs)  # functions of one value
+        self.uw = Bank(("u", "w"), M, None, self.costs)  # functions of two values
+        self.um = Bank(("u",), M, X, self.costs)  # functions of one value that read memory
+        self.stop = ""
+        self._tables: dict[str, Table] = {}
+        self._controls: list[Control] | None = None
+
+    # ------------------------------------------------------------------ bookkeeping
+
+    def c(self, op: str) -> int:
+        return self.costs.get(op, 1)
+
+    def budget_spent(self) -> bool:
+        banks = (self.mem, self.u, self.uw, self.um)
+        self.stats.enumerated_expressions = sum(b.enumerated for b in banks)
+        if self.stats.enumerated >= self.max_programs:
+            self.stop = "max_programs"
+        elif self.deadline is not None and time.perf_counter() > self.deadline:
+            self.stop = "time_limit"
+        return bool(self.stop)
+
+    def record(self, term: Term, family: str) -> None:
+        """Keep a complete program correct on the train examples (checked by running it), or
+        a structure with holes; drop programs with dead variables."""
+        text = str(term)
+        if text in self.found or not useful(term):
+            return
+        correct = not any(n.op == "hole" for n in term.walk())
+        if correct:
+            self.stats.programs += 1
+            if not self.spec.correct(execute(term, self.spec.inputs, self.M)).all():
+                return
+        self.found[text] = Candidate(term, cost(term, self.costs), family, correct, len(self.found))
+
+    @property
+    def solved(self) -> bool:
+        return any(c.correct for c in self.found.values())
+
+    def table(self, name: str) -> Table:
+        """Solving tables (built once): functions of one value (``u``) or two (``uw``),
+        and functions of one value that read memory (``um``, over example x value)."""
+        if name not in self._tables:
+            k = self.SOLVE_COST
+            if name == "um":
+                tab = Table.of(self.um, k - 1, lambda t: _keeps("um", t))
+            elif name == "u_used":
+                tab = Table.of(self.u, k, lambda t: _keeps("u", t))
+            else:
+                tab = Table.of(getattr(self, name), k)
+            self._tables[name] = tab
+        return self._tables[name]
+
+    def level(self, name: str, k: int) -> Table:
+        """The expressions of exactly cost ``k`` of a carried update's context: ``u``
+        (functions of ``a`` that use it), ``um`` (the same, reading memory; over example x
+        value), ``uw`` (functions of ``a`` and an operand)."""
+        key = f"{name}@{k}"
+        if k > self.CARRY_COST.get(name, 0):
+            return Table([], np.zeros(0, dtype=np.int64), np.zeros((0, 1), dtype=np.int64), self.M)
+        if key not in self._tables:
+            bank = {"u": self.u, "um": self.um, "uw": self.uw}[name]
+            lv = bank.level(k) if k >= 1 else None
+            terms = lv.terms if lv is not None else []
+            keep = [i for i, t in enumerate(terms) if _keeps(name, t)]
+            values = lv.values[keep].astype(np.int64) if lv is not None else np.zeros((0, bank.width), dtype=np.int64)
+            self._tables[key] = Table([terms[i] for i in keep], np.full(len(keep), k), values, self.M)
+        return self._tables[key]
+
+    # ------------------------------------------------------------ straight-line code
+
+    def straight_line(self, level: int, max_writes: int = 3) -> None:
+        """``mem[a1..ak] ← e1..ek`` on the input: the cheapest covers of the changed cells
+        by writes that each cost at most ``level`` (address, value and the write)."""
+        spec = self.spec
+        X, Y, K = spec.inputs, spec.outputs, spec.mask
+        D = spec.changed
+        B = X.shape[0]
+        if not D.any():
+            self.record(seq(), "straight-line")
+            return
+        table = Table.of(self.mem, min(level - 2, 6))
+        w_c = self.c("write")
+        writes = []  # (cost, address, value, covered (B, M))
+        for c in np.flatnonzero(D.any(0)):
+            rows = K[:, c]
+            g = Table(table.terms, table.costs, table.values[:, rows], self.M).first(
+                np.arange(rows.sum())[None], Y[rows, c]
+            )[0]
+            self.stats.completions += len(table)
+            a = const(c)
+            if g >= 0 and w_c + leaf_cost(a, self.costs) + table.costs[g] <= level:
+                covered = np.zeros_like(D)
+                covered[:, c] = True
+                writes.append((w_c + leaf_cost(a, self.costs) + table.costs[g], a, table.terms[g], covered))
+        addr = table.values
+        computed = (addr != addr[:, :1]).any(1) & K[np.arange(B)[None], addr].all(1)
+        idx = np.flatnonzero(computed)
+        if idx.size:
+            need = Y[np.arange(B)[None], addr[idx]]
+            g = table.first(np.broadcast_to(np.arange(B), need.shape), need)
+            self.stats.completions += len(idx) * len(table)
+            for i, j in zip(idx[g >= 0], g[g >= 0]):
+                cst = w_c + table.costs[i] + table.costs[j]
+                if cst <= level:
+                    covered = np.zeros_like(D)
+                    covered[np.arange(B), addr[i]] = True
+                    writes.append((cst, table.terms[i], table.terms[j], covered))
+        for chosen in _covers(writes, D, max_writes):
+            self.record(par(*sorted((write(a, e) for _, a, e, _ in chosen), key=str)), "straight-line")
+
+    # ------------------------------------------------------------------------- loops
+
+    def controls(self) -> list[Control]:
+        """Every loop control whose initial cursor costs at most 2, one per distinct
+        trajectory (the cheapest); controls that run past ``F`` iterations on an example,
+        or never run, are dropped."""
+        if self._controls is not None:
+            return self._controls
+        X, M, F = self.spec.inputs, self.M, self.F
+        inits = Table.of(self.mem, 2)
+        kinds = [(FOR, "read", "inc"), (REPEAT, "var", "dec")]
+        kinds += [(WHILE, c, s) for c in CONDS for s in STEPS if (c, s) not in (("read", "inc"), ("var", "dec"))]
+        out: dict[bytes, Control] = {}
+        cheap = inits.costs <= 1
+        for kind, cond, step in kinds:
+            if kind == WHILE:  # a general loop starts from a constant or a cell
+                ivals, iterms, icosts = (
+                    inits.values[cheap],
+                    [t for t, c in zip(inits.terms, cheap) if c],
+                    inits.costs[cheap],
+                )
+            else:
+                ivals, iterms, icosts = inits.values, inits.terms, inits.costs
+            traj, n, end, over = trajectories(ivals, cond, step, X, M, F)
+            self.stats.structures += len(traj)
+            extra = self.c(kind)
+            if kind == WHILE:  # a condition and a step: an idiom (cells, chase) costs one more
+                extra += (cost(CONDS[cond]("p"), self.costs) + cost(STEPS[step]("p"), self.costs)) // 2
+            for i in np.flatnonzero(~over.any(1) & (n > 0).any(1)):
+                valid = np.arange(F)[None] < n[i][:, None]
+                key = np.concatenate([np.where(valid, traj[i], -1).ravel(), n[i]]).astype(np.int16).tobytes()
+                ctl = Control(kind, iterms[i], cond, step, int(extra + icosts[i]), traj[i], n[i], end[i])
+                if key not in out or ctl.cost < out[key].cost:
+                    out[key] = ctl
+        self.stats.structure_classes += len(out)
+        self._controls = [self.derive(c) for c in sorted(out.values(), key=lambda c: c.cost)]
+        return self._controls
+
+    def derive(self, ctl: Control) -> Control:
+        """Fill in a control's operands (one per distinct value array: the element, the
+        cursor, the cells next to it) and write addresses (``h(cursor)`` for a cheap ``h``
+        whose cells are compared, distinct along each run, and cover a changed cell)."""
+        X, M, K, D = self.spec.inputs, self.M, self.spec.mask, self.spec.changed
+        rows = np.arange(X.shape[0])[:, None]
+        v, name, valid = ctl.v, ctl.name, ctl.valid
+        cands = [(var(name), self.c("var"), v)]
+        if ctl.kind == FOR:
+            cands.insert(0, (var("x"), self.c("var"), X[rows, v]))
+        else:  # the element: costs as a variable, as it is one in a for loop
+            cands.append((read(var(name)), self.c("var"), X[rows, v]))
+        for op in ("inc", "dec"):
+            t = read(app(op, var(name)))
+            cands.append((t, cost(t, self.costs), X[rows, _at(op, v, X, M)]))
+        seen = set()
+        for t, c, vals in cands:
+            key = np.where(valid, vals, -1).tobytes()
+            if key not in seen:
+                seen.add(key)
+                ctl.sources.append((t, c, vals))
+        u = self.table("u_used")
+        for g in range(len(u)):
+            adr = u.values[g][v]
+            if not (K[rows, adr] | ~valid).all() or not (D[rows, adr] & valid).any():
+                continue
+            s = np.sort(np.where(valid, adr, -1 - np.arange(adr.shape[1])[None]), axis=1)
+            if not (s[:, 1:] == s[:, :-1]).any():
+                ctl.addresses.append((substitute(u.terms[g], {"u": var(name)}), adr))
+        return ctl
+
+    def inits(self) -> list[tuple[Term, int, np.ndarray]]:
+        """Initial values of carried variables: constants 0 and 1, then every cell (two
+        more), one per distinct value on the examples."""
+        if not hasattr(self, "_inits"):
+            out, seen = [], set()
+            for c, lv in self.mem.upto(1):
+                for t, vals in zip(lv.terms, lv.values):
+                    if vals.tobytes() not in seen:
+                        seen.add(vals.tobytes())
+                        out.append((t, c + 2 * (t.op == "cell"), vals.astype(np.int64)))
+            self._inits = sorted(out, key=lambda x: x[1])
+        return self._inits
+
+    def carries(self, ctl: Control, budget: int) -> Carry | None:
+        """The carried-variable configurations costing exactly ``budget``, run as one batch:
+        none; ``a ← f(a)`` (``f`` may read memory) or ``a ← f(a, operand)``; or
+        ``(a, b) ← (fa(a, b), fb(a, b))`` from constants."""
+        if budget == 0:
+            return Carry(1, {}, [(0, lambda i: ((), ()))])
+        M, F = self.M, self.F
+        B = len(ctl.n)
+        set_c, var_c = self.c("set"), self.c("var")
+        groups = []
+        for a0, a0c, a_vals in self.inits():
+            k = budget - 2 * set_c - a0c  # what the update's expression may cost
+            for name, per_example in (("u", False), ("um", True)):
+                tab = self.level(name, k)
+                if len(tab):
+                    groups.append(self._one(ctl, a0, a_vals, tab, np.arange(len(tab)), None, per_example))
+            for src, sc, svals in ctl.sources:
+                tab = self.level("uw", k - sc + var_c)
+                if len(tab):
+                    groups.append(self._one(ctl, a0, a_vals, tab, np.arange(len(tab)), (src, svals), False))
+        consts = [(t, c) for t, c, _ in self.inits() if t.op == "const"]
+        for (a0, a0c), (b0, b0c) in itertools.product(consts, repeat=2):
+            k = budget - 4 * set_c - a0c - b0c
+            for ka in range(1, k):
+                ta, tb = self.level("uw", ka), self.level("uw", k - ka)
+                if len(ta) and len(tb):
+                    groups.append(self._pair(ctl, (a0, a0.args[0] % M), (b0, b0.args[0] % M), ta, tb))
+        if not groups:
+            return None
+        names = {name for g in groups for name in g.traj}
+        traj = {}
+        for name in sorted(names):
+            parts = [g.traj.get(name, np.zeros((g.N, B, F + 1), dtype=np.int64)) for g in groups]
+            traj[name] = np.concatenate(parts)
+        offsets = np.cumsum([0] + [g.N for g in groups])
+        return Carry(int(offsets[-1]), traj, [(int(o), g.groups[0][1]) for o, g in zip(offsets, groups)])
+
+    def _one(self, ctl, a0, init, tab: Table, G: np.ndarray, source, per_example: bool) -> Carry:
+        """``a ← f(a)`` for rows ``G`` of ``tab`` (over ``u``, or example x ``u`` when it
+        reads memory), or ``a ← f(a, source)`` for a two-value table."""
+        M, F = self.M, self.F
+        B = len(init)
+        vals = tab.values[G]
+        a = np.broadcast_to(init, (len(G), B)).copy()
+        traj = np.empty((len(G), B, F + 1), dtype=np.int64)
+        traj[:, :, 0] = a
+        r = np.arange(len(G))[:, None]
+        base = np.arange(B)[None] * M
+        last = int(ctl.n.max())
+        for t in range(last):
+            if source is not None:
+                p = a * M + source[1][:, t][None]
+            else:
+                p = base + a if per_example else a
+            a = np.where((t < ctl.n)[None], vals[r, p], a)
+            traj[:, :, t + 1] = a
+        traj[:, :, last + 1 :] = a[:, :, None]
+        env = {"u": var("a")} if source is None else {"u": var("a"), "w": source[0]}
+        terms = tab.terms
+        return Carry(len(G), {"a": traj}, [(0, lambda i: ((("a", a0),), (("a", substitute(terms[G[i]], env)),)))])
+
+    def _pair(self, ctl, a_init, b_init, fa: Table, fb: Table) -> Carry:
+        """``(a, b) ← (fa(a, b), fb(a, b))`` for every pair of rows of ``ta`` x ``tb``."""
+        ga, gb = np.repeat(np.arange(len(fa)), len(fb)), np.tile(np.arange(len(fb)), len(fa))
+        M, F = self.M, self.F
+        B, N = len(ctl.n), len(ga)
+        a, b = np.full((N, B), a_init[1]), np.full((N, B), b_init[1])
+        ta, tb = np.empty((N, B, F + 1), dtype=np.int64), np.empty((N, B, F + 1), dtype=np.int64)
+        ta[:, :, 0], tb[:, :, 0] = a, b
+        VA, VB = fa.values[ga], fb.values[gb]
+        r = np.arange(N)[:, None]
+        for t in range(F):
+            live = (t < ctl.n)[None]
+            p = a * M + b
+            a, b = np.where(live, VA[r, p], a), np.where(live, VB[r, p], b)
+            ta[:, :, t + 1], tb[:, :, t + 1] = a, b
+        env = {"u": var("a"), "w": var("b")}
+        inits = (("a", a_init[0]), ("b", b_init[0]))
+
+        def make(i: int) -> tuple:
+            return inits, (("a", substitute(fa.terms[ga[i]], env)), ("b", substitute(fb.terms[gb[i]], env)))
+
+        return Carry(N, {"a": ta, "b": tb}, [(0, make)])
+
+    def loops(self, level: int) -> None:
+        """Every single-loop skeleton whose structure costs ``level``, completed by solving
+        for its writes; carried trajectories seen at a lower cost are not solved again."""
+        for ctl in self.controls():
+            if ctl.cost > level:
+                break
+            carry = self.carries(ctl, level - ctl.cost)
+            if carry is None:
+                continue
+            self.stats.structures += carry.N
+            h = carry.hashes(ctl)
+            _, first = np.unique(h, return_index=True)
+            first = np.sort(first)
+            idx = first[~np.isin(h[first], ctl.seen)]
+            ctl.seen = np.concatenate([ctl.seen, h[idx]])
+            self.stats.structure_classes += len(idx)
+            if idx.size:
+                self.complete(ctl, carry, idx)
+            if self.budget_spent():
+                return
+
+    def complete(self, ctl: Control, carry: Carry, idx: np.ndarray) -> None:
+        """Solve for the body write and the final writes of configurations ``idx``; record
+        every skeleton that comes out complete (or, with ``holes``, with one hole)."""
+        D = self.spec.changed
+        rows = np.arange(D.shape[0])[:, None]
+        for h in [None, *ctl.addresses]:
+            written = np.zeros_like(D)
+            if h is None:
+                body = [None] * len(idx)
+            else:
+                h_term, adr = h
+                written[np.broadcast_to(rows, adr.shape)[ctl.valid], adr[ctl.valid]] = True
+                body = self.body_values(ctl, carry, idx, self.spec.outputs[rows, adr])
+                if all(b is None for b in body):
+                    continue
+            final = self.final_writes(ctl, carry, idx, D & ~written, written.any())
+            for n, (bv, fw) in enumerate(zip(body, final)):
+                if fw is None or (h is not None and bv is None):
+                    continue
+                inits, sets = carry.describe(idx[n])
+                writes = [] if h is None else [write(h[0], bv)]
+                if sets or writes:
+                    self.record(seq(*inits, ctl.term(par(*sets, *writes)), fw), "loop")
+
+    def operands(self, ctl: Control, carry: Carry, idx: np.ndarray) -> list[tuple[Term, np.ndarray]]:
+        """Operands a body value may use: ``(term, values (N, B, F))``; carried variables
+        are their values before the iteration's update (the body is simultaneous)."""
+        N = len(idx)
+        out = [(t, np.broadcast_to(vals, (N, *vals.shape))) for t, _, vals in ctl.sources]
+        for name, traj in carry.traj.items():
+            out.append((var(name), traj[idx][:, :, :-1]))
+        return out
+
+    def solve(self, N: int, need: np.ndarray, choices: list, holes: list) -> list[Term | None]:
+        """The cheapest expression, per query, that has value ``need`` ``(P,)`` at the
+        query's points, trying ``choices`` in order: ``(table, env, points(todo) -> (n, P),
+        prefilter)``; ``env`` maps the table's ``u``/``w`` to operand terms. Queries still
+        open get a hole over the first of ``holes`` (``(operands, points(todo))``) whose
+        needs are a function of its points, if holes are on."""
+        out: list[Term | None] = [None] * N
+        todo = np.arange(N)
+        for tab, env, points, prefilter in choices:
+            if not todo.size:
+                break
+            pts = points(todo)
+            sel = np.flatnonzero(functional(pts, need)) if prefilter else np.arange(len(todo))
+            if not sel.size:
+                continue
+            g = tab.first(pts[sel], need)
+            self.stats.completions += len(tab) * len(sel)
+            hit = sel[g >= 0]
+            for q, gq in zip(hit, g[g >= 0]):
+                out[todo[q]] = substitute(tab.terms[gq], env)
+            todo = np.delete(todo, hit)
+        if self.holes:
+            for operands, points in holes:
+                if not todo.size:
+                    break
+                ok = functional(points(todo), need)
+                for q in np.flatnonzero(ok):
+                    out[todo[q]] = hole(0, *operands)
+                todo = todo[~ok]
+        return out
+
+    def body_values(self, ctl: Control, carry: Carry, idx: np.ndarray, need: np.ndarray) -> list[Term | None]:
+        """For each configuration, the cheapest value expression with the needed value at
+        every iteration (of one operand, then of two), a hole, or None."""
+        M = self.M
+        ops = self.operands(ctl, carry, idx)
+        flat = ctl.valid.reshape(-1)
+        u, uw = self.table("u"), self.table("uw")
+
+        def one(vals):
+            return lambda todo: vals[todo].reshape(len(todo), -1)[:, flat]
+
+        def two(va, vb):
+            return lambda todo: (va[todo] * M + vb[todo]).reshape(len(todo), -1)[:, flat]
+
+        pairs = list(itertools.combinations(ops, 2))
+        choices = [(u, {"u": t}, one(v), True) for t, v in ops]
+        choices += [(uw, {"u": ta, "w": tb}, two(va, vb), True) for (ta, va), (tb, vb) in pairs]
+        holes = [((ta, tb), two(va, vb)) for (ta, va), (tb, vb) in pairs]
+        return self.solve(len(idx), need.reshape(-1)[flat], choices, holes)
+
+    def final_writes(self, ctl, carry, idx, left, body_writes: bool, max_cells: int = 2) -> list[Term | None]:
+        """For each configuration, writes after the loop (to constant cells, of functions of
+        the loop's final variables) that leave every cell in ``left`` at its target
+        (``seq()`` if there is none to make), or None."""
+        M, Y, K = self.M, self.spec.outputs, self.spec.mask
+        N = len(idx)
+        cells = np.flatnonzero(left.any(0))
+        if not cells.size:
+            return [seq()] * N
+        if len(cells) > max_cells:
+            return [None] * N
+        finals = [(var(n), v) for n, v in carry.finals(ctl, idx)]
+        finals.append((var(ctl.name), np.broadcast_to(ctl.end, (N, len(ctl.end)))))
+        u, uw, um = self.table("u"), self.table("uw"), self.table("um")
+        B = len(ctl.n)
+        per_cell = []
+        for c in cells:
+            rows = K[:, c]
+            base = (np.arange(B)[rows] * M)[None]
+
+            def one(vals, rows=rows):
+                return lambda todo: vals[todo][:, rows]
+
+            def two(va, vb, rows=rows):
+                return lambda todo: (va[todo] * M + vb[todo])[:, rows]
+
+            def mem(vals, rows=rows, base=base):
+                return lambda todo: base + vals[todo][:, rows]
+
+            choices = [(u, {"u": t}, one(v), True) for t, v in finals]
+            if not body_writes:  # memory is still the input's: memory-reading functions apply
+                choices += [(um, {"u": t}, mem(v), False) for t, v in finals]
+            pairs = list(itertools.combinations(finals, 2))
+            choices += [(uw, {"u": ta, "w": tb}, two(va, vb), True) for (ta, va), (tb, vb) in pairs]
+            holes = [((t,), one(v)) for t, v in finals]
+            vals = self.solve(N, Y[rows, c], choices, holes)
+            per_cell.append([None if e is None else write(const(c), e) for e in vals])
+        return [None if any(pc[n] is None for pc in per_cell) else par(*(pc[n] for pc in per_cell)) for n in range(N)]
+
+    # ------------------------------------------------------------------ nested loops
+
+    def nested(self, level: int) -> None:
+        """``for i in list@s { for j in list@(i+1) { mem[i], mem[j] ← f, g } }`` (and the
+        pass-over-neighbours variant) with ``f``, ``g`` functions of the two cells; the
+        structure's cost is the start's and ``f``'s and ``g``'s (plus one for the variant)."""
+        X, M = self.spec.inputs, self.M
+        pts = np.arange(M * M)
+        for s in range(min(3, M)):
+            for extra, inner in enumerate(("after", "pairs")):
+                k = level - leaf_cost(const(s), self.costs) - extra
+                for kf in range(1, k):
+                    tf, tg = self.level("uw", kf), self.level("uw", k - kf)
+                    if not len(tf) or not len(tg):
+                        continue
+                    f, g = np.repeat(np.arange(len(tf)), len(tg)), np.tile(np.arange(len(tg)), len(tf))
+                    keep = (tf.values[f] != pts // M).any(1) | (tg.values[g] != pts % M).any(1)
+                    f, g = f[keep], g[keep]
+                    if not f.size:
+                        continue
+                    out, ok = _run_nested(s, inner, tf.values[f], tg.values[g], X, M, self.F * self.F)
+                    self.stats.structures += len(f)
+                    for q in np.flatnonzero(ok & self.spec.correct(out).all(1)):
+                        self.record(self._nested_term(s, inner, tf.terms[f[q]], tg.terms[g[q]]), "nested")
+                    if self.budget_spent():
+                        return
+
+    @staticmethod
+    def _nested_term(s: int, inner: str, f: Term, g: Term) -> Term:
+        if inner == "after":
+            env = {"u": read(var("i")), "w": var("y")}
+            body = par(write(var("i"), substitute(f, env)), write(var("j"), substitute(g, env)))
+            return for_list("i", "x", const(s), for_list("j", "y", app("inc", var("i")), body))
+        nxt = app("inc", var("j"))
+        env = {"u": var("y"), "w": read(nxt)}
+        body = par(write(var("j"), substitute(f, env)), write(nxt, substitute(g, env)))
+        inner_loop = while_loop("j", const(s), read(nxt), nxt, seq(assign("y", read(var("j"))), body))
+        return for_list("i", "x", const(s), inner_loop)
+
+    # -------------------------------------------------------------------------- driver
+
+    def run(self) -> None:
+        t0 = time.perf_counter()
+        for level in range(1, self.max_cost + 1):
+            self.stats.max_cost = level
+            self.straight_line(level)
+            self.loops(level)
+            if not self.stop:
+                self.nested(level)
+            if self.progress is not None:
+                self.progress(level, self.stats)
+            if self.stop or self.budget_spent():
+                break
+            if self.stop_when_solved and self.solved:
+                self.stop = "solved"
+                break
+        self.stats.stopped = self.stop or "max_cost"
+        banks = (self.mem, self.u, self.uw, self.um)
+        self.stats.enumerated_expressions = sum(b.enumerated for b in banks)
+        self.stats.expression_classes = sum(len(b) for b in banks)
+        self.stats.seconds = time.perf_counter() - t0
+
+
+# ------------------------------------------------------------------------------ helpers
+
+
+def _keeps(name: str, t: Term) -> bool:
+    """Whether a carried update or solving table keeps ``t``: it must use its argument
+    ``u``; the memory-reading table keeps only the terms that read (the rest are in ``u``)."""
+    if "u" not in reads(t):
+        return False
+    return name != "um" or any(n.op in ("read", "cell") for n in t.walk())
+
+
+def _covers(writes: list, D: np.ndarray, max_writes: int) -> Iterator[list]:
+    """Sets of writes that together cover every changed cell, cheapest first (at most
+    three), built from the cheapest write per covered pattern."""
+    best: dict[bytes, tuple] = {}
+    for w in writes:
+        cov = w[3] & D
+        key = cov.tobytes()
+        if cov.any() and (key not in best or w[0] < best[key][0]):
+            best[key] = w
+    pats = sorted(best.values(), key=lambda w: w[0])[:40]
+    found = []
+    for k in range(1, max_writes + 1):
+        for combo in itertools.combinations(pats, k):
+            cov = np.zeros_like(D)
+            for w in combo:
+                cov |= w[3]
+            if (cov | ~D).all():
+                found.append((sum(w[0] for w in combo), combo))
+        if found:
+            break
+    for _, combo in sorted(found, key=lambda x: x[0])[:3]:
+        yield list(combo)
+
+
+def _run_nested(s: int, inner: str, F_: np.ndarray, G_: np.ndarray, X: np.ndarray, M: int, fuel: int):
+    """Run ``N`` nested-loop programs (tables ``F_``, ``G_`` ``(N, M²)``) on ``X``; returns
+    output memories ``(N, B, M)`` and whether each run finished within ``fuel`` ticks."""
+    N, B = F_.shape[0], X.shape[0]
+    mem = np.broadcast_to(X, (N, B, M)).copy()
+    r, b = np.arange(N)[:, None], np.arange(B)[None]
+    i = np.full((N, B), s)
+    outer = mem[r, b, i] != 0
+    j = (i + 1) % M if inner == "after" else np.full((N, B), s)
+    inner_live = outer & (mem[r, b, (j + (inner == "pairs")) % M] != 0)
+    for _ in range(fuel):
+        if not outer.any():
+            break
+        if inner == "after":
+            p, q = i, j
+        else:
+            p, q = j, (j + 1) % M
+        u, w = mem[r, b, p], mem[r, b, q]
+        pt = u * M + w
+        fv, gv = F_[r, pt], G_[r, pt]
+        live = inner_live
+        mem[r, b, p] = np.where(live, fv, u)
+        mem[r, b, q] = np.where(live, gv, mem[r, b, q])
+        j = np.where(live, (j + 1) % M, j)
+        inner_live = live & (mem[r, b, (j + (inner == "pairs")) % M] != 0)
+        adv = outer & ~inner_live & ~live
+        i = np.where(adv, (i + 1) % M, i)
+        outer = outer & (~adv | (mem[r, b, i] != 0))
+        start = adv & outer
+        j = np.where(start, (i + 1) % M if inner == "after" else s, j)
+        inner_live = inner_live | (start & (mem[r, b, (j + (inner == "pairs")) % M] != 0))
+    return mem, ~outer.any(1)
 
 
 def enumerate_programs(
     examples,
     M: int,
     heuristic: Heuristic | None = None,
-    max_cost: int = 12,
-    max_programs: int = 2_000_000,
+    max_cost: int = 16,
+    max_programs: int = 50_000_000,
     time_limit: float | None = None,
     stop_when_solved: bool = False,
-    keep_duplicates: int = 5000,
-    max_alternatives: int = 100,
+    holes: bool = False,
     progress: Callable[[int, SearchStats], None] | None = None,
 ) -> SearchResult:
-    """Enumerate skeletons by increasing cost and keep one per behaviour.
+    """Search skeletons for ``examples`` (``inputs``, ``outputs``, ``mask`` arrays) by
+    increasing structure cost; see the module docstring.
 
-    Stops after cost ``max_cost``, after ``max_programs`` enumerated programs, after
-    ``time_limit`` seconds, or (``stop_when_solved``) once a cost level produced a
-    skeleton correct on every train example — that level is always finished, so near misses
-    of the same cost are in the result too.
+    Stops after cost ``max_cost``, after ``max_programs`` candidates evaluated, after
+    ``time_limit`` seconds, or (``stop_when_solved``) at the end of the first cost level
+    that produced a skeleton correct on every train example. With ``holes``, structures
+    whose write values no enumerated expression fits are kept with a hole there.
     """
-    t0 = time.perf_counter()
-    heuristic = heuristic or SizePrior()
-    costs = heuristic.costs(examples)
-    inputs = np.asarray(examples.inputs, dtype=np.int64)
-    mask = np.asarray(examples.mask, dtype=bool)
-    target = np.asarray(examples.outputs)[mask]
-    banks = {ctx: Bank(ctx, M, inputs if ctx == "mem" else None, costs) for ctx in ("mem", "x", "acc_x", "ab")}
-    stats = SearchStats()
-    seen: dict[bytes, ProgramClass] = {}
-    duplicates: list[tuple[Term, Term]] = []
-    cost_of = lambda op: costs.get(op, 1)
-    const_terms = [const(k) for k in CONSTANTS]
-
-    def record(outs: np.ndarray, build: Callable[[int], Term], cost: int) -> None:
-        beh = outs[:, mask]  # (n, cells)
-        stats.enumerated_programs += len(beh)
-        keys = signature_keys(beh)
-        uniq, first, counts = np.unique(keys, return_index=True, return_counts=True)
-        new = []
-        for k, r, n in zip(uniq.tolist(), first.tolist(), counts.tolist()):
-            cls = seen.get(k)
-            if cls is None:
-                new.append((r, k, n))
-            else:
-                cls.members += n
-        new.sort()
-        if new:
-            rows = np.array([r for r, _, _ in new])
-            close = closeness(beh[rows], target, M)
-            for (r, k, n), c in zip(new, close):
-                seen[k] = ProgramClass(build(r), cost, beh[r], float(c), bool(c >= 1.0), n, len(seen))
-        # every skeleton that fits all train examples is kept: OE on the examples cannot tell
-        # the general one from look-alikes that only fit them
-        fits = np.flatnonzero((beh == target).all(1))
-        for r in fits.tolist():
-            cls = seen[keys[r].tobytes()]
-            t = build(r)
-            if t != cls.term and len(cls.alternatives) < max_alternatives:
-                cls.alternatives.append(t)
-        if len(duplicates) < keep_duplicates and len(new) < len(beh):
-            is_new = np.zeros(len(beh), dtype=bool)
-            is_new[[r for r, _, _ in new]] = True
-            for r in np.flatnonzero(~is_new)[: keep_duplicates - len(duplicates)]:
-                duplicates.append((build(int(r)), seen[keys[r].tobytes()].term))
-
-    def splits(total: int, parts: int):
-        if parts == 0:
-            if total == 0:
-                yield ()
-            return
-        for first in range(1, total - parts + 2):
-            for rest in splits(total - first, parts - 1):
-                yield (first, *rest)
-
-    stop = ""
-    for level in range(1, max_cost + 1):
-        stats.max_cost = level
-        for op, kinds in PROGRAM_SIGNATURES.items():
-            exprs = [k for k in kinds if k not in (*PARAMS, "const")]
-            n_const = kinds.count("const")
-            budget = level - cost_of(op) - n_const * cost_of("const")
-            if budget < len(exprs):
-                continue
-            ints = [_param_choices(k, M, mask) for k in kinds if k in PARAMS]
-            for split in splits(budget, len(exprs)):
-                levels = [banks[ctx].level(c) for ctx, c in zip(exprs, split)]
-                if not all(lv.terms for lv in levels):
-                    continue
-                for params in itertools.product(*ints):
-                    for consts in itertools.product(const_terms, repeat=n_const):
-                        _run_op(op, params, consts, levels, inputs, M, level, record)
-                if stats.enumerated_programs >= max_programs:
-                    stop = "max_programs"
-                elif time_limit is not None and time.perf_counter() - t0 > time_limit:
-                    stop = "time_limit"
-                if stop:
-                    break
-            if stop:
-                break
-        if progress is not None:
-            progress(level, stats)
-        if stop:
-            break
-        if stop_when_solved and any(c.correct for c in seen.values()):
-            stop = "solved"
-            break
-    stats.stopped = stop or "max_cost"
-    stats.oe_classes = len(seen)
-    stats.enumerated_expressions = sum(b.enumerated for b in banks.values())
-    stats.expression_classes = sum(len(b) for b in banks.values())
-    stats.seconds = time.perf_counter() - t0
-    return SearchResult(list(seen.values()), stats, banks, duplicates)
-
-
-CHUNK = 1 << 14
-
-
-def _run_op(
-    op: str, params: tuple, consts: tuple, levels: list[Level], inputs: np.ndarray, M: int, cost: int, record
-) -> None:
-    """Run every combination of ``levels`` bodies for one construct and parameter choice."""
-    for idx, tabs in product_chunks(levels, CHUNK):
-        n = len(idx[0])
-        if op == "store":
-            outs = run_store(params[0], tabs[0], inputs)
-        elif op == "map":
-            outs = run_map(params[0], tabs[0], inputs)
-        elif op in ("fold", "foldcells"):
-            init = np.full(n, consts[0].args[0] % M)
-            outs = run_fold(params[0], init, tabs[0], params[1], inputs, cells=op == "foldcells")
-        else:  # loop
-            a0, b0 = (np.full(n, c.args[0] % M) for c in consts)
-            outs = run_loop(params[0], a0, b0, tabs[0], tabs[1], params[1], inputs)
-
-        def build(r: int, idx=idx) -> Term:
-            bodies = [lv.terms[int(i[r])] for lv, i in zip(levels, idx)]
-            if op in ("store", "map"):
-                return Term(op, (params[0], bodies[0]))
-            if op in ("fold", "foldcells"):
-                return Term(op, (params[0], consts[0], bodies[0], params[1]))
-            return Term(op, (params[0], consts[0], consts[1], bodies[0], bodies[1], params[1]))
-
-        record(outs, build, cost)
+    deadline = None if time_limit is None else time.perf_counter() + time_limit
+    spec = Spec.of(examples, M)
+    s = Search(spec, heuristic or SizePrior(), max_cost, max_programs, deadline, stop_when_solved, holes, progress)
+    s.run()
+    return SearchResult(list(s.found.values()), s.stats)

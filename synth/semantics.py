@@ -1,57 +1,34 @@
-"""Vectorised semantics of the skeleton language (numpy, all examples at once).
+"""Semantics of the skeleton language, vectorised over examples (numpy).
 
-An expression in a lambda context is a *table*: its value at every point of the context's
-domain (``M`` points for ``x``, ``M²`` for ``(acc, x)`` and ``(a, b)``, point ``p`` meaning
-``first = p // M, second = p % M``). An expression in the ``mem`` context is its value on
-each example. The program runners take a batch of ``n`` candidate bodies (tables stacked on
-a leading axis) and return ``(n, B, M)`` output memories.
+:func:`execute` runs one program on ``B`` input memories at once: every expression is a
+``(B,)`` array, and a loop keeps a mask of the examples still iterating. It is the ground
+truth the enumerator's batched runners (:mod:`synth.search`) and the lowering
+(``bridge.lower``) are tested against.
 
-List loops read the *input*: a map or fold over the list at ``s`` stops at the first 0 in
-cells ``s..M-1`` (cells ahead of the loop are never written before they are read). When
-there is no 0 there the machine's pointer would wrap around to cell 0; we call that example
-*diverged* and give it the output ``DIVERGED`` in every cell, which matches no target.
+Loops follow the machine: a list walk whose list has no 0 wraps around memory, and reads
+and writes are mod ``M`` by construction. Every example has a budget of ``fuel`` loop
+iterations in all; an example that runs out has *diverged* and gets :data:`DIVERGED` in
+every cell, which matches no target.
+
+:func:`apply` is the one place where an op's arithmetic is written; the expression banks
+use it on whole tables of values at once.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-from .lang import CONTEXTS, Term
+from .lang import BINARY, LOOPS, UNARY, Term, desugar
 
 DIVERGED = -1
 
 
-def domain(ctx: str, M: int) -> dict[str, np.ndarray]:
-    """Variable values at every domain point of a lambda context (``mem``: none)."""
-    names = CONTEXTS[ctx]
-    if not names:
-        return {}
-    if len(names) == 1:
-        return {names[0]: np.arange(M)}
-    p = np.arange(M * M)
-    return {names[0]: p // M, names[1]: p % M}
+def apply(op: str, M: int, args: list[np.ndarray], memory: np.ndarray | None = None) -> np.ndarray:
+    """An op on argument value arrays (matching or broadcastable shapes).
 
-
-def domain_size(ctx: str, M: int, inputs: np.ndarray | None = None) -> int:
-    if ctx == "mem":
-        return 0 if inputs is None else inputs.shape[0]
-    return M ** len(CONTEXTS[ctx])
-
-
-def leaf(t: Term, ctx: str, M: int, inputs: np.ndarray | None = None) -> np.ndarray:
-    """Values of a leaf (``const``, ``var``, ``cell``) over the context's domain."""
-    n = domain_size(ctx, M, inputs)
-    if t.op == "const":
-        return np.full(n, t.args[0] % M, dtype=np.int64)
-    if t.op == "var":
-        return domain(ctx, M)[t.args[0]].astype(np.int64)
-    if t.op == "cell":
-        return inputs[:, t.args[0]].astype(np.int64)
-    raise ValueError(f"{t.op} is not a leaf")
-
-
-def apply(op: str, M: int, args: list[np.ndarray], inputs: np.ndarray | None = None) -> np.ndarray:
-    """An op on argument value arrays (any matching shapes; broadcasting allowed)."""
+    ``read`` needs ``memory`` ``(B, M)``; its address array's last axis runs over the
+    ``B`` examples.
+    """
     if op == "inc":
         return (args[0] + 1) % M
     if op == "dec":
@@ -66,114 +43,98 @@ def apply(op: str, M: int, args: list[np.ndarray], inputs: np.ndarray | None = N
         return np.maximum(args[0], args[1])
     if op == "ifz":
         return np.where(args[0] == 0, args[1], args[2])
-    if op == "read":  # args[0] is (..., B): one address per example
+    if op == "read":
         v = args[0]
-        return inputs[np.arange(v.shape[-1]), v]
+        return memory[np.arange(v.shape[-1]), v]
     raise ValueError(f"unknown expression op {op!r}")
 
 
-def eval_expr(t: Term, ctx: str, M: int, inputs: np.ndarray | None = None) -> np.ndarray:
-    """One expression's values over its context's domain (recursive; for checks and tests)."""
-    if t.op in ("const", "var", "cell"):
-        return leaf(t, ctx, M, inputs)
-    return apply(t.op, M, [eval_expr(c, ctx, M, inputs) for c in t.children()], inputs)
+class _Run:
+    """The state of one :func:`execute` call: memory, variables, fuel, divergence."""
+
+    def __init__(self, inputs: np.ndarray, M: int, fuel: int):
+        self.M, self.B = M, inputs.shape[0]
+        self.mem = np.array(inputs, dtype=np.int64)
+        self.env: dict[str, np.ndarray] = {}
+        self.fuel = np.full(self.B, fuel)
+        self.diverged = np.zeros(self.B, dtype=bool)
+        self.rows = np.arange(self.B)
+
+    def value(self, e: Term) -> np.ndarray:
+        op, a = e.op, e.args
+        if op == "const":
+            return np.full(self.B, a[0] % self.M, dtype=np.int64)
+        if op == "var":
+            return self.env.get(a[0], np.zeros(self.B, dtype=np.int64))
+        if op == "cell":
+            return self.mem[:, a[0]].copy()
+        if op == "read":
+            return self.mem[self.rows, self.value(a[0])]
+        if op in UNARY or op in BINARY or op == "ifz":
+            return apply(op, self.M, [self.value(c) for c in a])
+        if op == "hole":
+            raise ValueError("a skeleton with holes has no semantics until its holes are filled")
+        raise ValueError(f"{op!r} is not an expression")
+
+    def effects(self, s: Term) -> list[tuple[str, object, np.ndarray]]:
+        """A write's or set's effect, evaluated now and applied later (for ``par``)."""
+        if s.op == "write":
+            return [("mem", self.value(s.args[0]), self.value(s.args[1]))]
+        if s.op == "set":
+            return [("var", s.args[0], self.value(s.args[1]))]
+        if s.op == "par":
+            return [e for x in s.args for e in self.effects(x)]
+        raise ValueError(f"{s.op!r} cannot be part of a par")
+
+    def commit(self, effects, active: np.ndarray) -> None:
+        for kind, where, value in effects:
+            if kind == "mem":
+                self.mem[self.rows[active], where[active]] = value[active]
+            else:
+                self.env[where] = np.where(active, value, self.value(Term("var", (where,))))
+
+    def exec(self, s: Term, active: np.ndarray) -> None:
+        op, a = s.op, s.args
+        if op in ("write", "set", "par"):
+            self.commit(self.effects(s), active)
+        elif op == "seq":
+            for x in a:
+                self.exec(x, active)
+        elif op in LOOPS:
+            v, init, cond, step, body = desugar(s).args
+            self.commit([("var", v, self.value(init))], active)
+            live = active & ~self.diverged & (self.value(cond) != 0)
+            while live.any():
+                self.fuel -= live
+                out = live & (self.fuel < 0)
+                self.diverged |= out
+                live &= ~out
+                self.exec(body, live)
+                self.commit([("var", v, self.value(step))], live)
+                live &= ~self.diverged & (self.value(cond) != 0)
+        else:
+            raise ValueError(f"{op!r} is not a statement")
 
 
-def closed_value(t: Term, M: int) -> int:
-    """The value of an expression with no variables (a loop's initial value, usually a
-    constant, or an equivalent form the e-graph proposed)."""
-    return int(eval_expr(t, "x", M)[0])
+def execute(t: Term, inputs: np.ndarray, M: int, fuel: int | None = None) -> np.ndarray:
+    """Output memories ``(B, M)`` of program ``t`` on ``inputs`` ``(B, M)``.
 
-
-# ---------------------------------------------------------------------- program runners
-
-
-def list_mask(inputs: np.ndarray, start: int) -> tuple[np.ndarray, np.ndarray]:
-    """``(in_list (B, M) bool, diverged (B,) bool)`` for the 0-terminated list at ``start``."""
-    _B, M = inputs.shape
-    j = np.arange(M)
-    zero = (inputs == 0) & (j >= start)
-    has = zero.any(1)
-    end = np.where(has, zero.argmax(1), M)
-    return (j >= start) & (j < end[:, None]), ~has
-
-
-def _finish(out: np.ndarray, diverged: np.ndarray) -> np.ndarray:
-    if diverged.any():
-        out[:, diverged] = DIVERGED
-    return out
-
-
-def run_store(k: int, values: np.ndarray, inputs: np.ndarray) -> np.ndarray:
-    """``mem[k] ← e`` for ``values`` ``(n, B)``."""
-    out = np.repeat(inputs[None], values.shape[0], axis=0)
-    out[:, :, k] = values
-    return out
-
-
-def run_map(start: int, tables: np.ndarray, inputs: np.ndarray) -> np.ndarray:
-    """``map`` for bodies ``tables`` ``(n, M)``."""
-    in_list, diverged = list_mask(inputs, start)
-    mapped = tables[:, inputs]  # (n, B, M)
-    return _finish(np.where(in_list[None], mapped, inputs[None]), diverged)
-
-
-def run_fold(
-    start: int, init: np.ndarray, tables: np.ndarray, out: int, inputs: np.ndarray, cells: bool = False
-) -> np.ndarray:
-    """``fold`` (list) or ``foldcells`` (cells ``start..M-1``) for steps ``tables`` ``(n, M²)``
-    and initial accumulators ``init`` ``(n,)``."""
-    B, M = inputs.shape
-    n = tables.shape[0]
-    if cells:
-        in_list, diverged = np.zeros_like(inputs, dtype=bool), np.zeros(B, dtype=bool)
-        in_list[:, start:] = True
-    else:
-        in_list, diverged = list_mask(inputs, start)
-    acc = np.repeat(np.asarray(init, dtype=np.int64)[:, None], B, axis=1)
-    rows = np.arange(n)[:, None]
-    for j in range(start, M):
-        active = in_list[:, j]
-        if not active.any():
-            break
-        nxt = tables[rows, acc * M + inputs[None, :, j]]
-        acc = np.where(active[None], nxt, acc)
-    res = np.repeat(inputs[None], n, axis=0)
-    res[:, :, out] = acc
-    return _finish(res, diverged)
-
-
-def run_loop(
-    count: int, a0: np.ndarray, b0: np.ndarray, fa: np.ndarray, fb: np.ndarray, out: int, inputs: np.ndarray
-) -> np.ndarray:
-    """``loop`` for ``n`` candidates: ``a0``, ``b0`` ``(n,)``, ``fa``, ``fb`` ``(n, M²)``."""
-    B, M = inputs.shape
-    n = fa.shape[0]
-    times = inputs[:, count]
-    a = np.repeat(np.asarray(a0, dtype=np.int64)[:, None], B, axis=1)
-    b = np.repeat(np.asarray(b0, dtype=np.int64)[:, None], B, axis=1)
-    rows = np.arange(n)[:, None]
-    for t in range(int(times.max(initial=0))):
-        active = (t < times)[None]
-        p = a * M + b
-        a, b = np.where(active, fa[rows, p], a), np.where(active, fb[rows, p], b)
-    res = np.repeat(inputs[None], n, axis=0)
-    res[:, :, out] = a
-    return res
-
-
-def run(t: Term, inputs: np.ndarray, M: int) -> np.ndarray:
-    """Output memories ``(B, M)`` of one program term on ``inputs`` ``(B, M)``."""
+    ``fuel``: loop iterations per example (default ``M²``, enough for two nested walks over
+    memory); an example that needs more has diverged (:data:`DIVERGED` in every cell).
+    """
     inputs = np.asarray(inputs, dtype=np.int64)
-    a = t.args
-    table = lambda e, ctx: eval_expr(e, ctx, M, inputs)[None]
-    if t.op == "store":
-        return run_store(a[0], table(a[1], "mem"), inputs)[0]
-    if t.op == "map":
-        return run_map(a[0], table(a[1], "x"), inputs)[0]
-    c = lambda e: np.array([closed_value(e, M)])
-    if t.op in ("fold", "foldcells"):
-        return run_fold(a[0], c(a[1]), table(a[2], "acc_x"), a[3], inputs, cells=t.op == "foldcells")[0]
-    if t.op == "loop":
-        return run_loop(a[0], c(a[1]), c(a[2]), table(a[3], "ab"), table(a[4], "ab"), a[5], inputs)[0]
-    raise ValueError(f"{t.op} is not a program op")
+    run = _Run(inputs, M, M * M if fuel is None else fuel)
+    run.exec(t, np.ones(run.B, dtype=bool))
+    out = run.mem
+    out[run.diverged] = DIVERGED
+    return out
+
+
+def value(e: Term, M: int, env: dict[str, np.ndarray] | None = None, memory: np.ndarray | None = None) -> np.ndarray:
+    """An expression's values for ``B`` points: variables from ``env`` (``(B,)`` arrays),
+    reads from ``memory`` (``(B, M)``); ``B`` is taken from whichever is given."""
+    env = env or {}
+    B = memory.shape[0] if memory is not None else next((len(v) for v in env.values()), 1)
+    run = _Run(np.zeros((B, M), dtype=np.int64) if memory is None else memory, M, 0)
+    run.env = {k: np.asarray(v, dtype=np.int64) for k, v in env.items()}
+    return run.value(e)

@@ -1,31 +1,67 @@
-"""The version space: behaviours found by the search, merged by egglog, ranked.
+"""The version space: the skeletons the search found, merged by egglog, ranked.
 
-:func:`synthesize` runs the enumeration (:mod:`synth.search`), inserts the skeletons it saw
-— every OE representative and a capped sample of the pruned duplicates, of programs and of
-their lambda bodies — into an e-graph, saturates it (:mod:`synth.rules`), and returns a
-:class:`VersionSpace`. The space proposes skeletons with :meth:`VersionSpace.top`: one per
-behaviour, in order of a score that adds
+:func:`synthesize` runs the search (:mod:`synth.search`) and inserts every skeleton it
+kept — the programs correct on the train examples and, with holes on, the structures with
+holes — into an e-graph, saturates it (:mod:`synth.rules`) and groups the skeletons by
+e-class: provably equal skeletons are one class, and a class proposes its cheapest form
+*in machine lines* (egglog's extraction with per-constructor line costs), so the form
+that fits the machine is the one tried. :meth:`VersionSpace.top` proposes classes in
+order of
 
-- ``closeness`` of the behaviour to the target on the train examples (near misses are what
-  gradient tuning repairs), weighted by ``closeness_weight``;
-- the heuristic's score (by default minus the size: a description-length prior);
-- per-behaviour adjustments set by :meth:`VersionSpace.adjust` (how feedback re-ranks).
-
-Each proposal is the smallest term the e-graph knows for its behaviour's e-classes, and
-:meth:`VersionSpace.alternatives` gives the k smallest equivalent forms.
+1. complete skeletons before structures with holes;
+2. the heuristic's score of the class (by default minus the size: a description-length
+   prior) plus the feedback it received (:meth:`VersionSpace.feedback`);
+3. fewer machine lines, then discovery order (deterministic).
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections import defaultdict
+import time
 
 import numpy as np
 
 from .heuristics import Heuristic, SizePrior
 from .lang import Term
-from .rules import Saturation, best_terms, k_best, saturate
-from .search import ProgramClass, SearchResult, SearchStats, enumerate_programs
+from .rules import Saturation, saturate
+from .search import Candidate, SearchStats, Spec, enumerate_programs
+from .semantics import execute
+
+
+@dataclasses.dataclass(frozen=True)
+class SynthConfig:
+    """What synthesis may spend and what it keeps.
+
+    **Arguments:**
+
+    - ``max_cost``: the costliest structure enumerated.
+    - ``max_programs``: candidates enumerated at most (expressions, structures, programs).
+    - ``time_limit``: seconds (None: no limit).
+    - ``stop_when_solved``: stop at the end of the first cost level with a correct skeleton.
+    - ``holes``: also keep structures whose write values are left open (for tuning).
+    - ``egraph``: merge and extract with egglog (off: every skeleton is its own class).
+    """
+
+    max_cost: int = 16
+    max_programs: int = 50_000_000
+    time_limit: float | None = 60.0
+    stop_when_solved: bool = True
+    holes: bool = False
+    egraph: bool = True
+
+
+@dataclasses.dataclass
+class Class:
+    """Provably equal skeletons (one e-class): the form proposed and what it stands for."""
+
+    best: Term  # the cheapest form in machine lines
+    lines: int  # its extraction cost (about twice its machine lines)
+    members: list[Candidate]
+    correct: bool  # complete and correct on the train examples
+
+    @property
+    def order(self) -> int:
+        return min(c.order for c in self.members)
 
 
 @dataclasses.dataclass
@@ -33,178 +69,136 @@ class SpaceStats:
     """Search-space accounting of one run."""
 
     search: SearchStats
-    inserted_terms: int = 0  # skeletons given to the e-graph (distinct after canonical ordering)
+    inserted_terms: int = 0  # skeletons given to the e-graph
     egraph_classes: int = 0  # e-classes among them after saturation
-    oe_classes_inserted: int = 0  # OE classes among the inserted program skeletons
-    program_eclasses: int = 0  # e-classes among the inserted program skeletons
     saturation_iterations: int = 0
     saturated: bool = False
-    egraph_rows: int = 0
-    unsound_merges: int = 0  # e-classes holding skeletons of different behaviours (must be 0)
-
-    def as_dict(self) -> dict:
-        d = dataclasses.asdict(self)
-        d.update(d.pop("search"))
-        return d
+    egglog_seconds: float = 0.0
+    unsound_merges: int = 0  # e-classes whose complete members differ on the train inputs (must be 0)
 
 
 class VersionSpace:
-    """Candidate skeletons grouped by behaviour, with an e-graph of their equivalent forms."""
+    """Candidate skeletons grouped by e-class, ranked (see the module docstring)."""
 
     def __init__(
         self,
-        result: SearchResult,
-        examples,
-        M: int,
+        classes: list[Class],
+        spec: Spec,
         heuristic: Heuristic,
-        saturation: Saturation | None,
-        inserted: list[Term],
         stats: SpaceStats,
-        closeness_weight: float = 10.0,
+        saturation: Saturation | None = None,
     ):
-        self.result, self.examples, self.M, self.heuristic = result, examples, M, heuristic
-        self.saturation, self.stats, self.closeness_weight = saturation, stats, closeness_weight
-        self.classes: list[ProgramClass] = result.classes
-        self.adjustment = np.zeros(len(self.classes))
-        self._eclass_of: dict[Term, int] = {}
-        self._best: dict[int, Term] = {}
-        if saturation is not None:
-            self._eclass_of = dict(zip(inserted, saturation.eclass))
-            self._best = best_terms(saturation.graph)
-        self._base = self._base_scores()
+        self.classes, self.spec, self.heuristic, self.stats = classes, spec, heuristic, stats
+        self.saturation = saturation
+        self.adjustment = np.zeros(len(classes))
+        self._base = self._scores()
 
-    def _base_scores(self) -> np.ndarray:
+    def _scores(self) -> np.ndarray:
         if not self.classes:
             return np.zeros(0)
-        terms = [c.term for c in self.classes]
-        behaviours = np.stack([c.behaviour for c in self.classes])
-        h = np.asarray(self.heuristic.score(terms, behaviours, self.examples), dtype=float)
-        close = np.array([c.closeness for c in self.classes])
-        return self.closeness_weight * close + h
+        terms = [c.best for c in self.classes]
+        mask = self.spec.mask
+        behaviours = np.stack(
+            [
+                execute(t, self.spec.inputs, self.spec.M)[mask] if c.correct else np.full(int(mask.sum()), -1)
+                for t, c in zip(terms, self.classes)
+            ]
+        )
+        return np.asarray(self.heuristic.score(terms, behaviours, self.spec), dtype=float)
 
     def scores(self) -> np.ndarray:
-        """The current score of every behaviour (higher is proposed first)."""
+        """The current score of every class (higher is proposed first)."""
         return self._base + self.adjustment
 
-    def ranking(self) -> np.ndarray:
-        """Class indices, best first: behaviours correct on the train examples, then by score;
-        ties by cost, then discovery order (deterministic)."""
+    def ranking(self) -> list[int]:
+        """Class indices, best first."""
         s = self.scores()
-        order = [(not c.correct, -s[i], c.cost, c.order) for i, c in enumerate(self.classes)]
-        return np.array(sorted(range(len(order)), key=order.__getitem__), dtype=int)
+        key = [(not c.correct, -s[i], c.lines, c.order) for i, c in enumerate(self.classes)]
+        return sorted(range(len(key)), key=key.__getitem__)
 
-    def proposal(self, i: int) -> Term:
-        """The smallest known skeleton with behaviour ``i`` (extracted from the e-graph)."""
-        rep = self.classes[i].term
-        e = self._eclass_of.get(rep)
-        best = self._best.get(e) if e is not None else None
-        return best if best is not None and best.size < rep.size else rep
-
-    def top(self, n: int, exclude: set[int] = frozenset()) -> list[tuple[int, Term]]:
-        """The ``n`` best-ranked proposals from behaviours not in ``exclude``, as
-        ``(class index, skeleton)``: one per behaviour, except that a behaviour correct on
-        the train examples proposes every skeleton found for it (best-scored first)."""
+    def top(self, n: int, exclude: set[int] = frozenset(), holes: bool = True) -> list[tuple[int, Term]]:
+        """The ``n`` best-ranked proposals ``(class index, skeleton)`` not in ``exclude``
+        (and, with ``holes=False``, only complete ones)."""
         out = []
-        for i in map(int, self.ranking()):
-            if i in exclude:
+        for i in self.ranking():
+            if i in exclude or (not holes and not self.classes[i].correct):
                 continue
-            c = self.classes[i]
-            terms = [self.proposal(i)]
-            if c.correct and c.alternatives:
-                alts = list(dict.fromkeys(c.alternatives))
-                s = np.asarray(self.heuristic.score(alts, np.stack([c.behaviour] * len(alts)), self.examples))
-                terms += [alts[j] for j in sorted(range(len(alts)), key=lambda j: -s[j])]
-            for t in terms:
-                out.append((i, t))
-                if len(out) == n:
-                    return out
+            out.append((i, self.classes[i].best))
+            if len(out) == n:
+                break
         return out
 
+    @property
+    def solutions(self) -> list[int]:
+        """Classes of complete skeletons correct on the train examples, best first."""
+        return [i for i in self.ranking() if self.classes[i].correct]
+
     def alternatives(self, i: int, k: int) -> list[Term]:
-        """Up to ``k`` distinct equivalent skeletons of behaviour ``i``, smallest first."""
-        rep = self.classes[i].term
-        e = self._eclass_of.get(rep)
-        if e is None or self.saturation is None:
-            return [rep]
-        return k_best(self.saturation.graph, e, k) or [rep]
+        """Up to ``k`` equivalent forms of class ``i``'s skeleton."""
+        best = self.classes[i].best
+        if self.saturation is None:
+            return [best]
+        return self.saturation.alternatives(best, k) or [best]
 
-    def adjust(self, i: int, delta: float) -> None:
-        """Add ``delta`` to behaviour ``i``'s score (feedback from tuning)."""
-        self.adjustment[i] += delta
+    def feedback(self, i: int, penalty: float, family: float = 0.2) -> list[int]:
+        """Tuning could not make class ``i`` work: lower its score by ``penalty``, and the
+        score of every class sharing its top-level structure by ``family · penalty``
+        (the structure itself may be wrong). Returns the classes moved."""
+        moved = [i]
+        self.adjustment[i] -= penalty
+        shape = _shape(self.classes[i].best)
+        for j, c in enumerate(self.classes):
+            if j != i and _shape(c.best) == shape:
+                self.adjustment[j] -= family * penalty
+                moved.append(j)
+        return moved
 
-    def neighbours(self, i: int, radius: float = 0.05) -> np.ndarray:
-        """Behaviours whose closeness to the target is within ``radius`` of ``i``'s and that
-        share its top-level construct: the classes feedback re-ranks together."""
-        c = self.classes[i]
-        return np.array(
-            [
-                j
-                for j, d in enumerate(self.classes)
-                if d.term.op == c.term.op and abs(d.closeness - c.closeness) <= radius
-            ],
-            dtype=int,
-        )
+
+def _shape(t: Term) -> tuple:
+    """A skeleton's structure: its statements' ops and loops, without expressions."""
+    if not t.is_stmt:
+        return ()
+    return (t.op, *(_shape(c) for c in t.children() if c.is_stmt))
+
+
+def synthesize(examples, M: int, heuristic: Heuristic | None = None, cfg: SynthConfig = SynthConfig()) -> VersionSpace:
+    """Search, merge with egglog and return the ranked version space."""
+    heuristic = heuristic or SizePrior()
+    spec = Spec.of(examples, M)
+    result = enumerate_programs(
+        examples, M, heuristic, cfg.max_cost, cfg.max_programs, cfg.time_limit, cfg.stop_when_solved, cfg.holes
+    )
+    stats = SpaceStats(result.stats, inserted_terms=len(result.candidates))
+    cands = result.candidates
+    if not cfg.egraph or not cands:
+        classes = [Class(c.term, 2 * c.cost, [c], c.correct) for c in cands]
+        stats.egraph_classes = len(classes)
+        return VersionSpace(classes, spec, heuristic, stats)
+    t0 = time.perf_counter()
+    sat = saturate([c.term for c in cands], M)
+    stats.egglog_seconds = time.perf_counter() - t0
+    groups: dict[str, Class] = {}
+    for c, best, lines in zip(cands, sat.best, sat.cost):
+        cls = groups.setdefault(str(best), Class(best, lines, [], c.correct))
+        cls.members.append(c)
+    classes = list(groups.values())
+    stats.egraph_classes = len(classes)
+    stats.saturation_iterations, stats.saturated = sat.iterations, sat.saturated
+    stats.unsound_merges = _unsound(classes, spec)
+    return VersionSpace(classes, spec, heuristic, stats, sat)
+
+
+def _unsound(classes: list[Class], spec: Spec) -> int:
+    """Classes whose extracted form and complete members differ on the train inputs."""
+    bad = 0
+    for c in classes:
+        if not c.correct:
+            continue
+        want = execute(c.best, spec.inputs, spec.M)
+        bad += any(not np.array_equal(execute(m.term, spec.inputs, spec.M), want) for m in c.members)
+    return bad
 
 
 def raw_program_count(n_ops: int, R: int, length: int) -> int:
     """Assembly programs of ``length`` lines: ``(|ops|·R³)^L`` (initial registers aside)."""
     return (n_ops * R**3) ** length
-
-
-def synthesize(
-    examples,
-    M: int,
-    heuristic: Heuristic | None = None,
-    max_cost: int = 12,
-    max_programs: int = 2_000_000,
-    time_limit: float | None = None,
-    stop_when_solved: bool = True,
-    egraph: bool = True,
-    max_inserted: int = 60_000,
-    closeness_weight: float = 10.0,
-) -> VersionSpace:
-    """Search, merge with egglog and return the ranked version space."""
-    heuristic = heuristic or SizePrior()
-    result = enumerate_programs(examples, M, heuristic, max_cost, max_programs, time_limit, stop_when_solved)
-    stats = SpaceStats(result.stats)
-    saturation, inserted = None, []
-    if egraph:
-        inserted = _terms_to_insert(result, max_inserted)
-        saturation = saturate(inserted, M)
-        stats.inserted_terms = len(inserted)
-        stats.egraph_classes = saturation.n_classes
-        stats.saturation_iterations = saturation.iterations
-        stats.saturated = saturation.saturated
-        stats.egraph_rows = saturation.rows
-        stats.oe_classes_inserted, stats.unsound_merges = _check_merges(result, inserted, saturation)
-        programs = {c.term for c in result.classes} | {d for d, _ in result.duplicates}
-        stats.program_eclasses = len({e for t, e in zip(inserted, saturation.eclass) if t in programs})
-    return VersionSpace(result, examples, M, heuristic, saturation, inserted, stats, closeness_weight)
-
-
-def _terms_to_insert(result: SearchResult, cap: int) -> list[Term]:
-    """Pruned duplicates with their representatives first (the pairs saturation may merge),
-    programs then lambda bodies, then the remaining program representatives by cost."""
-    terms: dict[Term, None] = {}
-    for dup, rep in result.duplicates:
-        terms[dup] = terms[rep] = None
-    for bank in result.banks.values():
-        for dup, rep in bank.duplicates:
-            terms[dup] = terms[rep] = None
-    for c in sorted(result.classes, key=lambda c: (c.cost, c.order)):
-        terms[c.term] = None
-    return list(terms)[:cap]
-
-
-def _check_merges(result: SearchResult, inserted: list[Term], sat: Saturation) -> tuple[int, int]:
-    """(OE classes among the inserted programs, e-classes holding programs of different
-    behaviours). The second is 0 when every rule is sound; expressions are checked by the
-    tests on random inputs."""
-    behaviour: dict[Term, bytes] = {c.term: c.behaviour.tobytes() for c in result.classes}
-    for dup, rep in result.duplicates:
-        behaviour[dup] = behaviour[rep]
-    groups: dict[int, set] = defaultdict(set)
-    for t, e in zip(inserted, sat.eclass):
-        if t in behaviour:
-            groups[e].add(behaviour[t])
-    return len({b for g in groups.values() for b in g}), sum(len(g) > 1 for g in groups.values())
