@@ -19,11 +19,11 @@ sets so that no move is needed unless two variables read each other; then, for t
 small inverse is searched with the synth enumerator (Fibonacci's ``(a, b) ← (a + b, a)``
 becomes ``a ← a + b; b ← a − b``), and only failing that a temporary is used.
 
-A hole (``hole k (u, w)``) becomes ``k_lines`` free lines reading its operands' registers
-and writing its result register; :class:`Lowered` lists them, for compilation to leave
-them open. ``pad`` NOOPs go before every backward jump (the seed paper found padding helps
-tuning). A skeleton that needs more than ``M`` lines or ``R_max`` registers raises
-:class:`LoweringError`.
+A hole (``hole k (u, w)``) becomes ``hole_lines`` free lines: NOOPs, then
+``out = MAX u, w`` — a placeholder that names the registers the hole reads and writes;
+:class:`Lowered` lists them, for compilation to leave them open. ``pad`` NOOPs go
+before every backward jump (the seed paper found padding helps tuning). A skeleton that
+needs more than ``M`` lines or ``R_max`` registers raises :class:`LoweringError`.
 """
 
 from __future__ import annotations
@@ -414,7 +414,7 @@ def lower(
     comp = _Compiler(M, ops, pad if OP_INDEX["NOOP"] in ops else 0, hole_lines)
     comp.stmt(t)
     code = comp.code
-    labels = {r: line for r, line in comp.labels.items()}
+    labels = dict(comp.labels)
     ends = bool(code) and (code[-1].op == "JMP" or (code[-1].op == "JEZ" and code[-1].a == comp.consts.get(0)))
     if len(code) > M or (len(code) == M and (not ends or any(line == M for line in labels.values()))):
         # a program of M lines has no line past its end to stop at: the machine wraps around
@@ -424,14 +424,14 @@ def lower(
         init[r] = line
     color, entry = _allocate(code, labels, init)
     R = max(R_min, 1 + max(color.values(), default=0))
-    if R > R_max:
+    if R_max < R:
         raise LoweringError(f"needs {R} registers; R_max={R_max}")
     regs = [0] * R
     for r in entry:  # registers read before they are written start at their value (or 0)
         regs[color[r]] = init.get(r, 0) % M
     lines, free = [], []
     for i, ins in enumerate(code):
-        op = "NOOP" if ins.op == "HOLE" else ins.op
+        op = "MAX" if ins.op == "HOLE" else ins.op  # a hole's last line: out = max(u, w), a placeholder
         if OP_INDEX[op] not in ops:
             if ins.free:
                 op = "STOP" if OP_INDEX["NOOP"] not in ops else op

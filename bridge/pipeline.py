@@ -32,7 +32,7 @@ from neural.tune import TuneConfig, Tuner, TuneResult, stack, tune
 from synth import SizePrior, SynthConfig, VersionSpace, synthesize
 from synth.heuristics import Heuristic
 
-from .lower import LoweringError, Lowered, lower
+from .lower import Lowered, LoweringError, lower
 from .tasks import Task
 
 METHODS = ("synth", "opt", "both")

@@ -21,7 +21,6 @@ from pathlib import Path
 import numpy as np
 
 from neural import Code, run_batch
-from synth.enumerate import signature_keys
 
 from .pipeline import SolveConfig, solve, synthesize_for
 from .tasks import BUILTINS
@@ -39,9 +38,11 @@ def code_from_indices(idx: np.ndarray, M: int, R: int, ops: tuple[int, ...]) -> 
 
 
 def behaviour_keys(code: Code, probes: np.ndarray, T: int) -> np.ndarray:
+    """One exact key per program: its final memories and halting flags on the probes."""
     res = run_batch(code, probes, T)
     sig = np.concatenate([res.mem.reshape(len(code), -1), res.halted.astype(np.int64)], axis=1)
-    return signature_keys(sig)
+    sig = np.ascontiguousarray(sig.astype(np.int16))
+    return sig.view(np.dtype((np.void, sig.shape[1] * sig.itemsize))).ravel()
 
 
 @dataclasses.dataclass

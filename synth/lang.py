@@ -232,6 +232,8 @@ def show(t: Term) -> str:
     if op == "set":
         return f"{a[0]} ← {show(a[1])}"
     if op == "par":
+        if not all(s.op in ("write", "set") for s in a):
+            return " ∥ ".join(f"{{ {show(s)} }}" for s in a)
         lhs = ", ".join(f"mem[{show(s.args[0])}]" if s.op == "write" else s.args[0] for s in a)
         return f"{lhs} ← {', '.join(show(s.args[1]) for s in a)}"
     if op == "seq":

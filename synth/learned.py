@@ -3,9 +3,9 @@ and ops a solution uses, and turn the predictions into enumeration costs and ran
 through the public :class:`~synth.heuristics.Heuristic` protocol — nothing private.
 
 - :func:`generate` samples random skeletons of the language (seeded), runs them on random
-  inputs shaped like the tasks' (0-terminated lists, bit vectors, counts), keeps the ones
-  with non-trivial behaviour, deduplicates by behaviour, and drops any that solve a task it
-  is told to keep out (the built-in suites, a user's suite);
+  inputs shaped like the tasks' (0-terminated lists, bit vectors, counts, linked lists),
+  keeps the ones with non-trivial behaviour, deduplicates by behaviour, and drops any that
+  solve a task it is told to keep out (the built-in suites, a user's suite);
 - :class:`Model` is a small equinox network: a per-example MLP over the cells' (input,
   output) features, a mean over examples (permutation-invariant), an MLP to one logit per
   label (multi-label);
@@ -30,16 +30,17 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
-from .enumerate import Bank
-from .lang import PROGRAM_SIGNATURES, Term, const
-from .semantics import DIVERGED, run
+from .lang import Term
+from .sample import program
+from .semantics import DIVERGED, execute
 
 LABELS = (
-    "map",
-    "fold",
-    "foldcells",
-    "loop",
-    "store",
+    "for",
+    "repeat",
+    "while",
+    "write",
+    "set",
+    "par",
     "inc",
     "dec",
     "add",
@@ -73,7 +74,9 @@ def labels_of(t: Term) -> np.ndarray:
 
 
 def _inputs(rng: np.random.Generator, M: int, B: int) -> np.ndarray:
-    style = rng.integers(4)
+    """Inputs shaped like the tasks': a 0-terminated list at 0 or 1, bits, counts in the
+    first cells, or a linked list of [next, value] nodes."""
+    style = rng.integers(5)
     x = np.zeros((B, M), dtype=np.int64)
     for i in range(B):
         if style == 0:  # a 0-terminated list at 0
@@ -84,61 +87,42 @@ def _inputs(rng: np.random.Generator, M: int, B: int) -> np.ndarray:
             x[i, 1 : L + 1] = rng.integers(1, M, size=L)
         elif style == 2:  # bits after a 0 cell
             x[i, 1:] = rng.integers(0, 2, size=M - 1)
-        else:  # a count or value in the first cells
+        elif style == 3:  # a count or value in the first cells
             x[i, :2] = rng.integers(0, M, size=2)
+        else:  # a linked list from cell 1: [next, value] nodes, the head pointer in cell 0
+            n = rng.integers(1, max(2, (M - 1) // 2))
+            addr = 1 + 2 * np.arange(n)
+            x[i, addr] = np.append(addr[1:], 0)
+            x[i, addr + 1] = rng.integers(1, M, size=n)
+            x[i, 0] = addr[0]
     return x
 
 
-def _random_term(rng: np.random.Generator, banks: dict[str, Bank], M: int, max_body: int) -> Term:
-    op = list(PROGRAM_SIGNATURES)[rng.integers(len(PROGRAM_SIGNATURES))]
-    args = []
-    for kind in PROGRAM_SIGNATURES[op]:
-        if kind in ("start", "count"):
-            args.append(int(rng.integers(0, 3)))
-        elif kind == "out":
-            args.append(int(rng.integers(0, 2)))
-        elif kind == "const":
-            args.append(const(int(rng.integers(0, 2))))
-        else:
-            while True:
-                lv = banks[kind].level(int(rng.integers(1, max_body + 1)))
-                if lv.terms:
-                    args.append(lv.terms[int(rng.integers(len(lv.terms)))])
-                    break
-    return Term(op, tuple(args))
-
-
 def generate(
-    n: int,
-    seed: int,
-    M: int = 8,
-    B: int = 16,
-    max_body: int = 4,
-    exclude: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray]] = (),
+    n: int, seed: int, M: int = 8, B: int = 16, exclude: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray]] = ()
 ) -> list[Sample]:
-    """``n`` synthetic tasks, deterministic in ``seed``.
+    """``n`` synthetic tasks, deterministic in ``seed``: random skeletons of the language
+    (:func:`synth.sample.program`) run on task-shaped inputs, keeping those that change the
+    memory and never diverge, one per behaviour.
 
     ``exclude`` holds ``(inputs, outputs, mask)`` of tasks to keep out of training: a
     sampled skeleton that solves one of them (same ``M``) is dropped.
     """
     rng = np.random.default_rng(seed)
-    banks = {ctx: Bank(ctx, M, None) for ctx in ("x", "acc_x", "ab")}
-    mem_inputs = _inputs(rng, M, B)
-    banks["mem"] = Bank("mem", M, mem_inputs)
     seen: set[bytes] = set()
     out: list[Sample] = []
     attempts = 0
     while len(out) < n and attempts < 50 * n:
         attempts += 1
-        t = _random_term(rng, banks, M, max_body)
+        t = program(rng, M)
         x = _inputs(rng, M, B)
-        y = run(t, x, M)
+        y = execute(t, x, M, fuel=4 * M)
         if (y == DIVERGED).any() or (y == x).all():
             continue
         key = np.concatenate([x.ravel(), y.ravel()]).astype(np.int16).tobytes()
         if key in seen:
             continue
-        if any(xi.shape[1] == M and ((run(t, xi, M) == yi) | ~mi).all() for xi, yi, mi in exclude):
+        if any(xi.shape[1] == M and ((execute(t, xi, M, fuel=4 * M) == yi) | ~mi).all() for xi, yi, mi in exclude):
             continue
         seen.add(key)
         mask = (y != x).any(0)[None].repeat(B, 0)

@@ -203,7 +203,7 @@ def _fn_name(fn) -> str:
 def rules(M: int) -> list:
     """The rewrite rules for values mod ``M``; each holds for every value of its
     variables and every memory."""
-    x, y, c, t, e, n, s1, body = vars_("x y c t e n s1 body", E)
+    x, y, c, t, e, n, s1 = vars_("x y c t e n s1", E)
     (s,) = vars_("s", S)
     k, j = vars_("k j", i64)
     v, w = vars_("v w", String)
@@ -279,7 +279,7 @@ class Saturation:
         return [from_egg(x) for x in self.egraph.extract_multiple(to_egg(t), k)]
 
 
-def saturate(terms: Sequence[Term], M: int, max_iterations: int = 8) -> Saturation:
+def saturate(terms: Sequence[Term], M: int, max_iterations: int = 16) -> Saturation:
     """Insert ``terms``, run the rules to saturation (or ``max_iterations``), extract the
     cheapest form of every term."""
     eg = EGraph()

@@ -36,6 +36,7 @@ import dataclasses
 import itertools
 import time
 from collections.abc import Callable, Iterator
+from typing import ClassVar
 
 import numpy as np
 
@@ -179,7 +180,7 @@ class Table:
         """``(D + 1, M, ceil(G/8))`` packed: bit ``g`` of ``[p, y]`` is ``values[g, p] == y``;
         row ``D`` is all ones (a point that does not count)."""
         if not hasattr(self, "_bits"):
-            G, D = self.values.shape
+            G = len(self.values)
             onehot = self.values[:, :, None] == np.arange(self.M)[None, None]  # (G, D, M)
             packed = np.packbits(onehot, axis=0, bitorder="little").transpose(1, 2, 0)  # (D, M, W)
             ones = np.full((1, self.M, packed.shape[2]), 255, dtype=np.uint8)
@@ -191,7 +192,7 @@ class Table:
     def first(self, points: np.ndarray, need: np.ndarray, valid: np.ndarray | None = None, chunk: int = 4096):
         """Per query (rows of ``points`` ``(N, P)``, ``need`` ``(N, P)`` or ``(P,)``): the
         index of the cheapest expression with value ``need`` at every valid point, or -1."""
-        N, P = points.shape
+        N = len(points)
         out = np.full(N, -1)
         if not len(self) or not N:
             return out
@@ -359,8 +360,7 @@ def useful(t: Term) -> bool:
 class Search:
     """One run of the enumerator over a task's train examples (see the module docstring)."""
 
-    SOLVE_COST = 4  # the costliest expression a write's value is solved with
-    CARRY_COST = {"u": 6, "um": 3, "uw": 6}  # the costliest carried-variable update per context
+    CARRY_COST: ClassVar[dict[str, int]] = {"u": 6, "um": 3, "uw": 6}  # costliest carried update per context
 
     def __init__(
         self,
@@ -371,9 +371,11 @@ class Search:
         deadline: float | None,
         stop_when_solved: bool,
         holes: bool,
+        solve_cost: int,
         progress: Callable[[int, SearchStats], None] | None,
     ):
         self.spec, self.M = spec, spec.M
+        self.solve_cost = solve_cost  # the costliest expression a write's value is solved with
         self.costs = heuristic.costs(spec)
         self.max_cost, self.max_programs, self.deadline = max_cost, max_programs, deadline
         self.stop_when_solved, self.holes, self.progress = stop_when_solved, holes, progress
@@ -424,7 +426,7 @@ class Search:
         """Solving tables (built once): functions of one value (``u``) or two (``uw``),
         and functions of one value that read memory (``um``, over example x value)."""
         if name not in self._tables:
-            k = self.SOLVE_COST
+            k = self.solve_cost
             if name == "um":
                 tab = Table.of(self.um, k - 1, lambda t: _keeps("um", t))
             elif name == "u_used":
@@ -624,10 +626,7 @@ class Search:
         base = np.arange(B)[None] * M
         last = int(ctl.n.max())
         for t in range(last):
-            if source is not None:
-                p = a * M + source[1][:, t][None]
-            else:
-                p = base + a if per_example else a
+            p = a * M + source[1][:, t][None] if source is not None else (base + a if per_example else a)
             a = np.where((t < ctl.n)[None], vals[r, p], a)
             traj[:, :, t + 1] = a
         traj[:, :, last + 1 :] = a[:, :, None]
@@ -689,7 +688,7 @@ class Search:
             if h is None:
                 body = [None] * len(idx)
             else:
-                h_term, adr = h
+                adr = h[1]
                 written[np.broadcast_to(rows, adr.shape)[ctl.valid], adr[ctl.valid]] = True
                 body = self.body_values(ctl, carry, idx, self.spec.outputs[rows, adr])
                 if all(b is None for b in body):
@@ -943,6 +942,7 @@ def enumerate_programs(
     time_limit: float | None = None,
     stop_when_solved: bool = False,
     holes: bool = False,
+    solve_cost: int = 4,
     progress: Callable[[int, SearchStats], None] | None = None,
 ) -> SearchResult:
     """Search skeletons for ``examples`` (``inputs``, ``outputs``, ``mask`` arrays) by
@@ -951,10 +951,13 @@ def enumerate_programs(
     Stops after cost ``max_cost``, after ``max_programs`` candidates evaluated, after
     ``time_limit`` seconds, or (``stop_when_solved``) at the end of the first cost level
     that produced a skeleton correct on every train example. With ``holes``, structures
-    whose write values no enumerated expression fits are kept with a hole there.
+    whose write values no expression of cost up to ``solve_cost`` fits are kept with a
+    hole there.
     """
     deadline = None if time_limit is None else time.perf_counter() + time_limit
     spec = Spec.of(examples, M)
-    s = Search(spec, heuristic or SizePrior(), max_cost, max_programs, deadline, stop_when_solved, holes, progress)
+    s = Search(
+        spec, heuristic or SizePrior(), max_cost, max_programs, deadline, stop_when_solved, holes, solve_cost, progress
+    )
     s.run()
     return SearchResult(list(s.found.values()), s.stats)

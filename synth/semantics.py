@@ -84,6 +84,8 @@ class _Run:
             return [("var", s.args[0], self.value(s.args[1]))]
         if s.op == "par":
             return [e for x in s.args for e in self.effects(x)]
+        if s.op == "seq" and not s.args:  # skip
+            return []
         raise ValueError(f"{s.op!r} cannot be part of a par")
 
     def commit(self, effects, active: np.ndarray) -> None:

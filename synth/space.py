@@ -39,6 +39,7 @@ class SynthConfig:
     - ``time_limit``: seconds (None: no limit).
     - ``stop_when_solved``: stop at the end of the first cost level with a correct skeleton.
     - ``holes``: also keep structures whose write values are left open (for tuning).
+    - ``solve_cost``: the costliest expression a write's value is solved with.
     - ``egraph``: merge and extract with egglog (off: every skeleton is its own class).
     """
 
@@ -47,6 +48,7 @@ class SynthConfig:
     time_limit: float | None = 60.0
     stop_when_solved: bool = True
     holes: bool = False
+    solve_cost: int = 4
     egraph: bool = True
 
 
@@ -166,7 +168,15 @@ def synthesize(examples, M: int, heuristic: Heuristic | None = None, cfg: SynthC
     heuristic = heuristic or SizePrior()
     spec = Spec.of(examples, M)
     result = enumerate_programs(
-        examples, M, heuristic, cfg.max_cost, cfg.max_programs, cfg.time_limit, cfg.stop_when_solved, cfg.holes
+        examples,
+        M,
+        heuristic,
+        cfg.max_cost,
+        cfg.max_programs,
+        cfg.time_limit,
+        cfg.stop_when_solved,
+        cfg.holes,
+        cfg.solve_cost,
     )
     stats = SpaceStats(result.stats, inserted_terms=len(result.candidates))
     cands = result.candidates

@@ -1,10 +1,10 @@
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from strategies import programs
 
 from neural import AsmError, Line, Program, format_program, parse_program
 from neural.asm import ADD, JEZ, JMP, STOP, WRITE
+from tests.strategies import programs
 
 MAP_INC = """; map_inc
 .machine M=8 R=5

@@ -1,9 +1,9 @@
 import numpy as np
 from hypothesis import given, settings
-from strategies import program_and_inputs, programs
 
 from neural import Line, Program, encode, parse_program, run, run_batch, run_one
 from neural.asm import ADD, DEC, INC, JEZ, JMP, MAX, MIN, NOOP, READ, STOP, SUB, WRITE, ZERO
+from tests.strategies import program_and_inputs, programs
 
 
 @given(program_and_inputs())

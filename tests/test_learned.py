@@ -4,7 +4,7 @@ import pytest
 from bridge.tasks import BUILTINS
 from synth.learned import LABELS, LearnedHeuristic, TrainConfig, generate, load, predict, save, train
 from synth.search import enumerate_programs
-from synth.semantics import run
+from synth.semantics import execute as run
 
 
 def test_generator_is_deterministic_per_seed():

@@ -6,12 +6,12 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from strategies import programs
 
 from neural import Line, Program, run_one
 from neural.asm import OPS, STOP
 from neural.compile import compile_program, decompile, random_weights, to_dists
 from neural.machine import SoftMachine, one_hot_dists
+from tests.strategies import programs
 
 M, R, T = 6, 3, 14
 MACHINES = {impl: SoftMachine(M, R, T, impl=impl) for impl in ("matmul", "closed")}

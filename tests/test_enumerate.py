@@ -1,0 +1,85 @@
+"""Expression banks: OE keeps exactly one expression per behaviour, cheapest first."""
+
+import itertools
+
+import numpy as np
+import pytest
+
+from synth.enumerate import Bank, SignatureSet, row_hash
+from synth.lang import BINARY, UNARY
+from synth.semantics import apply
+
+M = 6
+
+
+def brute_force(names, max_size, memory=None):
+    """Every expression up to ``max_size`` (constants, variables, cells, the ops), no
+    pruning: the set of their value tables over the bank's domain."""
+    bank = Bank(names, M, memory)  # only for its domain and leaves
+    leaves = [bank._leaf_values(t) for t in bank._leaves()]
+    cost = {1: [v for t, v in zip(bank._leaves(), leaves) if not (t.op == "const" and t.args[0] > 1)]}
+    cost[2] = [v for t, v in zip(bank._leaves(), leaves) if t.op == "const" and t.args[0] > 1]
+    mem = bank._read_memory()
+    for s in range(2, max_size + 1):
+        vals = cost.setdefault(s, [])
+        unary = list(UNARY) + (["read"] if memory is not None else [])
+        vals += [apply(op, M, [v[None]], mem)[0] for op in unary for v in cost.get(s - 1, [])]
+        for op in BINARY:
+            for i in range(1, s - 1):
+                vals += [apply(op, M, [p, q]) for p in cost.get(i, []) for q in cost.get(s - 1 - i, [])]
+        for i, j in itertools.product(range(1, s - 2), repeat=2):
+            k = s - 1 - i - j
+            if k >= 1:
+                vals += [
+                    apply("ifz", M, [p, q, r])
+                    for p in cost.get(i, [])
+                    for q in cost.get(j, [])
+                    for r in cost.get(k, [])
+                ]
+    return {tuple(np.asarray(v).tolist()) for vs in cost.values() for v in vs}
+
+
+@pytest.mark.parametrize("names, size", [(("u",), 4), (("u", "w"), 3)])
+def test_oe_never_drops_a_behaviour(names, size):
+    bank = Bank(names, M)
+    found = set()
+    for c in range(1, size + 1):
+        found |= {tuple(v.tolist()) for v in bank.level(c).values}
+    assert found == brute_force(names, size)
+    assert bank.enumerated > len(bank)  # pruning happened
+
+
+def test_memory_context_reads_each_examples_memory(rng):
+    X = rng.integers(0, M, size=(5, M))
+    bank = Bank((), M, X)
+    found = set()
+    for c in range(1, 4):
+        found |= {tuple(v.tolist()) for v in bank.level(c).values}
+    assert found == brute_force((), 3, X)
+    t = next(t for t in bank.level(2).terms if t.op == "read")
+    assert bank.values(t).tolist() == X[np.arange(5), X[:, t.args[0].args[0]]].tolist()
+
+
+def test_levels_are_cheapest_first_and_distinct():
+    bank = Bank(("u",), M)
+    seen = set()
+    for c in range(1, 5):
+        for t, v in zip(bank.level(c).terms, bank.level(c).values):
+            assert t.size <= c + 1  # a constant above 1 costs one more than its size
+            key = v.tobytes()
+            assert key not in seen
+            seen.add(key)
+            assert np.array_equal(bank.values(t), v)
+
+
+def test_signature_set_is_exact_despite_hash_collisions():
+    s = SignatureSet(3)
+    rows = np.array([[1, 2, 3], [1, 2, 3], [3, 2, 1], [0, 0, 0]])
+    assert s.add(rows).tolist() == [0, 2, 3]
+    assert s.add(rows).tolist() == []
+    # a forged collision: a stored row under another row's hash must not hide that row
+    t = SignatureSet(3)
+    t.add(np.array([[1, 2, 3]]))
+    t._rows[0] = [9, 9, 9]
+    assert t.add(np.array([[1, 2, 3]])).tolist() == [0]
+    assert row_hash(np.array([[1, 2, 3]]))[0] == t._hashes[0] == t._hashes[1]

@@ -1,0 +1,110 @@
+"""Lowering: the program computes what the skeleton does (differential), and fits."""
+
+import numpy as np
+import pytest
+
+from bridge.lower import LoweringError, lower
+from neural import run
+from neural.asm import JMP, MAX, NOOP, OPS, READ, WRITE
+from synth.lang import Term, app, assign, cell, const, for_list, hole, par, repeat, seq, var, write
+from synth.sample import program
+from synth.semantics import DIVERGED, execute
+
+ANC_OPS = tuple(range(11))  # STOP..JEZ: no NOOP, no JMP
+
+
+ALL_OPS = tuple(range(len(OPS)))
+
+
+def agree(t: Term, M: int, X: np.ndarray, ops=ALL_OPS, R_max: int = 12) -> int:
+    """Lower ``t`` and check it against the semantics on the examples that do not diverge;
+    returns how many were compared."""
+    low = lower(t, M, R_max, ops)
+    want = execute(t, X, M)
+    got = run(low.program, X, 40 * M * M)
+    ok = (want != DIVERGED).all(1)
+    bad = np.flatnonzero(ok & ~((got.mem == want).all(1) & got.halted))
+    assert not bad.size, (str(t), X[bad[0]].tolist(), want[bad[0]].tolist(), got.mem[bad[0]].tolist())
+    return int(ok.sum())
+
+
+@pytest.mark.parametrize("M", [8, 11, 15, 16])
+def test_lowered_programs_agree_with_the_skeletons(M):
+    compared = lowered = 0
+    for seed in range(150):
+        rng = np.random.default_rng([M, seed])
+        t = program(rng, M)
+        X = rng.integers(0, M, size=(24, M))
+        X[:16, -1] = 0  # most lists end; the rest may diverge
+        try:
+            compared += agree(t, M, X, ANC_OPS if seed % 3 == 0 else ALL_OPS)
+            lowered += 1
+        except LoweringError:
+            continue
+    assert lowered >= 20 and compared >= 300
+
+
+def test_nested_conditionals_get_their_own_labels():
+    # the regression: mem[0] <- if mem[1] = 0 then mem[2] else (if mem[3] = 0 then mem[4] else mem[5])
+    t = write(const(0), Term("ifz", (cell(1), cell(2), Term("ifz", (cell(3), cell(4), cell(5))))))
+    X = np.array(
+        [[0, 1, 2, 0, 4, 5, 0, 0, 0, 0, 0], [3, 0, 2, 0, 4, 5, 0, 0, 0, 0, 0], [3, 1, 2, 1, 4, 5, 0, 0, 0, 0, 0]]
+    )
+    assert run(lower(t, 11, 12).program, X, 100).mem[:, 0].tolist() == [4, 2, 5]
+    inner_cond = write(const(0), Term("ifz", (Term("ifz", (cell(1), cell(2), cell(3))), cell(4), cell(5))))
+    agree(inner_cond, 11, np.random.default_rng(0).integers(0, 11, size=(64, 11)))
+
+
+def test_common_subexpressions_and_no_trailing_stop():
+    # max(mem[0], mem[1]) + min(inc(mem[1]), mem[0]): each cell read once, 7 lines where 10 were
+    t = write(const(2), app("add", app("max", cell(0), cell(1)), app("min", app("inc", cell(1)), cell(0))))
+    low = lower(t, 8, 8)
+    assert len(low.program) == 7 and low.program.lines[-1].op != 0
+    agree(t, 8, np.random.default_rng(1).integers(0, 8, size=(64, 8)))
+
+
+def test_simultaneous_assignment_uses_an_inverse_not_a_temporary():
+    fib = seq(
+        assign("a", const(0)),
+        assign("b", const(1)),
+        repeat("c", cell(0), par(assign("a", app("add", var("a"), var("b"))), assign("b", var("a")))),
+        write(const(0), var("a")),
+    )
+    low = lower(fib, 8, 8)
+    X = np.arange(8)[:, None] * np.eye(8, dtype=int)[0][None]
+    assert run(low.program, X, 100).mem[:, 0].tolist() == [0, 1, 1, 2, 3, 5, 0, 5]
+    assert len(low.program) == 7  # READ n; JEZ; ADD; SUB; DEC; JMP; WRITE
+
+
+def test_what_does_not_fit_says_why():
+    big = for_list(
+        "i", "x", const(0), write(var("i"), app("add", app("inc", app("inc", var("x"))), app("dec", var("x"))))
+    )
+    with pytest.raises(LoweringError, match="lines; the machine has M=4"):
+        lower(big, 4, 8)
+    with pytest.raises(LoweringError, match="registers"):
+        lower(for_list("i", "x", const(0), write(var("i"), app("inc", var("x")))), 8, 2)
+    # M lines that fall off the end would wrap around to line 0
+    seven = par(*(write(const(k), app("inc", cell(k))) for k in range(3)))
+    with pytest.raises(LoweringError, match="needs 10 lines"):
+        lower(seven, 9, 12)
+
+
+def test_anc_instruction_set_and_padding():
+    t = for_list("i", "x", const(0), write(var("i"), app("inc", var("x"))))
+    p = lower(t, 7, 6, ANC_OPS).program
+    assert max(ln.op for ln in p.lines) <= 10 and JMP not in {ln.op for ln in p.lines}
+    a, b = lower(t, 8, 6).program, lower(t, 8, 6, pad=1).program
+    assert len(b) == len(a) + 1 and NOOP in {ln.op for ln in b.lines}
+    X = np.array([[3, 4, 0, 0, 0, 0, 0, 0]])
+    assert run(a, X, 100).mem.tolist() == run(b, X, 100).mem.tolist()
+
+
+def test_holes_become_free_lines_reading_their_operands():
+    t = for_list("i", "x", const(0), write(var("i"), hole(0, var("x"))))
+    low = lower(t, 8, 8, hole_lines=2)
+    first, last = (low.program.lines[k] for k in low.free)
+    assert len(low.free) == 2 and first.op == NOOP and last.op == MAX
+    read_line = next(ln for ln in low.program.lines if ln.op == READ)
+    write_line = next(ln for ln in low.program.lines if ln.op == WRITE)
+    assert last.a == read_line.o and last.o == write_line.b  # reads x, writes what is stored

@@ -1,0 +1,58 @@
+"""The pipeline: synthesis alone, tuning proposals with feedback, and why a task failed."""
+
+import dataclasses
+
+import jax
+import numpy as np
+
+from bridge.pipeline import Budget, SolveConfig, solve
+from bridge.tasks import Machine, Task
+from neural import Examples
+from neural.compile import decompile
+from neural.tune import TuneConfig, TuneResult
+from synth import SynthConfig
+
+
+def failing_tuner(weights, machine, train, test, cfg):
+    """A tuner whose restarts never recover: exercises the feedback path."""
+    K = weights.op.shape[0]
+    progs = [
+        decompile(jax.tree.map(lambda x, k=k: x[k], weights), machine.M, machine.R, machine.ops)[0] for k in range(K)
+    ]
+    return TuneResult(progs, np.zeros(K, bool), np.full(K, float(machine.T)), np.full(K, -1), np.zeros((K, 0)),
+                      np.zeros((K, machine.M)), 0, 0.0)  # fmt: skip
+
+
+def test_synthesis_alone_solves_and_reports(task):
+    r = solve(task("fibonacci"), "synth")
+    assert r.solved and r.test_correct == r.test_total == 256
+    assert r.trials[0].lowered and r.trials[0].lines <= 8 and r.enumerated > 0 and r.restarts == 0
+    assert ".machine M=8" in r.program
+
+
+def test_feedback_changes_the_order_of_proposals(task):
+    synth = SynthConfig(max_cost=8, holes=True, solve_cost=1)
+    cfg = SolveConfig(synth=synth, restarts=3, top_n=3, hide_solutions=True, tune=TuneConfig(steps=1))
+    with_fb = solve(task("reduce"), "both", cfg, failing_tuner)
+    no_fb = solve(task("reduce"), "both", dataclasses.replace(cfg, feedback=False), failing_tuner)
+    assert not with_fb.solved and with_fb.skeletons_tried >= 2
+    assert with_fb.ranking_changes and any(c["before"] != c["after"] for c in with_fb.ranking_changes)
+    assert all("?" in t.skeleton for t in with_fb.trials)  # solutions hidden: only structures with holes
+    assert [t.skeleton for t in no_fb.trials] != [t.skeleton for t in with_fb.trials] or len(no_fb.trials) < 3
+
+
+def test_an_impossible_task_says_why():
+    # output = input on cell 0 except one example: no program of the language fits
+    X = np.zeros((4, 8), dtype=int)
+    X[:, 0] = [1, 2, 3, 4]
+    Y = X.copy()
+    Y[3, 0] = 7
+    ex = Examples(X, Y, np.ones_like(X, dtype=bool))
+    t = Task("nope", Machine(8, 4, 64), ex, ex)
+    r = solve(t, "synth", SolveConfig(synth=SynthConfig(max_cost=4, time_limit=5)))
+    assert not r.solved and r.why == "synthesis found no skeleton that fits the train examples"
+
+
+def test_budget():
+    assert Budget.of(None).left() is None and not Budget.of(None).spent
+    assert Budget.of(0.0).spent and 0 < Budget.of(5.0).left() <= 5.0

@@ -1,0 +1,80 @@
+"""Program search: solving for values, the loop structures, and what it finds."""
+
+import numpy as np
+import pytest
+
+from synth import SizePrior, enumerate_programs, execute
+from synth.lang import assign, const, for_list, var, write
+from synth.search import Table, functional, useful
+
+TABLE1 = ["inc", "map_inc", "map_dec", "reduce", "parity", "fibonacci"]
+ANC = ["access", "increment", "swap", "listk", "addition", "sort"]
+
+
+def test_first_is_the_cheapest_match(rng):
+    values = rng.integers(0, 4, size=(50, 12))
+    tab = Table([None] * 50, np.arange(50), values, 4)
+    points = rng.integers(0, 12, size=(30, 5))
+    g = rng.integers(0, 50, size=30)
+    need = values[g[:, None], points]
+    got = tab.first(points, need)
+    want = [next(k for k in range(50) if (values[k, p] == n).all()) for p, n in zip(points, need)]
+    assert got.tolist() == want
+    assert tab.first(points[:1], (need[:1] + 1) % 4)[0] in (-1, *range(50))
+    valid = np.zeros_like(points, dtype=bool)
+    assert (tab.first(points, need, valid) == 0).all()  # no point counts: the cheapest fits
+
+
+def test_functional_detects_clashes():
+    pts = np.array([[1, 2, 1], [1, 2, 3]])
+    need = np.array([[5, 6, 5], [5, 6, 5]])
+    assert functional(pts, need).tolist() == [True, True]
+    assert functional(pts, np.array([5, 6, 7])).tolist() == [False, True]
+
+
+def test_dead_variables_are_not_useful():
+    live = for_list("i", "x", const(0), assign("a", var("x")))
+    assert not useful(live)  # a is set and never read
+    assert useful(for_list("i", "x", const(0), write(var("i"), var("x"))))
+
+
+@pytest.mark.parametrize("name", TABLE1 + ANC)
+def test_every_builtin_is_found_and_generalises(name, task):
+    t = task(name)
+    r = enumerate_programs(t.train, t.machine.M, max_cost=14, time_limit=60, stop_when_solved=True)
+    assert r.solutions, name
+    for c in r.solutions:  # each is correct on every train example
+        assert t.train.correct(execute(c.term, t.train.inputs, t.machine.M)).all()
+    assert any(t.test.correct(execute(c.term, t.test.inputs, t.machine.M)).all() for c in r.solutions), name
+
+
+def test_search_is_deterministic(task):
+    t = task("reduce")
+    a = [str(c.term) for c in enumerate_programs(t.train, 8, max_cost=8).candidates]
+    b = [str(c.term) for c in enumerate_programs(t.train, 8, max_cost=8).candidates]
+    assert a == b and a
+
+
+class NoLoops(SizePrior):
+    """A user heuristic in a few lines: loops cost a lot to enumerate."""
+
+    def costs(self, examples):
+        return {"for": 9, "repeat": 9, "while": 9}
+
+
+def test_a_plugged_in_heuristic_changes_what_comes_first(task):
+    t = task("inc")
+    base = enumerate_programs(t.train, 8, max_cost=4, stop_when_solved=True).solutions
+    mine = enumerate_programs(t.train, 8, NoLoops(), max_cost=4, stop_when_solved=True).solutions
+    assert any(c.term.op in ("for", "repeat", "while") for c in base)
+    assert mine and all(c.term.op not in ("for", "repeat", "while") for c in mine)
+
+
+def test_holes_keep_structures_the_examples_allow(task):
+    t = task("map_inc")
+    # with values solved from leaves only (no inc), the map survives as a hole
+    r = enumerate_programs(t.train, 8, max_cost=2, holes=True, solve_cost=1)
+    shapes = [str(c.term) for c in r.structures]
+    assert "for i, x in list@0 { mem[i] ← ?0(x, i) }" in shapes or any("list@0" in s and "?0" in s for s in shapes)
+    for c in r.structures:
+        assert any(n.op == "hole" for n in c.term.walk())
