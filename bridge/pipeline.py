@@ -43,7 +43,7 @@ class LowerConfig:
     """How skeletons become programs: at most ``R_max`` registers, ``pad`` NOOPs before
     each backward jump, ``hole_lines`` free lines per hole."""
 
-    R_max: int = 8
+    R_max: int = 10
     pad: int = 0
     hole_lines: int = 1
 

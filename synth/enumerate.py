@@ -20,7 +20,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 
@@ -97,11 +97,58 @@ class SignatureSet:
         return first
 
 
+class Terms(Sequence):
+    """A level's terms, built only when asked for: each batch of representatives is kept
+    as its op, its child levels and the children's indices (most are never looked at)."""
+
+    def __init__(self, batches: list[tuple[str, tuple, tuple]] | None = None, leaves: list[Term] | None = None):
+        self._batches = batches or []  # (op, child levels, index arrays of the kept rows)
+        self._starts = np.cumsum([0] + [len(b[2][0]) for b in self._batches])
+        self._leaves = leaves
+        self._built: dict[int, Term] = {}
+
+    def __len__(self) -> int:
+        return len(self._leaves) if self._leaves is not None else int(self._starts[-1])
+
+    def __getitem__(self, r):
+        if isinstance(r, slice):
+            return [self[i] for i in range(*r.indices(len(self)))]
+        r = int(r)
+        if self._leaves is not None:
+            return self._leaves[r]
+        if r not in self._built:
+            k = int(np.searchsorted(self._starts, r, side="right")) - 1
+            op, levels, idx = self._batches[k]
+            j = r - int(self._starts[k])
+            if op == "leaf":
+                self._built[r] = levels[0].terms[int(idx[0][j])]
+            else:
+                self._built[r] = app(op, *(lv.terms[int(i[j])] for lv, i in zip(levels, idx)))
+        return self._built[r]
+
+
+class Chain(Sequence):
+    """Several sequences as one, indexed without copying them."""
+
+    def __init__(self, parts: Sequence[Sequence]):
+        self._parts = list(parts)
+        self._starts = np.cumsum([0] + [len(p) for p in self._parts])
+
+    def __len__(self) -> int:
+        return int(self._starts[-1])
+
+    def __getitem__(self, r):
+        if isinstance(r, slice):
+            return [self[i] for i in range(*r.indices(len(self)))]
+        k = int(np.searchsorted(self._starts, int(r), side="right")) - 1
+        return self._parts[k][int(r) - int(self._starts[k])]
+
+
 @dataclasses.dataclass
 class Level:
     """The representatives of one cost: terms and their value tables ``(n, D)``."""
 
-    terms: list[Term]
+    terms: Sequence[Term]
     values: np.ndarray
 
 
@@ -225,24 +272,19 @@ class Bank:
                         yield "ifz", levels, idx, apply("ifz", self.M, args)
 
     def _grow(self, c: int) -> Level:
-        terms, values = [], []
+        batches, values = [], []
         if not self.full:
             for op, levels, idx, vals in self._candidates(c):
                 self.enumerated += len(vals)
                 new = self.seen.add(vals.astype(DTYPE))
-                terms.extend(self._build(op, levels, idx, int(r)) for r in new)
-                values.append(vals[new].astype(DTYPE))
+                if new.size:
+                    batches.append((op, levels, tuple(np.asarray(i)[new] for i in idx)))
+                    values.append(vals[new].astype(DTYPE))
                 if len(self.seen) >= self.max_size:
                     self.full = True
                     break
         vals = np.concatenate(values) if values else np.zeros((0, self.width), dtype=DTYPE)
-        return Level(terms, vals)
-
-    @staticmethod
-    def _build(op: str, levels: tuple[Level, ...], idx, r: int) -> Term:
-        if op == "leaf":
-            return levels[0].terms[r]
-        return app(op, *(lv.terms[int(i[r])] for lv, i in zip(levels, idx)))
+        return Level(Terms(batches), vals)
 
 
 class _DomainMemory:

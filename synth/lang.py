@@ -159,8 +159,11 @@ def assign(v: str, e: Term) -> Term:
 
 
 def par(*stmts: Term) -> Term:
-    """Simultaneous writes and sets; a single one is itself."""
-    return stmts[0] if len(stmts) == 1 else Term("par", tuple(stmts))
+    """Simultaneous writes and sets, flattened; a single one is itself."""
+    flat: list[Term] = []
+    for s in stmts:
+        flat.extend(s.args if s.op == "par" else (s,))
+    return flat[0] if len(flat) == 1 else Term("par", tuple(flat))
 
 
 def seq(*stmts: Term) -> Term:

@@ -40,13 +40,14 @@ from typing import ClassVar
 
 import numpy as np
 
-from .enumerate import Bank, leaf_cost, row_hash
+from .enumerate import Bank, Chain, leaf_cost, row_hash
 from .heuristics import Heuristic, SizePrior
 from .lang import (
     LOOPS,
     Term,
     app,
     assign,
+    cell,
     const,
     cost,
     for_list,
@@ -163,8 +164,8 @@ class Table:
     @staticmethod
     def of(bank: Bank, max_cost: int, keep: Callable[[Term], bool] | None = None) -> Table:
         levels = list(bank.upto(max_cost))
-        terms = [t for _, lv in levels for t in lv.terms]
-        costs = np.array([c for c, lv in levels for _ in lv.terms], dtype=np.int64)
+        terms = Chain([lv.terms for _, lv in levels])
+        costs = np.array([c for c, lv in levels for _ in range(len(lv.terms))], dtype=np.int64)
         values = np.concatenate([lv.values for _, lv in levels]) if levels else np.zeros((0, bank.width))
         values = values.astype(np.int64)
         if keep is not None:
@@ -278,7 +279,8 @@ class Control:
     v: np.ndarray  # (B, F): the cursor at the start of each iteration
     n: np.ndarray  # (B,): iterations
     end: np.ndarray  # (B,): the cursor after the loop
-    sources: list = dataclasses.field(default_factory=list)  # [(term, cost, values (B, F))]
+    sources: list = dataclasses.field(default_factory=list)  # [(term, cost, values, cells read)]
+    offsets: list = dataclasses.field(default_factory=list)  # mem[cursor + c]: [(term, cost, values, cells)]
     addresses: list = dataclasses.field(default_factory=list)  # [(term, cells (B, F))]
     seen: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
 
@@ -469,9 +471,8 @@ class Search:
         writes = []  # (cost, address, value, covered (B, M))
         for c in np.flatnonzero(D.any(0)):
             rows = K[:, c]
-            g = Table(table.terms, table.costs, table.values[:, rows], self.M).first(
-                np.arange(rows.sum())[None], Y[rows, c]
-            )[0]
+            hit = (table.values[:, rows] == Y[rows, c]).all(1)
+            g = int(hit.argmax()) if hit.any() else -1
             self.stats.completions += len(table)
             a = const(c)
             if g >= 0 and w_c + leaf_cost(a, self.costs) + table.costs[g] <= level:
@@ -499,7 +500,7 @@ class Search:
     def controls(self) -> list[Control]:
         """Every loop control whose initial cursor costs at most 2, one per distinct
         trajectory (the cheapest); controls that run past ``F`` iterations on an example,
-        or never run, are dropped."""
+        or never more than once, are dropped."""
         if self._controls is not None:
             return self._controls
         X, M, F = self.spec.inputs, self.M, self.F
@@ -522,7 +523,7 @@ class Search:
             extra = self.c(kind)
             if kind == WHILE:  # a condition and a step: an idiom (cells, chase) costs one more
                 extra += (cost(CONDS[cond]("p"), self.costs) + cost(STEPS[step]("p"), self.costs)) // 2
-            for i in np.flatnonzero(~over.any(1) & (n > 0).any(1)):
+            for i in np.flatnonzero(~over.any(1) & (n > 1).any(1)):  # a loop that runs once is an if
                 valid = np.arange(F)[None] < n[i][:, None]
                 key = np.concatenate([np.where(valid, traj[i], -1).ravel(), n[i]]).astype(np.int16).tobytes()
                 ctl = Control(kind, iterms[i], cond, step, int(extra + icosts[i]), traj[i], n[i], end[i])
@@ -539,20 +540,28 @@ class Search:
         X, M, K, D = self.spec.inputs, self.M, self.spec.mask, self.spec.changed
         rows = np.arange(X.shape[0])[:, None]
         v, name, valid = ctl.v, ctl.name, ctl.valid
-        cands = [(var(name), self.c("var"), v)]
+        cands = [(var(name), self.c("var"), v, None)]
         if ctl.kind == FOR:
-            cands.insert(0, (var("x"), self.c("var"), X[rows, v]))
+            cands.insert(0, (var("x"), self.c("var"), X[rows, v], v))
         else:  # the element: costs as a variable, as it is one in a for loop
-            cands.append((read(var(name)), self.c("var"), X[rows, v]))
-        for op in ("inc", "dec"):
+            cands.append((read(var(name)), self.c("var"), X[rows, v], v))
+        for op in ("inc", "dec"):  # the cells next to it (a node's fields): cost as one op more
             t = read(app(op, var(name)))
-            cands.append((t, cost(t, self.costs), X[rows, _at(op, v, X, M)]))
-        seen = set()
-        for t, c, vals in cands:
-            key = np.where(valid, vals, -1).tobytes()
-            if key not in seen:
-                seen.add(key)
-                ctl.sources.append((t, c, vals))
+            cands.append((t, self.c("var") + self.c(op), X[rows, _at(op, v, X, M)], _at(op, v, X, M)))
+        offsets = []
+        for c in range(2, M - 1):  # cells further away: a second list at an offset
+            t = read(app("add", var(name), const(c)))
+            offsets.append((t, cost(t, self.costs), X[rows, (v + c) % M], (v + c) % M))
+        for k in range(M):  # fixed cells: a value the task passes in
+            cells_k = np.full_like(v, k)
+            offsets.append((cell(k), self.c("cell"), X[rows, cells_k], cells_k))
+        seen: set[bytes] = set()
+        for group, out in ((cands, ctl.sources), (offsets, ctl.offsets)):
+            for t, c, vals, cells in group:
+                key = np.where(valid, vals, -1).tobytes()
+                if key not in seen:
+                    seen.add(key)
+                    out.append((t, c, vals, cells))
         u = self.table("u_used")
         for g in range(len(u)):
             adr = u.values[g][v]
@@ -564,15 +573,17 @@ class Search:
         return ctl
 
     def inits(self) -> list[tuple[Term, int, np.ndarray]]:
-        """Initial values of carried variables: constants 0 and 1, then every cell (two
-        more), one per distinct value on the examples."""
+        """Initial values of carried variables: the constants 0, 1 and ``M - 1`` (the
+        extremes of the value range), then every cell (two more), one per distinct value
+        on the examples."""
         if not hasattr(self, "_inits"):
             out, seen = [], set()
-            for c, lv in self.mem.upto(1):
-                for t, vals in zip(lv.terms, lv.values):
-                    if vals.tobytes() not in seen:
-                        seen.add(vals.tobytes())
-                        out.append((t, c + 2 * (t.op == "cell"), vals.astype(np.int64)))
+            terms = [*(t for _, lv in self.mem.upto(1) for t in lv.terms), const(self.M - 1)]
+            for t in terms:
+                vals = self.mem.values(t).astype(np.int64)
+                if vals.tobytes() not in seen:
+                    seen.add(vals.tobytes())
+                    out.append((t, leaf_cost(t, self.costs) + 2 * (t.op == "cell"), vals))
             self._inits = sorted(out, key=lambda x: x[1])
         return self._inits
 
@@ -586,16 +597,19 @@ class Search:
         B = len(ctl.n)
         set_c, var_c = self.c("set"), self.c("var")
         groups = []
+        by_cost: dict[int, list] = {}
         for a0, a0c, a_vals in self.inits():
+            by_cost.setdefault(a0c, []).append((a0, a_vals))
+        for a0c, inits in by_cost.items():
             k = budget - 2 * set_c - a0c  # what the update's expression may cost
             for name, per_example in (("u", False), ("um", True)):
                 tab = self.level(name, k)
                 if len(tab):
-                    groups.append(self._one(ctl, a0, a_vals, tab, np.arange(len(tab)), None, per_example))
-            for src, sc, svals in ctl.sources:
+                    groups.append(self._one(ctl, inits, tab, None, per_example))
+            for src, sc, svals, _ in ctl.sources:
                 tab = self.level("uw", k - sc + var_c)
                 if len(tab):
-                    groups.append(self._one(ctl, a0, a_vals, tab, np.arange(len(tab)), (src, svals), False))
+                    groups.append(self._one(ctl, inits, tab, (src, svals), False))
         consts = [(t, c) for t, c, _ in self.inits() if t.op == "const"]
         for (a0, a0c), (b0, b0c) in itertools.product(consts, repeat=2):
             k = budget - 4 * set_c - a0c - b0c
@@ -613,16 +627,19 @@ class Search:
         offsets = np.cumsum([0] + [g.N for g in groups])
         return Carry(int(offsets[-1]), traj, [(int(o), g.groups[0][1]) for o, g in zip(offsets, groups)])
 
-    def _one(self, ctl, a0, init, tab: Table, G: np.ndarray, source, per_example: bool) -> Carry:
-        """``a ← f(a)`` for rows ``G`` of ``tab`` (over ``u``, or example x ``u`` when it
-        reads memory), or ``a ← f(a, source)`` for a two-value table."""
+    def _one(self, ctl, inits: list[tuple[Term, np.ndarray]], tab: Table, source, per_example: bool) -> Carry:
+        """``a ← f(a)`` from every initial value in ``inits`` for every row ``f`` of ``tab``
+        (over ``u``, or example x ``u`` when it reads memory), or ``a ← f(a, source)``
+        for a two-value table."""
         M, F = self.M, self.F
-        B = len(init)
-        vals = tab.values[G]
-        a = np.broadcast_to(init, (len(G), B)).copy()
-        traj = np.empty((len(G), B, F + 1), dtype=np.int64)
+        G = len(tab)
+        B = len(ctl.n)
+        vals = np.tile(tab.values, (len(inits), 1))
+        a = np.repeat(np.stack([v for _, v in inits]), G, axis=0)
+        N = len(a)
+        traj = np.empty((N, B, F + 1), dtype=np.int64)
         traj[:, :, 0] = a
-        r = np.arange(len(G))[:, None]
+        r = np.arange(N)[:, None]
         base = np.arange(B)[None] * M
         last = int(ctl.n.max())
         for t in range(last):
@@ -631,8 +648,11 @@ class Search:
             traj[:, :, t + 1] = a
         traj[:, :, last + 1 :] = a[:, :, None]
         env = {"u": var("a")} if source is None else {"u": var("a"), "w": source[0]}
-        terms = tab.terms
-        return Carry(len(G), {"a": traj}, [(0, lambda i: ((("a", a0),), (("a", substitute(terms[G[i]], env)),)))])
+
+        def make(i: int) -> tuple:
+            return (("a", inits[i // G][0]),), (("a", substitute(tab.terms[i % G], env)),)
+
+        return Carry(N, {"a": traj}, [(0, make)])
 
     def _pair(self, ctl, a_init, b_init, fa: Table, fb: Table) -> Carry:
         """``(a, b) ← (fa(a, b), fb(a, b))`` for every pair of rows of ``ta`` x ``tb``."""
@@ -690,7 +710,7 @@ class Search:
             else:
                 adr = h[1]
                 written[np.broadcast_to(rows, adr.shape)[ctl.valid], adr[ctl.valid]] = True
-                body = self.body_values(ctl, carry, idx, self.spec.outputs[rows, adr])
+                body = self.body_values(ctl, carry, idx, self.spec.outputs[rows, adr], adr)
                 if all(b is None for b in body):
                     continue
             final = self.final_writes(ctl, carry, idx, D & ~written, written.any())
@@ -702,14 +722,26 @@ class Search:
                 if sets or writes:
                     self.record(seq(*inits, ctl.term(par(*sets, *writes)), fw), "loop")
 
-    def operands(self, ctl: Control, carry: Carry, idx: np.ndarray) -> list[tuple[Term, np.ndarray]]:
-        """Operands a body value may use: ``(term, values (N, B, F))``; carried variables
-        are their values before the iteration's update (the body is simultaneous)."""
+    def operands(self, ctl: Control, carry: Carry, idx: np.ndarray, adr: np.ndarray):
+        """Operands a body value writing at ``adr`` may use, ``(term, values (N, B, F))``:
+        the control's, the carried variables (their values before the iteration's update:
+        the body is simultaneous), then the cells further away. A read of a cell that an
+        earlier iteration wrote would see the written value, not the input's: such
+        operands are left out. Returns (primary operands, further cells)."""
         N = len(idx)
-        out = [(t, np.broadcast_to(vals, (N, *vals.shape))) for t, _, vals in ctl.sources]
-        for name, traj in carry.traj.items():
-            out.append((var(name), traj[idx][:, :, :-1]))
-        return out
+
+        def clean(cells) -> bool:
+            if cells is None:
+                return True
+            earlier = np.tril(np.ones((cells.shape[1], cells.shape[1]), dtype=bool), -1)  # t' < t
+            hit = (adr[:, None, :] == cells[:, :, None]) & earlier[None] & ctl.valid[:, None, :] & ctl.valid[:, :, None]
+            return not hit.any()
+
+        first = [(t, np.broadcast_to(v, (N, *v.shape))) for t, _, v, cells in ctl.sources if clean(cells)]
+        carried = [(var(name), traj[idx][:, :, :-1]) for name, traj in carry.traj.items()]
+        prims = [*first[:2], *carried, *first[2:]]
+        far = [(t, np.broadcast_to(v, (N, *v.shape))) for t, _, v, cells in ctl.offsets if clean(cells)]
+        return prims, far
 
     def solve(self, N: int, need: np.ndarray, choices: list, holes: list) -> list[Term | None]:
         """The cheapest expression, per query, that has value ``need`` ``(P,)`` at the
@@ -742,11 +774,11 @@ class Search:
                 todo = todo[~ok]
         return out
 
-    def body_values(self, ctl: Control, carry: Carry, idx: np.ndarray, need: np.ndarray) -> list[Term | None]:
+    def body_values(self, ctl: Control, carry: Carry, idx, need: np.ndarray, adr: np.ndarray) -> list[Term | None]:
         """For each configuration, the cheapest value expression with the needed value at
         every iteration (of one operand, then of two), a hole, or None."""
         M = self.M
-        ops = self.operands(ctl, carry, idx)
+        ops, far = self.operands(ctl, carry, idx, adr)
         flat = ctl.valid.reshape(-1)
         u, uw = self.table("u"), self.table("uw")
 
@@ -756,9 +788,16 @@ class Search:
         def two(va, vb):
             return lambda todo: (va[todo] * M + vb[todo]).reshape(len(todo), -1)[:, flat]
 
-        pairs = list(itertools.combinations(ops, 2))
+        um = self.table("um")
+        base = np.broadcast_to(np.arange(len(ctl.n))[:, None] * M, ctl.v.shape).reshape(-1)[flat]
+
+        def mem(vals):  # a function of the operand that reads memory (as the loop found it)
+            return lambda todo: base[None] + vals[todo].reshape(len(todo), -1)[:, flat]
+
+        pairs = [*itertools.combinations(ops, 2), *itertools.product(ops, far)]
         choices = [(u, {"u": t}, one(v), True) for t, v in ops]
         choices += [(uw, {"u": ta, "w": tb}, two(va, vb), True) for (ta, va), (tb, vb) in pairs]
+        choices += [(um, {"u": t}, mem(v), False) for t, v in ops]
         holes = [((ta, tb), two(va, vb)) for (ta, va), (tb, vb) in pairs]
         return self.solve(len(idx), need.reshape(-1)[flat], choices, holes)
 
@@ -806,12 +845,15 @@ class Search:
     def nested(self, level: int) -> None:
         """``for i in list@s { for j in list@(i+1) { mem[i], mem[j] ← f, g } }`` (and the
         pass-over-neighbours variant) with ``f``, ``g`` functions of the two cells; the
-        structure's cost is the start's and ``f``'s and ``g``'s (plus one for the variant)."""
+        structure's cost is the start's and ``f``'s and ``g``'s, plus one for a loop in a
+        loop (and one more for the variant). Candidates are run on the two examples with
+        the longest lists first; only those right there are run on all of them."""
         X, M = self.spec.inputs, self.M
         pts = np.arange(M * M)
+        first = np.argsort(-(X != 0).sum(1), kind="stable")[:2]
         for s in range(min(3, M)):
             for extra, inner in enumerate(("after", "pairs")):
-                k = level - leaf_cost(const(s), self.costs) - extra
+                k = level - leaf_cost(const(s), self.costs) - extra - 1
                 for kf in range(1, k):
                     tf, tg = self.level("uw", kf), self.level("uw", k - kf)
                     if not len(tf) or not len(tg):
@@ -821,8 +863,11 @@ class Search:
                     f, g = f[keep], g[keep]
                     if not f.size:
                         continue
-                    out, ok = _run_nested(s, inner, tf.values[f], tg.values[g], X, M, self.F * self.F)
                     self.stats.structures += len(f)
+                    out, ok = _run_nested(s, inner, tf.values[f], tg.values[g], X[first], M, self.F * self.F)
+                    right = (out == self.spec.outputs[first]) | ~self.spec.mask[first]
+                    f, g = f[ok & right.all((1, 2))], g[ok & right.all((1, 2))]
+                    out, ok = _run_nested(s, inner, tf.values[f], tg.values[g], X, M, self.F * self.F)
                     for q in np.flatnonzero(ok & self.spec.correct(out).all(1)):
                         self.record(self._nested_term(s, inner, tf.terms[f[q]], tg.terms[g[q]]), "nested")
                     if self.budget_spent():
@@ -868,9 +913,10 @@ class Search:
 
 
 def _keeps(name: str, t: Term) -> bool:
-    """Whether a carried update or solving table keeps ``t``: it must use its argument
-    ``u``; the memory-reading table keeps only the terms that read (the rest are in ``u``)."""
-    if "u" not in reads(t):
+    """Whether a carried update or solving table keeps ``t``: it must use an argument (``u``
+    for a function of one value; ``u`` or ``w`` for two); the memory-reading table keeps
+    only the terms that read (the rest are in ``u``)."""
+    if not reads(t) & ({"u", "w"} if name == "uw" else {"u"}):
         return False
     return name != "um" or any(n.op in ("read", "cell") for n in t.walk())
 
