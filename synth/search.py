@@ -590,7 +590,7 @@ class Search:
     def carries(self, ctl: Control, budget: int) -> Carry | None:
         """The carried-variable configurations costing exactly ``budget``, run as one batch:
         none; ``a ← f(a)`` (``f`` may read memory) or ``a ← f(a, operand)``; or
-        ``(a, b) ← (fa(a, b), fb(a, b))`` from constants."""
+        ``(a, b) ← (fa(a, b), fb(a, b))`` from 0s and 1s."""
         if budget == 0:
             return Carry(1, {}, [(0, lambda i: ((), ()))])
         M, F = self.M, self.F
@@ -610,7 +610,7 @@ class Search:
                 tab = self.level("uw", k - sc + var_c)
                 if len(tab):
                     groups.append(self._one(ctl, inits, tab, (src, svals), False))
-        consts = [(t, c) for t, c, _ in self.inits() if t.op == "const"]
+        consts = [(t, c) for t, c, _ in self.inits() if t.op == "const" and t.args[0] < 2]
         for (a0, a0c), (b0, b0c) in itertools.product(consts, repeat=2):
             k = budget - 4 * set_c - a0c - b0c
             for ka in range(1, k):
@@ -854,7 +854,7 @@ class Search:
         for s in range(min(3, M)):
             for extra, inner in enumerate(("after", "pairs")):
                 k = level - leaf_cost(const(s), self.costs) - extra - 1
-                for kf in range(1, k):
+                for kf in range(max(1, k - 4), min(k, 5)):  # f and g cost at most 4 each
                     tf, tg = self.level("uw", kf), self.level("uw", k - kf)
                     if not len(tf) or not len(tg):
                         continue
