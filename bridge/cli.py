@@ -173,6 +173,7 @@ def _solve_config(args):
         tune=replace(d.tune, steps=args.steps, lr=args.lr),
         restarts=args.restarts,
         top_n=args.top_n,
+        fastest=getattr(args, "fastest", False),
         seed=args.seed,
         time_limit=limit,
     )
@@ -183,7 +184,7 @@ def cmd_solve(args) -> None:
 
     from .pipeline import solve
 
-    task = resolve_task(args.task, args.suite, args.seed)
+    task = resolve_task(args.task, args.suite, args.seed, args.biased)
     cfg = _solve_config(args)
     with TunePool(args.workers) as pool:
         r = solve(task, args.method, cfg, pool.tune, log=_progress(args))
@@ -194,6 +195,8 @@ def cmd_solve(args) -> None:
     )
     if r.raw_programs:
         stats += f"\nraw assembly programs of the solution's length: {r.raw_programs:.2g}"
+    if r.mean_steps is not None:
+        stats += f"\nmean steps on the test examples: {r.mean_steps:.2f}"
     text = [
         f"task {task.name} ({args.method}): {'SOLVED' if r.solved else 'not solved'} — "
         f"{r.test_correct}/{r.test_total} test examples, {r.seconds:.1f} s",
@@ -473,6 +476,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("task", help="built-in task name (see 'synthdiff tasks') or a task of --suite")
     p.add_argument("--suite", help="suite file holding the task")
     p.add_argument("--method", choices=["synth", "opt", "both"], default="both")
+    p.add_argument("--biased", action="store_true", help="the built-in task's biased input distribution (ANC)")
+    p.add_argument(
+        "--fastest",
+        action="store_true",
+        help="check every skeleton synthesis finds (five cost levels past the first solution) and return "
+        "the correct one with the fewest mean steps",
+    )
     tuning(p)
 
     p = add("batch", "solve every task of a suite file, one JSON line per task", cmd_batch)

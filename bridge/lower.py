@@ -13,7 +13,8 @@ values), and so is a variable whose first assignment is a constant. Then:
 - **no trailing STOP**: lines past the end are STOP, so a loop's exit jumps there.
 
 Loops: ``for i, x in list@s`` is ``x = READ i; JEZ x, end; body; i = INC i; JMP head``;
-``repeat`` and ``while`` test their condition at the head the same way. A simultaneous
+``repeat`` and ``while`` test their condition at the head the same way, ``do`` after
+the body. A simultaneous
 assignment computes every right-hand side before it changes anything, and orders the
 sets so that no move is needed unless two variables read each other; then, for two, a
 small inverse is searched with the synth enumerator (Fibonacci's ``(a, b) ← (a + b, a)``
@@ -77,6 +78,7 @@ class _Compiler:
         self.n = 0
         self.cse: dict[tuple, int] = {}
         self.touched: set[str] = set()  # variables emitted code has read or written
+        self.depth = 0  # loops the code being emitted is inside
 
     # -------------------------------------------------------------------- registers
 
@@ -204,15 +206,18 @@ class _Compiler:
             self.parallel(list(a) if op == "par" else [s])
         elif op == "for":
             self.for_loop(*a)
+        elif op == "do":
+            self.do_loop(*a)
         elif op in LOOPS:
             self.while_loop(*desugar(s).args)
         else:
             raise LoweringError(f"{op!r} is not a statement")
 
     def assign(self, name: str, e: Term) -> None:
-        """``name ← e``; a constant at the start of the program is the register's init."""
+        """``name ← e``; a constant given to a variable nothing has used yet, outside any
+        loop, is the register's initial value instead of a line."""
         r = self.var(name)
-        if e.op == "const" and not self.code and name not in self.touched:
+        if e.op == "const" and not self.depth and name not in self.touched:
             self.init[r] = e.args[0] % self.M
             self.touched.add(name)
             return
@@ -261,6 +266,7 @@ class _Compiler:
         head, end = self.label(), self.label()
         self.place(head)
         self.cse = {}
+        self.depth += 1
         return head, end
 
     def loop_tail(self, head: int, end: int, saved: dict) -> None:
@@ -268,6 +274,7 @@ class _Compiler:
         self.jump(head)
         self.place(end)
         self.cse = saved
+        self.depth -= 1
 
     def emit_pad(self) -> None:
         for _ in range(self.pad):
@@ -285,6 +292,16 @@ class _Compiler:
         self.stmt(body)
         self.emit("INC", rv, None, rv)
         self.invalidate(rv)
+        self.loop_tail(head, end, saved)
+
+    def do_loop(self, v: str, init: Term, cond: Term, step: Term, body: Term) -> None:
+        """``head: body; JEZ cond, end; v ← step; JMP head`` (the test after the body)."""
+        self.assign(v, init)
+        head, end = self.loop_head()
+        self.stmt(body)
+        self.emit("JEZ", self.expr(cond), end)
+        saved = dict(self.cse)
+        self.assign(v, step)
         self.loop_tail(head, end, saved)
 
     def while_loop(self, v: str, init: Term, cond: Term, step: Term, body: Term) -> None:

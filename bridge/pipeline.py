@@ -61,6 +61,9 @@ class SolveConfig:
     - ``noise``: compilation noise γ (seed paper eq. 3).
     - ``feedback``, ``feedback_penalty``: re-rank after a proposal fails all its restarts.
     - ``hide_solutions``: an ablation; ``both`` never proposes a complete skeleton.
+    - ``fastest``: check every complete skeleton synthesis found (searching
+      ``synth.extra_levels`` levels past the first solution) and return the correct one
+      with the fewest mean steps on the test examples, not the first correct one.
     - ``seed``: every random choice; ``time_limit``: seconds for the whole task.
     """
 
@@ -74,6 +77,7 @@ class SolveConfig:
     feedback: bool = True
     feedback_penalty: float = 5.0
     hide_solutions: bool = False
+    fastest: bool = False
     seed: int = 0
     time_limit: float | None = None
 
@@ -130,6 +134,7 @@ class SolveResult:
     restarts: int = 0
     recovered: int = 0
     raw_programs: float | None = None  # (|ops|·R³)^L: assembly programs as long as the solution
+    mean_steps: float | None = None  # of the program found, on the test examples
     why: str = ""  # why it was not solved
     trials: list[Trial] = dataclasses.field(default_factory=list)
     ranking_changes: list[dict] = dataclasses.field(default_factory=list)  # what feedback did
@@ -145,9 +150,14 @@ class SolveResult:
 def test_score(program: Program, task: Task) -> tuple[int, np.ndarray]:
     """(test examples solved, per-example correctness) on the discrete machine; a run that
     times out solves nothing."""
-    res = run(program, task.test.inputs, task.machine.T)
-    ok = task.test.correct(res.mem) & res.halted
+    ok, _ = _judge(program, task)
     return int(ok.sum()), ok
+
+
+def _judge(program: Program, task: Task) -> tuple[np.ndarray, float]:
+    """Per test example: correct (and halted); and the mean steps over them."""
+    res = run(program, task.test.inputs, task.machine.T)
+    return task.test.correct(res.mem) & res.halted, float(res.steps.mean())
 
 
 def widen(p: Program, R: int) -> Program:
@@ -180,8 +190,7 @@ def tune_from(
     R = max(program.R, task.machine.R)
     p = widen(program, R)
     ops = task.machine.op_codes
-    extra = {"free": free} if free else {}
-    w = stack([compile_program(p, k, ops, noise=cfg.noise, **extra) for k in _keys(cfg.seed, K, salt)])
+    w = stack([compile_program(p, k, ops, noise=cfg.noise, free=free) for k in _keys(cfg.seed, K, salt)])
     tcfg = dataclasses.replace(cfg.tune, time_limit=budget.left()) if budget.deadline is not None else cfg.tune
     return tuner(w, task.machine.soft(R), task.train, task.test, tcfg)
 
@@ -192,6 +201,8 @@ def synthesize_for(
     """The version space :func:`solve` proposes from, for the task's train examples; with
     a deadline, synthesis gets at most half of what is left."""
     s = cfg.synth
+    if cfg.fastest and not s.extra_levels:
+        s = dataclasses.replace(s, extra_levels=5)
     if budget.deadline is not None:
         limit = budget.left() / 2 if s.time_limit is None else min(s.time_limit, budget.left() / 2)
         s = dataclasses.replace(s, time_limit=limit)
@@ -237,8 +248,8 @@ def solve(
 
 def _finish(out: SolveResult, program: Program | None, task: Task, t0: float) -> SolveResult:
     if program is not None:
-        out.test_correct, ok = test_score(program, task)
-        out.solved = bool(ok.all())
+        ok, out.mean_steps = _judge(program, task)
+        out.test_correct, out.solved = int(ok.sum()), bool(ok.all())
         out.program = format_program(program)
         out.raw_programs = float(len(task.machine.op_codes) * program.R**3) ** len(program)
     if not out.solved and not out.why:
@@ -275,17 +286,21 @@ def _lower(term, task: Task, cfg: SolveConfig, out: SolveResult) -> Lowered | No
 
 def _check_solutions(task: Task, cfg: SolveConfig, vs: VersionSpace, out: SolveResult) -> Program | None:
     """Synthesis alone: lower the complete skeletons in rank order and return the first
-    that is correct on every test example."""
+    that is correct on every test example (``fastest``: the correct one with the fewest
+    mean steps)."""
+    best, best_steps = None, np.inf
     for i in vs.solutions[: cfg.max_proposals]:
         low = _lower(vs.classes[i].best, task, cfg, out)
         if low is None:
             continue
         out.skeletons_tried += 1
-        n_ok, ok = test_score(low.program, task)
-        out.trials[-1].test_correct = n_ok
-        if ok.all():
-            return low.program
-    return None
+        ok, steps = _judge(low.program, task)
+        out.trials[-1].test_correct = int(ok.sum())
+        if ok.all() and steps < best_steps:
+            best, best_steps = low.program, steps
+            if not cfg.fastest:
+                break
+    return best
 
 
 def _tune_proposals(
@@ -297,7 +312,7 @@ def _tune_proposals(
     tried: set[int] = set()
     tuned = 0
     while tuned < cfg.top_n and not budget.spent:
-        pick = next(((i, t) for i, t in vs.top(cfg.max_proposals, exclude=tried)), None)
+        pick = next(iter(vs.top(1, exclude=tried, complete=not cfg.hide_solutions)), None)
         if pick is None:
             break
         i, term = pick
@@ -316,9 +331,10 @@ def _tune_proposals(
         if best is not None:
             return best
         if cfg.feedback:
-            before = [str(t) for _, t in vs.top(5, exclude=tried)]
+            shown = lambda: [str(t) for _, t in vs.top(5, exclude=tried, complete=not cfg.hide_solutions)]
+            before = shown()
             vs.feedback(i, cfg.feedback_penalty)
-            after = [str(t) for _, t in vs.top(5, exclude=tried)]
+            after = shown()
             out.ranking_changes.append({"failed": str(term), "before": before, "after": after})
     return None
 

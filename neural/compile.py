@@ -9,11 +9,18 @@ initial value. ``ε > 0`` keeps ``log`` finite; ``γ`` is the noise that lets gr
 away from the compiled program; ``sharpness`` scales the logits as ANC's compiler does
 (larger = closer to the one-hot program). Lines past the program compile to STOP.
 
+``free`` lines are left open for tuning to fill (a skeleton's holes): with
+``free_init="uniform"`` their heads get small random logits (``free_scale·N(0, 1)``, close
+to uniform, so gradient descent chooses the instruction); with ``"noop"`` they compile as
+the program states them (a NOOP placeholder) and only a mask in tuning marks them.
+
 Decompilation takes the argmax of every head, giving a :class:`~neural.asm.Program` and a
 per-line confidence (the probability of the decompiled instruction's used heads).
 """
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 import equinox as eqx
 import jax
@@ -23,6 +30,7 @@ import numpy as np
 from .asm import OPS, STOP, USES_A, USES_B, USES_O, Line, Program
 from .machine import Dists, one_hot_dists
 
+FREE_INITS = ("uniform", "noop")
 DEFAULT_EPS = 1e-6
 DEFAULT_NOISE = 0.01
 """γ chosen by scripts/noise_sweep.py: every γ up to 0.3 keeps a compiled map_inc, but only
@@ -60,13 +68,31 @@ def compile_program(
     noise: float = DEFAULT_NOISE,
     eps: float = DEFAULT_EPS,
     sharpness: float = 1.0,
+    free: Sequence[int] = (),
+    free_init: str = "uniform",
+    free_scale: float = 0.2,
 ) -> Weights:
-    """Weights whose softmax is ``program`` (up to ``noise`` and ``eps``); seed eq. 3."""
+    """Weights whose softmax is ``program`` (up to ``noise`` and ``eps``); seed eq. 3.
+    ``free`` lines are left open (see the module docstring)."""
     if eps <= 0:
         raise ValueError(f"eps must be > 0 (log 0 is -inf and turns into NaN), got {eps}")
+    if free_init not in FREE_INITS:
+        raise ValueError(f"free_init must be one of {', '.join(FREE_INITS)}, got {free_init!r}")
+    bad = [i for i in free if not 0 <= i < program.M]
+    if bad:
+        raise ValueError(f"free lines {bad} are outside the program's {program.M} lines")
     d = one_hot_dists(program, ops)
-    keys = jax.random.split(key, 5)
-    return Weights(*(_noisy_log(x, k, noise, eps, sharpness) for x, k in zip(jax.tree.leaves(d), keys)))
+    keys = jax.random.split(key, 6)
+    w = Weights(*(_noisy_log(x, k, noise, eps, sharpness) for x, k in zip(jax.tree.leaves(d), keys)))
+    if not free or free_init == "noop":
+        return w
+    rows = jnp.zeros(program.M, bool).at[jnp.asarray(list(free))].set(True)[:, None]
+    heads = jax.random.split(keys[5], 4)
+    opened = [
+        jnp.where(rows, free_scale * jax.random.normal(k, x.shape, x.dtype), x)
+        for k, x in zip(heads, (w.op, w.a, w.b, w.o))
+    ]
+    return Weights(*opened, w.init)
 
 
 def random_weights(

@@ -3,8 +3,8 @@
 :class:`Examples` is the one example type of synthdiff: ``B`` initial memories, the
 expected memories and a per-example mask of the cells that are compared. :func:`judge`
 runs programs on them with the batched interpreter; a program is correct on an example
-when every masked cell of its final memory matches (a run that times out keeps whatever
-memory it had, which may or may not match).
+when it halts within ``T`` steps and every masked cell of its final memory matches (a run
+that times out is wrong whatever its memory holds).
 """
 
 from __future__ import annotations
@@ -41,6 +41,6 @@ class Examples:
 
 
 def judge(programs: Sequence[Program], ex: Examples, T: int) -> tuple[np.ndarray, np.ndarray]:
-    """Per program: correct on every example (bool), and its mean steps over them."""
+    """Per program: halted and correct on every example (bool), and its mean steps over them."""
     res = run_batch(encode(programs), ex.inputs, T)
-    return ex.correct(res.mem).all(-1), res.steps.mean(-1)
+    return (ex.correct(res.mem) & res.halted).all(-1), res.steps.mean(-1)

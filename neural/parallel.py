@@ -41,7 +41,9 @@ def _init_worker(cores: mp.Queue) -> None:
             os.sched_setaffinity(0, {core})
 
 
-def _tune_shard(weights: dict, machine: tuple, train: Examples, test: Examples, cfg: TuneConfig) -> TuneResult:
+def _tune_shard(
+    weights: dict, machine: tuple, train: Examples, test: Examples, cfg: TuneConfig, trainable: dict | None
+) -> TuneResult:
     import jax.numpy as jnp
 
     from .compile import Weights
@@ -49,8 +51,9 @@ def _tune_shard(weights: dict, machine: tuple, train: Examples, test: Examples, 
     from .tune import tune
 
     M, R, T, ops, impl = machine
-    w = Weights(**{k: jnp.asarray(v) for k, v in weights.items()})
-    return tune(w, SoftMachine(M, R, T, ops, impl), train, test, cfg)
+    as_weights = lambda d: Weights(**{k: jnp.asarray(v) for k, v in d.items()})
+    mask = as_weights(trainable) if trainable is not None else None
+    return tune(as_weights(weights), SoftMachine(M, R, T, ops, impl), train, test, cfg, trainable=mask)
 
 
 def merge(results: list[TuneResult], seconds: float) -> TuneResult:
@@ -86,19 +89,23 @@ class TunePool:
                 cores.put(available[i] if i < len(available) and len(available) >= self.workers else None)
             self._pool = ProcessPoolExecutor(self.workers, mp_context=ctx, initializer=_init_worker, initargs=(cores,))
 
-    def tune(self, weights, machine, train, test, cfg: TuneConfig = TuneConfig()) -> TuneResult:
-        """:func:`neural.tune.tune` with the restarts split evenly over the workers."""
+    def tune(self, weights, machine, train, test, cfg: TuneConfig = TuneConfig(), trainable=None) -> TuneResult:
+        """:func:`neural.tune.tune` with the restarts split evenly over the workers (whose
+        config is pickled: a custom ``cfg.optimizer`` must be picklable)."""
         if self._pool is None:
             from .tune import tune
 
-            return tune(weights, machine, train, test, cfg)
+            return tune(weights, machine, train, test, cfg, trainable=trainable)
         t0 = time.perf_counter()
         K = weights.op.shape[0]
-        arrays = {f.name: np.asarray(getattr(weights, f.name)) for f in dataclasses.fields(weights)}
+        plain = lambda w: {f.name: np.asarray(getattr(w, f.name)) for f in dataclasses.fields(w)}
+        arrays = plain(weights)
+        mask = plain(trainable) if trainable is not None else None
         spec = (machine.M, machine.R, machine.T, machine.ops, machine.impl)
         shards = [s for s in np.array_split(np.arange(K), self.workers) if s.size]
         futures = [
-            self._pool.submit(_tune_shard, {k: v[s] for k, v in arrays.items()}, spec, train, test, cfg) for s in shards
+            self._pool.submit(_tune_shard, {k: v[s] for k, v in arrays.items()}, spec, train, test, cfg, mask)
+            for s in shards
         ]
         return merge([f.result() for f in futures], time.perf_counter() - t0)
 

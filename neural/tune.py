@@ -2,21 +2,25 @@
 
 Loss per restart (seed paper eqs. 10–12), averaged over the train examples::
 
-    CE(mem at halting, target | mask) + λ_reg·CE(regs | reg mask)
-        + λ_eff·Σ_t (1 − h_t) + λ_halt·(1 − h_T)
+    CE(mem at halting, target | mask) + λ_eff·Σ_t (1 − h_t) + λ_halt·(1 − h_T)
 
 Restarts are a leading axis of the weights: the loss and its gradient are vmapped over
-it and Adam (elementwise) updates them all at once, inside one jitted ``lax.scan`` over a
-chunk of steps. Between chunks every restart is decompiled and judged *discretely* on the
-train then the held-out examples; a restart counts as recovered only if its program is
+it and the optimizer (Adam unless the config names another optax transformation) updates
+them all at once, inside one jitted ``lax.scan`` over a chunk of steps. A per-line mask
+(:func:`line_mask`) keeps chosen lines fixed: their gradient is zero, so Adam leaves them
+where they were compiled — how a skeleton's holes are tuned while its known lines stay.
+
+Between chunks every restart is decompiled and judged *discretely* on the train then the
+held-out examples; a restart counts as recovered only if its program is
 correct on every held-out example. Tuning stops early once every restart has recovered.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import equinox as eqx
 import jax
@@ -43,6 +47,30 @@ class TuneConfig:
     impl: str = "matmul"
     keep_best: bool = False  # run every step; keep each restart's correct program with fewest steps
     time_limit: float | None = None  # seconds; checked between chunks
+    optimizer: optax.GradientTransformation | None = None  # None: optax.adam(lr)
+
+    def objective(self) -> Objective:
+        """The part of the config the compiled steps depend on (so that runs differing
+        only in step budget, time limit or checking reuse one compiled function)."""
+        return Objective(self.efficiency, self.halt_penalty, self.temperature)
+
+    def transform(self) -> optax.GradientTransformation:
+        return self.optimizer if self.optimizer is not None else _adam(self.lr)
+
+
+@dataclasses.dataclass(frozen=True)
+class Objective:
+    """The loss terms' weights and the softmax temperature."""
+
+    efficiency: float = 0.0
+    halt_penalty: float = 1.0
+    temperature: float = 1.0
+
+
+@functools.cache
+def _adam(lr: float) -> optax.GradientTransformation:
+    """One Adam per learning rate, so the jitted steps see the same (static) optimizer."""
+    return optax.adam(lr)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -62,7 +90,7 @@ class TuneResult:
 
 
 Tuner = Callable[..., TuneResult]
-"""``tuner(weights, machine, train, test, cfg) -> TuneResult``: :func:`tune`, or a
+"""``tuner(weights, machine, train, test, cfg, trainable=None) -> TuneResult``: :func:`tune`, or a
 :class:`~neural.parallel.TunePool`'s ``tune`` that spreads the restarts over processes."""
 
 
@@ -71,7 +99,7 @@ def one_hot_memory(inputs: np.ndarray, M: int) -> jax.Array:
 
 
 def loss_fn(
-    w: Weights, machine: SoftMachine, memory: jax.Array, target: jax.Array, mask: jax.Array, cfg: TuneConfig
+    w: Weights, machine: SoftMachine, memory: jax.Array, target: jax.Array, mask: jax.Array, cfg: Objective
 ) -> jax.Array:
     """Loss of one restart on a batch: ``memory`` ``(B, M, M)``, ``target`` ``(B, M)`` int."""
     out = jax.vmap(machine, in_axes=(None, 0))(to_dists(w, cfg.temperature), memory)
@@ -94,9 +122,11 @@ def tune(
     test: Examples,
     cfg: TuneConfig = TuneConfig(),
     progress: Callable[[int, int, int], None] | None = None,
+    trainable: Weights | None = None,
 ) -> TuneResult:
     """Tune ``K`` restarts (the leading axis of ``weights``) with Adam; judge discretely.
 
+    ``trainable`` (see :func:`line_mask`) multiplies every gradient: 0 freezes a weight.
     ``progress(step, steps, n_recovered)`` is called after every chunk.
     """
     t0 = time.perf_counter()
@@ -104,8 +134,9 @@ def tune(
     memory = one_hot_memory(train.inputs, machine.M)
     target = jnp.asarray(train.outputs)
     mask = jnp.asarray(train.mask, dtype=jnp.float32)
-    key = _jit_key(cfg)
-    opt_state = jax.vmap(optax.adam(cfg.lr).init)(weights)
+    opt = cfg.transform()
+    opt_state = jax.vmap(opt.init)(weights)
+    grad_mask = trainable if trainable is not None else jax.tree.map(lambda x: jnp.ones(x.shape[1:], x.dtype), weights)
 
     programs: list[Program | None] = [None] * K
     recovered = np.zeros(K, dtype=bool)
@@ -132,7 +163,9 @@ def tune(
         if final or (recovered.all() and not cfg.keep_best):
             break
         n = min(cfg.check_every, cfg.steps - step)
-        weights, opt_state, chunk_loss = adam_steps(weights, opt_state, machine, memory, target, mask, key, n)
+        weights, opt_state, chunk_loss = adam_steps(
+            weights, opt_state, machine, memory, target, mask, grad_mask, cfg.objective(), opt, n
+        )
         losses.append(np.asarray(chunk_loss))
         step += n
     left = np.flatnonzero(~recovered)
@@ -145,28 +178,30 @@ def tune(
     return TuneResult(programs, recovered, test_steps, recovered_at, loss, conf, step, time.perf_counter() - t0)
 
 
-def _jit_key(cfg: TuneConfig) -> TuneConfig:
-    """Only the fields the compiled Adam steps depend on, so that runs differing in step
-    budget, time limit or checking keep hitting one compiled function."""
-    return TuneConfig(
-        lr=cfg.lr, efficiency=cfg.efficiency, halt_penalty=cfg.halt_penalty, temperature=cfg.temperature, impl=cfg.impl
-    )
-
-
 @eqx.filter_jit
-def adam_steps(w: Weights, opt_state, machine: SoftMachine, memory, target, mask, cfg: TuneConfig, n: int):
-    """``n`` Adam steps for all restarts at once: ``(weights, opt_state, loss (n, K))``.
+def adam_steps(
+    w: Weights,
+    opt_state,
+    machine: SoftMachine,
+    memory,
+    target,
+    mask,
+    grad_mask: Weights,
+    cfg: Objective,
+    opt: optax.GradientTransformation,
+    n: int,
+):
+    """``n`` optimizer steps for all restarts at once: ``(weights, opt_state, loss (n, K))``.
 
-    Module-level, so the compilation is cached across calls (per machine shape, config and
-    ``n``); ``cfg`` should come through :func:`_jit_key`.
+    Module-level, so the compilation is cached across calls (per machine shape, objective,
+    optimizer and ``n``).
     """
-    opt = optax.adam(cfg.lr)
     grad = jax.vmap(jax.value_and_grad(loss_fn), in_axes=(0, None, None, None, None, None))
 
     def body(carry, _):
         w, s = carry
         loss, g = grad(w, machine, memory, target, mask, cfg)
-        g = jax.tree.map(lambda x: jnp.nan_to_num(x, nan=0.0, posinf=0.0, neginf=0.0), g)
+        g = jax.tree.map(lambda x, m: m * jnp.nan_to_num(x, nan=0.0, posinf=0.0, neginf=0.0), g, grad_mask)
         updates, s = jax.vmap(opt.update)(g, s, w)
         return (optax.apply_updates(w, updates), s), loss
 
@@ -177,3 +212,18 @@ def adam_steps(w: Weights, opt_state, machine: SoftMachine, memory, target, mask
 def stack(ws: list[Weights]) -> Weights:
     """Stack weights of several restarts on a leading axis."""
     return jax.tree.map(lambda *xs: jnp.stack(xs), *ws)
+
+
+def line_mask(weights: Weights, lines: Sequence[int], init: bool = True) -> Weights:
+    """A gradient mask that trains only ``lines`` (and the registers' initial values if
+    ``init``); for one restart's shapes, broadcast over the restarts."""
+    one = jax.tree.map(lambda x: x[0] if x.ndim == 3 else x, weights)
+    L = one.op.shape[0]
+    rows = jnp.zeros(L).at[jnp.asarray(list(lines), dtype=int)].set(1.0)[:, None]
+    return Weights(
+        op=jnp.broadcast_to(rows, one.op.shape),
+        a=jnp.broadcast_to(rows, one.a.shape),
+        b=jnp.broadcast_to(rows, one.b.shape),
+        o=jnp.broadcast_to(rows, one.o.shape),
+        init=jnp.full(one.init.shape, 1.0 if init else 0.0),
+    )

@@ -19,7 +19,7 @@ from pathlib import Path
 
 from bridge.tasks import BUILTINS, SUITES
 from synth.rules import saturate
-from synth.search import enumerate_programs
+from synth.search import SynthConfig, enumerate_programs
 
 
 def main() -> None:
@@ -40,7 +40,9 @@ def main() -> None:
         b = BUILTINS[name]
         task = b.task(n_train=a.n_train, seed=a.seed)
         t0 = time.perf_counter()
-        r = enumerate_programs(task.train, b.machine.M, max_cost=a.max_cost, stop_when_solved=False)
+        r = enumerate_programs(
+            task.train, b.machine.M, cfg=SynthConfig(max_cost=a.max_cost, time_limit=None, stop_when_solved=False)
+        )
         dt = time.perf_counter() - t0
         s = r.stats
         t0 = time.perf_counter()

@@ -19,14 +19,14 @@ import numpy as np
 
 from bridge.tasks import BUILTINS
 from neural import Examples
-from synth import SizePrior
+from synth import SizePrior, SynthConfig
 from synth.learned import LearnedHeuristic, generate, load
 from synth.search import enumerate_programs
 
 
 def search(examples, M: int, heuristic, budget: int, max_cost: int) -> dict:
     t0 = time.perf_counter()
-    r = enumerate_programs(examples, M, heuristic, max_cost=max_cost, max_programs=budget, stop_when_solved=True)
+    r = enumerate_programs(examples, M, heuristic, SynthConfig(max_cost=max_cost, max_programs=budget, time_limit=None))
     s = r.stats
     return {
         "solved": bool(r.solutions),

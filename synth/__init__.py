@@ -13,9 +13,9 @@ from .lang import Term as Term
 from .lang import show as show
 from .search import Candidate as Candidate
 from .search import SearchResult as SearchResult
+from .search import SynthConfig as SynthConfig
 from .search import enumerate_programs as enumerate_programs
 from .semantics import execute as execute
-from .space import SynthConfig as SynthConfig
 from .space import VersionSpace as VersionSpace
 from .space import raw_program_count as raw_program_count
 from .space import synthesize as synthesize

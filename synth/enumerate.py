@@ -181,7 +181,7 @@ class Bank:
         M: int,
         memory: np.ndarray | None = None,
         costs: dict[str, int] | None = None,
-        max_size: int = 200_000,
+        max_size: int = 1_000_000,
     ):
         self.names, self.M, self.memory = tuple(names), M, memory
         self.costs = dict(costs or {})
@@ -234,7 +234,11 @@ class Bank:
         return self.memory[self.example, t.args[0]].astype(DTYPE)
 
     def _leaves(self) -> list[Term]:
-        out = [const(k) for k in range(self.M)] + [var(n) for n in self.names]
+        """Constants, variables and, with memory, cells. A memory context has a cell for
+        every address already, so it takes only the constants 0, 1, 2 and ``M - 1`` (the
+        others are a few ops away); a pure context takes all ``M``."""
+        consts = range(self.M) if self.memory is None else sorted({k % self.M for k in (0, 1, 2, self.M - 1)})
+        out = [const(k) for k in consts] + [var(n) for n in self.names]
         if self.memory is not None:
             out += [cell(k) for k in range(self.M)]
         return out

@@ -22,6 +22,8 @@ Values are integers mod ``M``; the state is the memory (``M`` cells) and named v
 ``while v init cond step body`` the general bounded loop: ``v ← init``; while
                                 ``cond ≠ 0``: body, ``v ← step`` (pointer chasing is
                                 ``while p (mem[0]) p (mem[p])``)
+``do v init cond step body``    the same with the test after the body: ``v ← init``;
+                                body; while ``cond ≠ 0``: ``v ← step``, body
 ==============================  =======================================================
 
 Loops nest, carry any variables (``set`` inside a body) and write any cells. A run gets a
@@ -45,11 +47,11 @@ BINARY = ("add", "sub", "min", "max")
 COMMUTATIVE = frozenset({"add", "min", "max"})
 LEAVES = ("const", "var", "cell")
 EXPR_OPS = (*LEAVES, *UNARY, *BINARY, "ifz", "read", "hole")
-LOOPS = ("for", "repeat", "while")
+LOOPS = ("for", "repeat", "while", "do")
 STMT_OPS = ("write", "set", "par", "seq", *LOOPS)
 
 # Where each statement op keeps its parts: the loop variable's name is args[0] of a loop.
-LOOP_BODY = {"for": 3, "repeat": 2, "while": 4}
+LOOP_BODY = {"for": 3, "repeat": 2, "while": 4, "do": 4}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -187,6 +189,11 @@ def while_loop(v: str, init: Term, cond: Term, step: Term, body: Term) -> Term:
     return Term("while", (v, init, cond, step, body))
 
 
+def do_loop(v: str, init: Term, cond: Term, step: Term, body: Term) -> Term:
+    """``v ← init``; body; while ``cond ≠ 0``: ``v ← step``, body (the test after the body)."""
+    return Term("do", (v, init, cond, step, body))
+
+
 def hole(k: int, *operands: Term) -> Term:
     """The ``k``-th hole of a skeleton: an unknown function of ``operands``."""
     return Term("hole", (int(k), *operands))
@@ -247,4 +254,6 @@ def show(t: Term) -> str:
         return f"repeat {a[0]} ← {show(a[1])} times {{ {show(a[2])} }}"
     if op == "while":
         return f"{a[0]} ← {show(a[1])}; while {show(a[2])} ≠ 0 {{ {show(a[4])}; {a[0]} ← {show(a[3])} }}"
+    if op == "do":
+        return f"{a[0]} ← {show(a[1])}; do {{ {show(a[4])} }} while {show(a[2])} ≠ 0, {a[0]} ← {show(a[3])}"
     raise ValueError(f"unknown op {op!r}")

@@ -125,6 +125,10 @@ class S(Expr):
     @classmethod
     def while_(cls, v: StringLike, init: E, cond: E, step: E, body: S) -> S: ...
 
+    @method(cost=4)
+    @classmethod
+    def do_(cls, v: StringLike, init: E, cond: E, step: E, body: S) -> S: ...
+
 
 _UNARY = {"inc": E.inc, "dec": E.dec, "read": E.read}
 _BINARY = {"add": E.add, "sub": E.sub, "min": E.min, "max": E.max}
@@ -165,6 +169,8 @@ def to_egg(t: Term) -> E | S:
         return S.repeat(a[0], to_egg(a[1]), to_egg(a[2]))
     if op == "while":
         return S.while_(a[0], *(to_egg(x) for x in a[1:]))
+    if op == "do":
+        return S.do_(a[0], *(to_egg(x) for x in a[1:]))
     raise ValueError(f"unknown op {op!r}")
 
 
@@ -172,7 +178,7 @@ _NAMES = {
     "E": "const", "E.var": "var", "E.cell": "cell", "E.read": "read", "E.inc": "inc", "E.dec": "dec",
     "E.add": "add", "E.sub": "sub", "E.min": "min", "E.max": "max", "E.ifz": "ifz", "E.hole1": "hole",
     "E.hole2": "hole", "S.write": "write", "S.set": "set", "S.for_": "for", "S.repeat": "repeat",
-    "S.while_": "while", "S.seq": "seq", "S.par": "par", "S.skip": "seq",
+    "S.while_": "while", "S.do_": "do", "S.seq": "seq", "S.par": "par", "S.skip": "seq",
 }  # fmt: skip
 
 

@@ -50,6 +50,7 @@ from .lang import (
     cell,
     const,
     cost,
+    do_loop,
     for_list,
     hole,
     par,
@@ -65,6 +66,32 @@ from .lang import (
 from .semantics import execute
 
 # ----------------------------------------------------------------------------- the task
+
+
+@dataclasses.dataclass(frozen=True)
+class SynthConfig:
+    """What synthesis may spend and what it keeps.
+
+    **Arguments:**
+
+    - ``max_cost``: the costliest structure enumerated.
+    - ``max_programs``: candidates enumerated at most (expressions, structures, programs).
+    - ``time_limit``: seconds (None: no limit).
+    - ``stop_when_solved``: stop at the end of the first cost level with a correct skeleton
+      (``extra_levels`` later: more levels give more solutions to choose from).
+    - ``holes``: also keep structures whose write values are left open (for tuning).
+    - ``solve_cost``: the costliest expression a write's value is solved with.
+    - ``egraph``: merge and extract with egglog (off: every skeleton is its own class).
+    """
+
+    max_cost: int = 16
+    max_programs: int = 50_000_000
+    time_limit: float | None = 60.0
+    stop_when_solved: bool = True
+    extra_levels: int = 0
+    holes: bool = False
+    solve_cost: int = 4
+    egraph: bool = True
 
 
 @dataclasses.dataclass(frozen=True)
@@ -223,7 +250,7 @@ def functional(points: np.ndarray, need: np.ndarray) -> np.ndarray:
 
 # ----------------------------------------------------------------------- loop structures
 
-FOR, REPEAT, WHILE = "for", "repeat", "while"
+FOR, REPEAT, WHILE, DO = "for", "repeat", "while", "do"
 CONDS = {"var": lambda v: var(v), "read": lambda v: read(var(v)), "read_inc": lambda v: read(app("inc", var(v)))}
 STEPS = {
     "inc": lambda v: app("inc", var(v)),
@@ -231,7 +258,7 @@ STEPS = {
     "read": lambda v: read(var(v)),
     "read_inc": lambda v: read(app("inc", var(v))),
 }
-CURSOR = {FOR: "i", REPEAT: "c", WHILE: "p"}
+CURSOR = {FOR: "i", REPEAT: "c", WHILE: "p", DO: "p"}
 
 
 def _at(kind: str, v: np.ndarray, X: np.ndarray, M: int) -> np.ndarray:
@@ -248,21 +275,26 @@ def _at(kind: str, v: np.ndarray, X: np.ndarray, M: int) -> np.ndarray:
     return X[rows, (v + 1) % M]  # read_inc
 
 
-def trajectories(inits: np.ndarray, cond: str, step: str, X: np.ndarray, M: int, F: int):
+def trajectories(inits: np.ndarray, cond: str, step: str, X: np.ndarray, M: int, F: int, test_last: bool = False):
     """For ``C`` initial cursors ``(C, B)``: cursor trajectories ``(C, B, F)``, iterations
-    ``(C, B)``, end cursors ``(C, B)``, and whether a run needed more than ``F``."""
+    ``(C, B)``, end cursors ``(C, B)``, and whether a run needed more than ``F``.
+    ``test_last``: a ``do`` loop, whose body runs before the first test."""
     C, B = inits.shape
     v = inits.copy()
     traj = np.zeros((C, B, F), dtype=np.int64)
     n = np.zeros((C, B), dtype=np.int64)
-    live = _at(cond, v, X, M) != 0
+    live = np.ones((C, B), dtype=bool) if test_last else _at(cond, v, X, M) != 0
     for t in range(F):
         if not live.any():
             break
         traj[:, :, t] = v
         n += live
-        v = np.where(live, _at(step, v, X, M), v)
-        live &= _at(cond, v, X, M) != 0
+        if test_last:
+            live &= _at(cond, v, X, M) != 0
+            v = np.where(live, _at(step, v, X, M), v)
+        else:
+            v = np.where(live, _at(step, v, X, M), v)
+            live &= _at(cond, v, X, M) != 0
     return traj, n, v, live
 
 
@@ -298,7 +330,8 @@ class Control:
             return for_list(v, "x", self.init, body)
         if self.kind == REPEAT:
             return repeat(v, self.init, body)
-        return while_loop(v, self.init, CONDS[self.cond](v), STEPS[self.step](v), body)
+        make = do_loop if self.kind == DO else while_loop
+        return make(v, self.init, CONDS[self.cond](v), STEPS[self.step](v), body)
 
 
 @dataclasses.dataclass
@@ -364,23 +397,11 @@ class Search:
 
     CARRY_COST: ClassVar[dict[str, int]] = {"u": 6, "um": 3, "uw": 6}  # costliest carried update per context
 
-    def __init__(
-        self,
-        spec: Spec,
-        heuristic: Heuristic,
-        max_cost: int,
-        max_programs: int,
-        deadline: float | None,
-        stop_when_solved: bool,
-        holes: bool,
-        solve_cost: int,
-        progress: Callable[[int, SearchStats], None] | None,
-    ):
-        self.spec, self.M = spec, spec.M
-        self.solve_cost = solve_cost  # the costliest expression a write's value is solved with
+    def __init__(self, spec: Spec, heuristic: Heuristic, cfg: SynthConfig, progress: Callable | None = None):
+        self.spec, self.M, self.cfg, self.progress = spec, spec.M, cfg, progress
+        self.solve_cost, self.holes = cfg.solve_cost, cfg.holes
+        self.deadline = None if cfg.time_limit is None else time.perf_counter() + cfg.time_limit
         self.costs = heuristic.costs(spec)
-        self.max_cost, self.max_programs, self.deadline = max_cost, max_programs, deadline
-        self.stop_when_solved, self.holes, self.progress = stop_when_solved, holes, progress
         self.stats = SearchStats()
         self.found: dict[str, Candidate] = {}
         self.F = spec.M + 1
@@ -401,7 +422,7 @@ class Search:
     def budget_spent(self) -> bool:
         banks = (self.mem, self.u, self.uw, self.um)
         self.stats.enumerated_expressions = sum(b.enumerated for b in banks)
-        if self.stats.enumerated >= self.max_programs:
+        if self.stats.enumerated >= self.cfg.max_programs:
             self.stop = "max_programs"
         elif self.deadline is not None and time.perf_counter() > self.deadline:
             self.stop = "time_limit"
@@ -507,6 +528,7 @@ class Search:
         inits = Table.of(self.mem, 2)
         kinds = [(FOR, "read", "inc"), (REPEAT, "var", "dec")]
         kinds += [(WHILE, c, s) for c in CONDS for s in STEPS if (c, s) not in (("read", "inc"), ("var", "dec"))]
+        kinds += [(DO, c, s) for c in CONDS for s in STEPS]
         out: dict[bytes, Control] = {}
         cheap = inits.costs <= 1
         for kind, cond, step in kinds:
@@ -518,14 +540,14 @@ class Search:
                 )
             else:
                 ivals, iterms, icosts = inits.values, inits.terms, inits.costs
-            traj, n, end, over = trajectories(ivals, cond, step, X, M, F)
+            traj, n, end, over = trajectories(ivals, cond, step, X, M, F, test_last=kind == DO)
             self.stats.structures += len(traj)
             extra = self.c(kind)
-            if kind == WHILE:  # a condition and a step: an idiom (cells, chase) costs one more
+            if kind in (WHILE, DO):  # a condition and a step: an idiom (cells, chase) costs one more
                 extra += (cost(CONDS[cond]("p"), self.costs) + cost(STEPS[step]("p"), self.costs)) // 2
             for i in np.flatnonzero(~over.any(1) & (n > 1).any(1)):  # a loop that runs once is an if
                 valid = np.arange(F)[None] < n[i][:, None]
-                key = np.concatenate([np.where(valid, traj[i], -1).ravel(), n[i]]).astype(np.int16).tobytes()
+                key = np.concatenate([np.where(valid, traj[i], -1).ravel(), n[i], end[i]]).astype(np.int16).tobytes()
                 ctl = Control(kind, iterms[i], cond, step, int(extra + icosts[i]), traj[i], n[i], end[i])
                 if key not in out or ctl.cost < out[key].cost:
                     out[key] = ctl
@@ -610,6 +632,9 @@ class Search:
                 tab = self.level("uw", k - sc + var_c)
                 if len(tab):
                     groups.append(self._one(ctl, inits, tab, (src, svals), False))
+        for e, c, vals in self.lets():  # a ← e before the loop, never updated
+            if budget == set_c + c:
+                groups.append(self._let(ctl, e, vals))
         consts = [(t, c) for t, c, _ in self.inits() if t.op == "const" and t.args[0] < 2]
         for (a0, a0c), (b0, b0c) in itertools.product(consts, repeat=2):
             k = budget - 4 * set_c - a0c - b0c
@@ -626,6 +651,25 @@ class Search:
             traj[name] = np.concatenate(parts)
         offsets = np.cumsum([0] + [g.N for g in groups])
         return Carry(int(offsets[-1]), traj, [(int(o), g.groups[0][1]) for o, g in zip(offsets, groups)])
+
+    def lets(self) -> list[tuple[Term, int, np.ndarray]]:
+        """Values computed once before a loop: the expressions over the input of cost 2
+        (``inc(mem[k])``, ``mem[mem[k]]``, ...), one per distinct value on the examples."""
+        if not hasattr(self, "_lets"):
+            out, seen = [], {v.tobytes() for _, _, v in self.inits()}
+            lv = self.mem.level(2)
+            for t, vals in zip(lv.terms, lv.values):
+                vals = vals.astype(np.int64)
+                if vals.tobytes() not in seen and t.op != "const":
+                    seen.add(vals.tobytes())
+                    out.append((t, 2, vals))
+            self._lets = out
+        return self._lets
+
+    def _let(self, ctl: Control, e: Term, vals: np.ndarray) -> Carry:
+        F = self.F
+        traj = np.broadcast_to(vals[None, :, None], (1, len(vals), F + 1)).copy()
+        return Carry(1, {"a": traj}, [(0, lambda i: ((("a", e),), ()))])
 
     def _one(self, ctl, inits: list[tuple[Term, np.ndarray]], tab: Table, source, per_example: bool) -> Carry:
         """``a ← f(a)`` from every initial value in ``inits`` for every row ``f`` of ``tab``
@@ -795,7 +839,7 @@ class Search:
             return lambda todo: base[None] + vals[todo].reshape(len(todo), -1)[:, flat]
 
         pairs = [*itertools.combinations(ops, 2), *itertools.product(ops, far)]
-        choices = [(u, {"u": t}, one(v), True) for t, v in ops]
+        choices = [(u, {"u": t}, one(v), True) for t, v in [*ops, *far]]
         choices += [(uw, {"u": ta, "w": tb}, two(va, vb), True) for (ta, va), (tb, vb) in pairs]
         choices += [(um, {"u": t}, mem(v), False) for t, v in ops]
         holes = [((ta, tb), two(va, vb)) for (ta, va), (tb, vb) in pairs]
@@ -889,7 +933,8 @@ class Search:
 
     def run(self) -> None:
         t0 = time.perf_counter()
-        for level in range(1, self.max_cost + 1):
+        solved_at = None
+        for level in range(1, self.cfg.max_cost + 1):
             self.stats.max_cost = level
             self.straight_line(level)
             self.loops(level)
@@ -899,7 +944,9 @@ class Search:
                 self.progress(level, self.stats)
             if self.stop or self.budget_spent():
                 break
-            if self.stop_when_solved and self.solved:
+            if solved_at is None and self.solved:
+                solved_at = level
+            if self.cfg.stop_when_solved and solved_at is not None and level >= solved_at + self.cfg.extra_levels:
                 self.stop = "solved"
                 break
         self.stats.stopped = self.stop or "max_cost"
@@ -983,27 +1030,12 @@ def enumerate_programs(
     examples,
     M: int,
     heuristic: Heuristic | None = None,
-    max_cost: int = 16,
-    max_programs: int = 50_000_000,
-    time_limit: float | None = None,
-    stop_when_solved: bool = False,
-    holes: bool = False,
-    solve_cost: int = 4,
+    cfg: SynthConfig = SynthConfig(),
     progress: Callable[[int, SearchStats], None] | None = None,
 ) -> SearchResult:
     """Search skeletons for ``examples`` (``inputs``, ``outputs``, ``mask`` arrays) by
-    increasing structure cost; see the module docstring.
-
-    Stops after cost ``max_cost``, after ``max_programs`` candidates evaluated, after
-    ``time_limit`` seconds, or (``stop_when_solved``) at the end of the first cost level
-    that produced a skeleton correct on every train example. With ``holes``, structures
-    whose write values no expression of cost up to ``solve_cost`` fits are kept with a
-    hole there.
-    """
-    deadline = None if time_limit is None else time.perf_counter() + time_limit
-    spec = Spec.of(examples, M)
-    s = Search(
-        spec, heuristic or SizePrior(), max_cost, max_programs, deadline, stop_when_solved, holes, solve_cost, progress
-    )
+    increasing structure cost, within ``cfg``'s budgets; see the module docstring.
+    ``progress(level, stats)`` is called after every cost level."""
+    s = Search(Spec.of(examples, M), heuristic or SizePrior(), cfg, progress)
     s.run()
     return SearchResult(list(s.found.values()), s.stats)

@@ -105,15 +105,20 @@ class _Run:
         elif op in LOOPS:
             v, init, cond, step, body = desugar(s).args
             self.commit([("var", v, self.value(init))], active)
-            live = active & ~self.diverged & (self.value(cond) != 0)
+            first = op == "do"  # a do loop runs its body before the first test
+            live = active & ~self.diverged & (first | (self.value(cond) != 0))
             while live.any():
                 self.fuel -= live
                 out = live & (self.fuel < 0)
                 self.diverged |= out
                 live &= ~out
                 self.exec(body, live)
-                self.commit([("var", v, self.value(step))], live)
-                live &= ~self.diverged & (self.value(cond) != 0)
+                if first:
+                    live &= ~self.diverged & (self.value(cond) != 0)
+                    self.commit([("var", v, self.value(step))], live)
+                else:
+                    self.commit([("var", v, self.value(step))], live)
+                    live &= ~self.diverged & (self.value(cond) != 0)
         else:
             raise ValueError(f"{op!r} is not a statement")
 

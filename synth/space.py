@@ -24,32 +24,8 @@ import numpy as np
 from .heuristics import Heuristic, SizePrior
 from .lang import Term
 from .rules import Saturation, saturate
-from .search import Candidate, SearchStats, Spec, enumerate_programs
+from .search import Candidate, SearchStats, Spec, SynthConfig, enumerate_programs
 from .semantics import execute
-
-
-@dataclasses.dataclass(frozen=True)
-class SynthConfig:
-    """What synthesis may spend and what it keeps.
-
-    **Arguments:**
-
-    - ``max_cost``: the costliest structure enumerated.
-    - ``max_programs``: candidates enumerated at most (expressions, structures, programs).
-    - ``time_limit``: seconds (None: no limit).
-    - ``stop_when_solved``: stop at the end of the first cost level with a correct skeleton.
-    - ``holes``: also keep structures whose write values are left open (for tuning).
-    - ``solve_cost``: the costliest expression a write's value is solved with.
-    - ``egraph``: merge and extract with egglog (off: every skeleton is its own class).
-    """
-
-    max_cost: int = 16
-    max_programs: int = 50_000_000
-    time_limit: float | None = 60.0
-    stop_when_solved: bool = True
-    holes: bool = False
-    solve_cost: int = 4
-    egraph: bool = True
 
 
 @dataclasses.dataclass
@@ -118,12 +94,16 @@ class VersionSpace:
         key = [(not c.correct, -s[i], c.lines, c.order) for i, c in enumerate(self.classes)]
         return sorted(range(len(key)), key=key.__getitem__)
 
-    def top(self, n: int, exclude: set[int] = frozenset(), holes: bool = True) -> list[tuple[int, Term]]:
-        """The ``n`` best-ranked proposals ``(class index, skeleton)`` not in ``exclude``
-        (and, with ``holes=False``, only complete ones)."""
+    def top(
+        self, n: int, exclude: set[int] = frozenset(), holes: bool = True, complete: bool = True
+    ) -> list[tuple[int, Term]]:
+        """The ``n`` best-ranked proposals ``(class index, skeleton)`` not in ``exclude``;
+        ``holes=False`` leaves out structures with holes, ``complete=False`` the complete
+        skeletons."""
         out = []
         for i in self.ranking():
-            if i in exclude or (not holes and not self.classes[i].correct):
+            kind_ok = complete if self.classes[i].correct else holes
+            if i in exclude or not kind_ok:
                 continue
             out.append((i, self.classes[i].best))
             if len(out) == n:
@@ -167,17 +147,7 @@ def synthesize(examples, M: int, heuristic: Heuristic | None = None, cfg: SynthC
     """Search, merge with egglog and return the ranked version space."""
     heuristic = heuristic or SizePrior()
     spec = Spec.of(examples, M)
-    result = enumerate_programs(
-        examples,
-        M,
-        heuristic,
-        cfg.max_cost,
-        cfg.max_programs,
-        cfg.time_limit,
-        cfg.stop_when_solved,
-        cfg.holes,
-        cfg.solve_cost,
-    )
+    result = enumerate_programs(examples, M, heuristic, cfg)
     stats = SpaceStats(result.stats, inserted_terms=len(result.candidates))
     cands = result.candidates
     if not cfg.egraph or not cands:

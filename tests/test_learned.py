@@ -3,7 +3,7 @@ import pytest
 
 from bridge.tasks import BUILTINS
 from synth.learned import LABELS, LearnedHeuristic, TrainConfig, generate, load, predict, save, train
-from synth.search import enumerate_programs
+from synth.search import SynthConfig, enumerate_programs
 from synth.semantics import execute as run
 
 
@@ -77,5 +77,5 @@ def test_learned_heuristic_plugs_into_enumeration(tiny_model):
     h = LearnedHeuristic(model, 8)
     costs = h.costs(task.train)
     assert set(costs) == set(LABELS) and min(costs.values()) == 1
-    r = enumerate_programs(task.train, 8, h, max_cost=12, stop_when_solved=True)
+    r = enumerate_programs(task.train, 8, h, SynthConfig(max_cost=12))
     assert r.solutions

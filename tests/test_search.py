@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from synth import SizePrior, enumerate_programs, execute
+from synth import SizePrior, SynthConfig, enumerate_programs, execute
 from synth.lang import assign, const, for_list, var, write
 from synth.search import Table, functional, useful
 
@@ -41,7 +41,7 @@ def test_dead_variables_are_not_useful():
 @pytest.mark.parametrize("name", TABLE1 + ANC)
 def test_every_builtin_is_found_and_generalises(name, task):
     t = task(name)
-    r = enumerate_programs(t.train, t.machine.M, max_cost=14, time_limit=60, stop_when_solved=True)
+    r = enumerate_programs(t.train, t.machine.M, cfg=SynthConfig(max_cost=14))
     assert r.solutions, name
     for c in r.solutions:  # each is correct on every train example
         assert t.train.correct(execute(c.term, t.train.inputs, t.machine.M)).all()
@@ -50,8 +50,14 @@ def test_every_builtin_is_found_and_generalises(name, task):
 
 def test_search_is_deterministic(task):
     t = task("reduce")
-    a = [str(c.term) for c in enumerate_programs(t.train, 8, max_cost=8).candidates]
-    b = [str(c.term) for c in enumerate_programs(t.train, 8, max_cost=8).candidates]
+    a = [
+        str(c.term)
+        for c in enumerate_programs(t.train, 8, cfg=SynthConfig(max_cost=8, stop_when_solved=False)).candidates
+    ]
+    b = [
+        str(c.term)
+        for c in enumerate_programs(t.train, 8, cfg=SynthConfig(max_cost=8, stop_when_solved=False)).candidates
+    ]
     assert a == b and a
 
 
@@ -64,8 +70,30 @@ class NoFor(SizePrior):
 
 def test_a_plugged_in_heuristic_changes_the_enumeration_order(task):
     t = task("map_inc")
-    base = enumerate_programs(t.train, 8, max_cost=12, stop_when_solved=True)
-    mine = enumerate_programs(t.train, 8, NoFor(), max_cost=12, stop_when_solved=True)
+    base = enumerate_programs(t.train, 8, cfg=SynthConfig(max_cost=12))
+    mine = enumerate_programs(t.train, 8, NoFor(), SynthConfig(max_cost=12))
     assert base.solutions and mine.solutions
-    assert base.stats.max_cost == 2 and mine.stats.max_cost == 10  # the walk now costs 8 more
+    # the walk costs 8 more: found later, or another loop kind is found first
+    assert base.stats.max_cost == 2 and mine.stats.max_cost > 2
+    assert any(n.op == "for" for n in base.solutions[0].term.walk())
     assert base.stats.enumerated < mine.stats.enumerated
+
+
+def test_holes_keep_structures_the_examples_allow(task):
+    t = task("map_inc")
+    # with values solved from leaves only (no inc), the map survives as a hole
+    cfg = SynthConfig(max_cost=2, stop_when_solved=False, holes=True, solve_cost=1)
+    r = enumerate_programs(t.train, 8, cfg=cfg)
+    assert "for i, x in list@0 { mem[i] ← ?0(x, i) }" in [str(c.term) for c in r.structures]
+    assert not r.solutions
+    for c in r.structures:
+        assert any(n.op == "hole" for n in c.term.walk())
+    # a structure the examples contradict is dropped: the walk over list@1 misses cell 0
+    assert not any("list@1" in str(c.term) for c in r.structures)
+
+
+def test_more_levels_after_the_first_solution_give_more_solutions(task):
+    t = task("reduce")
+    one = enumerate_programs(t.train, 8, cfg=SynthConfig(max_cost=12))
+    more = enumerate_programs(t.train, 8, cfg=SynthConfig(max_cost=12, extra_levels=2))
+    assert more.stats.max_cost == one.stats.max_cost + 2 and len(more.solutions) > len(one.solutions)

@@ -1,0 +1,78 @@
+"""Tuning: free lines at compilation, the per-line gradient mask, the optimizer as a config."""
+
+import jax
+import numpy as np
+import optax
+import pytest
+
+from neural import Examples, parse_program
+from neural.compile import compile_program, decompile, to_dists
+from neural.machine import SoftMachine
+from neural.tune import TuneConfig, line_mask, stack, tune
+
+M, R, T = 6, 3, 12
+# mem[0] += 1; line 2 is the one the tests break, free or freeze
+INC0 = """
+.machine M=6 R=3
+.init r0=0
+r1 = READ r0
+r1 = INC r1
+WRITE r0, r1
+STOP
+"""
+
+
+def examples(seed, n=8):
+    rng = np.random.default_rng(seed)
+    ins = rng.integers(0, M, size=(n, M))
+    outs = ins.copy()
+    outs[:, 0] = (outs[:, 0] + 1) % M
+    return Examples(ins, outs, np.ones((n, M), bool))
+
+
+def broken():
+    return parse_program(INC0.replace("r1 = INC r1", "r1 = DEC r1"))
+
+
+def restarts(p, K=4, **kw):
+    return stack([compile_program(p, k, **kw) for k in jax.random.split(jax.random.PRNGKey(0), K)])
+
+
+def test_free_lines_start_near_uniform_and_the_rest_stay_compiled():
+    p = broken()
+    d = to_dists(compile_program(p, jax.random.PRNGKey(1), free=(1,)))
+    op = np.asarray(d.op)
+    assert op[1].max() < 0.5  # open: no instruction chosen yet
+    assert (np.delete(op, 1, axis=0).max(-1) > 0.9).all()  # compiled, up to the noise
+    q = decompile(compile_program(p, jax.random.PRNGKey(1), free=(1,), free_init="noop"), M, R)[0]
+    assert q == p
+
+
+@pytest.mark.parametrize("bad", [{"free": (M,)}, {"free": (-1,)}, {"free": (0,), "free_init": "zeros"}])
+def test_bad_free_lines_are_named(bad):
+    with pytest.raises(ValueError, match="free"):
+        compile_program(broken(), jax.random.PRNGKey(0), **bad)
+
+
+def test_tuning_only_the_free_line_repairs_it_and_keeps_the_others():
+    p = broken()
+    w = restarts(p, free=(1,))
+    res = tune(w, SoftMachine(M, R, T), examples(0), examples(1), TuneConfig(steps=200), trainable=line_mask(w, [1]))
+    assert res.recovered.any()
+    for q in res.programs:
+        assert q.lines[0] == p.lines[0] and q.lines[2:4] == p.lines[2:4] and q.init == p.init
+
+
+def test_a_frozen_program_does_not_move():
+    p = broken()
+    w = restarts(p, noise=0.0)
+    res = tune(w, SoftMachine(M, R, T), examples(0), examples(1), TuneConfig(steps=50), trainable=line_mask(w, []))
+    assert not res.recovered.any()
+    assert all(decompile(jax.tree.map(lambda x: x[0], w), M, R)[0] == q for q in res.programs)
+
+
+def test_the_optimizer_is_any_optax_transformation():
+    p = broken()
+    w = restarts(p, free=(1,))
+    frozen = tune(w, SoftMachine(M, R, T), examples(0), examples(1), TuneConfig(steps=50, optimizer=optax.sgd(0.0)))
+    assert not frozen.recovered.any()  # a zero learning rate leaves the broken line as compiled
