@@ -23,7 +23,7 @@ from neural import AsmError, Program, parse_program, run, run_one
 from neural.asm import format_line
 
 from . import limits
-from .inputs import MAX_PROGRAM_BYTES, InputError, clip, read_text
+from .inputs import MAX_PROGRAM_BYTES, InputError, clip, quote, read_text
 from .limits import require
 from .outputs import check_dir, check_file
 from .suite import builtin_suite, file_name, load_suite
@@ -44,7 +44,7 @@ def _load_program(path: str) -> Program:
 
 def _names(names) -> str:
     names = list(names)
-    shown = ", ".join(clip(n, 30) for n in names[:20])
+    shown = ", ".join(quote(n, 30) for n in names[:20])
     return shown + (f", ... ({len(names)} in all)" if len(names) > 20 else "")
 
 
@@ -84,7 +84,7 @@ def _check_memory(tasks: list[Task], method: str, cfg, pool: int, task_workers: 
     require(
         need,
         f"--restarts {cfg.restarts} (--steps {cfg.tune.steps}, --workers {max(pool, task_workers)}) on task "
-        f"{clip(worst.name, 30)!r} ({len(worst.train)} train, {len(worst.test)} test examples, M={m.M}, T={m.T})",
+        f"{quote(worst.name, 30)} ({len(worst.train)} train, {len(worst.test)} test examples, M={m.M}, T={m.T})",
     )
 
 
@@ -97,10 +97,10 @@ def resolve_task(name: str, suite: str | None = None, seed: int = 0, biased: boo
         _, tasks = load_suite(suite)
         by_name = {t.name: t for t in tasks}
         if name not in by_name:
-            raise UsageError(f"{suite}: no task named {clip(name)!r} (tasks: {_names(by_name)})")
+            raise UsageError(f"{suite}: no task named {quote(name)} (tasks: {_names(by_name)})")
         return by_name[name]
     if name not in BUILTINS:
-        raise UsageError(f"unknown task {clip(name)!r}; built-in tasks: {', '.join(BUILTINS)} (or pass --suite FILE)")
+        raise UsageError(f"unknown task {quote(name)}; built-in tasks: {', '.join(BUILTINS)} (or pass --suite FILE)")
     if biased and BUILTINS[name].biased is None:
         with_biased = [n for n, b in BUILTINS.items() if b.biased is not None]
         raise UsageError(f"task {name!r} has no biased distribution (tasks with one: {', '.join(with_biased)})")
@@ -139,7 +139,7 @@ def _parse_input(text: str, M: int) -> np.ndarray:
     try:
         values = [int(v) for v in text.split(",") if v.strip() != ""]
     except ValueError:
-        raise UsageError(f"--input: expected comma-separated integers, got {clip(text)!r}") from None
+        raise UsageError(f"--input: expected comma-separated integers, got {quote(text)}") from None
     if len(values) > M:
         raise UsageError(f"--input: {len(values)} values but the machine has M={M} cells")
     bad = [v for v in values if not 0 <= v < M]
@@ -248,10 +248,13 @@ def cmd_solve(args) -> None:
         stats += f"\nraw assembly programs of the solution's length: {r.raw_programs:.2g}"
     misfits = [s["why"] for s in r.skeletons if not s.get("lowered")]
     status = "SOLVED" if r.solved else "not solved"
-    if not r.solved and args.method == "both" and misfits and not r.skeletons_tried:
+    if not r.solved and misfits:
         pad = f" with --pad {cfg.pad}" if cfg.pad else ""
-        status = f"does not fit: none of the {len(misfits)} proposed skeletons fits the machine{pad} ({misfits[0]})"
-        data["does_not_fit"] = True
+        if r.skeletons_tried:
+            status += f" ({len(misfits)} of {r.proposed} proposed skeletons do not fit the machine{pad}: {misfits[0]})"
+        else:
+            status = f"does not fit: none of the {len(misfits)} proposed skeletons fits the machine{pad} ({misfits[0]})"
+            data["does_not_fit"] = True
     text = [
         f"task {task.name} ({args.method}): {status} — "
         f"{r.test_correct}/{r.test_total} test examples, {r.seconds:.1f} s",
@@ -414,7 +417,7 @@ def cmd_space(args) -> None:
     tasks = [args.task] if args.task else list(SUITES["table1"])
     for t in tasks:
         if t not in BUILTINS:
-            raise UsageError(f"unknown task {clip(t)!r}; built-in tasks: {', '.join(BUILTINS)}")
+            raise UsageError(f"unknown task {quote(t)}; built-in tasks: {', '.join(BUILTINS)}")
     out = check_dir(args.out, "--out", ("space.json", "space.png"))
     cfg = _solve_config(args)
     workers = _workers(args)
@@ -475,11 +478,11 @@ def _number(cast: type, lo: float, hi: float, strict: bool = False):
 
     def parse(text: str):
         try:
-            if len(text) > 40:
+            if len(text) > 40 or not text.isascii():
                 raise ValueError(text)
             v = cast(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"expected {what}, got {clip(text, 40)!r}") from None
+            raise argparse.ArgumentTypeError(f"expected {what}, got {quote(text, 40)}") from None
         if not np.isfinite(v) or v < lo or v > hi or (strict and v == lo):
             raise argparse.ArgumentTypeError(f"expected {what}, got {clip(text, 40)}")
         return v

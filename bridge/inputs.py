@@ -34,6 +34,11 @@ def clip(text: str, n: int = 60) -> str:
     return text if len(text) <= n else text[:n] + "..."
 
 
+def quote(text: str, n: int = 60) -> str:
+    """``repr`` of ``text`` cut to ``n`` characters: a name quoted in an error message."""
+    return repr(text if len(text) <= n else text[:n] + "...")
+
+
 def show(value: Any, n: int = 60) -> str:
     """A JSON value quoted in an error message: compact, one line, at most ``n`` characters."""
     try:
@@ -92,7 +97,7 @@ def _object(pairs: list[tuple[str, Any]]) -> dict:
     obj = {}
     for k, v in pairs:
         if k in obj:
-            raise InputError(f"duplicate key {clip(k)!r}")
+            raise InputError(f"duplicate key {quote(k)}")
         obj[k] = v
     return obj
 

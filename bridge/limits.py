@@ -32,6 +32,7 @@ MAX_SAMPLES = 10_000_000
 MAX_SECONDS = 1e6
 MAX_NAME = 200
 
+MEMORY_VAR = "SYNTHDIFF_MEMORY"
 PROCESS_BYTES = 600 << 20
 """What a process holding numpy, JAX and the synthesizer needs before it does any work."""
 
@@ -44,8 +45,25 @@ def fmt_bytes(n: float) -> str:
     return f"{n / 1024:,.1f} KB"
 
 
+def _size(text: str) -> int:
+    """``8G``, ``512M``, ``1.5T`` or a number of bytes."""
+    units = {"K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
+    t = text.strip().upper().removesuffix("B")
+    scale = units.get(t[-1:], 1)
+    try:
+        value = float(t[:-1] if scale > 1 else t)
+    except ValueError:
+        value = -1.0
+    if not 0 < value < 1 << 60 or len(t) > 20:
+        raise InputError(f"{MEMORY_VAR}={text[:20]!r}: expected a size such as 8G or 512M")
+    return int(value * scale)
+
+
 def memory_budget() -> int:
-    """Bytes this process may use: physical memory, lowered by a cgroup limit or RLIMIT_AS."""
+    """Bytes this process may use: ``$SYNTHDIFF_MEMORY`` if set, else physical memory lowered
+    by a cgroup limit or RLIMIT_AS."""
+    if os.environ.get(MEMORY_VAR):
+        return _size(os.environ[MEMORY_VAR])
     budget = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
     soft, _ = resource.getrlimit(resource.RLIMIT_AS)
     if soft != resource.RLIM_INFINITY:
@@ -93,7 +111,7 @@ def judge_bytes(K: int, n: int, M: int, R: int) -> int:
 
 def trace_bytes(T: int, M: int, R: int) -> int:
     """``run --trace``: the state before every one of up to ``T`` steps, as data and text."""
-    return T * (48 * (M + R) + 600)
+    return T * (40 * (M + R) + 600)
 
 
 def study_bytes(samples: int, M: int, R: int, probes: int = 8) -> int:

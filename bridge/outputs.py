@@ -16,7 +16,7 @@ from .inputs import InputError
 
 
 def _kind(p: Path) -> str:
-    return "a directory" if p.is_dir() else "a file" if p.is_file() else "not a regular file"
+    return "a directory" if p.is_dir() else "a file" if p.is_file() else "a device, pipe or socket"
 
 
 def _mkdir(folder: Path, option: str, shown: Path) -> None:

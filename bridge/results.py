@@ -30,7 +30,7 @@ import numpy as np
 
 from neural import AsmError, parse_program, run
 
-from .inputs import InputError, clip, read_jsonl, show
+from .inputs import InputError, clip, quote, read_jsonl, show
 from .tasks import Task
 
 FIELDS: dict[str, tuple[type, ...]] = {
@@ -193,21 +193,21 @@ class Results:
             name = rec["task"]
             if name not in by_name:
                 raise ResultsError(
-                    f"{where}: task {clip(name)!r} is not in this suite; the file holds another suite's results "
+                    f"{where}: task {quote(name)} is not in this suite; the file holds another suite's results "
                     "(choose another --out)"
                 )
             if name not in hashes:
                 hashes[name] = task_hash(by_name[name])
             if rec["task_hash"] != hashes[name]:
                 raise ResultsError(
-                    f"{where}: task {clip(name)!r} was solved for another machine or other examples than this "
+                    f"{where}: task {quote(name)} was solved for another machine or other examples than this "
                     "suite's (choose another --out)"
                 )
             if rec["options"] != opts:
                 keys = sorted(set(opts) | set(rec["options"]))
                 k = next(k for k in keys if rec["options"].get(k) != opts.get(k))
                 raise ResultsError(
-                    f"{where}: task {clip(name)!r} was solved with {clip(k)}={show(rec['options'].get(k))}, "
+                    f"{where}: task {quote(name)} was solved with {clip(k)}={show(rec['options'].get(k))}, "
                     f"this run has {k}={show(opts.get(k))} (resume with the same options, or choose another --out)"
                 )
             if name in done or not holds(rec, by_name[name]):

@@ -25,7 +25,7 @@ import numpy as np
 
 from neural import Examples
 
-from .inputs import MAX_SUITE_BYTES, InputError, clip, parse_json, read_text, show
+from .inputs import MAX_SUITE_BYTES, InputError, parse_json, quote, read_text, show
 from .limits import MAX_M, MAX_NAME, MAX_R, MAX_SEED, MAX_T, MAX_TEST, MAX_TRAIN
 from .tasks import BUILTINS, SUITES, Machine, Task
 
@@ -55,7 +55,7 @@ def _keys(obj: Any, allowed: set[str], where: str, required: set[str] = frozense
         raise SuiteError(f"{where}: expected an object, got {type(obj).__name__}")
     unknown = sorted(set(obj) - allowed)
     if unknown:
-        raise SuiteError(f"{where}: unknown key {clip(unknown[0])!r} (allowed: {', '.join(sorted(allowed))})")
+        raise SuiteError(f"{where}: unknown key {quote(unknown[0])} (allowed: {', '.join(sorted(allowed))})")
     missing = sorted(required - set(obj))
     if missing:
         raise SuiteError(f"{where}: missing key {missing[0]!r}")
@@ -107,9 +107,9 @@ def check_name(name: Any, where: str) -> str:
     if not isinstance(name, str) or not name:
         raise SuiteError(f"{where}: expected a non-empty string")
     if len(name) > MAX_NAME:
-        raise SuiteError(f"{where}: {clip(name)!r} is longer than {MAX_NAME} characters")
+        raise SuiteError(f"{where}: {quote(name)} is longer than {MAX_NAME} characters")
     if any(unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") for c in name):
-        raise SuiteError(f"{where}: {clip(name)!r} contains a control character")
+        raise SuiteError(f"{where}: {quote(name)} contains a control character")
     return name
 
 
@@ -118,7 +118,7 @@ def parse_task(obj: Any, where: str) -> Task:
     if not isinstance(obj, dict):
         raise SuiteError(f"{where}: expected an object, got {type(obj).__name__}")
     name = check_name(obj.get("name"), f"{where}.name")
-    where = f"{where} ({clip(name)!r})"
+    where = f"{where} ({quote(name)})"
     if "builtin" in obj:
         obj = _keys(obj, BUILTIN_TASK_KEYS, where)
         if not isinstance(obj["builtin"], str) or obj["builtin"] not in BUILTINS:
@@ -153,12 +153,13 @@ def _check_size(tasks: list, source: str) -> None:
         machine = t.get("machine") if isinstance(t.get("machine"), dict) else {}
         b = BUILTINS.get(t["builtin"]) if isinstance(t.get("builtin"), str) else None
         M = machine.get("M", b.machine.M if b else 0)
+        count = lambda v, hi: v if isinstance(v, int) and 0 <= v <= hi else 0  # out of range: parse_task says so
         if "builtin" in t:
-            n = sum(v if isinstance(v, int) else 0 for v in (t.get("n_train", 16), t.get("n_test", 256)))
+            n = count(t.get("n_train", 16), MAX_TRAIN) + count(t.get("n_test", 256), MAX_TEST)
         else:
             n = sum(len(v) if isinstance(v, list) else 0 for v in (t.get("train"), t.get("test")))
         examples += n
-        cells += n * (M if isinstance(M, int) else 0)
+        cells += n * count(M, MAX_M)
         if examples > MAX_SUITE_EXAMPLES or cells > MAX_SUITE_CELLS:
             raise SuiteError(
                 f"{source}: task {i}: the suite's tasks up to here hold {examples:,} examples of {cells:,} cells "
@@ -183,7 +184,7 @@ def parse_suite(text: str, source: str = "<suite>") -> tuple[str, list[Task]]:
     for i, t in enumerate(obj["tasks"]):
         task = parse_task(t, f"{source}: task {i}")
         if task.name in seen:
-            raise SuiteError(f"{source}: task {i} ({clip(task.name)!r}).name: duplicate task name")
+            raise SuiteError(f"{source}: task {i} ({quote(task.name)}).name: duplicate task name")
         seen.add(task.name)
         tasks.append(task)
     return name, tasks
