@@ -309,14 +309,16 @@ def parse_program(text: str, source: str = "<program>") -> Program:
                 init_refs[reg] = (v, lineno, col)
             continue
         toks = _tokens(code, lineno, source)
-        while len(toks) >= 2 and toks[1][0] == "sym" and toks[1][1] == ":":
-            kind, name, col = toks[0]
+        k = 0  # labels first: `name:` pairs
+        while len(toks) >= k + 2 and toks[k + 1][0] == "sym" and toks[k + 1][1] == ":":
+            kind, name, col = toks[k]
             if kind != "word" or name.upper() in OP_INDEX:
                 raise AsmError(f"bad label {_clip(name)!r}", lineno, col, source)
             if name in labels:
                 raise AsmError(f"label {_clip(name)!r} defined twice", lineno, col, source)
             labels[name] = len(body)
-            toks = toks[2:]
+            k += 2
+        toks = toks[k:]
         if toks:
             if len(body) == MAX_M:
                 raise AsmError(f"more than {MAX_M} instructions (no machine has more lines)", lineno, col0, source)
