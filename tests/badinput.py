@@ -45,7 +45,7 @@ def corpus(d: Path) -> list[dict]:
         return str(p)
 
     def case(cls: str, argv: list[str], *words: str, env: dict | None = None) -> None:
-        cases.append({"cls": cls, "argv": argv, "words": list(words), "env": env or {}})
+        cases.append({"cls": cls, "argv": argv, "words": list(words), "env": env or {}, "cwd": str(d)})
 
     good = f("good.asm", INC)
     good_suite = f("good.json", suite_text())

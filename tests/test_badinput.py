@@ -105,7 +105,7 @@ def test_entry_points_through_python_m(tmp_path, argv, words):
         capture_output=True,
         text=True,
         timeout=60,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "SYNTHDIFF_MEMORY": "2G"},
     )
     assert p.returncode == 2 and p.stderr.count("\n") == 1 and words in p.stderr, p.stderr
     assert "Traceback" not in p.stderr
@@ -225,13 +225,25 @@ def test_fuzzed_suites_many(tmp_path, capsys, text):
 
 
 @pytest.mark.slow
+def _cap_memory() -> None:
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (4 * GiB, 4 * GiB))  # JAX maps ~1.5 GB of address space
+
+
 def test_every_bad_input_through_python_m(tmp_path):
     """The whole corpus again, each case a real ``python -m bridge.cli`` process."""
     bad = []
     for c in corpus(tmp_path):
-        env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", **c["env"]}
+        env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "SYNTHDIFF_MEMORY": "2G", **c["env"]}
         p = subprocess.run(
-            [sys.executable, "-m", "bridge.cli", *c["argv"]], capture_output=True, text=True, timeout=120, env=env
+            [sys.executable, "-m", "bridge.cli", *c["argv"]],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=env,
+            cwd=c["cwd"],
+            preexec_fn=_cap_memory,
         )
         if p.returncode != 2 or p.stderr.count("\n") != 1 or any(w not in p.stderr for w in c["words"]):
             bad.append(f"{c['cls']}: {c['argv']!r:.200} -> {p.returncode}: {p.stderr[-300:]!r}")
