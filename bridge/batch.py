@@ -16,7 +16,10 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import os
+import signal
 import socket
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -118,9 +121,43 @@ def check_ray_address(address: str, timeout: float = 3.0) -> None:
         raise RuntimeError(f"RAY_ADDRESS={address}: no Ray cluster answers there ({why})") from None
 
 
+_PROBE = """
+import sys, ray
+try:
+    ray.init(address=sys.argv[1], log_to_driver=False)
+except Exception as e:
+    print(str(e).splitlines()[0] if str(e) else type(e).__name__, file=sys.stderr)
+    sys.exit(1)
+"""
+
+
+def _probe_ray(address: str, wait: int) -> None:
+    """Join the cluster from a throw-away process first: Ray can wait for minutes on an
+    address where something answers that is not Ray, and only a process can be stopped."""
+    env = {**os.environ, "RAY_gcs_server_port_wait_time_s": str(wait)}  # Ray's own retries, ~1 s each
+    with tempfile.TemporaryFile() as err:
+        p = subprocess.Popen(
+            [sys.executable, "-c", _PROBE, address],
+            stdout=subprocess.DEVNULL,
+            stderr=err,
+            env=env,
+            start_new_session=True,
+        )
+        try:
+            code = p.wait(timeout=wait + 10)
+        except subprocess.TimeoutExpired:
+            os.killpg(p.pid, signal.SIGKILL)
+            p.wait()
+            raise RuntimeError(f"RAY_ADDRESS={address}: no Ray cluster answered within {wait + 10} s") from None
+        if code:
+            err.seek(0)
+            last = (err.read().decode(errors="replace").strip().splitlines() or ["?"])[-1]
+            raise RuntimeError(f"RAY_ADDRESS={address}: cannot join a Ray cluster there: {last}")
+
+
 def connect_ray(workers: int, wait: int = RAY_WAIT) -> None:
-    """Start Ray (a local instance of ``workers`` CPUs) or join the cluster at ``RAY_ADDRESS``,
-    giving up after about ``wait`` seconds with one line (Ray's own log goes to a file)."""
+    """Start Ray (a local instance of ``workers`` CPUs) or join the cluster at ``RAY_ADDRESS``;
+    an address where no cluster answers is one line within about ``wait + 10`` seconds."""
     try:
         import ray
     except ImportError:
@@ -132,7 +169,7 @@ def connect_ray(workers: int, wait: int = RAY_WAIT) -> None:
     address = os.environ.get("RAY_ADDRESS")
     if address:
         check_ray_address(address)
-    os.environ.setdefault("RAY_gcs_server_port_wait_time_s", str(wait))  # Ray's connect retries, ~1 s each
+        _probe_ray(address, wait)
     with tempfile.TemporaryFile() as log:
         saved = os.dup(2)
         os.dup2(log.fileno(), 2)  # Ray logs every retry to stderr

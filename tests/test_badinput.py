@@ -11,6 +11,7 @@ import collections
 import json
 import subprocess
 import sys
+import time
 
 import pytest
 from badinput import EXAMPLE_TASK, INC, corpus
@@ -248,3 +249,36 @@ def test_every_bad_input_through_python_m(tmp_path):
         if p.returncode != 2 or p.stderr.count("\n") != 1 or any(w not in p.stderr for w in c["words"]):
             bad.append(f"{c['cls']}: {c['argv']!r:.200} -> {p.returncode}: {p.stderr[-300:]!r}")
     assert not bad, "\n".join(bad)
+
+
+def _silent_server():
+    """A port where something accepts connections and closes them: not Ray."""
+    import socket
+    import threading
+
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    s.listen(16)
+
+    def serve():
+        while True:
+            c, _ = s.accept()
+            c.close()
+
+    threading.Thread(target=serve, daemon=True).start()
+    return s.getsockname()[1]
+
+
+@pytest.mark.parametrize("where", ["refused", pytest.param("silent", marks=pytest.mark.slow)])
+def test_ray_address_where_no_cluster_answers_is_one_line_in_seconds(tmp_path, where):
+    pytest.importorskip("ray")
+    (tmp_path / "s.json").write_text(json.dumps({"tasks": [EXAMPLE_TASK]}))
+    address = "127.0.0.1:1" if where == "refused" else f"127.0.0.1:{_silent_server()}"
+    env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "RAY_ADDRESS": address}
+    t0 = time.perf_counter()
+    p = subprocess.run(
+        [sys.executable, "-m", "bridge.cli", "batch", "s.json", "--backend", "ray"],
+        capture_output=True, text=True, timeout=120, env=env, cwd=tmp_path,
+    )  # fmt: skip
+    assert p.returncode == 2 and p.stderr.count("\n") == 1 and f"RAY_ADDRESS={address}" in p.stderr, p.stderr
+    assert time.perf_counter() - t0 < 30 and not (tmp_path / "results").exists()
