@@ -36,6 +36,12 @@ from .tasks import Machine, Task
 from .workers import run_jobs
 
 BACKENDS = ("local", "ray")
+
+
+class BackendError(RuntimeError):
+    """The backend cannot run here: Ray missing, or no cluster where ``RAY_ADDRESS`` points."""
+
+
 RAY_WAIT = 5
 """Seconds to wait for a Ray cluster to answer before giving up."""
 GRACE = 0.02
@@ -113,12 +119,12 @@ def check_ray_address(address: str, timeout: float = 3.0) -> None:
     hostport = address.split("://", 1)[-1].rstrip("/")
     host, _, port = hostport.rpartition(":")
     if not host or not port.isdigit() or not 0 < int(port) < 65536:
-        raise RuntimeError(f"RAY_ADDRESS={address!r}: expected host:port, ray://host:port or auto")
+        raise BackendError(f"RAY_ADDRESS={address!r}: expected host:port, ray://host:port or auto")
     try:
         socket.create_connection((host.strip("[]"), int(port)), timeout=timeout).close()
     except OSError as e:
         why = e.strerror or type(e).__name__
-        raise RuntimeError(f"RAY_ADDRESS={address}: no Ray cluster answers there ({why})") from None
+        raise BackendError(f"RAY_ADDRESS={address}: no Ray cluster answers there ({why})") from None
 
 
 _PROBE = """
@@ -148,11 +154,11 @@ def _probe_ray(address: str, wait: int) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(p.pid, signal.SIGKILL)
             p.wait()
-            raise RuntimeError(f"RAY_ADDRESS={address}: no Ray cluster answered within {wait + 10} s") from None
+            raise BackendError(f"RAY_ADDRESS={address}: no Ray cluster answered within {wait + 10} s") from None
         if code:
             err.seek(0)
             last = (err.read().decode(errors="replace").strip().splitlines() or ["?"])[-1]
-            raise RuntimeError(f"RAY_ADDRESS={address}: cannot join a Ray cluster there: {last}")
+            raise BackendError(f"RAY_ADDRESS={address}: cannot join a Ray cluster there: {last}")
 
 
 def connect_ray(workers: int, wait: int = RAY_WAIT) -> None:
@@ -161,7 +167,7 @@ def connect_ray(workers: int, wait: int = RAY_WAIT) -> None:
     try:
         import ray
     except ImportError:
-        raise RuntimeError(
+        raise BackendError(
             "the ray backend needs Ray: pip install 'synthdiff[ray]' (then set RAY_ADDRESS to use a cluster)"
         ) from None
     if ray.is_initialized():
@@ -180,7 +186,7 @@ def connect_ray(workers: int, wait: int = RAY_WAIT) -> None:
                 ray.init(num_cpus=workers, log_to_driver=False, include_dashboard=False)
         except Exception as e:
             first = str(e).splitlines()[0] if str(e) else type(e).__name__
-            raise RuntimeError(f"cannot start Ray{f' at RAY_ADDRESS={address}' if address else ''}: {first}") from None
+            raise BackendError(f"cannot start Ray{f' at RAY_ADDRESS={address}' if address else ''}: {first}") from None
         finally:
             os.dup2(saved, 2)
             os.close(saved)

@@ -380,7 +380,7 @@ def _bar(args):
 
 
 def cmd_batch(args) -> None:
-    from .batch import solve_suite, summary
+    from .batch import BackendError, connect_ray, solve_suite, summary
 
     name, tasks = load_suite(args.suite)
     out = args.out or f"results/{file_name(name)}.jsonl"
@@ -392,11 +392,9 @@ def cmd_batch(args) -> None:
     note = lambda msg: print(f"synthdiff batch: {clip(msg, 1000)}", file=sys.stderr, flush=True)
     try:
         if args.backend == "ray":
-            from .batch import connect_ray
-
             connect_ray(workers)  # before the results file is touched: a cluster that is not there is an error now
         lines = solve_suite(tasks, out, args.method, cfg, args.backend, workers, args.resume, _bar(args), note)
-    except RuntimeError as e:
+    except BackendError as e:
         raise UsageError(str(e)) from None
     solved = sum(r["solved"] for r in lines)
     _emit(

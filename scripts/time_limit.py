@@ -36,13 +36,13 @@ def main() -> None:
     cli = [sys.executable, "-m", "bridge.cli"]
     with tempfile.TemporaryDirectory() as d:
         suite, out = Path(d) / "suite.json", Path(d) / "out.jsonl"
-        subprocess.run([*cli, "export-suite", a.suite, "--examples", "--out", str(suite)], env=env, check=True)
+        run = lambda argv, **kw: subprocess.run(
+            [*cli, *argv], env=env, cwd=a.code, check=True, **kw
+        )  # cwd: -m imports it
+        run(["export-suite", a.suite, "--examples", "--out", str(suite)])
         t0 = time.perf_counter()
-        subprocess.run(
-            [*cli, "batch", str(suite), "--out", str(out), "--time-limit", str(a.limit), "--method", a.method,
-             "--workers", str(a.workers), "--json"],
-            env=env, check=True, stdout=subprocess.DEVNULL,
-        )  # fmt: skip
+        run(["batch", str(suite), "--out", str(out), "--time-limit", str(a.limit), "--method", a.method,
+             "--workers", str(a.workers), "--json"], stdout=subprocess.DEVNULL)  # fmt: skip
         wall = time.perf_counter() - t0
         lines = [json.loads(x) for x in out.read_text().splitlines()]
     print(f"{'task':<10} {'seconds':>8} {'over limit':>10} {'stopped':<10} solved")

@@ -225,13 +225,13 @@ def test_fuzzed_suites_many(tmp_path, capsys, text):
     _fuzz_suite(tmp_path, capsys, text)
 
 
-@pytest.mark.slow
 def _cap_memory() -> None:
     import resource
 
     resource.setrlimit(resource.RLIMIT_AS, (4 * GiB, 4 * GiB))  # JAX maps ~1.5 GB of address space
 
 
+@pytest.mark.slow
 def test_every_bad_input_through_python_m(tmp_path):
     """The whole corpus again, each case a real ``python -m bridge.cli`` process."""
     bad = []
