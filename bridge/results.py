@@ -184,12 +184,14 @@ class Results:
         by_name = {t.name: t for t in tasks}
         hashes: dict[str, str] = {}
         done: dict[str, dict] = {}
-        dropped = []
+        dropped, foreign, ours = [], 0, 0
         for lineno, rec in read_jsonl(self.path):
             where = f"{self.path}:{lineno}"
             if not _well_formed(rec):
                 dropped.append(lineno)
+                foreign += rec is not None
                 continue
+            ours += 1
             name = rec["task"]
             if name not in by_name:
                 raise ResultsError(
@@ -214,6 +216,11 @@ class Results:
                 dropped.append(lineno)
                 continue
             done[name] = rec
+        if not ours and (foreign or len(dropped) > 1):  # a kill cuts one line, never a whole file
+            raise ResultsError(
+                f"{self.path}: holds no synthdiff results ({len(dropped)} lines, none a result line); "
+                "not rewriting it (choose another --out)"
+            )
         size = os.fstat(self.fd).st_size
         torn_end = size and os.pread(self.fd, 1, size - 1) != b"\n"
         if dropped or torn_end:

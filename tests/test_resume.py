@@ -157,6 +157,24 @@ def test_another_tasks_result_under_a_name_is_refused(tmp_path, solved):
         solve_suite(tasks, out, "synth", CFG, workers=1, resume=True)
 
 
+@pytest.mark.parametrize("text", ['{"suite": "s", "tasks": []}\n', "a\nb\n", '[1]\n{"task": "inc"}\n'])
+def test_a_file_that_holds_no_results_is_not_rewritten(tmp_path, solved, text):
+    tasks, _ = solved
+    out = tmp_path / "out.jsonl"
+    out.write_text(text)
+    with pytest.raises(ResultsError, match="holds no synthdiff results"):
+        solve_suite(tasks, out, "synth", CFG, workers=1, resume=True)
+    assert out.read_text() == text
+
+
+def test_a_file_cut_in_its_first_line_is_resumed(tmp_path, solved):
+    tasks, text = solved
+    out = tmp_path / "out.jsonl"
+    out.write_text(text[:40])
+    solve_suite(tasks, out, "synth", CFG, workers=1, resume=True)
+    assert_true_and_once(out, tasks)
+
+
 def test_repeated_lines_are_dropped(tmp_path, solved):
     tasks, text = solved
     out = tmp_path / "out.jsonl"
