@@ -1,15 +1,20 @@
 """The ``synthdiff`` command line (``shared/spec/cli.md``).
 
 Every subcommand takes ``--seed`` and ``--json``; bad input exits with status 2 and one line
-on stderr naming the problem. Subcommands are thin: they parse arguments, call the library
-and print.
+on stderr naming the problem. Every size an option sets is bounded (:mod:`bridge.limits`),
+sizes that multiply are checked against the memory the machine allows, and destinations
+are checked, all before the work starts. Subcommands are thin: they parse arguments, call
+the library and print.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import signal
 import sys
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -17,11 +22,15 @@ import numpy as np
 from neural import AsmError, Program, parse_program, run, run_one
 from neural.asm import format_line
 
-from .suite import SuiteError, builtin_suite, load_suite
+from . import limits
+from .inputs import MAX_PROGRAM_BYTES, InputError, clip, quote, read_text
+from .limits import require
+from .outputs import check_dir, check_file
+from .suite import builtin_suite, file_name, load_suite
 from .tasks import BUILTINS, SUITES, Task
 
 
-class UsageError(ValueError):
+class UsageError(InputError):
     """Bad command-line input: printed as one line, exit status 2."""
 
 
@@ -30,11 +39,53 @@ def _emit(args, data: dict, text: str) -> None:
 
 
 def _load_program(path: str) -> Program:
-    try:
-        text = Path(path).read_text()
-    except OSError as e:
-        raise UsageError(f"{path}: cannot read program: {e.strerror}") from None
-    return parse_program(text, source=path)
+    return parse_program(read_text(path, "program", MAX_PROGRAM_BYTES), source=path)
+
+
+def _names(names) -> str:
+    names = list(names)
+    shown = ", ".join(quote(n, 30) for n in names[:20])
+    return shown + (f", ... ({len(names)} in all)" if len(names) > 20 else "")
+
+
+def _cores() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def _workers(args, local: bool = True) -> int:
+    """``--workers`` (default: one per core); local workers are processes, at most one per core."""
+    w = args.workers or _cores()
+    if local and w > _cores():
+        raise UsageError(f"--workers {w}: this machine has {_cores()} cores, and each worker is a process of its own")
+    return w
+
+
+def _tuning_need(task: Task, K: int, R: int, steps: int, split: int) -> int:
+    """Memory one process needs to tune ``K`` restarts split over ``split`` processes on a task."""
+    m, B, n = task.machine, len(task.train), len(task.test)
+    k = limits.per_worker(K, split)
+    need = limits.examples_bytes(B + n, m.M) + limits.judge_bytes(max(k, 1), max(B, n), m.M, R)
+    return need + (limits.tuning_bytes(k, B, m.M, R, m.T, steps) if K else 0)
+
+
+def _restarts(method: str, cfg) -> int:
+    """Restarts one tuning call runs: all of them (opt), a skeleton's share (both), none (synth)."""
+    return {"opt": cfg.restarts, "both": max(1, cfg.restarts // cfg.top_n), "synth": 0}[method]
+
+
+def _check_memory(tasks: list[Task], method: str, cfg, pool: int, task_workers: int = 1) -> None:
+    """Refuse before any work what would need more memory than the machine allows:
+    ``task_workers`` processes each solving a task, tuning spread over ``pool`` processes."""
+    K = _restarts(method, cfg)
+    worst = max(tasks, key=lambda t: _tuning_need(t, K, max(t.machine.R, cfg.lower.R_max), cfg.tune.steps, pool))
+    per = _tuning_need(worst, K, max(worst.machine.R, cfg.lower.R_max), cfg.tune.steps, pool)
+    need = limits.PROCESS_BYTES + task_workers * pool * (limits.PROCESS_BYTES + per)
+    m = worst.machine
+    require(
+        need,
+        f"--restarts {cfg.restarts} (--steps {cfg.tune.steps}, --workers {max(pool, task_workers)}) on task "
+        f"{quote(worst.name, 30)} ({len(worst.train)} train, {len(worst.test)} test examples, M={m.M}, T={m.T})",
+    )
 
 
 def resolve_task(name: str, suite: str | None = None, seed: int = 0, biased: bool = False, **sizes) -> Task:
@@ -46,10 +97,10 @@ def resolve_task(name: str, suite: str | None = None, seed: int = 0, biased: boo
         _, tasks = load_suite(suite)
         by_name = {t.name: t for t in tasks}
         if name not in by_name:
-            raise UsageError(f"{suite}: no task named {name!r} (tasks: {', '.join(by_name)})")
+            raise UsageError(f"{suite}: no task named {quote(name)} (tasks: {_names(by_name)})")
         return by_name[name]
     if name not in BUILTINS:
-        raise UsageError(f"unknown task {name!r}; built-in tasks: {', '.join(BUILTINS)} (or pass --suite FILE)")
+        raise UsageError(f"unknown task {quote(name)}; built-in tasks: {', '.join(BUILTINS)} (or pass --suite FILE)")
     if biased and BUILTINS[name].biased is None:
         with_biased = [n for n, b in BUILTINS.items() if b.biased is not None]
         raise UsageError(f"task {name!r} has no biased distribution (tasks with one: {', '.join(with_biased)})")
@@ -88,7 +139,7 @@ def _parse_input(text: str, M: int) -> np.ndarray:
     try:
         values = [int(v) for v in text.split(",") if v.strip() != ""]
     except ValueError:
-        raise UsageError(f"--input: expected comma-separated integers, got {text!r}") from None
+        raise UsageError(f"--input: expected comma-separated integers, got {quote(text)}") from None
     if len(values) > M:
         raise UsageError(f"--input: {len(values)} values but the machine has M={M} cells")
     bad = [v for v in values if not 0 <= v < M]
@@ -105,6 +156,7 @@ def cmd_run(args) -> None:
             raise UsageError(f"{args.program}: program has M={p.M} but task {task.name!r} has M={task.machine.M}")
         T = args.T or task.machine.T
         ex = task.test
+        require(limits.judge_bytes(1, len(ex), p.M, p.R), f"running on the {len(ex)} test examples of {task.name!r}")
         res = run(p, ex.inputs, T)
         ok = ex.correct(res.mem)
         data = {
@@ -129,6 +181,8 @@ def cmd_run(args) -> None:
         return
     mem = _parse_input(args.input or "", p.M)
     T = args.T or 8 * p.M
+    if args.trace:
+        require(limits.trace_bytes(T, p.M, p.R), f"--trace of up to -T {T} steps at M={p.M}, R={p.R}")
     trace: list = []
     res = run_one(p, mem, T, trace if args.trace else None)
     data = {
@@ -186,7 +240,9 @@ def cmd_solve(args) -> None:
 
     task = resolve_task(args.task, args.suite, args.seed, args.biased)
     cfg = _solve_config(args)
-    with TunePool(args.workers) as pool:
+    workers = _workers(args)
+    _check_memory([task], args.method, cfg, workers)
+    with TunePool(workers) as pool:
         r = solve(task, args.method, cfg, pool.tune, log=_progress(args))
     data = r.as_dict()
     stats = (
@@ -197,8 +253,17 @@ def cmd_solve(args) -> None:
         stats += f"\nraw assembly programs of the solution's length: {r.raw_programs:.2g}"
     if r.mean_steps is not None:
         stats += f"\nmean steps on the test examples: {r.mean_steps:.2f}"
+    misfits = [t.why for t in r.trials if not t.lowered]
+    status = "SOLVED" if r.solved else "not solved"
+    if not r.solved and misfits:
+        pad = f" with --pad {cfg.lower.pad}" if cfg.lower.pad else ""
+        if r.skeletons_tried:
+            status += f" ({len(misfits)} of {r.proposed} proposed skeletons do not fit the machine{pad}: {misfits[0]})"
+        else:
+            status = f"does not fit: none of the {len(misfits)} proposed skeletons fits the machine{pad} ({misfits[0]})"
+            data["does_not_fit"] = True
     text = [
-        f"task {task.name} ({args.method}): {'SOLVED' if r.solved else 'not solved'} — "
+        f"task {task.name} ({args.method}): {status} — "
         f"{r.test_correct}/{r.test_total} test examples, {r.seconds:.1f} s",
         stats,
     ]
@@ -220,6 +285,8 @@ def cmd_adapt(args) -> None:
     from .pipeline import test_score, widen
 
     p = _load_program(args.program)
+    if args.out:
+        check_file(args.out, "--out")
     task = resolve_task(args.task, args.suite, args.seed, args.biased, n_train=args.n_train, n_test=args.n_test)
     m = task.machine
     if p.M != m.M:
@@ -236,12 +303,19 @@ def cmd_adapt(args) -> None:
     tune = TuneConfig(steps=args.steps, lr=args.lr, efficiency=args.efficiency, keep_best=True)
     cfg = AdaptConfig(restarts=args.restarts, rounds=args.rounds, noise=tuple(args.noise), tune=tune, seed=args.seed)
     machine = m.soft(p.R)
+    workers = _workers(args)
+    per = _tuning_need(task, args.restarts, p.R, args.steps, workers)
+    require(
+        limits.PROCESS_BYTES + workers * (limits.PROCESS_BYTES + per),
+        f"--restarts {args.restarts} (--steps {args.steps}, --workers {workers}, --n-train {len(task.train)}, "
+        f"--n-test {len(task.test)}) on {task.name!r} (M={m.M}, T={m.T})",
+    )
     say = _progress(args)
     log = lambda r, s: say(
         f"round {r}: {min(s.starts):.2f} -> {s.best_steps:.2f} mean steps, "
         f"{s.faster:.0%} of restarts faster, {s.seconds:.0f}s"
     )
-    with TunePool(args.workers) as pool:
+    with TunePool(workers) as pool:
         res = adapt(p, machine, task.train, task.test, cfg, pool.tune, log)
     text = format_program(res.best, f"{task.name}: adapted from {args.program}")
     if args.out:
@@ -273,8 +347,12 @@ def cmd_table1(args) -> None:
     from .table1 import format_table, run_table1
 
     cfg = _solve_config(args)
+    check_dir(args.out, "--out", ("table1.jsonl", "table1.md", "table1.png"))
+    workers = _workers(args)
+    tasks = [BUILTINS[t].task(n_train=32, n_test=256, seed=cfg.seed) for t in SUITES["table1"]]
+    _check_memory(tasks, "opt", cfg, workers)
     say = _progress(args)
-    with TunePool(args.workers) as pool:
+    with TunePool(workers) as pool:
         records = run_table1(
             args.out,
             cfg,
@@ -311,14 +389,21 @@ def _bar(args):
 
 
 def cmd_batch(args) -> None:
-    from .batch import solve_suite, summary
+    from .batch import BackendError, connect_ray, solve_suite, summary
 
     name, tasks = load_suite(args.suite)
-    out = args.out or f"results/{name}.jsonl"
+    out = args.out or f"results/{file_name(name)}.jsonl"
     cfg = _solve_config(args)
+    ray_cluster = args.backend == "ray" and bool(os.environ.get("RAY_ADDRESS"))
+    workers = min(_workers(args, local=not ray_cluster), len(tasks))
+    if not ray_cluster:
+        _check_memory(tasks, args.method, cfg, 1, workers)
+    note = lambda msg: print(f"synthdiff batch: {clip(msg, 1000)}", file=sys.stderr, flush=True)
     try:
-        lines = solve_suite(tasks, out, args.method, cfg, args.backend, args.workers, args.resume, _bar(args))
-    except (FileExistsError, RuntimeError) as e:
+        if args.backend == "ray":
+            connect_ray(workers)  # before the results file is touched: a cluster that is not there is an error now
+        lines = solve_suite(tasks, out, args.method, cfg, args.backend, workers, args.resume, _bar(args), note)
+    except BackendError as e:
         raise UsageError(str(e)) from None
     solved = sum(r["solved"] for r in lines)
     _emit(
@@ -339,15 +424,21 @@ def cmd_space(args) -> None:
     tasks = [args.task] if args.task else list(SUITES["table1"])
     for t in tasks:
         if t not in BUILTINS:
-            raise UsageError(f"unknown task {t!r}; built-in tasks: {', '.join(BUILTINS)}")
+            raise UsageError(f"unknown task {quote(t)}; built-in tasks: {', '.join(BUILTINS)}")
+    out = check_dir(args.out, "--out", ("space.json", "space.png"))
+    cfg = _solve_config(args)
+    workers = _workers(args)
+    require(
+        limits.PROCESS_BYTES + limits.study_bytes(args.samples, 8, 4),
+        f"--samples {args.samples} (the study samples programs of M=8, R=4)",
+    )
+    built = [BUILTINS[t].task(n_train=32, n_test=256, seed=cfg.seed) for t in tasks]
+    _check_memory(built, "both", cfg, workers)
     full = INSTRUCTION_SETS["full"]
     raw = raw_space(4, 2, args.max_lines, full, T=16, seed=args.seed, samples=args.samples)
     raw += raw_space(8, 4, args.max_lines, full, T=32, seed=args.seed, samples=args.samples)
-    cfg = _solve_config(args)
-    with TunePool(args.workers) as pool:
+    with TunePool(workers) as pool:
         rows = [task_row(t, cfg, pool.tune) for t in tasks]
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
     data = {"raw": [asdict(r) for r in raw], "tasks": rows}
     (out / "space.json").write_text(json.dumps(data, indent=1) + "\n")
     plot(raw, rows, out / "space.png")
@@ -369,8 +460,8 @@ def cmd_space(args) -> None:
 
 
 def cmd_export_suite(args) -> None:
+    out = check_file(args.out, "--out")
     suite = builtin_suite(args.name, args.n_train, args.n_test, args.seed, examples=args.examples)
-    out = Path(args.out)
     try:
         out.write_text(json.dumps(suite, indent=1) + "\n")
     except OSError as e:
@@ -385,29 +476,38 @@ def cmd_export_suite(args) -> None:
 # ------------------------------------------------------------------------------- parser
 
 
-def _number(cast: type, lo: float, strict: bool = False):
-    """An argparse type: an int or a finite float that is >= ``lo`` (> ``lo`` if ``strict``)."""
-    what = f"{'an integer' if cast is int else 'a finite number'} {'>' if strict else '>='} {lo}"
+def _number(cast: type, lo: float, hi: float, strict: bool = False):
+    """An argparse type: an int or a finite float in ``lo..hi`` (above ``lo`` if ``strict``)."""
+    if cast is int:
+        what = f"an integer in {lo}..{hi}"
+    else:
+        what = f"a finite number {'>' if strict else '>='} {lo:g} and <= {hi:g}"
 
     def parse(text: str):
         try:
+            if len(text) > 40 or not text.isascii():
+                raise ValueError(text)
             v = cast(text)
         except ValueError:
-            raise argparse.ArgumentTypeError(f"expected {what}, got {text!r}") from None
-        if not np.isfinite(v) or v < lo or (strict and v == lo):
-            raise argparse.ArgumentTypeError(f"expected {what}, got {text}")
+            raise argparse.ArgumentTypeError(f"expected {what}, got {quote(text, 40)}") from None
+        if not np.isfinite(v) or v < lo or v > hi or (strict and v == lo):
+            raise argparse.ArgumentTypeError(f"expected {what}, got {clip(text, 40)}")
         return v
 
     return parse
 
 
-_positive, _nonneg = _number(int, 1), _number(int, 0)
-_positive_real, _nonneg_real = _number(float, 0, strict=True), _number(float, 0)
+def _count(hi: int, lo: int = 1):
+    return _number(int, lo, hi)
+
+
+_positive_real, _nonneg_real = _number(float, 0, 1e6, strict=True), _number(float, 0, 1e6)
+_seconds = _number(float, 0, limits.MAX_SECONDS, strict=True)
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # one line, status 2
-        self.exit(2, f"{self.prog}: error: {message}\n")
+        self.exit(2, f"{self.prog}: error: {clip(message, 1000)}\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -420,7 +520,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     def add(name: str, help: str, func):
         p = sub.add_parser(name, help=help, description=help)
-        p.add_argument("--seed", type=_nonneg, default=0, help="random seed (default 0)")
+        p.add_argument("--seed", type=_count(limits.MAX_SEED, 0), default=0, help="random seed (default 0)")
         p.add_argument("--json", action="store_true", help="machine-readable output")
         p.set_defaults(func=func)
         return p
@@ -433,34 +533,46 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--task", help="run on a task's test examples and count how many it solves")
     p.add_argument("--suite", help="suite file to look --task up in (default: built-in tasks)")
     p.add_argument("--trace", action="store_true", help="print the state before every step")
-    p.add_argument("-T", type=_positive, help="step limit (default: the task's T, else 8*M)")
+    p.add_argument("-T", type=_count(limits.MAX_T), help="step limit (default: the task's T, else 8*M)")
 
     def tuning(p):
         from .pipeline import SolveConfig
 
         d = SolveConfig()
         p.add_argument(
-            "--restarts", type=_positive, default=d.restarts, help=f"tuning restarts K (default {d.restarts})"
+            "--restarts",
+            type=_count(limits.MAX_RESTARTS),
+            default=d.restarts,
+            help=f"tuning restarts K (default {d.restarts})",
         )
-        p.add_argument("--top-n", type=_positive, default=d.top_n, help=f"proposals 'both' tunes (default {d.top_n})")
-        p.add_argument("--steps", type=_positive, default=d.tune.steps, help=f"Adam steps (default {d.tune.steps})")
+        p.add_argument(
+            "--top-n",
+            type=_count(limits.MAX_TOP_N),
+            default=d.top_n,
+            help=f"proposals 'both' tunes (default {d.top_n})",
+        )
+        p.add_argument(
+            "--steps", type=_count(limits.MAX_STEPS), default=d.tune.steps, help=f"Adam steps (default {d.tune.steps})"
+        )
         p.add_argument("--lr", type=_positive_real, default=d.tune.lr, help=f"Adam learning rate (default {d.tune.lr})")
-        p.add_argument("--pad", type=_nonneg, default=d.lower.pad, help="NOOPs before each loop's back-jump")
+        p.add_argument(
+            "--pad", type=_count(limits.MAX_PAD, 0), default=d.lower.pad, help="NOOPs before each loop's back-jump"
+        )
         p.add_argument(
             "--r-max",
-            type=_positive,
+            type=_count(limits.MAX_R),
             default=d.lower.R_max,
             help=f"registers a lowered skeleton may use (default {d.lower.R_max}, at least the task's R)",
         )
         p.add_argument(
             "--max-cost",
-            type=_positive,
+            type=_count(limits.MAX_COST),
             default=d.synth.max_cost,
             help=f"costliest skeleton structure searched (default {d.synth.max_cost})",
         )
         p.add_argument(
             "--synth-time-limit",
-            type=_positive_real,
+            type=_seconds,
             default=d.synth.time_limit,
             help=f"seconds of synthesis (default {d.synth.time_limit:g})",
         )
@@ -470,7 +582,7 @@ def build_parser() -> argparse.ArgumentParser:
             default=d.synth.holes,
             help="also propose structures with holes for tuning to fill",
         )
-        p.add_argument("--workers", type=_positive, default=None, help="tuning processes (default: one per core)")
+        p.add_argument("--workers", type=_count(1024), default=None, help="tuning processes (default: one per core)")
 
     p = add("solve", "solve one task: a built-in name, or --suite FILE with a task name", cmd_solve)
     p.add_argument("task", help="built-in task name (see 'synthdiff tasks') or a task of --suite")
@@ -490,7 +602,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="JSON-lines output (default results/SUITE.jsonl)")
     p.add_argument("--resume", action="store_true", help="skip tasks already in --out")
     p.add_argument("--backend", choices=["local", "ray"], default="local")
-    p.add_argument("--time-limit", type=_positive_real, default=None, help="seconds per task (checked between stages)")
+    p.add_argument("--time-limit", type=_seconds, default=None, help="seconds per task (a task past it is stopped)")
     p.add_argument("--method", choices=["synth", "opt", "both"], default="both")
     tuning(p)
 
@@ -499,9 +611,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--task", required=True, help="built-in task name or a task of --suite")
     p.add_argument("--suite", help="suite file holding the task")
     p.add_argument("--biased", action="store_true", help="the built-in task's biased input distribution")
-    p.add_argument("--restarts", type=_positive, default=48, help="restarts per round (default 48)")
-    p.add_argument("--rounds", type=_positive, default=4, help="at most this many rounds (default 4)")
-    p.add_argument("--steps", type=_positive, default=400, help="Adam steps per round (default 400)")
+    p.add_argument("--restarts", type=_count(limits.MAX_RESTARTS), default=48, help="restarts per round (default 48)")
+    p.add_argument("--rounds", type=_count(limits.MAX_ROUNDS), default=4, help="at most this many rounds (default 4)")
+    p.add_argument("--steps", type=_count(limits.MAX_STEPS), default=400, help="Adam steps per round (default 400)")
     p.add_argument("--lr", type=_positive_real, default=0.1, help="Adam learning rate (default 0.1)")
     p.add_argument(
         "--efficiency", type=_nonneg_real, default=0.05, help="weight of the expected-steps term (default 0.05)"
@@ -513,10 +625,14 @@ def build_parser() -> argparse.ArgumentParser:
         default=[0.01, 0.1, 1.0, 3.0],
         help="compile noise levels the restarts are spread over (default 0.01 0.1 1 3)",
     )
-    p.add_argument("--n-train", type=_positive, default=64, help="train examples (built-in tasks; default 64)")
-    p.add_argument("--n-test", type=_positive, default=512, help="held-out examples (built-in tasks; default 512)")
+    p.add_argument(
+        "--n-train", type=_count(limits.MAX_TRAIN), default=64, help="train examples (built-in tasks; default 64)"
+    )
+    p.add_argument(
+        "--n-test", type=_count(limits.MAX_TEST), default=512, help="held-out examples (built-in tasks; default 512)"
+    )
     p.add_argument("--out", help="write the adapted program here")
-    p.add_argument("--workers", type=_positive, default=None, help="tuning processes (default: one per core)")
+    p.add_argument("--workers", type=_count(1024), default=None, help="tuning processes (default: one per core)")
 
     p = add("table1", "reproduce the seed paper's Table 1 (recovery rates)", cmd_table1)
     p.add_argument("--out", default="results/table1", help="output directory (default results/table1)")
@@ -525,16 +641,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("space", "the search-space study: raw programs, behaviours, what each stage leaves", cmd_space)
     p.add_argument("--task", help="one built-in task (default: the Table 1 tasks)")
-    p.add_argument("--max-lines", type=_positive, default=3, help="raw program lengths 1..L (default 3)")
-    p.add_argument("--samples", type=_positive, default=500_000, help="programs sampled where not exhaustive")
+    p.add_argument(
+        "--max-lines", type=_count(4), default=3, help="raw program lengths 1..L, at most 4 (the M=4 machine's lines)"
+    )
+    p.add_argument(
+        "--samples", type=_count(limits.MAX_SAMPLES), default=500_000, help="programs sampled where not exhaustive"
+    )
     p.add_argument("--out", default="results/space", help="output directory (default results/space)")
     tuning(p)
 
     p = add("export-suite", "write a built-in suite as a suite file", cmd_export_suite)
     p.add_argument("name", choices=sorted(SUITES), help="built-in suite")
     p.add_argument("--out", required=True, help="output JSON file")
-    p.add_argument("--n-train", type=_positive, default=16, help="train examples per task (default 16)")
-    p.add_argument("--n-test", type=_positive, default=256, help="test examples per task (default 256)")
+    p.add_argument("--n-train", type=_count(limits.MAX_TRAIN), default=16, help="train examples per task (default 16)")
+    p.add_argument("--n-test", type=_count(limits.MAX_TEST), default=256, help="test examples per task (default 256)")
     p.add_argument(
         "--examples",
         action="store_true",
@@ -543,19 +663,35 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _Terminated(BaseException):
+    """SIGTERM, raised in the main thread so that workers are stopped on the way out."""
+
+
+def _terminate(signum, frame):
+    raise _Terminated
+
+
 def main(argv: list[str] | None = None) -> int:
     from neural import xla
 
     xla.configure()  # before anything starts JAX's backend
     args = build_parser().parse_args(argv)
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGTERM, _terminate) if in_main else None
     try:
         args.func(args)
-    except (UsageError, AsmError, SuiteError) as e:
-        print(f"synthdiff {args.command}: error: {e}", file=sys.stderr)
+    except (InputError, AsmError) as e:  # every bad input: one line, status 2
+        print(f"synthdiff {args.command}: error: {clip(str(e), 1000)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"synthdiff {args.command}: interrupted", file=sys.stderr)
         return 130
+    except _Terminated:
+        print(f"synthdiff {args.command}: terminated", file=sys.stderr)
+        return 143
+    finally:
+        if in_main:
+            signal.signal(signal.SIGTERM, previous)
     return 0
 
 

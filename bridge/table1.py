@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .inputs import read_jsonl
 from .pipeline import SolveConfig, noop_loop, solve, synthesize_for, tune_from
 from .tasks import BUILTINS, SUITES, reference_program
 
@@ -98,13 +99,15 @@ def run_table1(
     out_dir.mkdir(parents=True, exist_ok=True)
     raw = out_dir / "table1.jsonl"
     done = {}
-    if resume and raw.exists():
-        for line in raw.read_text().splitlines():
-            try:
-                rec = json.loads(line)
-                done[rec["row"], rec["task"]] = rec
-            except (json.JSONDecodeError, KeyError):
-                continue  # a line cut by a kill: redo that cell
+    fields = (("row", str), ("task", str), ("rate", (int, float)), ("seconds", (int, float)))
+    for _, rec in read_jsonl(raw) if resume else ():
+        if isinstance(rec, dict) and all(isinstance(rec.get(k), t) for k, t in fields):
+            done[rec["row"], rec["task"]] = rec  # anything else (a line cut by a kill): redo that cell
+    if raw.exists() and raw.stat().st_size:
+        with raw.open("rb+") as f:  # close a line cut by a kill, so the next one starts clean
+            f.seek(-1, os.SEEK_END)
+            if f.read(1) != b"\n":
+                f.write(b"\n")
     cells = [(row, t) for row in rows for t in tasks]
     spaces: dict = {}
     with raw.open("a") as f:

@@ -236,6 +236,12 @@ class Builtin:
     biased: Callable[[np.random.Generator, int], tuple] | None = None
     suite: str = "table1"
     anc_iterations: float | None = None  # ANC's reported mean for its generic program
+    min_M: int = 2  # the smallest machine both generators can fill (lists need room for a terminator)
+
+    def check_M(self, M: int) -> None:
+        """Refuse a machine too small for the generators (they would fail on sampling)."""
+        if self.min_M > M:
+            raise ValueError(f"task {self.name!r} needs M >= {self.min_M}, got M={M}")
 
     def generate(self, n: int, seed: int, biased: bool = False, M: int | None = None) -> Examples:
         """``n`` examples from the (biased) generator, deterministic in ``seed``."""
@@ -244,6 +250,7 @@ class Builtin:
             raise ValueError(f"task {self.name!r} has no biased generator")
         rng = np.random.default_rng(seed)
         M = M or self.machine.M
+        self.check_M(M)
         return Examples.stack([gen(rng, M) for _ in range(n)])
 
     def reference(self) -> Program:
@@ -264,6 +271,7 @@ class Builtin:
         (of the biased generator with ``biased``)."""
         m = self.machine
         machine = Machine(M or m.M, R or m.R, T or m.T, m.ops)
+        self.check_M(machine.M)
         gen = self.biased if biased else self.sample
         if gen is None:
             raise ValueError(f"task {self.name!r} has no biased generator")
@@ -278,13 +286,13 @@ BUILTINS: dict[str, Builtin] = {
     b.name: b
     for b in [
         Builtin("inc", Machine(8, 4, 16), _inc, "mem[0] <- mem[0]+1"),
-        Builtin("map_inc", Machine(8, 5, 48), _map(+1), "every cell of a 0-terminated list +1"),
-        Builtin("map_dec", Machine(8, 5, 48), _map(-1), "every cell of a 0-terminated list -1"),
-        Builtin("reduce", Machine(8, 5, 48), _reduce, "mem[0] <- sum of the list at mem[1..]"),
+        Builtin("map_inc", Machine(8, 5, 48), _map(+1), "every cell of a 0-terminated list +1", min_M=3),
+        Builtin("map_dec", Machine(8, 5, 48), _map(-1), "every cell of a 0-terminated list -1", min_M=3),
+        Builtin("reduce", Machine(8, 5, 48), _reduce, "mem[0] <- sum of the list at mem[1..]", min_M=3),
         Builtin("parity", Machine(8, 6, 56), _parity, "mem[0] <- XOR of the bits in mem[1..]"),
         Builtin("fibonacci", Machine(8, 5, 48), _fib, "mem[0] <- F(mem[0]) mod M"),
         Builtin(
-            "access", Machine(10, 2, 16, "anc"), _access(False), "mem[0] <- mem[mem[0]+1]", _access(True), "anc", 6
+            "access", Machine(10, 2, 16, "anc"), _access(False), "mem[0] <- mem[mem[0]+1]", _access(True), "anc", 6, 5
         ),
         Builtin(
             "increment",
@@ -294,14 +302,22 @@ BUILTINS: dict[str, Builtin] = {
             _increment(True),
             "anc",
             40,
+            3,
         ),
-        Builtin("swap", Machine(10, 5, 16, "anc"), _swap(False), "swap list[p] and list[q]", _swap(True), "anc", 10),
+        Builtin("swap", Machine(10, 5, 16, "anc"), _swap(False), "swap list[p] and list[q]", _swap(True), "anc", 10, 6),
         Builtin(
-            "listk", Machine(20, 6, 48, "anc"), _listk(False), "k-th value of a linked list", _listk(True), "anc", None
+            "listk",
+            Machine(20, 6, 48, "anc"),
+            _listk(False),
+            "k-th value of a linked list",
+            _listk(True),
+            "anc",
+            None,
+            9,
         ),
         Builtin("addition", Machine(15, 5, 80, "anc"), _addition, "mem[0] <- mem[0]+mem[1]", None, "anc", 20.6),
         Builtin(
-            "sort", Machine(21, 10, 128, "anc"), _sort(False), "sort a list of length 1-3", _sort(True), "anc", 37.2
+            "sort", Machine(21, 10, 128, "anc"), _sort(False), "sort a list of length 1-3", _sort(True), "anc", 37.2, 4
         ),
     ]
 }

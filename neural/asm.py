@@ -51,6 +51,11 @@ OP_INDEX = {name: i for i, name in enumerate(OPS)}
 
 INSTRUCTION_SETS: dict[str, tuple[int, ...]] = {"anc": tuple(range(11)), "full": tuple(range(13))}
 
+MAX_M = 256
+"""Largest memory/line count a program may declare (the suite format's limit too)."""
+MAX_R = 64
+"""Most registers a program may declare: the interpreter's tables grow as ``13·R³``."""
+
 VALUE_OPS = frozenset({ZERO, INC, ADD, SUB, DEC, MIN, MAX, READ})
 """Ops that write ``r[o]``; the others write no register (a deviation from ANC)."""
 
@@ -97,10 +102,10 @@ class Program:
 
     def __post_init__(self) -> None:
         M, R = self.M, self.R
-        if not (isinstance(M, int) and M >= 2):
-            raise AsmError(f"M must be an integer >= 2, got {M!r}")
-        if not (isinstance(R, int) and R >= 1):
-            raise AsmError(f"R must be an integer >= 1, got {R!r}")
+        if not (isinstance(M, int) and 2 <= M <= MAX_M):
+            raise AsmError(f"M must be an integer in 2..{MAX_M}, got {M!r}")
+        if not (isinstance(R, int) and 1 <= R <= MAX_R):
+            raise AsmError(f"R must be an integer in 1..{MAX_R}, got {R!r}")
         init = tuple(int(v) for v in self.init)
         if len(init) != R:
             raise AsmError(f"init has {len(init)} values for R={R} registers")
@@ -180,9 +185,17 @@ def format_program(p: Program, name: str | None = None) -> str:
 
 # ------------------------------------------------------------------------------- parsing
 
+# No leading ``\s*``: whitespace matches no alternative, so finditer skips it in constant
+# time per character (``\s*(?:...)`` retried the whole run of blanks at every position:
+# quadratic in a line's trailing spaces). ASCII only: ``\d`` would accept digits int() reads.
 _TOKEN = re.compile(
-    r"\s*(?:(?P<reg>r\d+)|(?P<word>[A-Za-z_][\w]*)|(?P<num>\d+)|(?P<ref>@[A-Za-z_]\w*)|(?P<sym>[=,:])|(?P<bad>\S))"
+    r"(?P<reg>r\d+)|(?P<word>[A-Za-z_]\w*)|(?P<num>\d+)|(?P<ref>@[A-Za-z_]\w*)|(?P<sym>[=,:])|(?P<bad>\S)", re.ASCII
 )
+_FIELD = re.compile(r"\S+")
+_KEY_VALUE = re.compile(r"([^=]+)=(\S+)")
+_REGISTER = re.compile(r"r(\d+)", re.ASCII)
+_NUMBER = re.compile(r"\d+", re.ASCII)
+_LABEL_REF = re.compile(r"@[A-Za-z_]\w*", re.ASCII)
 _ARITY = {  # op -> (needs output, operand fields in order)
     STOP: (False, ()),
     NOOP: (False, ()),
@@ -200,20 +213,67 @@ _ARITY = {  # op -> (needs output, operand fields in order)
 }
 
 
+def _clip(text: str, n: int = 40) -> str:
+    """User text quoted in an error, cut to ``n`` characters."""
+    return text if len(text) <= n else text[:n] + "..."
+
+
+def _small_int(digits: str, limit: int) -> int | None:
+    """``int(digits)`` for ASCII digits, or None past ``limit`` (never a 4,300-digit int())."""
+    digits = digits.lstrip("0") or "0"
+    return int(digits) if len(digits) <= len(str(limit)) and int(digits) <= limit else None
+
+
 def _tokens(text: str, lineno: int, source: str) -> list[tuple[str, str, int]]:
     toks = []
     for m in _TOKEN.finditer(text):
         kind = m.lastgroup
-        col = m.start(kind) + 1
+        col = m.start() + 1
         if kind == "bad":
-            raise AsmError(f"unexpected character {m.group(kind)!r}", lineno, col, source)
-        toks.append((kind, m.group(kind), col))
+            raise AsmError(f"unexpected character {m.group()!r}", lineno, col, source)
+        toks.append((kind, m.group(), col))
     return toks
 
 
+def _directive_fields(code: str, col0: int, directive: str, lineno: int, source: str) -> list[tuple[str, str, int]]:
+    """``key=value`` fields after a directive: ``(key, value, column)``."""
+    fields = []
+    skip = col0 - 1 + len(directive)
+    for m in _FIELD.finditer(code, skip):
+        kv = _KEY_VALUE.fullmatch(m.group())
+        if kv is None:
+            raise AsmError(f"expected key=value, got {_clip(m.group())!r}", lineno, m.start() + 1, source)
+        fields.append((kv.group(1), kv.group(2), m.start() + 1))
+    return fields
+
+
+def _machine(fields: list, lineno: int, col0: int, source: str) -> tuple[int, int]:
+    """``M`` and ``R`` of a ``.machine`` line, each given once and within bounds."""
+    sizes: dict[str, int] = {}
+    for k, v, col in fields:
+        if k not in ("M", "R") or not _NUMBER.fullmatch(v):
+            raise AsmError(f"bad .machine field {_clip(k + '=' + v)} (want M=<int> R=<int>)", lineno, col, source)
+        if k in sizes:
+            raise AsmError(f"{k} given twice", lineno, col, source)
+        lo, hi = (2, MAX_M) if k == "M" else (1, MAX_R)
+        value = _small_int(v, hi)
+        if value is None or value < lo:
+            raise AsmError(f"{k}={_clip(v)} is out of range {lo}..{hi}", lineno, col, source)
+        sizes[k] = value
+    missing = [k for k in ("M", "R") if k not in sizes]
+    if missing:
+        raise AsmError(f".machine needs {' and '.join(missing)} (want M=<int> R=<int>)", lineno, col0, source)
+    return sizes["M"], sizes["R"]
+
+
 def parse_program(text: str, source: str = "<program>") -> Program:
-    """Parse the text format; raise :class:`AsmError` naming line and column on bad input."""
-    M = R = None
+    """Parse the text format; raise :class:`AsmError` naming line and column on bad input.
+
+    Linear in the text; every number is bounded before it is converted, a directive or a
+    field given twice is an error, and more than :data:`MAX_M` instructions stop the parse.
+    """
+    machine: tuple[int, int] | None = None
+    machine_line = 0
     init_refs: dict[int, tuple[str, int, int]] = {}  # reg -> (value token, lineno, col)
     labels: dict[str, int] = {}
     body: list[tuple[list, int]] = []
@@ -225,47 +285,47 @@ def parse_program(text: str, source: str = "<program>") -> Program:
         col0 = len(code) - len(stripped) + 1
         if stripped.startswith("."):
             directive = stripped.split(None, 1)[0]
-            pairs = []  # (key, value, column)
-            for m in re.finditer(r"\S+", code[col0 - 1 + len(directive) :]):
-                col = col0 + len(directive) + m.start()
-                kv = re.fullmatch(r"([^=]+)=(\S+)", m.group())
-                if kv is None:
-                    raise AsmError(f"expected key=value, got {m.group()!r}", lineno, col, source)
-                pairs.append((kv.group(1), kv.group(2), col))
+            if directive not in (".machine", ".init"):
+                raise AsmError(f"unknown directive {_clip(directive)!r} (want .machine or .init)", lineno, col0, source)
+            fields = _directive_fields(code, col0, directive, lineno, source)
             if directive == ".machine":
-                for k, v, col in pairs:
-                    if k not in ("M", "R") or not v.isdigit():
-                        raise AsmError(f"bad .machine field {k}={v} (want M=<int> R=<int>)", lineno, col, source)
-                    if k == "M":
-                        M = int(v)
-                    else:
-                        R = int(v)
-            elif directive == ".init":
-                for k, v, col in pairs:
-                    if not re.fullmatch(r"r\d+", k):
-                        raise AsmError(f"expected a register name like r0, got {k!r}", lineno, col, source)
-                    reg = int(k[1:])
-                    if reg in init_refs:
-                        raise AsmError(f"register {k} initialised twice", lineno, col, source)
-                    if not (v.isdigit() or re.fullmatch(r"@[A-Za-z_]\w*", v)):
-                        raise AsmError(f"init value must be a number or @label, got {v!r}", lineno, col, source)
-                    init_refs[reg] = (v, lineno, col)
-            else:
-                raise AsmError(f"unknown directive {directive!r} (want .machine or .init)", lineno, col0, source)
+                if machine is not None:
+                    raise AsmError(
+                        f"second .machine directive (the first is on line {machine_line})", lineno, col0, source
+                    )
+                machine, machine_line = _machine(fields, lineno, col0, source), lineno
+                continue
+            for k, v, col in fields:
+                reg_match = _REGISTER.fullmatch(k)
+                if reg_match is None:
+                    raise AsmError(f"expected a register name like r0, got {_clip(k)!r}", lineno, col, source)
+                reg = _small_int(reg_match.group(1), MAX_R)
+                if reg is None:
+                    raise AsmError(f"register {_clip(k)} out of range (at most r{MAX_R - 1})", lineno, col, source)
+                if reg in init_refs:
+                    raise AsmError(f"register {_clip(k)} initialised twice", lineno, col, source)
+                if not (_NUMBER.fullmatch(v) or _LABEL_REF.fullmatch(v)):
+                    raise AsmError(f"init value must be a number or @label, got {_clip(v)!r}", lineno, col, source)
+                init_refs[reg] = (v, lineno, col)
             continue
         toks = _tokens(code, lineno, source)
-        while len(toks) >= 2 and toks[1][0] == "sym" and toks[1][1] == ":":
-            kind, name, col = toks[0]
+        k = 0  # labels first: `name:` pairs
+        while len(toks) >= k + 2 and toks[k + 1][0] == "sym" and toks[k + 1][1] == ":":
+            kind, name, col = toks[k]
             if kind != "word" or name.upper() in OP_INDEX:
-                raise AsmError(f"bad label {name!r}", lineno, col, source)
+                raise AsmError(f"bad label {_clip(name)!r}", lineno, col, source)
             if name in labels:
-                raise AsmError(f"label {name!r} defined twice", lineno, col, source)
+                raise AsmError(f"label {_clip(name)!r} defined twice", lineno, col, source)
             labels[name] = len(body)
-            toks = toks[2:]
+            k += 2
+        toks = toks[k:]
         if toks:
+            if len(body) == MAX_M:
+                raise AsmError(f"more than {MAX_M} instructions (no machine has more lines)", lineno, col0, source)
             body.append((toks, lineno))
-    if M is None or R is None:
+    if machine is None:
         raise AsmError("missing '.machine M=<int> R=<int>' directive", None, None, source)
+    M, R = machine
     lines = [_parse_instruction(toks, lineno, R, source) for toks, lineno in body]
     if len(lines) > M:
         raise AsmError(f"program has {len(lines)} lines but M={M} allows at most {M}", body[M][1], 1, source)
@@ -275,24 +335,28 @@ def parse_program(text: str, source: str = "<program>") -> Program:
             raise AsmError(f"register r{reg} out of range for R={R}", lineno, col, source)
         if v.startswith("@"):
             if v[1:] not in labels:
-                raise AsmError(f"undefined label {v[1:]!r}", lineno, col, source)
+                raise AsmError(f"undefined label {_clip(v[1:])!r}", lineno, col, source)
             val = labels[v[1:]]
         else:
-            val = int(v)
-        if not 0 <= val < M:
-            raise AsmError(f"init value {val} of r{reg} out of range 0..{M - 1}", lineno, col, source)
+            val = _small_int(v, M - 1)
+        if val is None or not 0 <= val < M:
+            raise AsmError(f"init value {_clip(v)} of r{reg} out of range 0..{M - 1}", lineno, col, source)
         init[reg] = val
-    return Program(M, R, tuple(init), tuple(lines))
+    try:
+        return Program(M, R, tuple(init), tuple(lines))
+    except AsmError as e:  # checked above; should one slip through, it still names the file
+        raise AsmError(e.msg, e.line, e.col, source) from None
 
 
 def _parse_instruction(toks: list, lineno: int, R: int, source: str) -> Line:
     def reg(tok) -> int:
         kind, text, col = tok
         if kind != "reg":
-            raise AsmError(f"expected a register, got {text!r}", lineno, col, source)
-        if int(text[1:]) >= R:
-            raise AsmError(f"register {text} out of range for R={R}", lineno, col, source)
-        return int(text[1:])
+            raise AsmError(f"expected a register, got {_clip(text)!r}", lineno, col, source)
+        r = _small_int(text[1:], R - 1)
+        if r is None:
+            raise AsmError(f"register {_clip(text)} out of range for R={R}", lineno, col, source)
+        return r
 
     fields = {"a": 0, "b": 0, "o": 0}
     if len(toks) >= 2 and toks[1][:2] == ("sym", "="):
@@ -305,7 +369,7 @@ def _parse_instruction(toks: list, lineno: int, R: int, source: str) -> Line:
         raise AsmError("expected an op name", lineno, col, source)
     name, col = toks[0][1].upper(), toks[0][2]
     if name not in OP_INDEX:
-        raise AsmError(f"unknown op {toks[0][1]!r} (ops: {', '.join(OPS)})", lineno, col, source)
+        raise AsmError(f"unknown op {_clip(toks[0][1])!r} (ops: {', '.join(OPS)})", lineno, col, source)
     op = OP_INDEX[name]
     needs_out, operands = _ARITY[op]
     if needs_out and not has_out:

@@ -36,11 +36,10 @@ from pathlib import Path
 
 import jax
 import numpy as np
-import optax
 
 from neural.compile import random_weights
 from neural.machine import SoftMachine
-from neural.tune import TuneConfig, _jit_key, adam_steps, one_hot_memory, stack
+from neural.tune import TuneConfig, adam_steps, line_mask, one_hot_memory, stack
 
 
 def bench(K: int, B: int, M: int, R: int, T: int, impl: str, chunk: int, repeats: int) -> dict:
@@ -53,10 +52,12 @@ def bench(K: int, B: int, M: int, R: int, T: int, impl: str, chunk: int, repeats
     target = jax.numpy.asarray(rng.integers(M, size=(B, M)))
     mask = jax.numpy.ones((B, M))
     cfg = TuneConfig(impl=impl)
-    opt = optax.adam(cfg.lr)
+    opt = cfg.transform()
     state = jax.vmap(opt.init)(w)
-    key = _jit_key(cfg)
-    fn = lambda w, s, memory, target, mask, n: adam_steps(w, s, machine, memory, target, mask, key, n)
+    every = line_mask(w, range(M))
+    fn = lambda w, s, memory, target, mask, n: adam_steps(
+        w, s, machine, memory, target, mask, every, cfg.objective(), opt, n
+    )
 
     t0 = time.perf_counter()
     w2, s2, loss = fn(w, state, memory, target, mask, chunk)

@@ -11,6 +11,7 @@ import pytest
 
 from bridge.batch import read_done, solve_suite, summary, task_from_spec, task_spec
 from bridge.pipeline import SolveConfig
+from bridge.results import ResultsError
 from bridge.suite import builtin_suite, parse_suite
 
 
@@ -39,7 +40,7 @@ def test_batch_in_process_writes_a_line_per_task(tmp_path):
     lines = solve_suite(tasks, out, "synth", SolveConfig(), workers=1)
     assert [x["task"] for x in lines] == names and all(x["solved"] for x in lines)
     assert len(out.read_text().splitlines()) == 2 and "solved 2/2" in summary(lines)
-    with pytest.raises(FileExistsError):
+    with pytest.raises(ResultsError, match="exists: pass --resume"):
         solve_suite(tasks, out, "synth", SolveConfig(), workers=1)
 
 
