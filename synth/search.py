@@ -33,6 +33,7 @@ otherwise the structure contradicts the examples and is dropped.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import itertools
 import time
 from collections.abc import Callable, Iterator
@@ -315,14 +316,35 @@ class Control:
     offsets: list = dataclasses.field(default_factory=list)  # mem[cursor + c]: [(term, cost, values, cells)]
     addresses: list = dataclasses.field(default_factory=list)  # [(term, cells (B, F))]
     seen: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
+    clean: dict = dataclasses.field(default_factory=dict)  # write address -> operands it leaves fresh
 
     @property
     def name(self) -> str:
         return CURSOR[self.kind]
 
-    @property
+    @functools.cached_property
     def valid(self) -> np.ndarray:
         return np.arange(self.v.shape[1])[None] < self.n[:, None]
+
+    def fresh(self, h: str, adr: np.ndarray) -> tuple[list, list]:
+        """The sources and offsets a body writing at ``adr`` (address ``h``) may read: a
+        read of a cell an earlier iteration wrote would see the written value, not the
+        input's. Computed once per address."""
+        if h not in self.clean:
+            valid = self.valid
+            earlier = np.tril(np.ones((adr.shape[1], adr.shape[1]), dtype=bool), -1)  # t' < t
+
+            def ok(cells) -> bool:
+                if cells is None:
+                    return True
+                hit = (adr[:, None, :] == cells[:, :, None]) & earlier[None] & valid[:, None, :] & valid[:, :, None]
+                return not hit.any()
+
+            self.clean[h] = (
+                [(t, v) for t, _, v, cells in self.sources if ok(cells)],
+                [(t, v) for t, _, v, cells in self.offsets if ok(cells)],
+            )
+        return self.clean[h]
 
     def term(self, body: Term) -> Term:
         v = self.name
@@ -754,7 +776,7 @@ class Search:
             else:
                 adr = h[1]
                 written[np.broadcast_to(rows, adr.shape)[ctl.valid], adr[ctl.valid]] = True
-                body = self.body_values(ctl, carry, idx, self.spec.outputs[rows, adr], adr)
+                body = self.body_values(ctl, carry, idx, self.spec.outputs[rows, adr], h)
                 if all(b is None for b in body):
                     continue
             final = self.final_writes(ctl, carry, idx, D & ~written, written.any())
@@ -766,25 +788,18 @@ class Search:
                 if sets or writes:
                     self.record(seq(*inits, ctl.term(par(*sets, *writes)), fw), "loop")
 
-    def operands(self, ctl: Control, carry: Carry, idx: np.ndarray, adr: np.ndarray):
+    def operands(self, ctl: Control, carry: Carry, idx: np.ndarray, h: tuple):
         """Operands a body value writing at ``adr`` may use, ``(term, values (N, B, F))``:
         the control's, the carried variables (their values before the iteration's update:
         the body is simultaneous), then the cells further away. A read of a cell that an
         earlier iteration wrote would see the written value, not the input's: such
         operands are left out. Returns (primary operands, further cells)."""
         N = len(idx)
-
-        def clean(cells) -> bool:
-            if cells is None:
-                return True
-            earlier = np.tril(np.ones((cells.shape[1], cells.shape[1]), dtype=bool), -1)  # t' < t
-            hit = (adr[:, None, :] == cells[:, :, None]) & earlier[None] & ctl.valid[:, None, :] & ctl.valid[:, :, None]
-            return not hit.any()
-
-        first = [(t, np.broadcast_to(v, (N, *v.shape))) for t, _, v, cells in ctl.sources if clean(cells)]
+        sources, offsets = ctl.fresh(str(h[0]), h[1])
+        first = [(t, np.broadcast_to(v, (N, *v.shape))) for t, v in sources]
         carried = [(var(name), traj[idx][:, :, :-1]) for name, traj in carry.traj.items()]
         prims = [*first[:2], *carried, *first[2:]]
-        far = [(t, np.broadcast_to(v, (N, *v.shape))) for t, _, v, cells in ctl.offsets if clean(cells)]
+        far = [(t, np.broadcast_to(v, (N, *v.shape))) for t, v in offsets]
         return prims, far
 
     def solve(self, N: int, need: np.ndarray, choices: list, holes: list) -> list[Term | None]:
@@ -818,11 +833,11 @@ class Search:
                 todo = todo[~ok]
         return out
 
-    def body_values(self, ctl: Control, carry: Carry, idx, need: np.ndarray, adr: np.ndarray) -> list[Term | None]:
+    def body_values(self, ctl: Control, carry: Carry, idx, need: np.ndarray, h: tuple) -> list[Term | None]:
         """For each configuration, the cheapest value expression with the needed value at
         every iteration (of one operand, then of two), a hole, or None."""
         M = self.M
-        ops, far = self.operands(ctl, carry, idx, adr)
+        ops, far = self.operands(ctl, carry, idx, h)
         flat = ctl.valid.reshape(-1)
         u, uw = self.table("u"), self.table("uw")
 
