@@ -67,8 +67,8 @@ VALUE_OPS = frozenset({"ZERO", "INC", "ADD", "SUB", "DEC", "MIN", "MAX", "READ"}
 class _Compiler:
     """Emits code over virtual registers for one skeleton."""
 
-    def __init__(self, M: int, ops: tuple[int, ...], pad: int, hole_lines: int):
-        self.M, self.pad, self.hole_lines = M, pad, hole_lines
+    def __init__(self, M: int, ops: tuple[int, ...], pad: int, hole_lines: int, cse: bool = True):
+        self.M, self.pad, self.hole_lines, self.reuse = M, pad, hole_lines, cse
         self.has_jmp = OP_INDEX["JMP"] in ops
         self.code: list[_Instr] = []
         self.labels: dict[int, int | None] = {}  # label vreg -> line (resolved when placed)
@@ -158,6 +158,8 @@ class _Compiler:
 
     def value(self, op: str, args: tuple[int, ...], dest: int | None, commutative: bool = False) -> int:
         key = (op, *(sorted(args) if commutative else args))
+        if not self.reuse:
+            self.cse.clear()
         if key in self.cse and dest is None:
             return self.cse[key]
         if key in self.cse:
@@ -422,13 +424,15 @@ def lower(
     pad: int = 0,
     R_min: int = 1,
     hole_lines: int = 1,
+    cse: bool = True,
 ) -> Lowered:
     """Compile skeleton ``t`` for a machine with ``M`` cells and at most ``R_max``
-    registers (at least ``R_min``; the extra ones start at 0).
+    registers (at least ``R_min``; the extra ones start at 0). ``cse=False`` computes
+    every subexpression where it occurs (an ablation: ``scripts/lowering_lines.py``).
 
     Raises :class:`LoweringError` if it does not fit, or needs an op outside ``ops``.
     """
-    comp = _Compiler(M, ops, pad if OP_INDEX["NOOP"] in ops else 0, hole_lines)
+    comp = _Compiler(M, ops, pad if OP_INDEX["NOOP"] in ops else 0, hole_lines, cse)
     comp.stmt(t)
     code = comp.code
     labels = dict(comp.labels)

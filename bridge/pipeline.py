@@ -196,17 +196,32 @@ def tune_from(
 
 
 def synthesize_for(
-    task: Task, cfg: SolveConfig, heuristic: Heuristic | None = None, budget: Budget = Budget(None)
+    task: Task,
+    cfg: SolveConfig,
+    heuristic: Heuristic | None = None,
+    budget: Budget = Budget(None),
+    share: float = 0.5,
 ) -> VersionSpace:
     """The version space :func:`solve` proposes from, for the task's train examples; with
-    a deadline, synthesis gets at most half of what is left."""
+    a deadline, synthesis gets at most ``share`` of what is left. Synthesis goes on until
+    a correct skeleton that fits the machine is found (a solution too big for ``M`` lines
+    does not stop it)."""
     s = cfg.synth
     if cfg.fastest and not s.extra_levels:
         s = dataclasses.replace(s, extra_levels=5)
     if budget.deadline is not None:
-        limit = budget.left() / 2 if s.time_limit is None else min(s.time_limit, budget.left() / 2)
+        limit = budget.left() * share if s.time_limit is None else min(s.time_limit, budget.left() * share)
         s = dataclasses.replace(s, time_limit=limit)
-    return synthesize(task.train, task.machine.M, heuristic or SizePrior(), s)
+    return synthesize(task.train, task.machine.M, heuristic or SizePrior(), s, accept=lambda t: _fits(t, task, cfg))
+
+
+def _fits(term, task: Task, cfg: SolveConfig) -> bool:
+    m, lc = task.machine, cfg.lower
+    try:
+        lower(term, m.M, max(lc.R_max, m.R), m.op_codes, lc.pad, R_min=m.R, hole_lines=lc.hole_lines)
+    except LoweringError:
+        return False
+    return True
 
 
 def solve(
@@ -232,7 +247,8 @@ def solve(
     if method == "opt":
         best = _optimize(task, cfg, tuner, budget, out)
     else:
-        vs = space if space is not None else synthesize_for(task, cfg, heuristic, budget)
+        share = 1.0 if method == "synth" else 0.5
+        vs = space if space is not None else synthesize_for(task, cfg, heuristic, budget, share)
         st = vs.stats
         out.enumerated = st.search.enumerated
         out.oe_classes, out.egraph_classes = st.search.structure_classes, st.egraph_classes

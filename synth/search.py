@@ -419,13 +419,21 @@ class Search:
 
     CARRY_COST: ClassVar[dict[str, int]] = {"u": 6, "um": 3, "uw": 6}  # costliest carried update per context
 
-    def __init__(self, spec: Spec, heuristic: Heuristic, cfg: SynthConfig, progress: Callable | None = None):
-        self.spec, self.M, self.cfg, self.progress = spec, spec.M, cfg, progress
+    def __init__(
+        self,
+        spec: Spec,
+        heuristic: Heuristic,
+        cfg: SynthConfig,
+        progress: Callable | None = None,
+        accept: Callable[[Term], bool] | None = None,
+    ):
+        self.spec, self.M, self.cfg, self.progress, self.accept = spec, spec.M, cfg, progress, accept
         self.solve_cost, self.holes = cfg.solve_cost, cfg.holes
         self.deadline = None if cfg.time_limit is None else time.perf_counter() + cfg.time_limit
         self.costs = heuristic.costs(spec)
         self.stats = SearchStats()
         self.found: dict[str, Candidate] = {}
+        self.accepted: dict[str, bool] = {}  # correct skeletons -> accept(term)
         self.F = spec.M + 1
         X, M = spec.inputs, spec.M
         self.mem = Bank((), M, X, self.costs)  # expressions over the input, per example
@@ -465,7 +473,11 @@ class Search:
 
     @property
     def solved(self) -> bool:
-        return any(c.correct for c in self.found.values())
+        """A correct skeleton was found (that ``accept`` takes, if given)."""
+        for key, c in self.found.items():
+            if c.correct and key not in self.accepted:
+                self.accepted[key] = self.accept is None or self.accept(c.term)
+        return any(self.accepted.values())
 
     def table(self, name: str) -> Table:
         """Solving tables (built once): functions of one value (``u``) or two (``uw``),
@@ -509,7 +521,7 @@ class Search:
         if not D.any():
             self.record(seq(), "straight-line")
             return
-        table = Table.of(self.mem, min(level - 2, 6))
+        table = Table.of(self.mem, min(level - 2, 8))
         w_c = self.c("write")
         writes = []  # (cost, address, value, covered (B, M))
         for c in np.flatnonzero(D.any(0)):
@@ -535,7 +547,7 @@ class Search:
                     covered = np.zeros_like(D)
                     covered[np.arange(B), addr[i]] = True
                     writes.append((cst, table.terms[i], table.terms[j], covered))
-        for chosen in _covers(writes, D, max_writes):
+        for chosen in _covers(writes, D, max_writes, 2 * level):
             self.record(par(*sorted((write(a, e) for _, a, e, _ in chosen), key=str)), "straight-line")
 
     # ------------------------------------------------------------------------- loops
@@ -983,9 +995,11 @@ def _keeps(name: str, t: Term) -> bool:
     return name != "um" or any(n.op in ("read", "cell") for n in t.walk())
 
 
-def _covers(writes: list, D: np.ndarray, max_writes: int) -> Iterator[list]:
+def _covers(writes: list, D: np.ndarray, max_writes: int, max_total: int) -> Iterator[list]:
     """Sets of writes that together cover every changed cell, cheapest first (at most
-    three), built from the cheapest write per covered pattern."""
+    ``max_writes``, built from the cheapest write per covered pattern); failing that, one
+    write per changed cell where each has one (any number of result cells) if they cost
+    at most ``max_total`` together (more would memorise the examples cell by cell)."""
     best: dict[bytes, tuple] = {}
     for w in writes:
         cov = w[3] & D
@@ -1003,6 +1017,15 @@ def _covers(writes: list, D: np.ndarray, max_writes: int) -> Iterator[list]:
                 found.append((sum(w[0] for w in combo), combo))
         if found:
             break
+    if not found:
+        cheapest: dict[int, tuple] = {}
+        for w in sorted(best.values(), key=lambda w: w[0]):
+            cols = np.flatnonzero(w[3].any(0))
+            if len(cols) == 1 and (w[3][:, cols[0]] | ~D[:, cols[0]]).all():
+                cheapest.setdefault(int(cols[0]), w)
+        total = sum(w[0] for w in cheapest.values())
+        if set(cheapest) == set(np.flatnonzero(D.any(0)).tolist()) and total <= max_total:
+            found.append((total, tuple(cheapest.values())))
     for _, combo in sorted(found, key=lambda x: x[0])[:3]:
         yield list(combo)
 
@@ -1047,10 +1070,13 @@ def enumerate_programs(
     heuristic: Heuristic | None = None,
     cfg: SynthConfig = SynthConfig(),
     progress: Callable[[int, SearchStats], None] | None = None,
+    accept: Callable[[Term], bool] | None = None,
 ) -> SearchResult:
     """Search skeletons for ``examples`` (``inputs``, ``outputs``, ``mask`` arrays) by
     increasing structure cost, within ``cfg``'s budgets; see the module docstring.
-    ``progress(level, stats)`` is called after every cost level."""
-    s = Search(Spec.of(examples, M), heuristic or SizePrior(), cfg, progress)
+    ``progress(level, stats)`` is called after every cost level. ``accept(term)`` says
+    whether a correct skeleton counts as solving (the caller's machine may be too small
+    for some): the search stops only after one it accepts."""
+    s = Search(Spec.of(examples, M), heuristic or SizePrior(), cfg, progress, accept)
     s.run()
     return SearchResult(list(s.found.values()), s.stats)

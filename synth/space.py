@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import time
+from collections.abc import Callable
 
 import numpy as np
 
@@ -143,11 +144,18 @@ def _shape(t: Term) -> tuple:
     return (t.op, *(_shape(c) for c in t.children() if c.is_stmt))
 
 
-def synthesize(examples, M: int, heuristic: Heuristic | None = None, cfg: SynthConfig = SynthConfig()) -> VersionSpace:
-    """Search, merge with egglog and return the ranked version space."""
+def synthesize(
+    examples,
+    M: int,
+    heuristic: Heuristic | None = None,
+    cfg: SynthConfig = SynthConfig(),
+    accept: Callable[[Term], bool] | None = None,
+) -> VersionSpace:
+    """Search, merge with egglog and return the ranked version space (``accept``: see
+    :func:`~synth.search.enumerate_programs`)."""
     heuristic = heuristic or SizePrior()
     spec = Spec.of(examples, M)
-    result = enumerate_programs(examples, M, heuristic, cfg)
+    result = enumerate_programs(examples, M, heuristic, cfg, accept=accept)
     stats = SpaceStats(result.stats, inserted_terms=len(result.candidates))
     cands = result.candidates
     if not cfg.egraph or not cands:
