@@ -1,4 +1,4 @@
-"""The ``synthdiff`` command line (``shared/spec/cli.md``).
+"""The ``synthdiff`` command line (``docs/cli.md``).
 
 Every subcommand takes ``--seed`` and ``--json``; bad input exits with status 2 and one line
 on stderr naming the problem. Every size an option sets is bounded (:mod:`bridge.limits`),

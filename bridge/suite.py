@@ -1,4 +1,4 @@
-"""Suite files: the JSON interchange format for sets of tasks (``shared/spec/tasks.md``).
+"""Suite files: the JSON interchange format for sets of tasks (``docs/tasks.md`` §3).
 
 Loading is strict: unknown keys, wrong lengths, values out of range, masks outside memory
 and duplicate task names are :class:`SuiteError`, whose one-line message names the file, the

@@ -1,4 +1,4 @@
-"""Tasks: input/output examples on a machine configuration (``shared/spec/tasks.md``).
+"""Tasks: input/output examples on a machine configuration (``docs/tasks.md``).
 
 A :class:`Task` carries train and test :class:`Examples` (initial memories, expected
 memories, and a per-example mask of the cells that are compared). Built-in tasks add a

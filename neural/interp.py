@@ -1,6 +1,6 @@
 """The discrete interpreter: the ground truth for every other part of synthdiff.
 
-Semantics (``shared/spec/machine.md`` section 3)::
+Semantics (``docs/machine.md`` section 3)::
 
     ir <- 0; steps <- 0; regs <- init; mem <- input
     while steps < T:

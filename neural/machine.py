@@ -1,4 +1,4 @@
-"""The differentiable machine: ANC's soft interpreter in JAX (``shared/spec/machine.md`` §4).
+"""The differentiable machine: ANC's soft interpreter in JAX (``docs/machine.md`` §5).
 
 State at step ``t``: the instruction register ``ir`` (a distribution over the ``M`` lines),
 registers ``regs`` (``R×M``, one value distribution per register), memory ``mem`` (``M×M``,

@@ -9,13 +9,13 @@ A heuristic is any object with two methods (a :class:`typing.Protocol`, no base 
 
 ``examples`` has ``inputs``, ``outputs`` and ``mask`` arrays. Writing your own::
 
-    class PreferFolds:
+    class PreferLists:
         def costs(self, examples):
-            return {"fold": 1, "map": 3}          # unlisted ops cost 1
+            return {"for": 1, "repeat": 3}        # unlisted ops cost 1
         def score(self, terms, behaviours, examples):
-            return np.array([-t.size + 2 * ("fold" in t.ops()) for t in terms], float)
+            return np.array([-t.size + 2 * ("for" in t.ops()) for t in terms], float)
 
-    synthesize(task_examples, M, heuristic=PreferFolds())
+    synthesize(task_examples, M, heuristic=PreferLists())
 """
 
 from __future__ import annotations

@@ -217,7 +217,7 @@ _INFIX = {"add": "+", "sub": "-"}
 
 
 def show(t: Term) -> str:
-    """A readable rendering, e.g. ``for i in list@0 { mem[i] ← inc(mem[i]) }``."""
+    """A readable rendering, e.g. ``for i, x in list@0 { mem[i] ← inc(x) }``."""
     op, a = t.op, t.args
     if op == "const":
         return str(a[0])
