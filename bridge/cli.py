@@ -158,7 +158,7 @@ def cmd_run(args) -> None:
         ex = task.test
         require(limits.judge_bytes(1, len(ex), p.M, p.R), f"running on the {len(ex)} test examples of {task.name!r}")
         res = run(p, ex.inputs, T)
-        ok = ex.correct(res.mem)
+        ok = ex.passed(res)
         data = {
             "task": task.name,
             "solved": int(ok.sum()),

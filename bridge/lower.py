@@ -230,6 +230,9 @@ class _Compiler:
     def parallel(self, effects: list[Term]) -> None:
         """Writes and sets at once: every address and value first, then the writes, then
         the sets, ordered so that each var is set after everything that reads it."""
+        other = sorted({x.op for x in effects} - {"write", "set"})
+        if other:
+            raise LoweringError(f"a parallel block may hold only writes and sets, not {', '.join(other)}")
         writes = [x for x in effects if x.op == "write"]
         sets = [x for x in effects if x.op == "set"]
         done = [(self.expr(w.args[0]), self.expr(w.args[1])) for w in writes]

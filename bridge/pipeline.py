@@ -157,7 +157,7 @@ def test_score(program: Program, task: Task) -> tuple[int, np.ndarray]:
 def _judge(program: Program, task: Task) -> tuple[np.ndarray, float]:
     """Per test example: correct (and halted); and the mean steps over them."""
     res = run(program, task.test.inputs, task.machine.T)
-    return task.test.correct(res.mem) & res.halted, float(res.steps.mean())
+    return task.test.passed(res), float(res.steps.mean())
 
 
 def widen(p: Program, R: int) -> Program:
@@ -328,7 +328,8 @@ def _tune_proposals(
     tried: set[int] = set()
     tuned = 0
     while tuned < cfg.top_n and not budget.spent:
-        pick = next(iter(vs.top(1, exclude=tried, complete=not cfg.hide_solutions)), None)
+        # complete skeletons were checked as they are (or are hidden): tune the structures
+        pick = next(iter(vs.top(1, exclude=tried, complete=False)), None)
         if pick is None:
             break
         i, term = pick
@@ -347,7 +348,7 @@ def _tune_proposals(
         if best is not None:
             return best
         if cfg.feedback:
-            shown = lambda: [str(t) for _, t in vs.top(5, exclude=tried, complete=not cfg.hide_solutions)]
+            shown = lambda: [str(t) for _, t in vs.top(5, exclude=tried, complete=False)]
             before = shown()
             vs.feedback(i, cfg.feedback_penalty)
             after = shown()

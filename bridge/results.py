@@ -102,7 +102,7 @@ def holds(rec: dict, task: Task) -> bool:
         return False
     if p.M != task.machine.M:
         return False
-    ok = task.test.correct(run(p, task.test.inputs, task.machine.T).mem)
+    ok = task.test.passed(run(p, task.test.inputs, task.machine.T))
     return int(ok.sum()) == rec["test_correct"] and bool(ok.all()) == rec["solved"]
 
 

@@ -33,6 +33,11 @@ class Examples:
         """Per example (over any leading batch axes of ``mem``): all masked cells match."""
         return ((mem == self.outputs) | ~self.mask).all(axis=-1)
 
+    def passed(self, result) -> np.ndarray:
+        """Per example: a run (a :class:`~neural.interp.Result` on these inputs) halted and
+        its memory is correct — the one correctness predicate of synthdiff."""
+        return self.correct(result.mem) & result.halted
+
     @staticmethod
     def stack(rows: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> Examples:
         """Examples from ``(input, output, mask)`` rows."""
@@ -43,4 +48,4 @@ class Examples:
 def judge(programs: Sequence[Program], ex: Examples, T: int) -> tuple[np.ndarray, np.ndarray]:
     """Per program: halted and correct on every example (bool), and its mean steps over them."""
     res = run_batch(encode(programs), ex.inputs, T)
-    return (ex.correct(res.mem) & res.halted).all(-1), res.steps.mean(-1)
+    return ex.passed(res).all(-1), res.steps.mean(-1)

@@ -31,7 +31,7 @@ def main() -> None:
         for biased in (False, True) if b.biased else (False,):
             ex = b.generate(a.samples, a.seed, biased=biased)
             res = run(p, ex.inputs, b.machine.T)
-            solved = int(ex.correct(res.mem).sum())
+            solved = int(ex.passed(res).sum())
             steps = float(res.steps.mean())
             anc = b.anc_iterations if (biased or b.biased is None) else None
             rows.append(

@@ -108,3 +108,9 @@ def test_holes_become_free_lines_reading_their_operands():
     read_line = next(ln for ln in low.program.lines if ln.op == READ)
     write_line = next(ln for ln in low.program.lines if ln.op == WRITE)
     assert last.a == read_line.o and last.o == write_line.b  # reads x, writes what is stored
+
+
+def test_a_loop_inside_a_parallel_block_is_refused():
+    body = repeat("c", const(2), assign("a", var("a")))
+    with pytest.raises(LoweringError, match="only writes and sets"):
+        lower(Term("par", (assign("b", const(1)), body)), 8, 6)
