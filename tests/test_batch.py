@@ -1,5 +1,6 @@
 """Batch runs: incremental output, kill and resume, malformed suites from the command line."""
 
+import dataclasses
 import json
 import os
 import signal
@@ -108,3 +109,25 @@ def test_ray_backend_matches_local(tmp_path):
         ray.shutdown()
     key = lambda r: (r["task"], r["solved"], r["program"], r["test_correct"], r["enumerated"], r["oe_classes"])
     assert [key(r) for r in remote] == [key(r) for r in local]
+
+
+def test_unsolvable_tasks_say_why_in_their_line(tmp_path):
+    # one task no program can fit (an input maps to two outputs), one whose machine is too
+    # small for any skeleton that fits its examples (a 5-cell list to copy at M = 6)
+    same_input = [{"input": [1, 0, 0, 0], "output": [2, 0, 0, 0]}, {"input": [1, 0, 0, 0], "output": [3, 0, 0, 0]}]
+    shift = [
+        {"input": [a, b, c, 0, 0, 0], "output": [0, a, b, c, 0, 0]} for a, b, c in [(1, 2, 3), (4, 5, 1), (2, 2, 5)]
+    ]
+    suite = {
+        "suite": "hard",
+        "tasks": [
+            {"name": "contradictory", "machine": {"M": 4, "R": 2, "T": 16}, "train": same_input, "test": same_input},
+            {"name": "cramped", "machine": {"M": 6, "R": 2, "T": 8, "ops": "anc"}, "train": shift, "test": shift},
+        ],
+    }
+    _, tasks = parse_suite(json.dumps(suite))
+    cfg = SolveConfig(synth=dataclasses.replace(SolveConfig().synth, time_limit=5, max_cost=8), restarts=2)
+    lines = solve_suite(tasks, tmp_path / "out.jsonl", "synth", cfg, workers=1)
+    for line in lines:
+        assert not line["solved"] and line["why"] and "\n" not in line["why"] and "Traceback" not in line["why"]
+    assert "no skeleton" in lines[0]["why"] and "the machine has M=6" in lines[1]["why"]
