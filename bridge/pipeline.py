@@ -31,6 +31,7 @@ from neural.compile import DEFAULT_NOISE, compile_program, random_weights
 from neural.tune import TuneConfig, Tuner, TuneResult, stack, tune
 from synth import SizePrior, SynthConfig, VersionSpace, synthesize
 from synth.heuristics import Heuristic
+from synth.rules import saturate
 
 from .lower import Lowered, LoweringError, lower
 from .tasks import Task
@@ -216,12 +217,16 @@ def synthesize_for(
 
 
 def _fits(term, task: Task, cfg: SolveConfig) -> bool:
+    """Whether ``term``, or the form egglog extracts for it, lowers onto the machine."""
     m, lc = task.machine, cfg.lower
-    try:
-        lower(term, m.M, max(lc.R_max, m.R), m.op_codes, lc.pad, R_min=m.R, hole_lines=lc.hole_lines)
-    except LoweringError:
-        return False
-    return True
+    for form in (term, None):
+        try:
+            form = form or saturate([term], m.M).best[0]
+            lower(form, m.M, max(lc.R_max, m.R), m.op_codes, lc.pad, R_min=m.R, hole_lines=lc.hole_lines)
+        except LoweringError:
+            continue
+        return True
+    return False
 
 
 def solve(

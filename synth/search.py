@@ -474,10 +474,14 @@ class Search:
     @property
     def solved(self) -> bool:
         """A correct skeleton was found (that ``accept`` takes, if given)."""
+        if any(self.accepted.values()):
+            return True
         for key, c in self.found.items():
             if c.correct and key not in self.accepted:
                 self.accepted[key] = self.accept is None or self.accept(c.term)
-        return any(self.accepted.values())
+                if self.accepted[key]:
+                    return True
+        return False
 
     def table(self, name: str) -> Table:
         """Solving tables (built once): functions of one value (``u``) or two (``uw``),
