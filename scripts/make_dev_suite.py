@@ -378,30 +378,31 @@ def examples(gen: Gen, ref: Ref, M: int, n: int, rng: np.random.Generator) -> li
     return rows
 
 
-def build(n_train: int, n_test: int, seed: int) -> dict:
-    tasks = []
-    for k, (name, (M, make, T)) in enumerate(TASKS.items()):
+def build(tasks: dict, name: str, n_train: int, n_test: int, seed: int, salt: int = 0) -> dict:
+    """The suite ``name`` of ``tasks`` (name -> (M, make, T)), examples seeded per task."""
+    out = []
+    for k, (task, (M, make, T)) in enumerate(tasks.items()):
         gen, ref = make(M)
-        rng_train, rng_test = (np.random.default_rng(s) for s in np.random.SeedSequence([seed, k]).spawn(2))
-        tasks.append(
+        rng_train, rng_test = (np.random.default_rng(s) for s in np.random.SeedSequence([seed, salt + k]).spawn(2))
+        out.append(
             {
-                "name": name,
+                "name": task,
                 "machine": {"M": M, "R": 4, "T": T, "ops": "full"},
                 "train": examples(gen, ref, M, n_train, rng_train),
                 "test": examples(gen, ref, M, n_test, rng_test),
             }
         )
-    return {"suite": "dev", "tasks": tasks}
+    return {"suite": name, "tasks": out}
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--out", default="bridge/suites/dev.json")
+def main(tasks: dict = TASKS, name: str = "dev", doc: str = __doc__, salt: int = 0) -> None:
+    ap = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", default=f"bridge/suites/{name}.json")
     ap.add_argument("--n-train", type=int, default=16)
     ap.add_argument("--n-test", type=int, default=128)
     ap.add_argument("--seed", type=int, default=0)
     a = ap.parse_args()
-    suite = build(a.n_train, a.n_test, a.seed)
+    suite = build(tasks, name, a.n_train, a.n_test, a.seed, salt)
     Path(a.out).parent.mkdir(parents=True, exist_ok=True)
     Path(a.out).write_text(json.dumps(suite, separators=(",", ":")) + "\n")
     print(f"wrote {len(suite['tasks'])} tasks to {a.out}")

@@ -8,12 +8,9 @@ Same format and helpers as :mod:`make_dev_suite`.
 
 from __future__ import annotations
 
-import argparse
-import json
-from pathlib import Path
-
+import make_dev_suite
 import numpy as np
-from make_dev_suite import a_list, cells, examples, length, linked, out_mask
+from make_dev_suite import a_list, cells, length, linked, out_mask
 
 
 def t_max3(M):
@@ -159,34 +156,5 @@ TASKS = {
 }
 
 
-def build(n_train: int, n_test: int, seed: int) -> dict:
-    tasks = []
-    for k, (name, (M, make, T)) in enumerate(TASKS.items()):
-        gen, ref = make(M)
-        rng_train, rng_test = (np.random.default_rng(s) for s in np.random.SeedSequence([seed, 1000 + k]).spawn(2))
-        tasks.append(
-            {
-                "name": name,
-                "machine": {"M": M, "R": 4, "T": T, "ops": "full"},
-                "train": examples(gen, ref, M, n_train, rng_train),
-                "test": examples(gen, ref, M, n_test, rng_test),
-            }
-        )
-    return {"suite": "heldout", "tasks": tasks}
-
-
-def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--out", default="bridge/suites/heldout.json")
-    ap.add_argument("--n-train", type=int, default=16)
-    ap.add_argument("--n-test", type=int, default=128)
-    ap.add_argument("--seed", type=int, default=0)
-    a = ap.parse_args()
-    suite = build(a.n_train, a.n_test, a.seed)
-    Path(a.out).parent.mkdir(parents=True, exist_ok=True)
-    Path(a.out).write_text(json.dumps(suite, separators=(",", ":")) + "\n")
-    print(f"wrote {len(suite['tasks'])} tasks to {a.out}")
-
-
 if __name__ == "__main__":
-    main()
+    make_dev_suite.main(TASKS, "heldout", __doc__, salt=1000)
