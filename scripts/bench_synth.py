@@ -50,12 +50,19 @@ def main() -> None:
         egg = time.perf_counter() - t0
         rows.append(
             {
-                "task": name, "max_cost": a.max_cost, "candidates": s.enumerated, "completions": s.completions,
-                "seconds": dt, "candidates_per_s": s.enumerated / dt, "kept": len(r.candidates),
-                "eclasses": sat.classes, "egglog_seconds": egg, "saturated": sat.saturated,
+                "task": name,
+                "max_cost": a.max_cost,
+                "candidates": s.enumerated,
+                "completions": s.completions,
+                "seconds": dt,
+                "candidates_per_s": s.enumerated / dt,
+                "kept": len(r.candidates),
+                "eclasses": sat.classes,
+                "egglog_seconds": egg,
+                "saturated": sat.saturated,
                 "solved": bool(r.solutions),
             }
-        )  # fmt: skip
+        )
         print(
             f"{name:<10} {s.enumerated:>11,} {s.completions:>12,} {dt:>8.2f} {s.enumerated / dt:>11,.0f} "
             f"{len(r.candidates):>6,} {sat.classes:>9,} {egg:>8.2f}",

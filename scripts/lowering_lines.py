@@ -43,8 +43,13 @@ def main() -> None:
         t = b.task(n_train=16, seed=0)
         vs = synthesize(t.train, b.machine.M, cfg=SynthConfig(max_cost=a.max_cost, extra_levels=1))
         terms = [m.term for c in vs.classes for m in c.members if c.correct]
-        pairs = [(lines(x, b.machine.M, b.machine.R, b.machine.op_codes, False),
-                  lines(x, b.machine.M, b.machine.R, b.machine.op_codes, True)) for x in terms]  # fmt: skip
+        pairs = [
+            (
+                lines(x, b.machine.M, b.machine.R, b.machine.op_codes, False),
+                lines(x, b.machine.M, b.machine.R, b.machine.op_codes, True),
+            )
+            for x in terms
+        ]
         pairs = [(p, q) for p, q in pairs if p is not None and q is not None]
         M = b.machine.M
         row = {

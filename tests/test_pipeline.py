@@ -19,8 +19,16 @@ def failing_tuner(weights, machine, train, test, cfg, trainable=None):
     progs = [
         decompile(jax.tree.map(lambda x, k=k: x[k], weights), machine.M, machine.R, machine.ops)[0] for k in range(K)
     ]
-    return TuneResult(progs, np.zeros(K, bool), np.full(K, float(machine.T)), np.full(K, -1), np.zeros((K, 0)),
-                      np.zeros((K, machine.M)), 0, 0.0)  # fmt: skip
+    return TuneResult(
+        progs,
+        np.zeros(K, bool),
+        np.full(K, float(machine.T)),
+        np.full(K, -1),
+        np.zeros((K, 0)),
+        np.zeros((K, machine.M)),
+        0,
+        0.0,
+    )
 
 
 def test_synthesis_alone_solves_and_reports(task):
