@@ -328,10 +328,41 @@ def _lower(term, task: Task, cfg: SolveConfig, out: SolveResult) -> Lowered | No
 
 def _check_solutions(task: Task, cfg: SolveConfig, vs: VersionSpace, out: SolveResult) -> Program | None:
     """Synthesis alone: lower the complete skeletons in rank order and return the first
-    that is correct on every train example (``fastest``: the correct one with the fewest
-    mean train steps). The test examples are only reported."""
-    best, best_steps = None, np.inf
+    that is correct on every train example (``fastest``: every complete skeleton, and the
+    correct one with the fewest mean train steps). The test examples are only reported."""
+    if cfg.fastest:
+        ranked = fastest_programs(task, cfg, vs, out)
+        return ranked[0].program if ranked else None
     for i in vs.solutions[: cfg.max_proposals]:
+        low = _lower(vs.classes[i].best, task, cfg, out)
+        if low is None:
+            continue
+        out.skeletons_tried += 1
+        ok, _ = _judge(low.program, task, "train")
+        out.trials[-1].train_correct = int(ok.sum())
+        out.trials[-1].test_correct = int(_judge(low.program, task)[0].sum())
+        if ok.all():
+            return low.program
+    return None
+
+
+@dataclasses.dataclass(frozen=True)
+class Ranked:
+    """A synthesized program correct on every train example, with its mean train steps."""
+
+    program: Program
+    train_steps: float
+    skeleton: str
+
+
+def fastest_programs(task: Task, cfg: SolveConfig, vs: VersionSpace, out: SolveResult | None = None) -> list[Ranked]:
+    """Every complete skeleton of ``vs`` lowered, run on the task's **train** examples, and
+    the ones correct (and halting within ``T``) on all of them, fastest first (mean train
+    steps; ties in rank order). The test examples only report: each trial records its
+    test score in ``out``."""
+    out = out if out is not None else SolveResult(task.name, "synth", False, None, 0, len(task.test), 0.0)
+    found: list[tuple[float, int, Ranked]] = []
+    for rank, i in enumerate(vs.solutions):
         low = _lower(vs.classes[i].best, task, cfg, out)
         if low is None:
             continue
@@ -339,11 +370,9 @@ def _check_solutions(task: Task, cfg: SolveConfig, vs: VersionSpace, out: SolveR
         ok, steps = _judge(low.program, task, "train")
         out.trials[-1].train_correct = int(ok.sum())
         out.trials[-1].test_correct = int(_judge(low.program, task)[0].sum())
-        if ok.all() and steps < best_steps:
-            best, best_steps = low.program, steps
-            if not cfg.fastest:
-                break
-    return best
+        if ok.all():
+            found.append((steps, rank, Ranked(low.program, steps, str(vs.classes[i].best))))
+    return [r for _, _, r in sorted(found, key=lambda f: f[:2])]
 
 
 def _tune_proposals(
