@@ -69,6 +69,10 @@ class SolveConfig:
       ``synth.extra_levels`` levels past the first solution) and return the correct one
       with the fewest mean steps on the train examples, not the first correct one.
     - ``seed``: every random choice; ``time_limit``: seconds for the whole task.
+    - ``synth_share``: with a time limit, the share of it ``both`` lets synthesis take
+      (synthesis stops early once it has a fitting solution; tuning gets what is left).
+      ``synth`` takes all of it. At 0.5, ``both`` lost held-out tasks that synthesis
+      finds between half and all of the limit.
     """
 
     synth: SynthConfig = SynthConfig()
@@ -84,6 +88,7 @@ class SolveConfig:
     fastest: bool = False
     seed: int = 0
     time_limit: float | None = None
+    synth_share: float = 0.8
 
 
 @dataclasses.dataclass(frozen=True)
@@ -297,7 +302,7 @@ def solve(
     if method == "opt":
         best = _optimize(task, cfg, tuner, budget, out)
     else:
-        share = 1.0 if method == "synth" else 0.5
+        share = 1.0 if method == "synth" else cfg.synth_share
         vs = space if space is not None else synthesize_for(task, cfg, heuristic, budget, share)
         st = vs.stats
         out.enumerated = st.search.enumerated
