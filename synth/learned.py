@@ -111,6 +111,23 @@ def _inputs(rng: np.random.Generator, M: int, B: int) -> np.ndarray:
     return x
 
 
+def _by_size(tasks: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> dict[int, tuple]:
+    """Tasks' examples stacked per memory size, with each example's task number: one
+    :func:`execute` call then checks a program against all of them."""
+    out: dict[int, tuple] = {}
+    for M in sorted({x.shape[1] for x, _, _ in tasks}):
+        group = [(x, y, m) for x, y, m in tasks if x.shape[1] == M]
+        ids = np.concatenate([np.full(len(x), k) for k, (x, _, _) in enumerate(group)])
+        out[M] = (*(np.concatenate(a) for a in zip(*group)), ids, len(group))
+    return out
+
+
+def _solves_one(t: Term, M: int, X: np.ndarray, Y: np.ndarray, K: np.ndarray, ids: np.ndarray, n: int) -> bool:
+    """Whether ``t`` is correct on every example of some task of the group."""
+    ok = ((execute(t, X, M, fuel=4 * M) == Y) | ~K).all(1)
+    return bool((np.bincount(ids, weights=~ok, minlength=n) == 0).any())
+
+
 def generate(
     n: int,
     seed: int,
@@ -129,6 +146,7 @@ def generate(
     if not sizes or any(not 2 <= M <= M_MAX for M in sizes):
         raise ValueError(f"memory sizes must be in 2..{M_MAX}, got {tuple(sizes)}")
     rng = np.random.default_rng(seed)
+    groups = _by_size(exclude)
     seen: set[bytes] = set()
     out: list[Sample] = []
     attempts = 0
@@ -142,9 +160,7 @@ def generate(
             continue
         mask = (y != x).any(0)[None].repeat(B, 0)
         s = Sample(x, y, mask, t, labels_of(t), M)
-        if s.key in seen:
-            continue
-        if any(xi.shape[1] == M and ((execute(t, xi, M, fuel=4 * M) == yi) | ~mi).all() for xi, yi, mi in exclude):
+        if s.key in seen or (M in groups and _solves_one(t, M, *groups[M])):
             continue
         seen.add(s.key)
         out.append(s)
