@@ -344,12 +344,14 @@ def cmd_adapt(args) -> None:
 def cmd_table1(args) -> None:
     from neural.parallel import TunePool
 
-    from .table1 import format_table, run_table1
+    from .table1 import ROWS, format_table, run_table1
 
+    rows = tuple(dict.fromkeys(args.rows or ROWS))
+    names = tuple(dict.fromkeys(args.tasks or SUITES["table1"]))
     cfg = _solve_config(args)
     check_dir(args.out, "--out", ("table1.jsonl", "table1.md", "table1.png"))
     workers = _workers(args)
-    tasks = [BUILTINS[t].task(n_train=32, n_test=256, seed=cfg.seed) for t in SUITES["table1"]]
+    tasks = [BUILTINS[t].task(n_train=32, n_test=256, seed=cfg.seed) for t in names]
     _check_memory(tasks, "opt", cfg, workers)
     say = _progress(args)
     with TunePool(workers) as pool:
@@ -357,16 +359,21 @@ def cmd_table1(args) -> None:
             args.out,
             cfg,
             pool.tune,
+            tasks=names,
+            rows=rows,
             resume=not args.fresh,
             progress=lambda k, n, r: say(
-                f"[{k}/{n}] {r['row']:<16} {r['task']:<10} {100 * r['rate']:5.1f}%  {r['seconds']:.0f}s"
+                f"[{k}/{n}] {r['row']:<18} {r['task']:<10} {100 * r['rate']:5.1f}%  {r['seconds']:.0f}s"
             ),
         )
     seconds = sum(r["seconds"] for r in records)
+    by_row = {row: {r["task"]: r["rate"] for r in records if r["row"] == row} for row in rows}
+    secs = {row: {r["task"]: round(r["seconds"], 1) for r in records if r["row"] == row} for row in rows}
     _emit(
         args,
-        {"cells": records, "seconds": seconds, "out": args.out},
-        format_table(records) + f"\ntotal tuning time {seconds:.0f} s; raw results in {args.out}/table1.jsonl",
+        {"rows": by_row, "seconds": secs, "restarts": cfg.restarts, "out": args.out},
+        format_table(records, names, rows)
+        + f"\ntotal tuning time {seconds:.0f} s; raw results in {args.out}/table1.jsonl",
     )
 
 
@@ -634,9 +641,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", help="write the adapted program here")
     p.add_argument("--workers", type=_count(1024), default=None, help="tuning processes (default: one per core)")
 
+    from .table1 import ROWS
+
     p = add("table1", "reproduce the seed paper's Table 1 (recovery rates)", cmd_table1)
     p.add_argument("--out", default="results/table1", help="output directory (default results/table1)")
     p.add_argument("--fresh", action="store_true", help="ignore results already in --out")
+    p.add_argument(
+        "--rows", nargs="+", choices=ROWS, metavar="ROW", help=f"only these rows (default all: {', '.join(ROWS)})"
+    )
+    p.add_argument(
+        "--tasks", nargs="+", choices=SUITES["table1"], metavar="TASK", help="only these tasks (default all six)"
+    )
     tuning(p)
 
     p = add("space", "the search-space study: raw programs, behaviours, what each stage leaves", cmd_space)

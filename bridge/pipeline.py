@@ -30,7 +30,7 @@ import numpy as np
 from neural import Line, Program, format_program, run
 from neural.asm import NOOP
 from neural.compile import DEFAULT_NOISE, compile_program, random_weights
-from neural.tune import TuneConfig, Tuner, TuneResult, stack, tune
+from neural.tune import TuneConfig, Tuner, TuneResult, line_mask, stack, tune
 from synth import SizePrior, SynthConfig, VersionSpace, synthesize
 from synth.heuristics import Heuristic
 from synth.rules import saturate
@@ -39,6 +39,7 @@ from .lower import Lowered, LoweringError, lower
 from .tasks import Task
 
 METHODS = ("synth", "opt", "both")
+TRAIN_MODES = ("all", "free")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -68,6 +69,10 @@ class SolveConfig:
       ``synth.extra_levels`` levels past the first solution) and return the correct one
       with the fewest mean steps on the train examples, not the first correct one.
     - ``seed``: every random choice; ``time_limit``: seconds for the whole task.
+    - ``synth_share``: with a time limit, the share of it ``both`` lets synthesis take
+      (synthesis stops early once it has a fitting solution; tuning gets what is left).
+      ``synth`` takes all of it. At 0.5, ``both`` lost held-out tasks that synthesis
+      finds between half and all of the limit.
     """
 
     synth: SynthConfig = SynthConfig()
@@ -83,6 +88,7 @@ class SolveConfig:
     fastest: bool = False
     seed: int = 0
     time_limit: float | None = None
+    synth_share: float = 0.8
 
 
 @dataclasses.dataclass(frozen=True)
@@ -196,18 +202,48 @@ def tune_from(
     free: tuple[int, ...] = (),
     budget: Budget = Budget(None),
     judge_on: str = "test",
+    *,
+    free_init: str = "uniform",
+    free_scale: float = 0.2,
+    free_ops: tuple[int, ...] | None = None,
+    sharpness: float = 1.0,
+    train: str = "all",
 ) -> TuneResult:
-    """Compile ``program`` ``restarts`` times (own noise each; ``free`` lines left open)
-    and tune on ``task``'s train examples; a restart is recovered when its program is
-    correct on ``task.<judge_on>`` (``solve`` judges on ``train``; Table 1 measures recovery
-    on the held-out ``test``)."""
+    """Compile ``program`` ``restarts`` times (own noise each; ``free`` lines left open,
+    see :func:`~neural.compile.compile_program` for ``free_init``, ``free_scale``,
+    ``free_ops`` and ``sharpness``) and tune on ``task``'s train examples; a restart is
+    recovered when its program is correct on ``task.<judge_on>`` (``solve`` judges on
+    ``train``; Table 1 measures recovery on the held-out ``test``). ``train="free"`` tunes
+    only the free lines (the rest, registers' initial values included, stay as compiled);
+    ``"all"`` tunes every weight."""
+    if train not in TRAIN_MODES:
+        raise ValueError(f"train must be one of {', '.join(TRAIN_MODES)}, got {train!r}")
     K = restarts or cfg.restarts
     R = max(program.R, task.machine.R)
     p = widen(program, R)
     ops = task.machine.op_codes
-    w = stack([compile_program(p, k, ops, noise=cfg.noise, free=free) for k in _keys(cfg.seed, K, salt)])
+    w = stack(
+        [
+            compile_program(
+                p,
+                k,
+                ops,
+                cfg.noise,
+                free=free,
+                free_init=free_init,
+                free_scale=free_scale,
+                free_ops=free_ops,
+                sharpness=sharpness,
+            )
+            for k in _keys(cfg.seed, K, salt)
+        ]
+    )
+    mask = line_mask(w, free, init=False) if train == "free" else None
     tcfg = dataclasses.replace(cfg.tune, time_limit=budget.left()) if budget.deadline is not None else cfg.tune
-    return tuner(w, task.machine.soft(R), task.train, getattr(task, judge_on), tcfg)
+    judged = getattr(task, judge_on)
+    if mask is None:  # a tuner written before masks existed is called as it always was
+        return tuner(w, task.machine.soft(R), task.train, judged, tcfg)
+    return tuner(w, task.machine.soft(R), task.train, judged, tcfg, trainable=mask)
 
 
 def synthesize_for(
@@ -266,7 +302,7 @@ def solve(
     if method == "opt":
         best = _optimize(task, cfg, tuner, budget, out)
     else:
-        share = 1.0 if method == "synth" else 0.5
+        share = 1.0 if method == "synth" else cfg.synth_share
         vs = space if space is not None else synthesize_for(task, cfg, heuristic, budget, share)
         st = vs.stats
         out.enumerated = st.search.enumerated
