@@ -27,7 +27,7 @@ from collections.abc import Callable
 import jax
 import numpy as np
 
-from neural import Line, Program, format_program, run
+from neural import Examples, Line, Program, format_program, run
 from neural.asm import NOOP
 from neural.compile import DEFAULT_NOISE, compile_program, random_weights
 from neural.tune import TuneConfig, Tuner, TuneResult, line_mask, stack, tune
@@ -406,6 +406,17 @@ def fastest_programs(task: Task, cfg: SolveConfig, vs: VersionSpace, out: SolveR
         if ok.all():
             found.append((steps, rank, Ranked(low.program, steps, str(vs.classes[i].best))))
     return [r for _, _, r in sorted(found, key=lambda f: f[:2])]
+
+
+def synth_seeds(task: Task, n: int, cfg: SolveConfig = SolveConfig(fastest=True), n_synth: int = 16) -> list[Ranked]:
+    """The ``n`` fastest programs synthesis proposes for ``task`` (adaptation's seeds):
+    synthesized on the first ``n_synth`` train examples (the search's cost grows with
+    them), then ranked on every train example (:func:`fastest_programs`)."""
+    tr = task.train
+    head = Examples(tr.inputs[:n_synth], tr.outputs[:n_synth], tr.mask[:n_synth])
+    cfg = dataclasses.replace(cfg, fastest=True)
+    vs = synthesize_for(dataclasses.replace(task, train=head), cfg)
+    return fastest_programs(task, cfg, vs)[:n]
 
 
 def _tune_proposals(

@@ -60,7 +60,7 @@ def task_sets(a, data: dict) -> dict[str, list[tuple[str, Examples, int]]]:
     sizes = tuple(data.get("sizes", (8,)))
     seed = data.get("seed", 0)
     sets: dict[str, list] = {}
-    if a.n:
+    if a.n and "held-out" in a.sets:
         t0 = time.perf_counter()
         train_keys = {
             s.key for s in generate(data.get("n", 20_000), seed, sizes, exclude=excluded(data.get("exclude_suite")))
@@ -72,8 +72,9 @@ def task_sets(a, data: dict) -> dict[str, list[tuple[str, Examples, int]]]:
             flush=True,
         )
         sets["held-out"] = [(f"gen{i}.M{s.M}", Examples(s.inputs, s.outputs, s.mask), s.M) for i, s in enumerate(held)]
-    sets["built-in"] = [(n, b.task(n_train=16, seed=0).train, b.machine.M) for n, b in BUILTINS.items()]
-    if DEV_SUITE.exists() and not a.no_dev:
+    if "built-in" in a.sets:
+        sets["built-in"] = [(n, b.task(n_train=16, seed=0).train, b.machine.M) for n, b in BUILTINS.items()]
+    if "dev" in a.sets and DEV_SUITE.exists():
         sets["dev"] = [(t.name, t.train, t.machine.M) for t in load_suite(DEV_SUITE)[1]]
     return sets
 
@@ -107,7 +108,7 @@ def main() -> None:
     ap.add_argument("--time-limit", type=float, default=60.0, help="seconds per search (a safety net)")
     ap.add_argument("--max-cost", type=int, default=40, help="high: the learned costs exceed 1 per op")
     ap.add_argument("--sharpness", type=float, default=1.0, help="cost = 1 + round(s * log2(p_max / p))")
-    ap.add_argument("--no-dev", action="store_true", help="leave the dev suite out")
+    ap.add_argument("--sets", default="held-out,built-in,dev", help="task sets, comma-separated")
     ap.add_argument("--json", default="results/eval_heuristic.json")
     a = ap.parse_args()
 
@@ -115,6 +116,9 @@ def main() -> None:
         model, data = load(a.model), training_data(a.model)
     except ValueError as e:
         sys.exit(f"eval_heuristic: {e}")
+    a.sets = a.sets.split(",")
+    if unknown := set(a.sets) - {"held-out", "built-in", "dev"}:
+        sys.exit(f"eval_heuristic: --sets: unknown set(s) {sorted(unknown)} (held-out, built-in, dev)")
     sets = task_sets(a, data)
     rows = []
     for label, tasks in sets.items():
@@ -124,13 +128,12 @@ def main() -> None:
                 ex, M, LearnedHeuristic(model, M, sharpness=a.sharpness), a.budget, a.max_cost, a.time_limit
             )
             rows.append({"set": label, "task": name, "M": M, "prior": prior, "learned": learned})
-            if label != "held-out":
-                ok = {k: "ok" if v["solved"] else "--" for k, v in (("p", prior), ("l", learned))}
-                print(
-                    f"  {label:<8} {name:<15} M={M:<3} prior {prior['candidates']:>9,} {ok['p']}"
-                    f"   learned {learned['candidates']:>9,} {ok['l']}",
-                    flush=True,
-                )
+            ok = {k: "ok" if v["solved"] else "--" for k, v in (("p", prior), ("l", learned))}
+            print(
+                f"  {label:<8} {name:<15} M={M:<3} prior {prior['candidates']:>9,} {ok['p']} {prior['seconds']:>5.1f}s"
+                f"   learned {learned['candidates']:>9,} {ok['l']} {learned['seconds']:>5.1f}s",
+                flush=True,
+            )
     sums = [summary(rows, label) for label in sets]
     print(
         f"\n{'set':<9} {'tasks':>5} {'solved prior':>12} {'solved learned':>14} {'median ratio':>12} {'geomean':>8} "

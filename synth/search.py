@@ -732,19 +732,22 @@ class Search:
         M, F = self.M, self.F
         G = len(tab)
         B = len(ctl.n)
-        vals = np.tile(tab.values, (len(inits), 1))
         a = np.repeat(np.stack([v for _, v in inits]), G, axis=0)
         N = len(a)
-        traj = np.empty((N, B, F + 1), dtype=np.int64)
-        traj[:, :, 0] = a
-        r = np.arange(N)[:, None]
-        base = np.arange(B)[None] * M
-        last = int(ctl.n.max())
-        for t in range(last):
-            p = a * M + source[1][:, t][None] if source is not None else (base + a if per_example else a)
-            a = np.where((t < ctl.n)[None], vals[r, p], a)
-            traj[:, :, t + 1] = a
-        traj[:, :, last + 1 :] = a[:, :, None]
+        if source is None and not per_example:
+            traj = orbits(tab.values, a, ctl.n, len(inits), F)
+        else:
+            vals = np.tile(tab.values, (len(inits), 1))
+            traj = np.empty((N, B, F + 1), dtype=np.int64)
+            traj[:, :, 0] = a
+            r = np.arange(N)[:, None]
+            base = np.arange(B)[None] * M
+            last = int(ctl.n.max())
+            for t in range(last):
+                p = a * M + source[1][:, t][None] if source is not None else base + a
+                a = np.where((t < ctl.n)[None], vals[r, p], a)
+                traj[:, :, t + 1] = a
+            traj[:, :, last + 1 :] = a[:, :, None]
         env = {"u": var("a")} if source is None else {"u": var("a"), "w": source[0]}
 
         def make(i: int) -> tuple:
@@ -1018,6 +1021,23 @@ class Search:
 
 
 # ------------------------------------------------------------------------------ helpers
+
+
+def orbits(f: np.ndarray, a0: np.ndarray, n: np.ndarray, copies: int, F: int) -> np.ndarray:
+    """Trajectories of ``a <- f_g(a)`` for the ``G`` value tables ``f`` (``(G, M)``, over
+    ``a`` alone), ``copies`` times over (row ``i`` uses table ``i % G`` and starts at
+    ``a0[i]``, ``(N, B)``), held at their value after ``n[b]`` iterations: ``(N, B, F + 1)``.
+    The orbit of every start value is computed once per table (``(G, M, F + 1)``) and the
+    examples gather from it, instead of stepping ``N x B`` values ``F`` times."""
+    G, M = f.shape
+    orbit = np.empty((G, M, F + 1), dtype=np.int64)
+    orbit[:, :, 0] = np.arange(M)
+    rows = np.arange(G)[:, None]
+    for t in range(F):
+        orbit[:, :, t + 1] = f[rows, orbit[:, :, t]]
+    g = np.tile(np.arange(G), copies)[:, None, None]
+    t = np.minimum(np.arange(F + 1)[None], n[:, None])[None]  # (1, B, F + 1)
+    return orbit[g, a0[:, :, None], t]
 
 
 def _keeps(name: str, t: Term) -> bool:
