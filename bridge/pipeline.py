@@ -5,7 +5,7 @@ and feed failures back into the ranking.
 
 - ``opt``: ``K`` restarts from random weights (the paper's "Optimization");
 - ``synth``: synthesis alone — the first proposed complete skeleton whose lowered program
-  is correct on every test example;
+  is correct on every train example;
 - ``both``: first what ``synth`` does; then the top-``N`` proposals in rank order —
   complete skeletons, then structures whose holes tuning fills — each lowered, compiled
   (``K/N`` restarts apiece, each with its own noise) and tuned. When every restart of a
@@ -13,7 +13,9 @@ and feed failures back into the ranking.
   (:meth:`~synth.space.VersionSpace.feedback`) before the next is drawn.
 
 ``tune_from(program, task)`` tunes from a fixed program (the paper's fixed initialisations).
-Recovery is always judged by the discrete interpreter on the test examples.
+Programs are chosen on the train examples only (the discrete interpreter judges them);
+the test examples are held out: they decide ``solved`` and the reported recovery counts,
+never which program is picked.
 """
 
 from __future__ import annotations
@@ -25,10 +27,10 @@ from collections.abc import Callable
 import jax
 import numpy as np
 
-from neural import Line, Program, format_program, run
+from neural import Examples, Line, Program, format_program, run
 from neural.asm import NOOP
 from neural.compile import DEFAULT_NOISE, compile_program, random_weights
-from neural.tune import TuneConfig, Tuner, TuneResult, stack, tune
+from neural.tune import TuneConfig, Tuner, TuneResult, line_mask, stack, tune
 from synth import SizePrior, SynthConfig, VersionSpace, synthesize
 from synth.heuristics import Heuristic
 from synth.rules import saturate
@@ -37,6 +39,7 @@ from .lower import Lowered, LoweringError, lower
 from .tasks import Task
 
 METHODS = ("synth", "opt", "both")
+TRAIN_MODES = ("all", "free")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -64,8 +67,12 @@ class SolveConfig:
     - ``hide_solutions``: an ablation; ``both`` never proposes a complete skeleton.
     - ``fastest``: check every complete skeleton synthesis found (searching
       ``synth.extra_levels`` levels past the first solution) and return the correct one
-      with the fewest mean steps on the test examples, not the first correct one.
+      with the fewest mean steps on the train examples, not the first correct one.
     - ``seed``: every random choice; ``time_limit``: seconds for the whole task.
+    - ``synth_share``: with a time limit, the share of it ``both`` lets synthesis take
+      (synthesis stops early once it has a fitting solution; tuning gets what is left).
+      ``synth`` takes all of it. At 0.5, ``both`` lost held-out tasks that synthesis
+      finds between half and all of the limit.
     """
 
     synth: SynthConfig = SynthConfig()
@@ -81,6 +88,7 @@ class SolveConfig:
     fastest: bool = False
     seed: int = 0
     time_limit: float | None = None
+    synth_share: float = 0.8
 
 
 @dataclasses.dataclass(frozen=True)
@@ -111,7 +119,8 @@ class Trial:
     lines: int = 0
     R: int = 0
     holes: int = 0
-    test_correct: int | None = None  # checked as it is (complete skeletons)
+    train_correct: int | None = None  # checked as it is (complete skeletons)
+    test_correct: int | None = None
     restarts: int = 0  # tuned
     recovered: int = 0
 
@@ -133,7 +142,7 @@ class SolveResult:
     skeletons_tried: int = 0
     proposed: int = 0  # skeletons drawn from the version space (including ones that did not lower)
     restarts: int = 0
-    recovered: int = 0
+    recovered: int = 0  # restarts whose program is correct on the train and the test examples
     raw_programs: float | None = None  # (|ops|·R³)^L: assembly programs as long as the solution
     mean_steps: float | None = None  # of the program found, on the test examples
     why: str = ""  # why it was not solved
@@ -155,10 +164,18 @@ def test_score(program: Program, task: Task) -> tuple[int, np.ndarray]:
     return int(ok.sum()), ok
 
 
-def _judge(program: Program, task: Task) -> tuple[np.ndarray, float]:
-    """Per test example: correct (and halted); and the mean steps over them."""
-    res = run(program, task.test.inputs, task.machine.T)
-    return task.test.passed(res), float(res.steps.mean())
+def _judge(program: Program, task: Task, on: str = "test") -> tuple[np.ndarray, float]:
+    """Per example of ``task.train`` or ``task.test`` (``on``): correct (and halted); and
+    the mean steps over them."""
+    ex = getattr(task, on)
+    res = run(program, ex.inputs, task.machine.T)
+    return ex.passed(res), float(res.steps.mean())
+
+
+def _held_out(result: TuneResult, task: Task) -> np.ndarray:
+    """Per restart: recovered (on the examples it was judged on) and correct on the test
+    examples — the count reported, never used to pick a program."""
+    return np.array([bool(r) and bool(_judge(p, task)[0].all()) for p, r in zip(result.programs, result.recovered)])
 
 
 def widen(p: Program, R: int) -> Program:
@@ -184,16 +201,49 @@ def tune_from(
     salt: int = 0,
     free: tuple[int, ...] = (),
     budget: Budget = Budget(None),
+    judge_on: str = "test",
+    *,
+    free_init: str = "uniform",
+    free_scale: float = 0.2,
+    free_ops: tuple[int, ...] | None = None,
+    sharpness: float = 1.0,
+    train: str = "all",
 ) -> TuneResult:
-    """Compile ``program`` ``restarts`` times (own noise each; ``free`` lines left open)
-    and tune on ``task``."""
+    """Compile ``program`` ``restarts`` times (own noise each; ``free`` lines left open,
+    see :func:`~neural.compile.compile_program` for ``free_init``, ``free_scale``,
+    ``free_ops`` and ``sharpness``) and tune on ``task``'s train examples; a restart is
+    recovered when its program is correct on ``task.<judge_on>`` (``solve`` judges on
+    ``train``; Table 1 measures recovery on the held-out ``test``). ``train="free"`` tunes
+    only the free lines (the rest, registers' initial values included, stay as compiled);
+    ``"all"`` tunes every weight."""
+    if train not in TRAIN_MODES:
+        raise ValueError(f"train must be one of {', '.join(TRAIN_MODES)}, got {train!r}")
     K = restarts or cfg.restarts
     R = max(program.R, task.machine.R)
     p = widen(program, R)
     ops = task.machine.op_codes
-    w = stack([compile_program(p, k, ops, noise=cfg.noise, free=free) for k in _keys(cfg.seed, K, salt)])
+    w = stack(
+        [
+            compile_program(
+                p,
+                k,
+                ops,
+                cfg.noise,
+                free=free,
+                free_init=free_init,
+                free_scale=free_scale,
+                free_ops=free_ops,
+                sharpness=sharpness,
+            )
+            for k in _keys(cfg.seed, K, salt)
+        ]
+    )
+    mask = line_mask(w, free, init=False) if train == "free" else None
     tcfg = dataclasses.replace(cfg.tune, time_limit=budget.left()) if budget.deadline is not None else cfg.tune
-    return tuner(w, task.machine.soft(R), task.train, task.test, tcfg)
+    judged = getattr(task, judge_on)
+    if mask is None:  # a tuner written before masks existed is called as it always was
+        return tuner(w, task.machine.soft(R), task.train, judged, tcfg)
+    return tuner(w, task.machine.soft(R), task.train, judged, tcfg, trainable=mask)
 
 
 def synthesize_for(
@@ -252,7 +302,7 @@ def solve(
     if method == "opt":
         best = _optimize(task, cfg, tuner, budget, out)
     else:
-        share = 1.0 if method == "synth" else 0.5
+        share = 1.0 if method == "synth" else cfg.synth_share
         vs = space if space is not None else synthesize_for(task, cfg, heuristic, budget, share)
         st = vs.stats
         out.enumerated = st.search.enumerated
@@ -282,13 +332,15 @@ def _finish(out: SolveResult, program: Program | None, task: Task, t0: float) ->
 def _why(out: SolveResult) -> str:
     """One line on why a task was not solved."""
     if out.method == "opt":
-        return f"no restart of {out.restarts} recovered a program correct on the test examples"
+        return f"no restart of {out.restarts} recovered a program correct on the train and test examples"
     if not out.proposed:
         return "synthesis found no skeleton that fits the train examples"
     if not out.skeletons_tried:
         reasons = sorted({t.why for t in out.trials if t.why})
         return "no proposed skeleton fits the machine: " + "; ".join(reasons[:2])
-    return f"none of {out.skeletons_tried} lowered skeletons is correct on every test example"
+    if out.program is not None:
+        return f"the program chosen on the train examples fails {out.test_total - out.test_correct} test examples"
+    return f"none of {out.skeletons_tried} lowered skeletons is correct on every train example"
 
 
 def _lower(term, task: Task, cfg: SolveConfig, out: SolveResult) -> Lowered | None:
@@ -307,21 +359,62 @@ def _lower(term, task: Task, cfg: SolveConfig, out: SolveResult) -> Lowered | No
 
 def _check_solutions(task: Task, cfg: SolveConfig, vs: VersionSpace, out: SolveResult) -> Program | None:
     """Synthesis alone: lower the complete skeletons in rank order and return the first
-    that is correct on every test example (``fastest``: the correct one with the fewest
-    mean steps)."""
-    best, best_steps = None, np.inf
+    that is correct on every train example (``fastest``: every complete skeleton, and the
+    correct one with the fewest mean train steps). The test examples are only reported."""
+    if cfg.fastest:
+        ranked = fastest_programs(task, cfg, vs, out)
+        return ranked[0].program if ranked else None
     for i in vs.solutions[: cfg.max_proposals]:
         low = _lower(vs.classes[i].best, task, cfg, out)
         if low is None:
             continue
         out.skeletons_tried += 1
-        ok, steps = _judge(low.program, task)
-        out.trials[-1].test_correct = int(ok.sum())
-        if ok.all() and steps < best_steps:
-            best, best_steps = low.program, steps
-            if not cfg.fastest:
-                break
-    return best
+        ok, _ = _judge(low.program, task, "train")
+        out.trials[-1].train_correct = int(ok.sum())
+        out.trials[-1].test_correct = int(_judge(low.program, task)[0].sum())
+        if ok.all():
+            return low.program
+    return None
+
+
+@dataclasses.dataclass(frozen=True)
+class Ranked:
+    """A synthesized program correct on every train example, with its mean train steps."""
+
+    program: Program
+    train_steps: float
+    skeleton: str
+
+
+def fastest_programs(task: Task, cfg: SolveConfig, vs: VersionSpace, out: SolveResult | None = None) -> list[Ranked]:
+    """Every complete skeleton of ``vs`` lowered, run on the task's **train** examples, and
+    the ones correct (and halting within ``T``) on all of them, fastest first (mean train
+    steps; ties in rank order). The test examples only report: each trial records its
+    test score in ``out``."""
+    out = out if out is not None else SolveResult(task.name, "synth", False, None, 0, len(task.test), 0.0)
+    found: list[tuple[float, int, Ranked]] = []
+    for rank, i in enumerate(vs.solutions):
+        low = _lower(vs.classes[i].best, task, cfg, out)
+        if low is None:
+            continue
+        out.skeletons_tried += 1
+        ok, steps = _judge(low.program, task, "train")
+        out.trials[-1].train_correct = int(ok.sum())
+        out.trials[-1].test_correct = int(_judge(low.program, task)[0].sum())
+        if ok.all():
+            found.append((steps, rank, Ranked(low.program, steps, str(vs.classes[i].best))))
+    return [r for _, _, r in sorted(found, key=lambda f: f[:2])]
+
+
+def synth_seeds(task: Task, n: int, cfg: SolveConfig = SolveConfig(fastest=True), n_synth: int = 16) -> list[Ranked]:
+    """The ``n`` fastest programs synthesis proposes for ``task`` (adaptation's seeds):
+    synthesized on the first ``n_synth`` train examples (the search's cost grows with
+    them), then ranked on every train example (:func:`fastest_programs`)."""
+    tr = task.train
+    head = Examples(tr.inputs[:n_synth], tr.outputs[:n_synth], tr.mask[:n_synth])
+    cfg = dataclasses.replace(cfg, fastest=True)
+    vs = synthesize_for(dataclasses.replace(task, train=head), cfg)
+    return fastest_programs(task, cfg, vs)[:n]
 
 
 def _tune_proposals(
@@ -343,12 +436,13 @@ def _tune_proposals(
         if low is None:
             continue
         tuned += 1
-        r = tune_from(low.program, task, cfg, tuner, per, salt=10 + tuned, free=low.free, budget=budget)
+        r = tune_from(low.program, task, cfg, tuner, per, 10 + tuned, low.free, budget, judge_on="train")
+        held = int(_held_out(r, task).sum())
         out.skeletons_tried += 1
         out.restarts += per
-        out.recovered += int(r.recovered.sum())
-        out.trials[-1].restarts, out.trials[-1].recovered = per, int(r.recovered.sum())
-        log(f"both: {term} -> {int(r.recovered.sum())}/{per} restarts recovered")
+        out.recovered += held
+        out.trials[-1].restarts, out.trials[-1].recovered = per, held
+        log(f"both: {term} -> {int(r.recovered.sum())}/{per} restarts fit the train examples, {held} the test")
         best = _fastest(r)
         if best is not None:
             return best
@@ -366,13 +460,13 @@ def _optimize(task: Task, cfg: SolveConfig, tuner, budget: Budget, out: SolveRes
     m = task.machine
     w = stack([random_weights(k, m.M, m.R, m.op_codes) for k in _keys(cfg.seed, cfg.restarts, 1)])
     tcfg = dataclasses.replace(cfg.tune, time_limit=budget.left()) if budget.deadline is not None else cfg.tune
-    r = tuner(w, m.soft(), task.train, task.test, tcfg)
-    out.restarts, out.recovered = cfg.restarts, int(r.recovered.sum())
+    r = tuner(w, m.soft(), task.train, task.train, tcfg)
+    out.restarts, out.recovered = cfg.restarts, int(_held_out(r, task).sum())
     best = _fastest(r)
     return best if best is not None else r.programs[0]
 
 
 def _fastest(result: TuneResult) -> Program | None:
-    """The recovered program with the fewest mean steps on the test examples, if any."""
+    """The recovered program with the fewest mean steps on its judged examples, if any."""
     ok = np.flatnonzero(result.recovered)
     return None if not ok.size else result.programs[int(ok[np.argmin(result.test_steps[ok])])]

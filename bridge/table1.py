@@ -3,8 +3,11 @@
 Rows: ``Optimization`` (random init), ``Synthesis`` (synthesis alone: 100% if its first
 lowered skeleton correct on the test examples exists, else 0%), ``Both`` (the pipeline,
 recovered restarts / restarts run), and the fixed initialisations ``init map_inc``,
-``init map_dec`` (their reference programs) and ``init loop no-op``, each tuned toward
-every task. Every tuning cell runs ``K`` restarts; a restart counts only if its decompiled
+``init map_dec`` (their reference programs) and ``init loop no-op`` (``M`` bare NOOPs),
+each tuned toward every task; and ``init loop skeleton``: each task's own reference program
+with its loop body opened as holes (:func:`loop_body`, :class:`SkeletonInit`), the paper's
+"loop no-op" as its text means it (the loop's structure kept, its content left to tuning).
+Every tuning cell runs ``K`` restarts; a restart counts only if its decompiled
 program is correct on every held-out example. Raw per-restart results go to
 ``DIR/table1.jsonl`` (one line per cell, written as it finishes, so a killed run keeps what
 it did and ``resume`` skips it), the table to ``DIR/table1.md`` and a plot to
@@ -22,11 +25,22 @@ from pathlib import Path
 
 import numpy as np
 
+from neural.asm import DEC, INC, JEZ, JMP, NOOP, READ, VALUE_OPS, WRITE, Line, Program
+from neural.tune import TuneResult
+
 from .inputs import read_jsonl
 from .pipeline import SolveConfig, noop_loop, solve, synthesize_for, tune_from
 from .tasks import BUILTINS, SUITES, reference_program
 
-ROWS = ("Optimization", "Synthesis", "Both", "init map_inc", "init map_dec", "init loop no-op")
+ROWS = (
+    "Optimization",
+    "Synthesis",
+    "Both",
+    "init map_inc",
+    "init map_dec",
+    "init loop no-op",
+    "init loop skeleton",
+)
 PAPER = {
     "Optimization": {"inc": 19, "map_inc": 86, "map_dec": 56, "reduce": 41, "parity": 95, "fibonacci": 4},
     "Synthesis": {"inc": 100, "map_inc": 100, "map_dec": 100, "reduce": 100, "parity": 100, "fibonacci": 0},
@@ -34,10 +48,157 @@ PAPER = {
     "init map_inc": {"map_inc": 100, "map_dec": 7, "parity": 7, "fibonacci": 26},
     "init map_dec": {"map_inc": 45, "map_dec": 100, "parity": 6, "fibonacci": 41},
     "init loop no-op": {"inc": 100, "map_inc": 100, "map_dec": 100, "reduce": 100, "parity": 49, "fibonacci": 75},
+    "init loop skeleton": {"inc": 100, "map_inc": 100, "map_dec": 100, "reduce": 100, "parity": 49, "fibonacci": 75},
 }
+BODIES = ("step", "full")
+FILLS = ("uniform", "noop")
+KINDS = ("value", "any")
 
 
-def _cell(row: str, name: str, cfg: SolveConfig, tuner, n_train: int, n_test: int, spaces: dict) -> dict:
+@dataclasses.dataclass(frozen=True)
+class SkeletonInit:
+    """How ``init loop skeleton`` opens a reference program's loop body.
+
+    - ``body``: which lines become holes (see :func:`loop_body`): ``"step"`` the loop's
+      step, ``"full"`` every line between the loop test and the back jump.
+    - ``fill``: hole lines start ``"uniform"`` (``scale·N(0, 1)`` logits) or as compiled
+      ``"noop"`` lines; ``kinds``: the ops a hole line may start as (``"value"``: ops that
+      update a register, as a statement hole in a loop body is; ``"any"``: every op).
+    - ``sharpness``: of the fixed lines (at 1 a correct loop blurs over its iterations).
+    - ``train``: ``"free"`` tunes only the holes, ``"all"`` every weight.
+    - ``pad``: extra free lines after the body, when the machine has room for them.
+    - ``lr``: Adam's learning rate for this row (``None``: the run's).
+    """
+
+    body: str = "step"
+    fill: str = "uniform"
+    scale: float = 0.2
+    kinds: str = "value"
+    sharpness: float = 10.0
+    train: str = "free"
+    pad: int = 0
+    lr: float | None = 0.3
+
+
+def _jumps(p: Program) -> dict[int, tuple[int, bool]]:
+    """Jump lines whose target is known (a register holding a label: set by ``init``,
+    never written): line -> (target, always taken)."""
+    written = {ln.o for ln in p.lines if ln.op in VALUE_OPS}
+    out = {}
+    for i, ln in enumerate(p.lines):
+        if ln.op in (JEZ, JMP) and ln.b not in written:
+            always = ln.op == JMP or (ln.a not in written and p.init[ln.a] == 0)
+            out[i] = (p.init[ln.b], always)
+    return out
+
+
+def loop_parts(p: Program) -> tuple[int, int | None, int] | None:
+    """``(head, test, back)`` of the program's first loop: the back jump (an always-taken
+    jump to a line at or before it), its target, and the conditional jump inside the loop
+    that leaves it (``None`` if there is none); ``None`` for a program without a loop."""
+    jumps = _jumps(p)
+    backs = sorted((i, t) for i, (t, always) in jumps.items() if always and t <= i)
+    if not backs:
+        return None
+    back, head = backs[0]
+    tests = [i for i, (t, always) in jumps.items() if not always and head <= i < back and not head <= t <= back]
+    return head, (min(tests) if tests else None), back
+
+
+def loop_body(p: Program, body: str = "step") -> tuple[int, ...]:
+    """The lines of ``p``'s loop body, found from its control flow.
+
+    ``"full"``: the lines between the loop test and the back jump (a test at the loop's
+    bottom: between the loop head and the test); a program without a loop: the lines
+    between its first and last memory access. ``"step"``: of those, the ones that compute
+    (not a jump, a memory access, or the traversal's own update ``r = INC/DEC r`` of an
+    address register or of a tested counter not read from memory in the loop).
+    """
+    if body not in BODIES:
+        raise ValueError(f"body must be one of {', '.join(BODIES)}, got {body!r}")
+    parts = loop_parts(p)
+    if parts is None:
+        mem = [i for i, ln in enumerate(p.lines) if ln.op in (READ, WRITE)]
+        lines = tuple(range(mem[0] + 1, mem[-1])) if mem else ()
+        head = back = None
+    else:
+        head, test, back = parts
+        if test is not None and test + 1 < back:
+            lines = tuple(range(test + 1, back))
+        else:
+            lines = tuple(range(head, back if test is None else test))
+    if body == "full":
+        return lines
+    addr = {ln.a for ln in p.lines if ln.op in (READ, WRITE)}
+    counters = set()
+    if parts is not None and parts[1] is not None:
+        loaded = {p.lines[i].o for i in range(head, back + 1) if p.lines[i].op == READ}
+        counters = {p.lines[parts[1]].a} - loaded
+    step = []
+    for i in lines:
+        ln = p.lines[i]
+        if ln.op not in VALUE_OPS or ln.op == READ:
+            continue
+        if ln.op in (INC, DEC) and ln.a == ln.o and ln.o in addr | counters:
+            continue
+        step.append(i)
+    return tuple(step)
+
+
+def open_body(p: Program, holes: tuple[int, ...], pad: int = 0) -> tuple[Program, tuple[int, ...]]:
+    """``p`` with its ``holes`` lines made NOOPs and ``pad`` more NOOP lines inserted after
+    the last of them (jump labels past it move down); returns it and its free lines.
+    Raises ValueError if the padded program does not fit in ``M`` lines."""
+    if not holes:
+        return p, ()
+    lines = [Line(NOOP) if i in holes else ln for i, ln in enumerate(p.lines)]
+    if not pad:
+        return Program(p.M, p.R, p.init, tuple(lines)), tuple(holes)
+    if len(lines) + pad > p.M:
+        raise ValueError(f"pad {pad}: {len(lines)} + {pad} lines exceed M={p.M}")
+    at = max(holes) + 1
+    labels = {ln.b for ln in p.lines if ln.op in (JEZ, JMP)}
+    init = tuple(v + pad if r in labels and v >= at else v for r, v in enumerate(p.init))
+    lines[at:at] = [Line(NOOP)] * pad
+    return Program(p.M, p.R, init, tuple(lines)), tuple(holes) + tuple(range(at, at + pad))
+
+
+def skeleton_init(
+    name: str, task, cfg: SolveConfig, tuner, how: SkeletonInit = SkeletonInit(), salt: int = 0
+) -> tuple[TuneResult, tuple[int, ...]]:
+    """Tune task ``name``'s reference program with its loop body opened (see
+    :class:`SkeletonInit`); returns the tuning result and the free lines."""
+    ref = reference_program(name)
+    prog, free = open_body(ref, loop_body(ref, how.body), min(how.pad, ref.M - len(ref)))
+    ops = VALUE_OPS if how.kinds == "value" else None
+    if how.lr is not None:
+        cfg = dataclasses.replace(cfg, tune=dataclasses.replace(cfg.tune, lr=how.lr))
+    r = tune_from(
+        prog,
+        task,
+        cfg,
+        tuner,
+        salt=salt,
+        free=free,
+        free_init=how.fill,
+        free_scale=how.scale,
+        free_ops=None if ops is None else tuple(sorted(ops)),
+        sharpness=how.sharpness,
+        train=how.train,
+    )
+    return r, free
+
+
+def _cell(
+    row: str,
+    name: str,
+    cfg: SolveConfig,
+    tuner,
+    n_train: int,
+    n_test: int,
+    spaces: dict,
+    skeleton: SkeletonInit = SkeletonInit(),
+) -> dict:
     """One (row, task) cell. ``spaces`` caches a task's version space from its Synthesis
     cell for its Both cell (Both re-ranks it, so it is handed over, not shared back)."""
     task = BUILTINS[name].task(n_train=n_train, n_test=n_test, seed=cfg.seed)
@@ -64,6 +225,9 @@ def _cell(row: str, name: str, cfg: SolveConfig, tuner, n_train: int, n_test: in
         }
         if method == "synth":
             rec["rate"] = float(r.solved)
+    elif row == "init loop skeleton":
+        r, free = skeleton_init(name, task, cfg, tuner, skeleton, salt=ROWS.index(row))
+        rec = {**_tuned(r), "free": list(free), "skeleton": dataclasses.asdict(skeleton)}
     else:
         m = task.machine
         init = {
@@ -71,16 +235,19 @@ def _cell(row: str, name: str, cfg: SolveConfig, tuner, n_train: int, n_test: in
             "init map_dec": lambda: reference_program("map_dec"),
             "init loop no-op": lambda: noop_loop(m.M, m.R),
         }[row]()
-        r = tune_from(init, task, cfg, tuner, salt=ROWS.index(row))
-        rec = {
-            "recovered": int(r.recovered.sum()),
-            "restarts": len(r.recovered),
-            "rate": float(r.recovered.mean()),
-            "per_restart": r.recovered.astype(int).tolist(),
-            "recovered_at": r.recovered_at.tolist(),
-            "test_steps": r.test_steps.tolist(),
-        }
+        rec = _tuned(tune_from(init, task, cfg, tuner, salt=ROWS.index(row)))
     return {"row": row, "task": name, "seconds": time.perf_counter() - t0, **rec}
+
+
+def _tuned(r: TuneResult) -> dict:
+    return {
+        "recovered": int(r.recovered.sum()),
+        "restarts": len(r.recovered),
+        "rate": float(r.recovered.mean()),
+        "per_restart": r.recovered.astype(int).tolist(),
+        "recovered_at": r.recovered_at.tolist(),
+        "test_steps": r.test_steps.tolist(),
+    }
 
 
 def run_table1(
@@ -93,8 +260,12 @@ def run_table1(
     n_test: int = 256,
     resume: bool = True,
     progress: Callable[[int, int, dict], None] | None = None,
+    skeleton: SkeletonInit = SkeletonInit(),
 ) -> list[dict]:
     """Fill every (row, task) cell; returns the cell records (from ``table1.jsonl``)."""
+    bad = [r for r in rows if r not in ROWS]
+    if bad:
+        raise ValueError(f"unknown rows {bad}; rows: {', '.join(ROWS)}")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     raw = out_dir / "table1.jsonl"
@@ -113,7 +284,7 @@ def run_table1(
     with raw.open("a") as f:
         for k, (row, t) in enumerate(cells):
             if (row, t) not in done:
-                rec = _cell(row, t, cfg, tuner, n_train, n_test, spaces)
+                rec = _cell(row, t, cfg, tuner, n_train, n_test, spaces, skeleton)
                 f.write(json.dumps(rec) + "\n")
                 f.flush()
                 os.fsync(f.fileno())

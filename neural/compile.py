@@ -12,7 +12,12 @@ away from the compiled program; ``sharpness`` scales the logits as ANC's compile
 ``free`` lines are left open for tuning to fill (a skeleton's holes): with
 ``free_init="uniform"`` their heads get small random logits (``free_scale·N(0, 1)``, close
 to uniform, so gradient descent chooses the instruction); with ``"noop"`` they compile as
-the program states them (a NOOP placeholder) and only a mask in tuning marks them.
+the program states them (a NOOP placeholder) at sharpness 1 whatever ``sharpness`` is (a
+sharp line has no gradient to leave by), and only a mask in tuning marks them.
+``free_ops`` (op codes) limits the ops a free line starts with: the others get the logit
+``log ε`` (a hole of a known kind, e.g. a value update). The fixed lines of a skeleton
+should be compiled sharply (``sharpness`` ≳ 3): at 1 the soft machine's state blurs over a
+loop's iterations, and a correct fixed part no longer has a low loss.
 
 Decompilation takes the argmax of every head, giving a :class:`~neural.asm.Program` and a
 per-line confidence (the probability of the decompiled instruction's used heads).
@@ -71,6 +76,7 @@ def compile_program(
     free: Sequence[int] = (),
     free_init: str = "uniform",
     free_scale: float = 0.2,
+    free_ops: Sequence[int] | None = None,
 ) -> Weights:
     """Weights whose softmax is ``program`` (up to ``noise`` and ``eps``); seed eq. 3.
     ``free`` lines are left open (see the module docstring)."""
@@ -84,14 +90,20 @@ def compile_program(
     d = one_hot_dists(program, ops)
     keys = jax.random.split(key, 6)
     w = Weights(*(_noisy_log(x, k, noise, eps, sharpness) for x, k in zip(jax.tree.leaves(d), keys)))
-    if not free or free_init == "noop":
+    if not free:
         return w
     rows = jnp.zeros(program.M, bool).at[jnp.asarray(list(free))].set(True)[:, None]
-    heads = jax.random.split(keys[5], 4)
-    opened = [
-        jnp.where(rows, free_scale * jax.random.normal(k, x.shape, x.dtype), x)
-        for k, x in zip(heads, (w.op, w.a, w.b, w.o))
-    ]
+    if free_init == "noop":
+        opened = [jnp.where(rows, x / sharpness, x) for x in (w.op, w.a, w.b, w.o)]
+    else:
+        heads = jax.random.split(keys[5], 4)
+        opened = [
+            jnp.where(rows, free_scale * jax.random.normal(k, x.shape, x.dtype), x)
+            for k, x in zip(heads, (w.op, w.a, w.b, w.o))
+        ]
+    if free_ops is not None:
+        allowed = jnp.asarray([o in set(free_ops) for o in ops])
+        opened[0] = jnp.where(rows & ~allowed, jnp.log(eps), opened[0])
     return Weights(*opened, w.init)
 
 

@@ -62,27 +62,34 @@ class SignatureSet:
     """Distinct value rows with exact membership: a 64-bit hash, confirmed on the row.
 
     :meth:`add` takes a batch of rows and returns the indices of the rows that are new
-    (first occurrence within the batch and not seen before), in batch order.
+    (first occurrence within the batch and not seen before), in batch order. Rows are kept
+    in insertion order in a buffer that doubles; the hashes are kept sorted, each batch
+    merged in with one linear ``np.insert`` (re-sorting everything per batch made the
+    enumerator quadratic in the number of classes).
     """
 
     def __init__(self, width: int):
         self.width = width
         self._hashes = np.zeros(0, dtype=np.uint64)  # sorted
-        self._rows = np.zeros((0, width), dtype=DTYPE)  # aligned with _hashes
+        self._slots = np.zeros(0, dtype=np.int64)  # aligned with _hashes: the row's slot
+        self._rows = np.zeros((0, width), dtype=DTYPE)  # insertion order, capacity >= len
+        self._n = 0
 
     def __len__(self) -> int:
-        return len(self._hashes)
+        return self._n
 
     def find(self, rows: np.ndarray, hashes: np.ndarray | None = None) -> np.ndarray:
-        """Per row: its index among the stored rows (in hash order), or -1."""
+        """Per row: its slot among the stored rows (insertion order), or -1."""
         h = row_hash(rows) if hashes is None else hashes
-        pos = np.searchsorted(self._hashes, h)
-        pos = np.minimum(pos, len(self._hashes) - 1) if len(self._hashes) else pos
-        hit = np.zeros(len(h), dtype=bool) if not len(self._hashes) else self._hashes[pos] == h
+        if not self._n:
+            return np.full(len(h), -1, dtype=np.int64)
+        pos = np.minimum(np.searchsorted(self._hashes, h), self._n - 1)
+        slot = self._slots[pos]
+        hit = self._hashes[pos] == h
         if hit.any():
             idx = np.flatnonzero(hit)
-            hit[idx] = (self._rows[pos[idx]] == rows[idx]).all(1)
-        return np.where(hit, pos, -1)
+            hit[idx] = (self._rows[slot[idx]] == rows[idx]).all(1)
+        return np.where(hit, slot, -1)
 
     def add(self, rows: np.ndarray) -> np.ndarray:
         h = row_hash(rows)
@@ -90,10 +97,17 @@ class SignatureSet:
         first.sort()
         first = first[self.find(rows[first], h[first]) < 0]
         if first.size:
-            hashes = np.concatenate([self._hashes, h[first]])
-            order = np.argsort(hashes, kind="stable")
-            self._hashes = hashes[order]
-            self._rows = np.concatenate([self._rows, rows[first].astype(DTYPE)])[order]
+            n, k = self._n, first.size
+            if n + k > len(self._rows):
+                grown = np.zeros((max(2 * len(self._rows), n + k, 1024), self.width), dtype=DTYPE)
+                grown[:n] = self._rows[:n]
+                self._rows = grown
+            self._rows[n : n + k] = rows[first]
+            new, order = h[first], np.argsort(h[first], kind="stable")
+            at = np.searchsorted(self._hashes, new[order], side="right")
+            self._hashes = np.insert(self._hashes, at, new[order])
+            self._slots = np.insert(self._slots, at, n + order)
+            self._n += k
         return first
 
 

@@ -34,13 +34,18 @@ from .lang import Term
 from .sample import program
 from .semantics import DIVERGED, execute
 
+# One label per construct of the language (synth.lang.STMT_OPS + EXPR_OPS; a test keeps
+# them in step). ``hole`` is never drawn (it has no semantics), so it learns a low
+# probability: the heuristic makes holes the last resort.
 LABELS = (
     "for",
     "repeat",
     "while",
+    "do",
     "write",
     "set",
     "par",
+    "seq",
     "inc",
     "dec",
     "add",
@@ -52,6 +57,7 @@ LABELS = (
     "cell",
     "const",
     "var",
+    "hole",
 )
 M_MAX = 24
 FEATURES = 6
@@ -66,9 +72,16 @@ class Sample:
     mask: np.ndarray
     term: Term
     labels: np.ndarray  # (len(LABELS),) 0/1
+    M: int = 8
+
+    @property
+    def key(self) -> bytes:
+        """The behaviour: memory size, inputs and outputs (what deduplication compares)."""
+        return bytes([self.M]) + np.concatenate([self.inputs.ravel(), self.outputs.ravel()]).astype(np.int16).tobytes()
 
 
 def labels_of(t: Term) -> np.ndarray:
+    """1 for every label whose construct occurs in ``t``."""
     ops = set(t.ops())
     return np.array([float(op in ops) for op in LABELS], dtype=np.float32)
 
@@ -98,35 +111,59 @@ def _inputs(rng: np.random.Generator, M: int, B: int) -> np.ndarray:
     return x
 
 
+def _by_size(tasks: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> dict[int, tuple]:
+    """Tasks' examples stacked per memory size, with each example's task number: one
+    :func:`execute` call then checks a program against all of them."""
+    out: dict[int, tuple] = {}
+    for M in sorted({x.shape[1] for x, _, _ in tasks}):
+        group = [(x, y, m) for x, y, m in tasks if x.shape[1] == M]
+        ids = np.concatenate([np.full(len(x), k) for k, (x, _, _) in enumerate(group)])
+        out[M] = (*(np.concatenate(a) for a in zip(*group)), ids, len(group))
+    return out
+
+
+def _solves_one(t: Term, M: int, X: np.ndarray, Y: np.ndarray, K: np.ndarray, ids: np.ndarray, n: int) -> bool:
+    """Whether ``t`` is correct on every example of some task of the group."""
+    ok = ((execute(t, X, M, fuel=4 * M) == Y) | ~K).all(1)
+    return bool((np.bincount(ids, weights=~ok, minlength=n) == 0).any())
+
+
 def generate(
-    n: int, seed: int, M: int = 8, B: int = 16, exclude: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray]] = ()
+    n: int,
+    seed: int,
+    sizes: Sequence[int] = (8,),
+    B: int = 16,
+    exclude: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray]] = (),
 ) -> list[Sample]:
     """``n`` synthetic tasks, deterministic in ``seed``: random skeletons of the language
-    (:func:`synth.sample.program`) run on task-shaped inputs, keeping those that change the
-    memory and never diverge, one per behaviour.
+    (:func:`synth.sample.program`, on a memory size drawn from ``sizes``) run on
+    task-shaped inputs, keeping those that change the memory and never diverge, one per
+    behaviour.
 
     ``exclude`` holds ``(inputs, outputs, mask)`` of tasks to keep out of training: a
     sampled skeleton that solves one of them (same ``M``) is dropped.
     """
+    if not sizes or any(not 2 <= M <= M_MAX for M in sizes):
+        raise ValueError(f"memory sizes must be in 2..{M_MAX}, got {tuple(sizes)}")
     rng = np.random.default_rng(seed)
+    groups = _by_size(exclude)
     seen: set[bytes] = set()
     out: list[Sample] = []
     attempts = 0
     while len(out) < n and attempts < 50 * n:
         attempts += 1
+        M = int(sizes[rng.integers(len(sizes))])
         t = program(rng, M)
         x = _inputs(rng, M, B)
         y = execute(t, x, M, fuel=4 * M)
         if (y == DIVERGED).any() or (y == x).all():
             continue
-        key = np.concatenate([x.ravel(), y.ravel()]).astype(np.int16).tobytes()
-        if key in seen:
-            continue
-        if any(xi.shape[1] == M and ((execute(t, xi, M, fuel=4 * M) == yi) | ~mi).all() for xi, yi, mi in exclude):
-            continue
-        seen.add(key)
         mask = (y != x).any(0)[None].repeat(B, 0)
-        out.append(Sample(x, y, mask, t, labels_of(t)))
+        s = Sample(x, y, mask, t, labels_of(t), M)
+        if s.key in seen or (M in groups and _solves_one(t, M, *groups[M])):
+            continue
+        seen.add(s.key)
+        out.append(s)
     return out
 
 
@@ -169,9 +206,9 @@ class TrainConfig:
     seed: int = 0
 
 
-def train(samples: list[Sample], cfg: TrainConfig = TrainConfig(), M: int = 8) -> tuple[Model, list[float]]:
+def train(samples: list[Sample], cfg: TrainConfig = TrainConfig()) -> tuple[Model, list[float]]:
     """Fit a :class:`Model` on samples; returns it and the loss every 100 steps."""
-    X = jnp.asarray(np.stack([features(s.inputs, s.outputs, s.mask, M) for s in samples]))
+    X = jnp.asarray(np.stack([features(s.inputs, s.outputs, s.mask, s.M) for s in samples]))
     Y = jnp.asarray(np.stack([s.labels for s in samples]))
     key = jax.random.PRNGKey(cfg.seed)
     model = Model(key, cfg.hidden)
@@ -202,12 +239,24 @@ def predict(model: Model, inputs: np.ndarray, outputs: np.ndarray, mask: np.ndar
     return np.asarray(jax.nn.sigmoid(model(jnp.asarray(features(inputs, outputs, mask, M)))))
 
 
-def save(model: Model, cfg: TrainConfig, path: str | Path) -> None:
-    """``path`` (weights, equinox leaf serialisation) and ``path.json`` (config, labels)."""
+def save(model: Model, cfg: TrainConfig, path: str | Path, data: dict | None = None) -> None:
+    """``path`` (weights, equinox leaf serialisation) and ``path.json`` (config, labels, and
+    ``data``: how the training tasks were drawn, so an evaluation can keep clear of them)."""
     path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
     eqx.tree_serialise_leaves(path, model)
     meta = {"config": dataclasses.asdict(cfg), "labels": LABELS, "m_max": M_MAX, "features": FEATURES}
+    meta["data"] = data or {}
     path.with_suffix(path.suffix + ".json").write_text(json.dumps(meta, indent=1))
+
+
+def training_data(path: str | Path) -> dict:
+    """The ``data`` a model was saved with (``{}`` if none)."""
+    path = Path(path)
+    try:
+        return dict(json.loads(path.with_suffix(path.suffix + ".json").read_text()).get("data", {}))
+    except (OSError, json.JSONDecodeError, TypeError, ValueError) as e:
+        raise ValueError(f"{path}.json: not a synthdiff heuristic config ({e})") from None
 
 
 def load(path: str | Path) -> Model:

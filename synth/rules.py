@@ -18,6 +18,7 @@ commutativity rule, which would blow the e-graph up.
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Sequence
 
 from egglog import (
@@ -285,6 +286,15 @@ class Saturation:
         return [from_egg(x) for x in self.egraph.extract_multiple(to_egg(t), k)]
 
 
+@functools.lru_cache(maxsize=8)
+def _schedule(M: int):
+    """The rules for ``M`` as one ruleset, and each rule's printed form by its declaration
+    (built once per ``M``: printing a rule goes through egglog's pretty-printer, about
+    0.3 s for the set, which every saturation used to pay)."""
+    rs = rules(M)
+    return ruleset(*rs), {r.decl: str(r) for r in rs}
+
+
 def saturate(terms: Sequence[Term], M: int, max_iterations: int = 16) -> Saturation:
     """Insert ``terms``, run the rules to saturation (or ``max_iterations``), extract the
     cheapest form of every term."""
@@ -292,9 +302,7 @@ def saturate(terms: Sequence[Term], M: int, max_iterations: int = 16) -> Saturat
     egg = [to_egg(t) for t in terms]
     if egg:
         eg.register(*egg)
-    rs = rules(M)
-    names = {r.decl: str(r) for r in rs}
-    schedule = ruleset(*rs)
+    schedule, names = _schedule(M)
     iterations, saturated, matches = 0, False, dict.fromkeys(names.values(), 0)
     while iterations < max_iterations:
         report = eg.run(schedule)

@@ -1,9 +1,18 @@
 """Random skeletons of the language, seeded: for differential tests and synthetic tasks.
 
-:func:`program` draws a program of one of the shapes the search composes (straight-line
-writes, a loop with carried variables and writes, nested loops) with random expressions
-inside; :func:`expression` draws one expression over given variables. Every draw takes a
-``numpy`` generator, so a seed fixes the draw.
+:func:`program` draws a program of one of the shapes the search composes, with random
+expressions inside:
+
+- straight-line: simultaneous writes (``par``), or a let then writes (``seq``);
+- a single loop — a ``for`` list walk, a ``repeat`` count, a ``while`` or a ``do`` loop
+  (the search's conditions and steps) — carrying variables and writing cells, then writes
+  of results;
+- a loop inside a loop;
+- two loops one after the other.
+
+:func:`expression` draws one expression over given variables, :func:`loop` one loop of a
+given kind. Every draw takes a ``numpy`` generator, so a seed fixes the draw. Holes are
+never drawn: they have no semantics to run.
 """
 
 from __future__ import annotations
@@ -12,20 +21,34 @@ import numpy as np
 
 from .lang import (
     BINARY,
+    LOOPS,
     UNARY,
     Term,
     app,
     assign,
     cell,
     const,
+    do_loop,
     for_list,
     par,
     read,
+    reads,
     repeat,
     seq,
     var,
     while_loop,
     write,
+)
+
+SHAPES = ("par", "let", "loop", "nested", "two loops")
+
+# The search's loop conditions and steps over a cursor (synth.search.CONDS / STEPS).
+CONDS = (lambda v: var(v), lambda v: read(var(v)), lambda v: read(app("inc", var(v))))
+STEPS = (
+    lambda v: app("inc", var(v)),
+    lambda v: app("dec", var(v)),
+    lambda v: read(var(v)),
+    lambda v: read(app("inc", var(v))),
 )
 
 
@@ -50,34 +73,66 @@ def expression(rng: np.random.Generator, M: int, names: tuple[str, ...], depth: 
     return read(sub())
 
 
-def _loop(rng: np.random.Generator, M: int, v: str, x: str, body: Term) -> Term:
-    kind = rng.integers(3)
+def loop(rng: np.random.Generator, M: int, kind: str, v: str, x: str, body: Term) -> Term:
+    """A loop of ``kind`` (one of :data:`synth.lang.LOOPS`) with cursor ``v`` around ``body``;
+    a ``for`` binds its element to ``x``. ``while`` and ``do`` take one of the search's
+    conditions and steps."""
     start = const(int(rng.integers(0, min(M, 4)))) if rng.random() < 0.6 else cell(int(rng.integers(min(M, 3))))
-    if kind == 0:
+    if kind == "for":
         return for_list(v, x, start, body)
-    if kind == 1:
+    if kind == "repeat":
         return repeat(v, start, body)
-    cond = [var(v), read(var(v)), read(app("inc", var(v)))][rng.integers(3)]
-    step = [app("inc", var(v)), app("dec", var(v)), read(var(v))][rng.integers(3)]
-    return while_loop(v, start, cond, step, body)
+    cond = CONDS[rng.integers(len(CONDS))](v)
+    step = STEPS[rng.integers(len(STEPS))](v)
+    if kind == "while":
+        return while_loop(v, start, cond, step, body)
+    if kind == "do":
+        return do_loop(v, start, cond, step, body)
+    raise ValueError(f"unknown loop kind {kind!r}")
 
 
-def program(rng: np.random.Generator, M: int, depth: int = 2) -> Term:
-    """A program: straight-line writes, a loop (maybe nested) with carried variables and
-    writes, then writes of results."""
-    shape = rng.integers(3)
-    if shape == 0:
-        k = int(rng.integers(1, 3))
-        return par(*(write(expression(rng, M, (), depth), expression(rng, M, (), depth)) for _ in range(k)))
-    names = ("i", "x", "a")
+def _kind(rng: np.random.Generator) -> str:
+    return LOOPS[rng.integers(len(LOOPS))]
+
+
+def _body(rng: np.random.Generator, M: int, names: tuple[str, ...], depth: int) -> Term:
+    """A loop body: maybe a carried update of ``a``, and (or) a write."""
     body = []
     if rng.random() < 0.6:
         body.append(assign("a", expression(rng, M, names, depth)))
     if rng.random() < 0.7 or not body:
         body.append(write(expression(rng, M, names, 1), expression(rng, M, names, depth)))
-    inner = par(*body)
-    if shape == 2:  # a loop inside a loop
-        inner = _loop(rng, M, "j", "y", par(write(var("j"), expression(rng, M, ("i", "j", "y"), depth))))
-    loop = _loop(rng, M, "i", "x", inner)
+    return par(*body)
+
+
+def _uses(t: Term, name: str) -> bool:
+    return name in reads(t)
+
+
+def program(rng: np.random.Generator, M: int, depth: int = 2) -> Term:
+    """A program of one of :data:`SHAPES` (drawn uniformly): straight-line writes, a let
+    then writes, a loop (of any kind) with carried variables and writes then writes of
+    results, a loop inside a loop, two loops in sequence; expressions of depth 1 to
+    ``depth``."""
+    shape = SHAPES[rng.integers(len(SHAPES))]
+    depth = int(rng.integers(1, depth + 1))  # small programs too, like those the search finds
+    if shape == "par":
+        k = int(rng.integers(1, 3))
+        return par(*(write(expression(rng, M, (), depth), expression(rng, M, (), depth)) for _ in range(k)))
+    if shape == "let":
+        let = assign("a", expression(rng, M, (), depth))
+        k = int(rng.integers(1, 3))
+        return seq(let, *(write(expression(rng, M, ("a",), 1), expression(rng, M, ("a",), depth)) for _ in range(k)))
+    names = ("i", "x", "a")
+    if shape == "nested":
+        inner = loop(rng, M, _kind(rng), "j", "y", write(var("j"), expression(rng, M, ("i", "j", "y"), depth)))
+        loops = [loop(rng, M, _kind(rng), "i", "x", inner)]
+    elif shape == "two loops":  # small bodies: the pair must still fit a small machine
+        loops = [loop(rng, M, _kind(rng), "i", "x", _body(rng, M, names, 1))]
+        loops.append(loop(rng, M, _kind(rng), "j", "y", _body(rng, M, ("j", "y", "a"), 1)))
+    else:
+        loops = [loop(rng, M, _kind(rng), "i", "x", _body(rng, M, names, depth))]
     post = [write(const(int(rng.integers(M))), expression(rng, M, ("a", "i"), depth))] if rng.random() < 0.5 else []
-    return seq(assign("a", const(int(rng.integers(2)))), loop, *post)
+    init = assign("a", const(int(rng.integers(2))))
+    uses_a = any(_uses(t, "a") for t in (*loops, *post))
+    return seq(*([init] if uses_a or rng.random() < 0.2 else []), *loops, *post)

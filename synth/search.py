@@ -563,7 +563,7 @@ class Search:
         if self._controls is not None:
             return self._controls
         X, M, F = self.spec.inputs, self.M, self.F
-        inits = Table.of(self.mem, 2)
+        inits = self.starts()
         kinds = [(FOR, "read", "inc"), (REPEAT, "var", "dec")]
         kinds += [(WHILE, c, s) for c in CONDS for s in STEPS if (c, s) not in (("read", "inc"), ("var", "dec"))]
         kinds += [(DO, c, s) for c in CONDS for s in STEPS]
@@ -592,6 +592,22 @@ class Search:
         self.stats.structure_classes += len(out)
         self._controls = [self.derive(c) for c in sorted(out.values(), key=lambda c: c.cost)]
         return self._controls
+
+    def starts(self) -> Table:
+        """A loop cursor's possible starts: the ``mem``-bank expressions of cost at most 2,
+        plus every constant (a cell range that starts or ends anywhere, e.g. a count-down
+        from the last list cell), each at its leaf cost."""
+        tab = Table.of(self.mem, 2)
+        have = {t.args[0] for t in tab.terms if t.op == "const"}
+        extra = [const(k) for k in range(self.M) if k not in have]
+        if not extra:
+            return tab
+        B = tab.values.shape[1]
+        terms = [*tab.terms, *extra]
+        costs = np.concatenate([tab.costs, [leaf_cost(t, self.costs) for t in extra]])
+        values = np.concatenate([tab.values, np.array([[t.args[0]] * B for t in extra], dtype=np.int64)])
+        order = np.argsort(costs, kind="stable")
+        return Table([terms[i] for i in order], costs[order], values[order], self.M)
 
     def derive(self, ctl: Control) -> Control:
         """Fill in a control's operands (one per distinct value array: the element, the
@@ -716,19 +732,22 @@ class Search:
         M, F = self.M, self.F
         G = len(tab)
         B = len(ctl.n)
-        vals = np.tile(tab.values, (len(inits), 1))
         a = np.repeat(np.stack([v for _, v in inits]), G, axis=0)
         N = len(a)
-        traj = np.empty((N, B, F + 1), dtype=np.int64)
-        traj[:, :, 0] = a
-        r = np.arange(N)[:, None]
-        base = np.arange(B)[None] * M
-        last = int(ctl.n.max())
-        for t in range(last):
-            p = a * M + source[1][:, t][None] if source is not None else (base + a if per_example else a)
-            a = np.where((t < ctl.n)[None], vals[r, p], a)
-            traj[:, :, t + 1] = a
-        traj[:, :, last + 1 :] = a[:, :, None]
+        if source is None and not per_example:
+            traj = orbits(tab.values, a, ctl.n, len(inits), F)
+        else:
+            vals = np.tile(tab.values, (len(inits), 1))
+            traj = np.empty((N, B, F + 1), dtype=np.int64)
+            traj[:, :, 0] = a
+            r = np.arange(N)[:, None]
+            base = np.arange(B)[None] * M
+            last = int(ctl.n.max())
+            for t in range(last):
+                p = a * M + source[1][:, t][None] if source is not None else base + a
+                a = np.where((t < ctl.n)[None], vals[r, p], a)
+                traj[:, :, t + 1] = a
+            traj[:, :, last + 1 :] = a[:, :, None]
         env = {"u": var("a")} if source is None else {"u": var("a"), "w": source[0]}
 
         def make(i: int) -> tuple:
@@ -792,7 +811,11 @@ class Search:
             else:
                 adr = h[1]
                 written[np.broadcast_to(rows, adr.shape)[ctl.valid], adr[ctl.valid]] = True
-                body = self.body_values(ctl, carry, idx, self.spec.outputs[rows, adr], h)
+                need = self.spec.outputs[rows, adr]
+                body = self.body_values(ctl, carry, idx, need, h)
+                if carry.traj:  # also the carried variables' own match (see body_values)
+                    alt = self.body_values(ctl, carry, idx, need, h, carried_only=True)
+                    body = [b if a is None or a == b else (b, a) for b, a in zip(body, alt)]
                 if all(b is None for b in body):
                     continue
             final = self.final_writes(ctl, carry, idx, D & ~written, written.any())
@@ -800,9 +823,10 @@ class Search:
                 if fw is None or (h is not None and bv is None):
                     continue
                 inits, sets = carry.describe(idx[n])
-                writes = [] if h is None else [write(h[0], bv)]
-                if sets or writes:
-                    self.record(seq(*inits, ctl.term(par(*sets, *writes)), fw), "loop")
+                for v in bv if isinstance(bv, tuple) else (bv,):
+                    writes = [] if h is None or v is None else [write(h[0], v)]
+                    if sets or writes:
+                        self.record(seq(*inits, ctl.term(par(*sets, *writes)), fw), "loop")
 
     def operands(self, ctl: Control, carry: Carry, idx: np.ndarray, h: tuple):
         """Operands a body value writing at ``adr`` may use, ``(term, values (N, B, F))``:
@@ -849,11 +873,20 @@ class Search:
                 todo = todo[~ok]
         return out
 
-    def body_values(self, ctl: Control, carry: Carry, idx, need: np.ndarray, h: tuple) -> list[Term | None]:
+    def body_values(
+        self, ctl: Control, carry: Carry, idx, need: np.ndarray, h: tuple, carried_only: bool = False
+    ) -> list[Term | None]:
         """For each configuration, the cheapest value expression with the needed value at
-        every iteration (of one operand, then of two), a hole, or None."""
+        every iteration (of one operand, then of two), a hole, or None.
+
+        ``carried_only``: a function of one carried variable alone (no holes). The first
+        match above can be a function of the element even when a carried variable holds the
+        value (``mem[p] ← inc(mem[p])`` beside ``a ← inc(mem[0])``), which leaves the variable
+        dead; this match keeps the program that computes the value once."""
         M = self.M
         ops, far = self.operands(ctl, carry, idx, h)
+        if carried_only:
+            ops, far = [(t, v) for t, v in ops if t.op == "var" and t.args[0] in carry.traj], []
         flat = ctl.valid.reshape(-1)
         u, uw = self.table("u"), self.table("uw")
 
@@ -873,7 +906,7 @@ class Search:
         choices = [(u, {"u": t}, one(v), True) for t, v in [*ops, *far]]
         choices += [(uw, {"u": ta, "w": tb}, two(va, vb), True) for (ta, va), (tb, vb) in pairs]
         choices += [(um, {"u": t}, mem(v), False) for t, v in ops]
-        holes = [((ta, tb), two(va, vb)) for (ta, va), (tb, vb) in pairs]
+        holes = [((ta, tb), two(va, vb)) for (ta, va), (tb, vb) in pairs] if not carried_only else []
         return self.solve(len(idx), need.reshape(-1)[flat], choices, holes)
 
     def final_writes(self, ctl, carry, idx, left, body_writes: bool, max_cells: int = 2) -> list[Term | None]:
@@ -988,6 +1021,23 @@ class Search:
 
 
 # ------------------------------------------------------------------------------ helpers
+
+
+def orbits(f: np.ndarray, a0: np.ndarray, n: np.ndarray, copies: int, F: int) -> np.ndarray:
+    """Trajectories of ``a <- f_g(a)`` for the ``G`` value tables ``f`` (``(G, M)``, over
+    ``a`` alone), ``copies`` times over (row ``i`` uses table ``i % G`` and starts at
+    ``a0[i]``, ``(N, B)``), held at their value after ``n[b]`` iterations: ``(N, B, F + 1)``.
+    The orbit of every start value is computed once per table (``(G, M, F + 1)``) and the
+    examples gather from it, instead of stepping ``N x B`` values ``F`` times."""
+    G, M = f.shape
+    orbit = np.empty((G, M, F + 1), dtype=np.int64)
+    orbit[:, :, 0] = np.arange(M)
+    rows = np.arange(G)[:, None]
+    for t in range(F):
+        orbit[:, :, t + 1] = f[rows, orbit[:, :, t]]
+    g = np.tile(np.arange(G), copies)[:, None, None]
+    t = np.minimum(np.arange(F + 1)[None], n[:, None])[None]  # (1, B, F + 1)
+    return orbit[g, a0[:, :, None], t]
 
 
 def _keeps(name: str, t: Term) -> bool:

@@ -2,9 +2,39 @@ import numpy as np
 import pytest
 
 from bridge.tasks import BUILTINS
-from synth.learned import LABELS, LearnedHeuristic, TrainConfig, generate, load, predict, save, train
+from synth.lang import EXPR_OPS, STMT_OPS
+from synth.learned import (
+    LABELS,
+    LearnedHeuristic,
+    TrainConfig,
+    generate,
+    labels_of,
+    load,
+    predict,
+    save,
+    train,
+    training_data,
+)
 from synth.search import SynthConfig, enumerate_programs
 from synth.semantics import execute as run
+
+
+def test_labels_cover_every_construct_of_the_language():
+    # derived from synth.lang: a construct added there without a label here fails this
+    constructs = set(EXPR_OPS) | set(STMT_OPS)
+    assert set(LABELS) == constructs, (sorted(constructs - set(LABELS)), sorted(set(LABELS) - constructs))
+    assert len(LABELS) == len(set(LABELS))
+
+
+def test_generated_tasks_use_every_construct_but_holes():
+    # every label but "hole" (no semantics: no example can show one) is positive on some
+    # synthetic task, so the model learns each construct, do-loops included
+    samples = generate(400, seed=5, sizes=(8, 12))
+    seen = {op for s in samples for op, v in zip(LABELS, s.labels) if v}
+    assert seen == set(LABELS) - {"hole"}, sorted(set(LABELS) - seen)
+    assert all((s.labels == labels_of(s.term)).all() for s in samples)
+    assert {s.M for s in samples} == {8, 12}
+    assert all(s.inputs.shape[1] == s.M for s in samples)
 
 
 def test_generator_is_deterministic_per_seed():
@@ -12,8 +42,7 @@ def test_generator_is_deterministic_per_seed():
     assert [str(s.term) for s in a] == [str(s.term) for s in b]
     assert all((x.inputs == y.inputs).all() and (x.outputs == y.outputs).all() for x, y in zip(a, b))
     assert [str(s.term) for s in a] != [str(s.term) for s in c]
-    keys = {np.concatenate([s.inputs.ravel(), s.outputs.ravel()]).tobytes() for s in a}
-    assert len(keys) == len(a)  # deduplicated by behaviour
+    assert len({s.key for s in a}) == len(a)  # deduplicated by behaviour
     assert all((s.outputs != s.inputs).any() for s in a)  # non-trivial
 
 
@@ -48,8 +77,9 @@ def test_training_lowers_the_loss(tiny_model):
 
 def test_model_round_trips_through_save_and_load(tiny_model, tmp_path):
     model, cfg, _ = tiny_model
-    save(model, cfg, tmp_path / "h.eqx")
+    save(model, cfg, tmp_path / "h.eqx", {"n": 300, "seed": 1, "sizes": [8]})
     back = load(tmp_path / "h.eqx")
+    assert training_data(tmp_path / "h.eqx") == {"n": 300, "seed": 1, "sizes": [8]}
     task = BUILTINS["reduce"].task(n_train=8, seed=0)
     args = (task.train.inputs, task.train.outputs, task.train.mask, 8)
     assert np.allclose(predict(model, *args), predict(back, *args))
@@ -62,6 +92,23 @@ def test_load_rejects_a_bad_weights_file(tiny_model, tmp_path):
     (tmp_path / "h.eqx").write_bytes(b"not an array file")
     with pytest.raises(ValueError, match="not a synthdiff heuristic model"):
         load(tmp_path / "h.eqx")
+
+
+def test_load_rejects_a_model_for_other_labels(tiny_model, tmp_path):
+    import json
+
+    model, cfg, _ = tiny_model
+    save(model, cfg, tmp_path / "h.eqx")
+    meta = json.loads((tmp_path / "h.eqx.json").read_text())
+    meta["labels"] = [op for op in meta["labels"] if op != "do"]  # a model from before do-loops
+    (tmp_path / "h.eqx.json").write_text(json.dumps(meta))
+    with pytest.raises(ValueError, match="other labels"):
+        load(tmp_path / "h.eqx")
+
+
+def test_generate_rejects_bad_sizes():
+    with pytest.raises(ValueError, match="memory sizes"):
+        generate(5, seed=0, sizes=(99,))
 
 
 def test_load_rejects_a_bad_config(tmp_path):

@@ -328,7 +328,7 @@ def test_killed_batch_leaves_no_process_behind(tmp_path, sig):
     assert len(kids) >= 3
     p.send_signal(sig)
     assert p.wait(timeout=30) == (-9 if sig == signal.SIGKILL else 143)
-    deadline = time.time() + 10
+    deadline = time.time() + 60  # workers notice their parent is gone; slow on a loaded machine
     while any(_running(k) for k in kids) and time.time() < deadline:
         time.sleep(0.1)
     assert not [k for k in kids if _running(k)]

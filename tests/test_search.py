@@ -5,7 +5,7 @@ import pytest
 
 from synth import SizePrior, SynthConfig, enumerate_programs, execute
 from synth.lang import assign, const, for_list, var, write
-from synth.search import Table, functional, useful
+from synth.search import Table, functional, orbits, useful
 
 TABLE1 = ["inc", "map_inc", "map_dec", "reduce", "parity", "fibonacci"]
 ANC = ["access", "increment", "swap", "listk", "addition", "sort"]
@@ -97,3 +97,20 @@ def test_more_levels_after_the_first_solution_give_more_solutions(task):
     one = enumerate_programs(t.train, 8, cfg=SynthConfig(max_cost=12))
     more = enumerate_programs(t.train, 8, cfg=SynthConfig(max_cost=12, extra_levels=2))
     assert more.stats.max_cost == one.stats.max_cost + 2 and len(more.solutions) > len(one.solutions)
+
+
+def test_orbits_match_stepping_every_example():
+    """The gathered orbits equal stepping ``a <- f(a)`` per example, held after ``n`` steps."""
+    rng = np.random.default_rng(0)
+    for _ in range(30):
+        M, G, copies, B, F = (int(x) for x in rng.integers([2, 1, 1, 1, 1], [17, 9, 4, 9, 12]))
+        f = rng.integers(0, M, size=(G, M))
+        a = np.repeat(rng.integers(0, M, size=(copies, B)), G, axis=0)
+        n = rng.integers(0, F + 1, size=B)
+        want = np.empty((len(a), B, F + 1), dtype=np.int64)
+        want[:, :, 0] = a
+        vals, rows = np.tile(f, (copies, 1)), np.arange(len(a))[:, None]
+        for t in range(F):
+            a = np.where((t < n)[None], vals[rows, a], a)
+            want[:, :, t + 1] = a
+        assert np.array_equal(orbits(f, want[:, :, 0], n, copies, F), want)

@@ -1,0 +1,90 @@
+"""Table 1's row selection and JSON output, and the loop body found from control flow."""
+
+import json
+
+import pytest
+
+from bridge.cli import main
+from bridge.table1 import ROWS, loop_body, loop_parts, open_body
+from bridge.tasks import SUITES, reference_program
+from neural import run
+from neural.asm import NOOP, Line, Program, parse_program
+
+# (head, test, back) and the loop step of each Table 1 reference program
+EXPECTED = {
+    "inc": (None, (1,), (1,)),
+    "map_inc": ((0, 1, 5), (2, 3, 4), (2,)),
+    "map_dec": ((0, 1, 5), (2, 3, 4), (2,)),
+    "reduce": ((0, 1, 4), (2, 3), (2,)),
+    "parity": ((0, 4, 5), (0, 1, 2, 3), (1, 2)),
+    "fibonacci": ((1, 1, 5), (2, 3, 4), (2, 3)),
+}
+
+
+def run_cli(capsys, *argv):
+    try:
+        code = main(list(argv))
+    except SystemExit as e:
+        code = e.code
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.mark.parametrize("name", SUITES["table1"])
+def test_loop_body_of_the_reference_programs(name):
+    p = reference_program(name)
+    parts, full, step = EXPECTED[name]
+    assert loop_parts(p) == parts
+    assert loop_body(p, "full") == full
+    assert loop_body(p) == step
+
+
+def test_loop_body_follows_the_labels_not_the_line_numbers():
+    # map_inc with two NOOPs in front: the loop moves, the body moves with it
+    src = """.machine M=10 R=5
+.init r0=0 r2=@end r4=@loop
+       NOOP
+       NOOP
+loop:  r1 = READ r0
+       JEZ r1, r2
+       r1 = INC r1
+       WRITE r0, r1
+       r0 = INC r0
+       JMP r4
+end:   STOP
+"""
+    p = parse_program(src)
+    assert loop_parts(p) == (2, 3, 7)
+    assert loop_body(p) == (4,) and loop_body(p, "full") == (4, 5, 6)
+
+
+def test_open_body_pads_and_moves_the_labels():
+    ref = reference_program("reduce")
+    p, free = open_body(ref, (2,), pad=1)
+    assert free == (2, 3) and p.lines[2] == p.lines[3] == Line(NOOP) and len(p) == len(ref) + 1
+    filled = Program(p.M, p.R, p.init, (*p.lines[:2], ref.lines[2], Line(NOOP), *p.lines[4:]))
+    mem = [0, 3, 4, 0, 0, 0, 0, 0]
+    assert run(filled, mem, 64).mem[0] == run(ref, mem, 64).mem[0] == 7
+    with pytest.raises(ValueError, match="exceed M=8"):
+        open_body(reference_program("parity"), (1, 2), pad=1)
+
+
+def test_rows_and_json(capsys, tmp_path):
+    code, out, _ = run_cli(
+        capsys, "table1", "--rows", "init loop skeleton", "init loop no-op", "--tasks", "inc",
+        "--restarts", "2", "--steps", "25", "--workers", "1", "--out", str(tmp_path), "--json",
+    )  # fmt: skip
+    assert code == 0
+    data = json.loads(out.strip().splitlines()[-1])
+    assert set(data["rows"]) == {"init loop skeleton", "init loop no-op"}
+    for row in data["rows"].values():
+        assert set(row) == {"inc"} and 0.0 <= row["inc"] <= 1.0
+    assert data["rows"]["init loop skeleton"]["inc"] == 1.0  # one INC in a hole: filled every time
+    cells = [json.loads(line) for line in (tmp_path / "table1.jsonl").read_text().splitlines()]
+    assert sorted(c["row"] for c in cells) == ["init loop no-op", "init loop skeleton"]
+
+
+def test_unknown_row_is_refused_with_the_valid_ones(capsys, tmp_path):
+    code, _, err = run_cli(capsys, "table1", "--rows", "init loop", "--out", str(tmp_path))
+    assert code == 2 and "invalid choice: 'init loop'" in err
+    assert all(repr(r) in err for r in ROWS) and len(err.strip().splitlines()) == 1
