@@ -206,12 +206,13 @@ def tune_from(
     free_init: str = "uniform",
     free_scale: float = 0.2,
     free_ops: tuple[int, ...] | None = None,
+    free_heads: tuple[str, ...] = ("op", "a", "b", "o"),
     sharpness: float = 1.0,
     train: str = "all",
 ) -> TuneResult:
     """Compile ``program`` ``restarts`` times (own noise each; ``free`` lines left open,
     see :func:`~neural.compile.compile_program` for ``free_init``, ``free_scale``,
-    ``free_ops`` and ``sharpness``) and tune on ``task``'s train examples; a restart is
+    ``free_ops``, ``free_heads`` and ``sharpness``) and tune on ``task``'s train examples; a restart is
     recovered when its program is correct on ``task.<judge_on>`` (``solve`` judges on
     ``train``; Table 1 measures recovery on the held-out ``test``). ``train="free"`` tunes
     only the free lines (the rest, registers' initial values included, stay as compiled);
@@ -233,6 +234,7 @@ def tune_from(
                 free_init=free_init,
                 free_scale=free_scale,
                 free_ops=free_ops,
+                free_heads=free_heads,
                 sharpness=sharpness,
             )
             for k in _keys(cfg.seed, K, salt)
