@@ -48,7 +48,7 @@ def _fresh(p: Program | None, fresh, T: int) -> tuple[float | None, bool]:
     return float(out.steps.mean()), bool(fresh.passed(out).all())
 
 
-def adapt_task(name: str, cfg: AdaptConfig, pool: TunePool, n_seeds: int) -> dict:
+def adapt_task(name: str, cfg: AdaptConfig, pool: TunePool, n_seeds: int, tuned_too: bool = True) -> dict:
     b = BUILTINS[name]
     biased = b.biased is not None
     train = b.generate(64, cfg.seed, biased=biased)
@@ -66,27 +66,31 @@ def adapt_task(name: str, cfg: AdaptConfig, pool: TunePool, n_seeds: int) -> dic
         )
 
     t0 = time.perf_counter()
-    tuned = adapt(generic, machine, train, test, cfg, tuner=pool.tune, progress=log("tuned"))
-    t1 = time.perf_counter()
     row = {
         "task": name,
         "distribution": "biased" if biased else "plain",
         "K": cfg.restarts,
-        "generic_steps": tuned.start_steps,
+        "generic_steps": mean_steps(generic, test, m.T),
         "deleted_steps": shorten(generic, test, m.T)[1],
         "optimal_steps": mean_steps(reference_program(name, biased=True), test, m.T),
-        "best_tuned_steps": tuned.best_steps,
-        "tuned_program": str(tuned.best),
-        "rounds": len(tuned.rounds),
-        "first_round_faster": tuned.rounds[0].faster,
-        "first_round_recovered": tuned.rounds[0].recovered,
         "anc_generic_iterations": b.anc_iterations,
         "task_T": m.T,
-        "soft_T": tuned.T,
-        "tuned_seconds": t1 - t0,
     }
-    row["tuned_fresh_steps"], row["tuned_fresh_correct"] = _fresh(tuned.best, fresh, m.T)
-    best = tuned
+    best = None
+    if tuned_too:
+        tuned = adapt(generic, machine, train, test, cfg, tuner=pool.tune, progress=log("tuned"))
+        row |= {
+            "best_tuned_steps": tuned.best_steps,
+            "tuned_program": str(tuned.best),
+            "rounds": len(tuned.rounds),
+            "first_round_faster": tuned.rounds[0].faster,
+            "first_round_recovered": tuned.rounds[0].recovered,
+            "soft_T": tuned.T,
+        }
+        row["tuned_fresh_steps"], row["tuned_fresh_correct"] = _fresh(tuned.best, fresh, m.T)
+        best = tuned
+    t1 = time.perf_counter()
+    row["tuned_seconds"] = t1 - t0 if tuned_too else None
     if n_seeds:
         seeds = synth_seeds(Task(name, m, train, test, builtin=name), n_seeds)
         t2 = time.perf_counter()
@@ -108,7 +112,10 @@ def adapt_task(name: str, cfg: AdaptConfig, pool: TunePool, n_seeds: int) -> dic
             "both_soft_T": both.T,
         }
         row["synth_fresh_steps"], row["synth_fresh_correct"] = _fresh(top, fresh, m.T)
+        row.setdefault("soft_T", both.T)
         best = both
+    if best is None:
+        raise ValueError("nothing to run: --no-tuned with --seed-synth 0")
     row["best_program"] = str(best.best)
     row["fresh_steps"], row["fresh_correct"] = _fresh(best.best, fresh, m.T)
     row["seconds"] = time.perf_counter() - t0
@@ -121,6 +128,10 @@ def _f(x: float | None, ok: bool = True) -> str:
 
 def _s(x: float | None) -> str:
     return "-" if x is None else f"{x:.0f}s"
+
+
+def _p(x: float | None) -> str:
+    return "-" if x is None else f"{x:.0%}"
 
 
 def main() -> None:
@@ -150,6 +161,9 @@ def main() -> None:
         "--seed-synth", type=int, default=4, help="synthesized programs 'both' starts from (0: no synthesis, no 'both')"
     )
     ap.add_argument(
+        "--no-tuned", action="store_true", help="skip adaptation from the generic program alone (the 'tuned' column)"
+    )
+    ap.add_argument(
         "--T-margin",
         type=float,
         default=0.25,
@@ -174,7 +188,7 @@ def main() -> None:
         seed=a.seed,
         T_margin=a.T_margin if a.T_margin >= 0 else None,
     )
-    settings = {k: v for k, v in vars(a).items() if k not in ("tasks", "json", "resume", "workers")}
+    settings = {k: v for k, v in vars(a).items() if k not in ("tasks", "json", "resume", "workers", "no_tuned")}
     rows: list[dict] = []
     path = Path(a.json)
     if a.resume and path.exists():
@@ -193,7 +207,7 @@ def main() -> None:
         done = {r["task"] for r in rows}
         for name in a.tasks:
             if name not in done:
-                rows.append(adapt_task(name, cfg, pool, a.seed_synth))
+                rows.append(adapt_task(name, cfg, pool, a.seed_synth, not a.no_tuned))
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(json.dumps({"settings": settings, "rows": rows}, indent=1) + "\n")
     print(head)
@@ -201,11 +215,11 @@ def main() -> None:
         g = r.get
         print(
             f"{r['task']:<10} {r['distribution']:<7} {r['generic_steps']:>8.2f} "
-            f"{_f(r['best_tuned_steps'], r['tuned_fresh_correct']):>8} "
+            f"{_f(g('best_tuned_steps'), g('tuned_fresh_correct', True)):>8} "
             f"{_f(g('synth_steps'), g('synth_fresh_correct', True)):>9} {_f(g('both_steps')):>8} "
             f"{r['optimal_steps']:>8.2f} {_f(r['fresh_steps'], r['fresh_correct']):>8} "
-            f"{r['first_round_recovered']:>7.0%} {r['first_round_faster']:>6.0%} "
-            f"{r['task_T']:>3}->{r['soft_T']:<3} {r['tuned_seconds']:>7.0f}s {_s(g('synth_seconds')):>8} "
+            f"{_p(g('first_round_recovered')):>7} {_p(g('first_round_faster')):>6} "
+            f"{r['task_T']:>3}->{r['soft_T']:<3} {_s(g('tuned_seconds')):>8} {_s(g('synth_seconds')):>8} "
             f"{_s(g('both_seconds')):>7}"
         )
     print(
