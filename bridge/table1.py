@@ -53,7 +53,7 @@ PAPER = {
 BODIES = ("step", "full")
 FILLS = ("uniform", "noop")
 KINDS = ("value", "any")
-HOLE_HEADS = {"line": ("op", "a", "b", "o"), "expr": ("op", "a", "b")}
+HOLE_HEADS = {"line": ("op", "a", "b", "o"), "expr": ("op", "a", "b"), "op": ("op",)}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -67,7 +67,8 @@ class SkeletonInit:
       update a register, as a statement hole in a loop body is; ``"any"``: every op).
     - ``heads``: ``"line"`` opens the whole line; ``"expr"`` keeps its output register
       (the hole is an update of a known variable: which ones a loop body updates is part
-      of its structure) and opens the op and operands.
+      of its structure) and opens the op and operands; ``"op"`` keeps the registers and
+      opens only the op (an operator hole).
     - ``sharpness``: of the fixed lines (at 1 a correct loop blurs over its iterations).
     - ``train``: ``"free"`` tunes only the holes, ``"all"`` every weight.
     - ``pad``: extra free lines after the body, when the machine has room for them.
