@@ -30,7 +30,7 @@ import jax.numpy as jnp
 import numpy as np
 import optax
 
-from .lang import Term
+from .lang import Term, par, seq
 from .sample import program
 from .semantics import DIVERGED, execute
 
@@ -111,6 +111,31 @@ def _inputs(rng: np.random.Generator, M: int, B: int) -> np.ndarray:
     return x
 
 
+def _deletions(t: Term) -> list[Term]:
+    """``t`` with one statement of a ``seq`` or ``par`` (at any depth) left out."""
+    out = []
+    if t.op in ("seq", "par") and len(t.args) > 1:
+        join = seq if t.op == "seq" else par
+        out += [join(*t.args[:k], *t.args[k + 1 :]) for k in range(len(t.args))]
+    for k, a in enumerate(t.args):
+        if isinstance(a, Term) and a.is_stmt:
+            out += [Term(t.op, (*t.args[:k], d, *t.args[k + 1 :])) for d in _deletions(a)]
+    return out
+
+
+def prune(t: Term, x: np.ndarray, y: np.ndarray, M: int) -> Term:
+    """``t`` without the statements that do not change its outputs ``y`` on ``x``: the labels
+    then name the constructs the behaviour needs, not dead code the sampler drew."""
+    changed = True
+    while changed:
+        changed = False
+        for u in _deletions(t):
+            if np.array_equal(execute(u, x, M, fuel=4 * M), y):
+                t, changed = u, True
+                break
+    return t
+
+
 def _by_size(tasks: Sequence[tuple[np.ndarray, np.ndarray, np.ndarray]]) -> dict[int, tuple]:
     """Tasks' examples stacked per memory size, with each example's task number: one
     :func:`execute` call then checks a program against all of them."""
@@ -138,7 +163,7 @@ def generate(
     """``n`` synthetic tasks, deterministic in ``seed``: random skeletons of the language
     (:func:`synth.sample.program`, on a memory size drawn from ``sizes``) run on
     task-shaped inputs, keeping those that change the memory and never diverge, one per
-    behaviour.
+    behaviour; each skeleton is :func:`pruned <prune>` of statements without effect.
 
     ``exclude`` holds ``(inputs, outputs, mask)`` of tasks to keep out of training: a
     sampled skeleton that solves one of them (same ``M``) is dropped.
@@ -159,6 +184,7 @@ def generate(
         if (y == DIVERGED).any() or (y == x).all():
             continue
         mask = (y != x).any(0)[None].repeat(B, 0)
+        t = prune(t, x, y, M)
         s = Sample(x, y, mask, t, labels_of(t), M)
         if s.key in seen or (M in groups and _solves_one(t, M, *groups[M])):
             continue
