@@ -278,11 +278,11 @@ def cmd_adapt(args) -> None:
     from dataclasses import asdict
 
     from neural import format_program
-    from neural.adapt import AdaptConfig, adapt
+    from neural.adapt import AdaptConfig, adapt, check_ops
     from neural.parallel import TunePool
     from neural.tune import TuneConfig
 
-    from .pipeline import test_score, widen
+    from .pipeline import synth_seeds, test_score, widen
 
     p = _load_program(args.program)
     if args.out:
@@ -291,6 +291,10 @@ def cmd_adapt(args) -> None:
     m = task.machine
     if p.M != m.M:
         raise UsageError(f"{args.program}: program has M={p.M} but task {task.name!r} has M={m.M}")
+    try:
+        check_ops(p, m.op_codes)
+    except ValueError as e:
+        raise UsageError(f"{args.program}: {e} of task {task.name!r}") from None
     p = widen(p, max(p.R, m.R))
     solved, _ = test_score(p, task)
     if solved < len(task.test.inputs):
@@ -315,8 +319,12 @@ def cmd_adapt(args) -> None:
         f"round {r}: {min(s.starts):.2f} -> {s.best_steps:.2f} mean steps, "
         f"{s.faster:.0%} of restarts faster, {s.seconds:.0f}s"
     )
+    seeds = []
+    if args.seed_synth:
+        say(f"synthesis: the {args.seed_synth} fastest programs correct on the train examples")
+        seeds = synth_seeds(task, args.seed_synth)
     with TunePool(workers) as pool:
-        res = adapt(p, machine, task.train, task.test, cfg, pool.tune, log)
+        res = adapt(p, machine, task.train, task.test, cfg, pool.tune, log, seeds=[r.program for r in seeds])
     text = format_program(res.best, f"{task.name}: adapted from {args.program}")
     if args.out:
         try:
@@ -332,9 +340,21 @@ def cmd_adapt(args) -> None:
         "program": str(res.best),
         "rounds": [asdict(r) for r in res.rounds],
         "seconds": seconds,
+        "soft_T": res.T,
+        "seeds": [
+            {"skeleton": r.skeleton, "train_steps": r.train_steps, "test_steps": s if s != float("inf") else None}
+            for r, s in zip(seeds, res.seed_steps)
+        ],
     }
+    ok_seeds = [s for s in res.seed_steps if s != float("inf")]
+    seeded = (
+        f"; {len(seeds)} synthesized seeds ({len(ok_seeds)} correct on the test examples"
+        + (f", fastest {min(ok_seeds):.2f})" if ok_seeds else ")")
+        if args.seed_synth
+        else ""
+    )
     head = (
-        f"task {task.name}{' (biased)' if args.biased else ''}: mean steps {res.start_steps:.2f} -> "
+        f"task {task.name}{' (biased)' if args.biased else ''}{seeded}: mean steps {res.start_steps:.2f} -> "
         f"{res.best_steps:.2f} on {len(task.test.inputs)} test examples, correct on all; "
         f"{len(res.rounds)} rounds, {seconds:.0f} s"
     )
@@ -344,14 +364,14 @@ def cmd_adapt(args) -> None:
 def cmd_table1(args) -> None:
     from neural.parallel import TunePool
 
-    from .table1 import ROWS, format_table, run_table1
+    from .table1 import ROWS, format_table, make_task, run_table1
 
     rows = tuple(dict.fromkeys(args.rows or ROWS))
     names = tuple(dict.fromkeys(args.tasks or SUITES["table1"]))
     cfg = _solve_config(args)
-    check_dir(args.out, "--out", ("table1.jsonl", "table1.md", "table1.png"))
+    check_dir(args.out, "--out", ("table1.jsonl", "table1.md", "table1.png", "table1-paper.md", "table1-paper.png"))
     workers = _workers(args)
-    tasks = [BUILTINS[t].task(n_train=32, n_test=256, seed=cfg.seed) for t in names]
+    tasks = [make_task(t, 32, 256, cfg.seed, args.paper_like) for t in names]
     _check_memory(tasks, "opt", cfg, workers)
     say = _progress(args)
     with TunePool(workers) as pool:
@@ -362,6 +382,7 @@ def cmd_table1(args) -> None:
             tasks=names,
             rows=rows,
             resume=not args.fresh,
+            paper_like=args.paper_like,
             progress=lambda k, n, r: say(
                 f"[{k}/{n}] {r['row']:<18} {r['task']:<10} {100 * r['rate']:5.1f}%  {r['seconds']:.0f}s"
             ),
@@ -371,7 +392,13 @@ def cmd_table1(args) -> None:
     secs = {row: {r["task"]: round(r["seconds"], 1) for r in records if r["row"] == row} for row in rows}
     _emit(
         args,
-        {"rows": by_row, "seconds": secs, "restarts": cfg.restarts, "out": args.out},
+        {
+            "rows": by_row,
+            "seconds": secs,
+            "restarts": cfg.restarts,
+            "variant": "paper-like" if args.paper_like else "ours",
+            "out": args.out,
+        },
         format_table(records, names, rows)
         + f"\ntotal tuning time {seconds:.0f} s; raw results in {args.out}/table1.jsonl",
     )
@@ -638,6 +665,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--n-test", type=_count(limits.MAX_TEST), default=512, help="held-out examples (built-in tasks; default 512)"
     )
+    p.add_argument(
+        "--seed-synth",
+        type=_count(1000, 0),
+        default=0,
+        help="also start from the N fastest programs synthesis proposes for the task's train examples (default 0)",
+    )
     p.add_argument("--out", help="write the adapted program here")
     p.add_argument("--workers", type=_count(1024), default=None, help="tuning processes (default: one per core)")
 
@@ -651,6 +684,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--tasks", nargs="+", choices=SUITES["table1"], metavar="TASK", help="only these tasks (default all six)"
+    )
+    p.add_argument(
+        "--paper-like",
+        action="store_true",
+        help="the paper-like tasks: map_inc, map_dec and reduce on lists of one fixed length (M-2)",
     )
     tuning(p)
 

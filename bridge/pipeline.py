@@ -27,7 +27,7 @@ from collections.abc import Callable
 import jax
 import numpy as np
 
-from neural import Line, Program, format_program, run
+from neural import Examples, Line, Program, format_program, run
 from neural.asm import NOOP
 from neural.compile import DEFAULT_NOISE, compile_program, random_weights
 from neural.tune import TuneConfig, Tuner, TuneResult, line_mask, stack, tune
@@ -206,12 +206,13 @@ def tune_from(
     free_init: str = "uniform",
     free_scale: float = 0.2,
     free_ops: tuple[int, ...] | None = None,
+    free_heads: tuple[str, ...] = ("op", "a", "b", "o"),
     sharpness: float = 1.0,
     train: str = "all",
 ) -> TuneResult:
     """Compile ``program`` ``restarts`` times (own noise each; ``free`` lines left open,
     see :func:`~neural.compile.compile_program` for ``free_init``, ``free_scale``,
-    ``free_ops`` and ``sharpness``) and tune on ``task``'s train examples; a restart is
+    ``free_ops``, ``free_heads`` and ``sharpness``) and tune on ``task``'s train examples; a restart is
     recovered when its program is correct on ``task.<judge_on>`` (``solve`` judges on
     ``train``; Table 1 measures recovery on the held-out ``test``). ``train="free"`` tunes
     only the free lines (the rest, registers' initial values included, stay as compiled);
@@ -233,6 +234,7 @@ def tune_from(
                 free_init=free_init,
                 free_scale=free_scale,
                 free_ops=free_ops,
+                free_heads=free_heads,
                 sharpness=sharpness,
             )
             for k in _keys(cfg.seed, K, salt)
@@ -404,6 +406,17 @@ def fastest_programs(task: Task, cfg: SolveConfig, vs: VersionSpace, out: SolveR
         if ok.all():
             found.append((steps, rank, Ranked(low.program, steps, str(vs.classes[i].best))))
     return [r for _, _, r in sorted(found, key=lambda f: f[:2])]
+
+
+def synth_seeds(task: Task, n: int, cfg: SolveConfig = SolveConfig(fastest=True), n_synth: int = 16) -> list[Ranked]:
+    """The ``n`` fastest programs synthesis proposes for ``task`` (adaptation's seeds):
+    synthesized on the first ``n_synth`` train examples (the search's cost grows with
+    them), then ranked on every train example (:func:`fastest_programs`)."""
+    tr = task.train
+    head = Examples(tr.inputs[:n_synth], tr.outputs[:n_synth], tr.mask[:n_synth])
+    cfg = dataclasses.replace(cfg, fastest=True)
+    vs = synthesize_for(dataclasses.replace(task, train=head), cfg)
+    return fastest_programs(task, cfg, vs)[:n]
 
 
 def _tune_proposals(

@@ -19,18 +19,25 @@ So adaptation runs in *rounds* of neural local search. Each round
    through).
 
 Rounds stop after ``rounds`` or at the first round that finds nothing faster.
+
+The rounds can start from several programs: the given one and ``seeds`` (e.g. the fastest
+programs synthesis proposes for the distribution; neural never imports synth, the bridge
+passes them in). The soft machine simulates only as many steps as the starting programs'
+longest run on the examples plus a margin (``T_margin``): a program that is to be faster
+needs no more, and the simulation's cost is linear in ``T``.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import jax
 import numpy as np
 
-from .asm import STOP, Line, Program, label_registers
+from .asm import OPS, STOP, Line, Program, label_registers
 from .compile import compile_program
 from .examples import Examples, judge
 from .interp import run, run_one
@@ -49,6 +56,7 @@ class AdaptConfig:
     delete_noise: tuple[float, ...] = (0.01, 0.1)  # half the restarts delete a line first; () = none
     tune: TuneConfig = TuneConfig(steps=400, lr=0.1, efficiency=0.05, keep_best=True)
     seed: int = 0
+    T_margin: float | None = 0.25  # soft T = longest start run x (1 + margin), + 2; None: the machine's T
 
 
 @dataclasses.dataclass(frozen=True)
@@ -70,6 +78,30 @@ class AdaptResult:
     best_steps: float
     start_steps: float
     rounds: list[Round]
+    seed_steps: list[float] = dataclasses.field(default_factory=list)  # per seed (inf: wrong on test)
+    T: int = 0  # steps the soft machine simulated
+
+
+def check_ops(program: Program, ops: Sequence[int]) -> None:
+    """Raise ``ValueError`` naming the first line whose op is not in the instruction set."""
+    for i, ln in enumerate(program.lines):
+        if ln.op not in ops:
+            allowed = " ".join(OPS[o] for o in ops)
+            raise ValueError(f"line {i} uses op {OPS[ln.op]}, which is not in the instruction set ({allowed})")
+
+
+def widen(p: Program, R: int) -> Program:
+    """The same program on ``R >= p.R`` registers (the new ones start at 0, unused)."""
+    return p if R == p.R else Program(p.M, R, p.init + (0,) * (R - p.R), p.lines)
+
+
+def cut_T(programs: Sequence[Program], examples: Sequence[Examples], T: int, margin: float | None) -> int:
+    """The soft machine's step limit for adapting ``programs``: their longest run on the
+    examples, plus ``margin`` of it and 2 steps, at most ``T`` (``margin`` None: ``T``)."""
+    if margin is None:
+        return T
+    longest = max(int(run(p, ex.inputs, T).steps.max()) for p in programs for ex in examples)
+    return min(T, math.ceil(longest * (1 + margin)) + 2)
 
 
 def mean_steps(program: Program, ex: Examples, T: int) -> float:
@@ -144,18 +176,36 @@ def adapt(
     cfg: AdaptConfig = AdaptConfig(),
     tuner: Tuner = tune,
     progress: Callable[[int, Round], None] | None = None,
+    seeds: Sequence[Program] = (),
 ) -> AdaptResult:
-    """Rounds of neural local search from ``program`` towards fewer steps on ``train``'s
-    distribution; every program kept is correct on all of ``test``."""
+    """Rounds of neural local search from ``program`` (and ``seeds``: more starting
+    programs; those wrong on ``test`` are left out) towards fewer steps on ``train``'s
+    distribution; every program kept is correct on all of ``test``. ``machine.T`` is the
+    step limit programs are judged with; the soft machine simulates fewer (``cfg.T_margin``)."""
     if cfg.restarts < len(cfg.noise):
         raise ValueError(f"restarts ({cfg.restarts}) must be at least the number of noise levels ({len(cfg.noise)})")
+    for p in (program, *seeds):
+        if p.M != machine.M:
+            raise ValueError(f"a starting program has M={p.M}; the machine has M={machine.M}")
+        check_ops(p, machine.ops)
     T = machine.T
+    R = max(machine.R, program.R, *(p.R for p in seeds))
+    program, seeds = widen(program, R), [widen(p, R) for p in seeds]
     start = mean_steps(program, test, T)
     found = {str(prune(program, test, T)): (start, program)}  # pruned text -> (steps, program)
 
     def add(p: Program, steps: float) -> None:
         p = prune(p, test, T)
         found.setdefault(str(p), (steps, p))
+
+    seed_steps = []
+    for p in seeds:
+        ok, s = judge([p], test, T)
+        seed_steps.append(float(s[0]) if ok[0] else math.inf)
+        if ok[0]:
+            add(p, float(s[0]))
+    starts_ = [p for _, p in found.values()]
+    soft = SoftMachine(machine.M, R, cut_T(starts_, (train, test), T, cfg.T_margin), machine.ops, machine.impl)
 
     def ranked() -> list[tuple[float, Program]]:
         return sorted(found.values(), key=lambda sp: sp[0])
@@ -170,7 +220,7 @@ def adapt(
         keys = jax.random.split(jax.random.PRNGKey(cfg.seed + 7919 * r), cfg.restarts)
         starts = _starts([p for _, p in pool], cfg, np.random.default_rng([cfg.seed, r]))
         w = stack([compile_program(p, k, ops=machine.ops, noise=g) for (p, g), k in zip(starts, keys)])
-        res = tuner(w, machine, train, test, cfg.tune)
+        res = tuner(w, soft, train, test, cfg.tune)
         for p, ok, s in zip(res.programs, res.recovered, res.test_steps):
             if ok:
                 add(p, float(s))
@@ -183,4 +233,4 @@ def adapt(
         if best >= before - 1e-9:
             break
     steps, prog = ranked()[0]
-    return AdaptResult(prog, steps, start, rounds)
+    return AdaptResult(prog, steps, start, rounds, seed_steps, soft.T)

@@ -14,7 +14,9 @@ away from the compiled program; ``sharpness`` scales the logits as ANC's compile
 to uniform, so gradient descent chooses the instruction); with ``"noop"`` they compile as
 the program states them (a NOOP placeholder) at sharpness 1 whatever ``sharpness`` is (a
 sharp line has no gradient to leave by), and only a mask in tuning marks them.
-``free_ops`` (op codes) limits the ops a free line starts with: the others get the logit
+``free_heads`` names the heads a free line opens (default all four; e.g. ``("op", "a",
+"b")`` keeps the output register the program states: a hole that updates a known
+variable). ``free_ops`` (op codes) limits the ops a free line starts with: the others get the logit
 ``log ε`` (a hole of a known kind, e.g. a value update). The fixed lines of a skeleton
 should be compiled sharply (``sharpness`` ≳ 3): at 1 the soft machine's state blurs over a
 loop's iterations, and a correct fixed part no longer has a low loss.
@@ -36,6 +38,7 @@ from .asm import OPS, STOP, USES_A, USES_B, USES_O, Line, Program
 from .machine import Dists, one_hot_dists
 
 FREE_INITS = ("uniform", "noop")
+HEADS = ("op", "a", "b", "o")
 DEFAULT_EPS = 1e-6
 DEFAULT_NOISE = 0.01
 """γ chosen by scripts/noise_sweep.py: every γ up to 0.3 keeps a compiled map_inc, but only
@@ -77,6 +80,7 @@ def compile_program(
     free_init: str = "uniform",
     free_scale: float = 0.2,
     free_ops: Sequence[int] | None = None,
+    free_heads: Sequence[str] = HEADS,
 ) -> Weights:
     """Weights whose softmax is ``program`` (up to ``noise`` and ``eps``); seed eq. 3.
     ``free`` lines are left open (see the module docstring)."""
@@ -87,21 +91,24 @@ def compile_program(
     bad = [i for i in free if not 0 <= i < program.M]
     if bad:
         raise ValueError(f"free lines {bad} are outside the program's {program.M} lines")
+    if not set(free_heads) <= set(HEADS):
+        raise ValueError(f"free_heads must be among {', '.join(HEADS)}, got {tuple(free_heads)}")
     d = one_hot_dists(program, ops)
     keys = jax.random.split(key, 6)
     w = Weights(*(_noisy_log(x, k, noise, eps, sharpness) for x, k in zip(jax.tree.leaves(d), keys)))
     if not free:
         return w
     rows = jnp.zeros(program.M, bool).at[jnp.asarray(list(free))].set(True)[:, None]
-    if free_init == "noop":
-        opened = [jnp.where(rows, x / sharpness, x) for x in (w.op, w.a, w.b, w.o)]
-    else:
-        heads = jax.random.split(keys[5], 4)
-        opened = [
-            jnp.where(rows, free_scale * jax.random.normal(k, x.shape, x.dtype), x)
-            for k, x in zip(heads, (w.op, w.a, w.b, w.o))
-        ]
-    if free_ops is not None:
+    heads = jax.random.split(keys[5], 4)
+    opened = []
+    for name, k, x in zip(HEADS, heads, (w.op, w.a, w.b, w.o)):
+        if name not in free_heads:
+            opened.append(x)
+        elif free_init == "noop":
+            opened.append(jnp.where(rows, x / sharpness, x))
+        else:
+            opened.append(jnp.where(rows, free_scale * jax.random.normal(k, x.shape, x.dtype), x))
+    if free_ops is not None and "op" in free_heads:
         allowed = jnp.asarray([o in set(free_ops) for o in ops])
         opened[0] = jnp.where(rows & ~allowed, jnp.log(eps), opened[0])
     return Weights(*opened, w.init)

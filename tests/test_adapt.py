@@ -1,5 +1,6 @@
 """Adaptation: pruning keeps runs, rounds only ever keep correct programs and never get slower."""
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -7,7 +8,7 @@ import pytest
 
 from bridge.tasks import BUILTINS, reference_program
 from neural import Line, Program, parse_program, run
-from neural.adapt import AdaptConfig, adapt, delete_line, mean_steps, prune, shorten
+from neural.adapt import AdaptConfig, adapt, cut_T, delete_line, mean_steps, prune, shorten
 from neural.asm import INC, JEZ, NOOP, READ, STOP, WRITE
 from neural.tune import TuneConfig
 
@@ -98,3 +99,46 @@ def test_shorten_removes_dead_lines_and_nothing_needed():
         generic,
         mean_steps(generic, test, m.T),
     )  # every other line is needed for k = 3
+
+
+def test_adapt_refuses_an_op_outside_the_instruction_set_in_one_line(capsys, tmp_path):
+    from bridge.cli import main
+
+    # map_inc's loop ends in JMP, which ANC's instruction set (increment's) does not have
+    text = (Path(__file__).parent.parent / "bridge" / "programs" / "map_inc.asm").read_text()
+    f = tmp_path / "jmp.asm"
+    f.write_text(text.replace("M=8", "M=7"))
+    code = main(["adapt", str(f), "--task", "increment", "--restarts", "4", "--rounds", "1", "--steps", "1"])
+    err = capsys.readouterr().err
+    assert code == 2 and err.count("\n") == 1 and "Traceback" not in err
+    assert "uses op JMP, which is not in the instruction set" in err and "'increment'" in err
+    b = BUILTINS["increment"]
+    ex = b.generate(4, 0)
+    with pytest.raises(ValueError, match="line 5 uses op JMP"):
+        adapt(parse_program(f.read_text()), b.machine.soft(), ex, ex, AdaptConfig(restarts=4))
+
+
+def test_the_soft_machine_simulates_the_longest_start_run_plus_a_margin():
+    b = BUILTINS["sort"]
+    m = b.machine
+    ex = b.generate(64, 0, biased=True)
+    generic = reference_program("sort")
+    longest = int(run(generic, ex.inputs, m.T).steps.max())
+    soft_T = cut_T([generic], [ex], m.T, 0.25)
+    assert longest < soft_T < m.T
+    assert soft_T == math.ceil(1.25 * longest) + 2
+    assert cut_T([generic], [ex], m.T, None) == m.T
+    assert cut_T([generic], [ex], 20, 0.25) == 20  # never more than the task's T
+
+
+def test_adapt_starts_from_seeds_too_and_leaves_out_wrong_ones():
+    b, m, machine = _access()
+    train, test = b.generate(16, 0, biased=True), b.generate(64, 1, biased=True)
+    tune = TuneConfig(steps=5, efficiency=0.05, keep_best=True)
+    cfg = AdaptConfig(restarts=4, rounds=1, noise=(0.01, 1.0), tune=tune)
+    fast = reference_program("access", biased=True)  # 3 steps on k = 3
+    wrong = Program(fast.M, fast.R, (0, 5), fast.lines)  # reads mem[5]
+    res = adapt(reference_program("access"), machine, train, test, cfg, seeds=[fast, wrong])
+    assert res.seed_steps == [3.0, math.inf]
+    assert res.best_steps == 3.0 and res.start_steps == 5.0
+    assert res.T == math.ceil(5 * 1.25) + 2 < m.T  # the generic program's 5 steps are the longest run

@@ -4,9 +4,9 @@ import dataclasses
 
 import pytest
 
-from bridge.pipeline import SolveConfig, fastest_programs, solve, synthesize_for
+from bridge.pipeline import SolveConfig, fastest_programs, solve, synth_seeds, synthesize_for
 from bridge.tasks import BUILTINS
-from neural import Examples
+from neural import Examples, run
 from synth import SynthConfig, enumerate_programs, execute
 
 FAST = SolveConfig(fastest=True)
@@ -47,8 +47,19 @@ def test_constant_loop_starts_reach_cells_no_cheap_expression_names():
         row[5:] = [k + 1, 7 - k, k]
     Y = [[1] * 5 + row[5:] for row in X]
     ex = Examples.stack([(x, y, [True] * M) for x, y in zip(X, Y)])
-    r = enumerate_programs(ex, M, cfg=SynthConfig(max_cost=8, stop_when_solved=False))
+    r = enumerate_programs(ex, M, cfg=SynthConfig(max_cost=6, stop_when_solved=False))
     found = [str(c.term) for c in r.solutions]
     assert "repeat c ← 5 times { mem[dec(c)] ← 1 }" in found
     for c in r.solutions:
         assert ex.correct(execute(c.term, ex.inputs, M)).all()
+
+
+def test_synth_seeds_are_the_fastest_proposals_ranked_on_every_train_example():
+    b = BUILTINS["access"]
+    t = b.task(n_train=32, seed=0, biased=True)  # k = 3 always: mem[0] ← mem[4] is right
+    seeds = synth_seeds(t, 2, SolveConfig(synth=SynthConfig(extra_levels=1)), n_synth=8)
+    assert 1 <= len(seeds) <= 2 and seeds[0].train_steps == 3.0  # READ, WRITE, STOP: as by hand
+    assert [s.train_steps for s in seeds] == sorted(s.train_steps for s in seeds)
+    for s in seeds:
+        res = run(s.program, t.train.inputs, t.machine.T)
+        assert t.train.passed(res).all() and float(res.steps.mean()) == s.train_steps

@@ -5,7 +5,7 @@ import json
 import pytest
 
 from bridge.cli import main
-from bridge.table1 import ROWS, loop_body, loop_parts, open_body
+from bridge.table1 import ROWS, loop_body, loop_parts, make_task, open_body
 from bridge.tasks import SUITES, reference_program
 from neural import run
 from neural.asm import NOOP, Line, Program, parse_program
@@ -88,3 +88,15 @@ def test_unknown_row_is_refused_with_the_valid_ones(capsys, tmp_path):
     code, _, err = run_cli(capsys, "table1", "--rows", "init loop", "--out", str(tmp_path))
     assert code == 2 and "invalid choice: 'init loop'" in err
     assert all(repr(r) in err for r in ROWS) and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("name", ["map_inc", "map_dec", "reduce"])
+def test_paper_like_lists_have_one_length_and_the_reference_solves_them(name):
+    task = make_task(name, 16, 64, seed=0, paper_like=True)
+    M = task.machine.M
+    for ex in (task.train, task.test):
+        start = 1 if name == "reduce" else 0
+        assert (ex.inputs[:, start : start + M - 2] > 0).all() and (ex.inputs[:, start + M - 2 :] == 0).all()
+        assert ex.passed(run(reference_program(name), ex.inputs, task.machine.T)).all()
+    ours = make_task(name, 64, 4, seed=0)
+    assert len({int((row > 0).sum()) for row in ours.train.inputs}) > 1  # ours: lengths vary
