@@ -2,16 +2,20 @@
 and ops a solution uses, and turn the predictions into enumeration costs and ranking scores
 through the public :class:`~synth.heuristics.Heuristic` protocol — nothing private.
 
-- :func:`generate` samples random skeletons of the language (seeded), runs them on random
-  inputs shaped like the tasks' (0-terminated lists, bit vectors, counts, linked lists),
-  keeps the ones with non-trivial behaviour, deduplicates by behaviour, and drops any that
-  solve a task it is told to keep out (the built-in suites, a user's suite);
+- :data:`LABELS` has one label per construct of the language (``synth.lang``'s statement and
+  expression ops; a test keeps them in step);
+- :func:`generate` samples random skeletons of the language (seeded, every loop kind,
+  memory sizes from a list), runs them on random inputs shaped like the tasks'
+  (0-terminated lists, bit vectors, counts, linked lists), keeps the ones with non-trivial
+  behaviour, deduplicates by behaviour, prunes statements without effect (so a label means
+  the behaviour needs the construct), and drops any that solve a task it is told to keep
+  out (the built-in suites, the dev suite, a user's suite);
 - :class:`Model` is a small equinox network: a per-example MLP over the cells' (input,
   output) features, a mean over examples (permutation-invariant), an MLP to one logit per
   label (multi-label);
 - :func:`train` fits it with optax Adam on binary cross-entropy; :func:`save` / :func:`load`
-  write the weights with equinox's leaf serialisation plus a JSON config — parsed, never
-  unpickled;
+  write the weights with equinox's leaf serialisation plus a JSON config (labels, sizes,
+  how the training tasks were drawn) — parsed, never unpickled;
 - :class:`LearnedHeuristic` is the plug-in: costs ``1 + round(s·log2(p_max / p))`` (``s`` the
   sharpness), score ``Σ log2 p`` over a term's ops.
 """
