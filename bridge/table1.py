@@ -29,7 +29,7 @@ from neural.asm import DEC, INC, JEZ, JMP, NOOP, READ, VALUE_OPS, WRITE, Line, P
 from neural.tune import TuneResult
 
 from .inputs import read_jsonl
-from .pipeline import SolveConfig, noop_loop, solve, synthesize_for, tune_from
+from .pipeline import HoleTuning, SolveConfig, noop_loop, solve, synthesize_for, tune_from, tune_holes
 from .tasks import BUILTINS, SUITES, reference_program
 
 ROWS = (
@@ -53,45 +53,22 @@ PAPER = {
 BODIES = ("step", "full")
 FILLS = ("uniform", "noop")
 KINDS = ("value", "any")
-HOLE_HEADS = {"line": ("op", "a", "b", "o"), "expr": ("op", "a", "b"), "op": ("op",)}
 
 
 @dataclasses.dataclass(frozen=True)
-class SkeletonInit:
-    """How ``init loop skeleton`` opens a reference program's loop body.
+class SkeletonInit(HoleTuning):
+    """How ``init loop skeleton`` opens a reference program's loop body: the hole
+    settings of :class:`~bridge.pipeline.HoleTuning` (chosen on this row), plus
 
     - ``body``: which lines become holes (see :func:`loop_body`): ``"step"`` the loop's
-      step, ``"full"`` every line between the loop test and the back jump.
-    - ``fill``: hole lines start ``"uniform"`` (``scale·N(0, 1)`` logits) or as compiled
-      ``"noop"`` lines; ``kinds``: the ops a hole line may start as (``"value"``: ops that
-      update a register, as a statement hole in a loop body is; ``"any"``: every op).
-    - ``heads``: ``"line"`` opens the whole line; ``"expr"`` keeps its output register
-      (the hole is an update of a known variable: which ones a loop body updates is part
-      of its structure) and opens the op and operands; ``"op"`` keeps the registers and
-      opens only the op (an operator hole).
-    - ``sharpness``: of the fixed lines (at 1 a correct loop blurs over its iterations).
-    - ``train``: ``"free"`` tunes only the holes, ``"all"`` every weight.
-    - ``pad``: extra free lines after the body, when the machine has room for them.
-    - ``lr``: Adam's learning rate for this row (``None``: the run's).
-
-    The defaults were chosen on ``reduce`` (the one task of the first four not filled by
-    every setting; K = 20, 400 steps, seed 0; restarts recovered of 20): ``free_scale`` 0.2:
-    16, 1.0: 9, 3.0: 11; ``train`` free 16 = all 16 (free kept: the fixed part cannot
-    drift); ``kinds`` value 16, any 0; ``fill`` uniform 16, noop 12; ``pad`` 0: 16, 1: 0
-    (parity and fibonacci fill all 8 lines, no room); ``body`` step 16, full 0; ``lr`` 0.3:
-    16, 0.6: 0; sharpness 3 at lr 0.1: 1; sharpness 1 (as the other rows compile): 0 of 10
-    in every setting tried.
+      step, ``"full"`` every line between the loop test and the back jump (reduce: step
+      16 of 20 recovered, full 0);
+    - ``pad``: extra free lines after the body, when the machine has room for them (0: 16,
+      1: 0; parity and fibonacci fill all 8 lines, no room).
     """
 
     body: str = "step"
-    fill: str = "uniform"
-    scale: float = 0.2
-    kinds: str = "value"
-    heads: str = "line"
-    sharpness: float = 10.0
-    train: str = "free"
     pad: int = 0
-    lr: float | None = 0.3
 
 
 def _jumps(p: Program) -> dict[int, tuple[int, bool]]:
@@ -186,23 +163,7 @@ def skeleton_init(
     ref = reference_program(name)
     pad = min(how.pad, ref.M - len(ref)) if how.heads == "line" else 0
     prog, free = open_body(ref, loop_body(ref, how.body), pad, blank=how.heads == "line")
-    ops = VALUE_OPS if how.kinds == "value" else None
-    if how.lr is not None:
-        cfg = dataclasses.replace(cfg, tune=dataclasses.replace(cfg.tune, lr=how.lr))
-    r = tune_from(
-        prog,
-        task,
-        cfg,
-        tuner,
-        salt=salt,
-        free=free,
-        free_init=how.fill,
-        free_scale=how.scale,
-        free_ops=None if ops is None else tuple(sorted(ops)),
-        free_heads=HOLE_HEADS[how.heads],
-        sharpness=how.sharpness,
-        train=how.train,
-    )
+    r = tune_holes(prog, free, task, dataclasses.replace(cfg, holes=how), tuner, salt=salt)
     return r, free
 
 
