@@ -392,7 +392,8 @@ def fastest_programs(task: Task, cfg: SolveConfig, vs: VersionSpace, out: SolveR
     """Every complete skeleton of ``vs`` lowered, run on the task's **train** examples, and
     the ones correct (and halting within ``T``) on all of them, fastest first (mean train
     steps; ties in rank order). The test examples only report: each trial records its
-    test score in ``out``."""
+    test score in ``out`` (with no ``out``, the test examples are not run)."""
+    report = out is not None
     out = out if out is not None else SolveResult(task.name, "synth", False, None, 0, len(task.test), 0.0)
     found: list[tuple[float, int, Ranked]] = []
     for rank, i in enumerate(vs.solutions):
@@ -402,7 +403,8 @@ def fastest_programs(task: Task, cfg: SolveConfig, vs: VersionSpace, out: SolveR
         out.skeletons_tried += 1
         ok, steps = _judge(low.program, task, "train")
         out.trials[-1].train_correct = int(ok.sum())
-        out.trials[-1].test_correct = int(_judge(low.program, task)[0].sum())
+        if report:
+            out.trials[-1].test_correct = int(_judge(low.program, task)[0].sum())
         if ok.all():
             found.append((steps, rank, Ranked(low.program, steps, str(vs.classes[i].best))))
     return [r for _, _, r in sorted(found, key=lambda f: f[:2])]
