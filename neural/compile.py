@@ -132,7 +132,14 @@ def decompile(
     past the end are STOP anyway), so ``decompile(compile_program(p)) == p`` for programs
     that end in STOP or fill all ``M`` lines.
     """
-    d = jax.tree.map(np.asarray, to_dists(w))
+    return decompile_dists(jax.tree.map(np.asarray, to_dists(w)), M, R, ops, length)
+
+
+def decompile_dists(
+    d: Dists, M: int, R: int, ops: tuple[int, ...] = tuple(range(len(OPS))), length: int | None = None
+) -> tuple[Program, np.ndarray]:
+    """:func:`decompile` of a soft program already in numpy (one restart's :class:`Dists`):
+    tuning converts all restarts at once and calls this per restart."""
     op = np.asarray(ops)[d.op.argmax(-1)]
     a, b, o = d.a.argmax(-1), d.b.argmax(-1), d.o.argmax(-1)
     conf = d.op.max(-1)

@@ -29,7 +29,7 @@ import numpy as np
 import optax
 
 from .asm import Program
-from .compile import Weights, decompile, to_dists
+from .compile import Weights, decompile_dists, to_dists
 from .examples import Examples, judge
 from .machine import SoftMachine
 
@@ -108,10 +108,17 @@ def loss_fn(
     return jnp.mean(ce + cfg.efficiency * out.running + cfg.halt_penalty * (1.0 - out.halted))
 
 
+@jax.jit
+def _all_dists(w: Weights):
+    return jax.vmap(to_dists)(w)
+
+
 def decompile_all(w: Weights, machine: SoftMachine) -> tuple[list[Program], np.ndarray]:
     """Decompile each restart of stacked weights."""
     K = w.op.shape[0]
-    out = [decompile(jax.tree.map(lambda x, k=k: x[k], w), machine.M, machine.R, machine.ops) for k in range(K)]
+    d = jax.tree.map(np.asarray, _all_dists(w))  # one computation and one transfer for all restarts
+    one = lambda k: jax.tree.map(lambda x: x[k], d)
+    out = [decompile_dists(one(k), machine.M, machine.R, machine.ops) for k in range(K)]
     return [p for p, _ in out], np.stack([c for _, c in out])
 
 

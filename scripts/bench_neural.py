@@ -15,6 +15,19 @@ peak), 0.071 s with YNNPACK fusions off (26 GFLOP/s, 14%), 0.044-0.053 s with tw
 single-threaded workers (35-42 GFLOP/s, ~20%); M=16 0.248 / 0.214 / 0.169 s (81 GFLOP/s,
 43%). Most of those FLOPs multiply zeros of A: the useful arithmetic is ~1/M of it.
 
+The FLOPs are not what bounds the step, though (issue 15; measured A/B in one process,
+one pinned single-threaded worker, K=50, on a loaded machine, so compare ratios only):
+the backward pass of the step scan costs ~5x its forward. Checkpointing the scan step
+(what ``SoftMachine`` does now) took the M=8 Adam step from 0.21 to 0.16 s there, and
+0.54 / 0.44 -> 0.31 / 0.32 s in this script with 2 workers (M=16: 1.80 / 1.54 -> 1.65 /
+1.14 s). Computing INC/DEC/ADD/SUB as one convolution ``(x⊗c) @ A_add`` (``2M³``) and
+MIN/MAX from cumulative sums left M=16 within noise (0.427 vs 0.424 s): most time is in
+``M²``-sized elementwise passes over memory, not in the product. A hand-written reverse
+pass (``jax.custom_vjp`` over the whole run, states only as residuals, closed-form ops,
+batch axes last) matched autodiff to 1e-15 in float64 but was slower under XLA CPU:
+0.17-0.21 vs 0.14-0.15 s at M=8, 1.6 vs 0.65 s at M=16 (XLA fuses, and so recomputes, the
+ops' intermediates inside every consumer of the reverse step).
+
     python scripts/bench_neural.py [--K 100] [--B 32] [--M 8 16] [--impl matmul closed]
 
 Environment knobs worth trying (set before the run; see the README):

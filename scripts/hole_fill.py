@@ -8,10 +8,12 @@ to the left, over lines that are not jumps). Hole kinds:
 - ``op``: the lines' registers are known, only their op is open;
 - ``line``: op and registers are open.
 
-Open heads start near-uniform (``--scale``·N(0, 1) logits) over the statement ops (every op
-but the jumps and STOP: a hole in a loop body is a statement); the rest of the program is
-compiled sharply and frozen; only the hole is tuned (``bridge.table1.SkeletonInit``'s
-settings). A restart counts if its decompiled program is correct on every held-out example.
+Open heads start near-uniform (``--scale``·N(0, 1) logits); a hole line's op starts over
+the ops of its kind: an update (a value op) over the value ops, a store (``WRITE``) as a
+store. The rest of the program is compiled sharply and frozen; only the hole is tuned
+(``bridge.table1.SkeletonInit``'s settings). Opening a line over every op instead loses
+``reduce``'s one-line hole to a ``WRITE`` into the result cell (0 of 20, against 16 of 20).
+A restart counts if its decompiled program is correct on every held-out example.
 
     python scripts/hole_fill.py [--tasks ...] [--sizes 1 2 3] [--kinds op line] [--restarts 100] [--json F]
 """
@@ -29,11 +31,12 @@ from neural import xla
 xla.configure()
 
 import equinox as eqx  # noqa: E402
+import jax.numpy as jnp  # noqa: E402
 
 from bridge.pipeline import _keys, widen  # noqa: E402
 from bridge.table1 import SkeletonInit, loop_body  # noqa: E402
 from bridge.tasks import BUILTINS, SUITES, reference_program  # noqa: E402
-from neural.asm import JEZ, JMP, NOOP, STOP, Line, Program  # noqa: E402
+from neural.asm import JEZ, JMP, NOOP, STOP, VALUE_OPS, WRITE, Line, Program  # noqa: E402
 from neural.compile import compile_program  # noqa: E402
 from neural.parallel import TunePool  # noqa: E402
 from neural.tune import TuneConfig, line_mask, stack  # noqa: E402
@@ -62,11 +65,18 @@ def window(p: Program, size: int) -> tuple[int, ...] | None:
 
 def weights(p: Program, hole: tuple[int, ...], kind: str, ops, K: int, seed: int, how: SkeletonInit):
     """``K`` restarts of ``p`` compiled with ``hole`` open (``kind``), sharp elsewhere."""
-    statement = tuple(o for o in ops if o not in CONTROL)
     keys = _keys(seed, K, 13)
     opened = Program(p.M, p.R, p.init, tuple(Line(NOOP) if i in hole else ln for i, ln in enumerate(p.lines)))
-    args = {"free": hole, "free_scale": how.scale, "free_ops": statement, "sharpness": how.sharpness}
-    w = stack([compile_program(opened, k, ops, **args) for k in keys])
+    stores = tuple(i for i in hole if p.lines[i].op == WRITE)
+    updates = tuple(i for i in hole if i not in stores)
+    args = {"free_scale": how.scale, "sharpness": how.sharpness}
+    value = tuple(sorted(VALUE_OPS))
+    w = stack([compile_program(opened, k, ops, free=updates, free_ops=value, **args) for k in keys])
+    if stores:
+        ws = stack([compile_program(opened, k, ops, free=stores, free_ops=(WRITE,), **args) for k in keys])
+        rows = jnp.zeros(p.M, bool).at[jnp.asarray(stores)].set(True)[None, :, None]
+        heads = lambda x: (x.op, x.a, x.b, x.o)
+        w = eqx.tree_at(heads, w, tuple(jnp.where(rows, y, x) for x, y in zip(heads(w), heads(ws))))
     if kind == "op":  # the registers as the reference program has them
         ref = stack([compile_program(p, k, ops, sharpness=how.sharpness) for k in keys])
         w = eqx.tree_at(lambda x: (x.a, x.b, x.o), w, (ref.a, ref.b, ref.o))

@@ -11,6 +11,7 @@ from synth.learned import (
     labels_of,
     load,
     predict,
+    prune,
     save,
     train,
     training_data,
@@ -35,6 +36,26 @@ def test_generated_tasks_use_every_construct_but_holes():
     assert all((s.labels == labels_of(s.term)).all() for s in samples)
     assert {s.M for s in samples} == {8, 12}
     assert all(s.inputs.shape[1] == s.M for s in samples)
+
+
+def test_prune_drops_statements_without_effect_and_keeps_the_behaviour():
+    from synth.lang import assign, cell, const, for_list, par, seq, var, write
+
+    M = 8
+    X = np.array([[3, 1, 2, 0, 0, 0, 0, 0], [5, 0, 0, 0, 0, 0, 0, 0]])
+    live = write(const(7), cell(0))
+    dead = for_list("i", "x", const(4), par(assign("a", var("x")), write(var("i"), var("x"))))  # mem[i] ← mem[i]
+    t = seq(assign("b", const(1)), dead, live)
+    Y = run(t, X, M)
+    p = prune(t, X, Y, M)
+    assert p == live and (run(p, X, M) == Y).all()
+    assert labels_of(p)[LABELS.index("for")] == 0 and labels_of(t)[LABELS.index("for")] == 1
+
+
+def test_generated_skeletons_are_pruned():
+    for s in generate(40, seed=2, sizes=(8,)):
+        assert (run(s.term, s.inputs, 8, fuel=32) == s.outputs).all()
+        assert prune(s.term, s.inputs, s.outputs, 8) == s.term
 
 
 def test_generator_is_deterministic_per_seed():

@@ -100,3 +100,24 @@ def test_paper_like_lists_have_one_length_and_the_reference_solves_them(name):
         assert ex.passed(run(reference_program(name), ex.inputs, task.machine.T)).all()
     ours = make_task(name, 64, 4, seed=0)
     assert len({int((row > 0).sum()) for row in ours.train.inputs}) > 1  # ours: lengths vary
+
+
+def test_free_heads_open_only_the_named_heads_and_free_ops_limit_the_op():
+    import jax
+    import numpy as np
+
+    from neural.asm import VALUE_OPS
+    from neural.compile import compile_program, decompile
+
+    ref = reference_program("reduce")
+    key = jax.random.PRNGKey(0)
+    sharp = compile_program(ref, key, sharpness=10.0)
+    w = compile_program(ref, key, free=(2,), free_heads=("op",), free_ops=tuple(VALUE_OPS), sharpness=10.0)
+    for head in ("a", "b", "o", "init"):
+        assert np.array_equal(getattr(w, head), getattr(sharp, head))
+    assert np.array_equal(np.delete(np.asarray(w.op), 2, 0), np.delete(np.asarray(sharp.op), 2, 0))
+    p = np.asarray(jax.nn.softmax(w.op[2]))
+    allowed = np.isin(np.arange(p.size), sorted(VALUE_OPS))
+    assert p[~allowed].max() < 1e-4 and p[allowed].max() < 0.5  # open, over the value ops only
+    prog, _ = decompile(w, ref.M, ref.R)
+    assert prog.lines[:2] == ref.lines[:2] and prog.lines[3:] == ref.lines[3:]
