@@ -442,17 +442,20 @@ def _check_solutions(task: Task, cfg: SolveConfig, vs: VersionSpace, out: SolveR
     return None
 
 
-def _check(term, task: Task, cfg: SolveConfig, out: SolveResult) -> tuple[Program, bool, float] | None:
+def _check(
+    term, task: Task, cfg: SolveConfig, out: SolveResult, report: bool = True
+) -> tuple[Program, bool, float] | None:
     """Lower a complete skeleton and run it on the train examples (the trial records its
-    train and test scores): its program, whether it is correct on every train example,
-    and its mean train steps; None if it does not lower."""
+    train score and, with ``report``, its test score): its program, whether it is correct
+    on every train example, and its mean train steps; None if it does not lower."""
     low = _lower(term, task, cfg, out)
     if low is None:
         return None
     out.skeletons_tried += 1
     ok, steps = _judge(low.program, task, "train")
     out.trials[-1].train_correct = int(ok.sum())
-    out.trials[-1].test_correct = int(_judge(low.program, task)[0].sum())
+    if report:
+        out.trials[-1].test_correct = int(_judge(low.program, task)[0].sum())
     return low.program, bool(ok.all()), steps
 
 
@@ -469,11 +472,12 @@ def fastest_programs(task: Task, cfg: SolveConfig, vs: VersionSpace, out: SolveR
     """Every complete skeleton of ``vs`` lowered, run on the task's **train** examples, and
     the ones correct (and halting within ``T``) on all of them, fastest first (mean train
     steps; ties in rank order). The test examples only report: each trial records its
-    test score in ``out``."""
+    test score in ``out`` (with no ``out``, the test examples are not run)."""
+    report = out is not None
     out = out if out is not None else SolveResult(task.name, "synth", False, None, 0, len(task.test), 0.0)
     found: list[tuple[float, int, Ranked]] = []
     for rank, i in enumerate(vs.solutions):
-        checked = _check(vs.classes[i].best, task, cfg, out)
+        checked = _check(vs.classes[i].best, task, cfg, out, report)
         if checked is not None and checked[1]:
             program, _, steps = checked
             found.append((steps, rank, Ranked(program, steps, str(vs.classes[i].best))))
