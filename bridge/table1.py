@@ -30,7 +30,7 @@ from neural.tune import TuneResult
 
 from .inputs import read_jsonl
 from .pipeline import HoleTuning, SolveConfig, noop_loop, solve, synthesize_for, tune_from, tune_holes
-from .tasks import BUILTINS, SUITES, reference_program
+from .tasks import BUILTINS, SUITES, map_list, reference_program, sum_list
 
 ROWS = (
     "Optimization",
@@ -167,30 +167,7 @@ def skeleton_init(
     return r, free
 
 
-def _fixed_list(delta: int | None):
-    """A paper-like generator: a list of fixed length ``M - 2`` (values ``1..M-1``, then
-    the terminator); ``delta`` maps it (``map_inc``/``map_dec``), ``None`` sums it into
-    ``mem[0]`` with the list at ``mem[1..]`` (``reduce``)."""
-
-    def gen(rng, M):
-        mem, mask = np.zeros(M, dtype=np.int64), np.zeros(M, dtype=bool)
-        L = M - 2
-        if delta is None:
-            mem[1 : L + 1] = rng.integers(1, M, size=L)
-            out = mem.copy()
-            out[0] = mem.sum() % M
-            mask[0] = True
-        else:
-            mem[:L] = rng.integers(1, M, size=L)
-            out = mem.copy()
-            out[:L] = (mem[:L] + delta) % M
-            mask[:L] = True
-        return mem, out, mask
-
-    return gen
-
-
-PAPER_LIKE = {"map_inc": _fixed_list(+1), "map_dec": _fixed_list(-1), "reduce": _fixed_list(None)}
+PAPER_LIKE = {"map_inc": map_list(+1, fixed=True), "map_dec": map_list(-1, fixed=True), "reduce": sum_list(fixed=True)}
 """The paper-like variant of the Table 1 tasks: lists of one fixed length (``M - 2``, as
 long as the machine holds), as the paper's own examples are — its listing's map loop has no
 end test. ``inc``, ``parity`` (already ``M - 1`` bits) and ``fibonacci`` are unchanged."""

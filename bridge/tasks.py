@@ -80,10 +80,17 @@ def _inc(rng, M):
     return mem, out, mask
 
 
-def _map(delta):
+def _length(rng: np.random.Generator, M: int, fixed: bool) -> int:
+    """A list length: ``1..M-2`` drawn, or (``fixed``, the paper-like variant) ``M - 2``."""
+    return M - 2 if fixed else int(rng.integers(1, M - 1))
+
+
+def map_list(delta: int, fixed: bool = False):
+    """Generator: a 0-terminated list at ``mem[0..]``, every element ``+ delta``."""
+
     def gen(rng, M):
         mem, mask = _blank(M)
-        L = rng.integers(1, M - 1)  # 1..M-2
+        L = _length(rng, M, fixed)
         mem[:L] = rng.integers(1, M, size=L)
         out = mem.copy()
         out[:L] = (mem[:L] + delta) % M
@@ -93,14 +100,19 @@ def _map(delta):
     return gen
 
 
-def _reduce(rng, M):
-    mem, mask = _blank(M)
-    L = rng.integers(1, M - 1)
-    mem[1 : L + 1] = rng.integers(1, M, size=L)
-    out = mem.copy()
-    out[0] = mem.sum() % M
-    mask[0] = True
-    return mem, out, mask
+def sum_list(fixed: bool = False):
+    """Generator: ``mem[0] <- `` the sum of the 0-terminated list at ``mem[1..]``."""
+
+    def gen(rng, M):
+        mem, mask = _blank(M)
+        L = _length(rng, M, fixed)
+        mem[1 : L + 1] = rng.integers(1, M, size=L)
+        out = mem.copy()
+        out[0] = mem.sum() % M
+        mask[0] = True
+        return mem, out, mask
+
+    return gen
 
 
 def _parity(rng, M):
@@ -286,9 +298,9 @@ BUILTINS: dict[str, Builtin] = {
     b.name: b
     for b in [
         Builtin("inc", Machine(8, 4, 16), _inc, "mem[0] <- mem[0]+1"),
-        Builtin("map_inc", Machine(8, 5, 48), _map(+1), "every cell of a 0-terminated list +1", min_M=3),
-        Builtin("map_dec", Machine(8, 5, 48), _map(-1), "every cell of a 0-terminated list -1", min_M=3),
-        Builtin("reduce", Machine(8, 5, 48), _reduce, "mem[0] <- sum of the list at mem[1..]", min_M=3),
+        Builtin("map_inc", Machine(8, 5, 48), map_list(+1), "every cell of a 0-terminated list +1", min_M=3),
+        Builtin("map_dec", Machine(8, 5, 48), map_list(-1), "every cell of a 0-terminated list -1", min_M=3),
+        Builtin("reduce", Machine(8, 5, 48), sum_list(), "mem[0] <- sum of the list at mem[1..]", min_M=3),
         Builtin("parity", Machine(8, 6, 56), _parity, "mem[0] <- XOR of the bits in mem[1..]"),
         Builtin("fibonacci", Machine(8, 5, 48), _fib, "mem[0] <- F(mem[0]) mod M"),
         Builtin(
