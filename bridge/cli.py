@@ -278,11 +278,12 @@ def cmd_adapt(args) -> None:
     from dataclasses import asdict
 
     from neural import format_program
-    from neural.adapt import AdaptConfig, adapt, check_ops
+    from neural.adapt import AdaptConfig, adapt
+    from neural.asm import check_ops, widen
     from neural.parallel import TunePool
     from neural.tune import TuneConfig
 
-    from .pipeline import synth_seeds, test_score, widen
+    from .pipeline import synth_seeds, test_score
 
     p = _load_program(args.program)
     if args.out:

@@ -28,7 +28,7 @@ import jax
 import numpy as np
 
 from neural import Examples, Line, Program, format_program, run
-from neural.asm import NOOP, VALUE_OPS
+from neural.asm import NOOP, VALUE_OPS, widen
 from neural.compile import DEFAULT_NOISE, compile_program, random_weights
 from neural.tune import TuneConfig, Tuner, TuneResult, line_mask, stack, tune
 from synth import SizePrior, SynthConfig, VersionSpace, synthesize
@@ -211,11 +211,6 @@ def _held_out(result: TuneResult, task: Task) -> np.ndarray:
     """Per restart: recovered (on the examples it was judged on) and correct on the test
     examples — the count reported, never used to pick a program."""
     return np.array([bool(r) and bool(_judge(p, task)[0].all()) for p, r in zip(result.programs, result.recovered)])
-
-
-def widen(p: Program, R: int) -> Program:
-    """The same program on ``R >= p.R`` registers (the new ones start at 0, unused)."""
-    return p if R == p.R else Program(p.M, R, p.init + (0,) * (R - p.R), p.lines)
 
 
 def noop_loop(M: int, R: int) -> Program:

@@ -51,8 +51,6 @@ PAPER = {
     "init loop skeleton": {"inc": 100, "map_inc": 100, "map_dec": 100, "reduce": 100, "parity": 49, "fibonacci": 75},
 }
 BODIES = ("step", "full")
-FILLS = ("uniform", "noop")
-KINDS = ("value", "any")
 
 
 @dataclasses.dataclass(frozen=True)

@@ -37,7 +37,7 @@ from collections.abc import Callable, Sequence
 import jax
 import numpy as np
 
-from .asm import OPS, STOP, Line, Program, label_registers
+from .asm import STOP, Line, Program, check_ops, label_registers, widen
 from .compile import compile_program
 from .examples import Examples, judge
 from .interp import run, run_one
@@ -80,19 +80,6 @@ class AdaptResult:
     rounds: list[Round]
     seed_steps: list[float] = dataclasses.field(default_factory=list)  # per seed (inf: wrong on test)
     T: int = 0  # steps the soft machine simulated
-
-
-def check_ops(program: Program, ops: Sequence[int]) -> None:
-    """Raise ``ValueError`` naming the first line whose op is not in the instruction set."""
-    for i, ln in enumerate(program.lines):
-        if ln.op not in ops:
-            allowed = " ".join(OPS[o] for o in ops)
-            raise ValueError(f"line {i} uses op {OPS[ln.op]}, which is not in the instruction set ({allowed})")
-
-
-def widen(p: Program, R: int) -> Program:
-    """The same program on ``R >= p.R`` registers (the new ones start at 0, unused)."""
-    return p if R == p.R else Program(p.M, R, p.init + (0,) * (R - p.R), p.lines)
 
 
 def cut_T(programs: Sequence[Program], examples: Sequence[Examples], T: int, margin: float | None) -> int:

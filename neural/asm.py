@@ -147,6 +147,19 @@ def label_registers(p: Program) -> set[int]:
     return targets - written - other_reads
 
 
+def widen(p: Program, R: int) -> Program:
+    """The same program on ``R >= p.R`` registers (the new ones start at 0, unused)."""
+    return p if R == p.R else Program(p.M, R, p.init + (0,) * (R - p.R), p.lines)
+
+
+def check_ops(program: Program, ops) -> None:
+    """Raise ``ValueError`` naming the first line whose op is not in the instruction set ``ops``."""
+    for i, ln in enumerate(program.lines):
+        if ln.op not in ops:
+            allowed = " ".join(OPS[o] for o in ops)
+            raise ValueError(f"line {i} uses op {OPS[ln.op]}, which is not in the instruction set ({allowed})")
+
+
 def format_line(ln: Line) -> str:
     """One instruction in the text format, e.g. ``r1 = ADD r0, r2``."""
     name, (op, a, b, o) = OPS[ln.op], ln

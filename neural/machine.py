@@ -36,7 +36,7 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from .asm import ADD, DEC, INC, JEZ, JMP, MAX, MIN, OPS, READ, STOP, SUB, WRITE, ZERO
+from .asm import ADD, DEC, INC, JEZ, JMP, MAX, MIN, OPS, READ, STOP, SUB, WRITE, ZERO, check_ops
 
 ARITH = (INC, DEC, ADD, SUB, MIN, MAX)
 """Arithmetic ops; INC and DEC are rolls of ``x``, the others are computed from ``x⊗y``."""
@@ -174,9 +174,8 @@ def one_hot_dists(program, ops: tuple[int, ...] = tuple(range(len(OPS))), dtype=
     M, R = program.M, program.R
     index = {op: i for i, op in enumerate(ops)}
     fields = np.zeros((4, M), dtype=np.int64)  # STOP, r0, r0, r0
+    check_ops(program, ops)
     for i, ln in enumerate(program.lines):
-        if ln.op not in index:
-            raise ValueError(f"line {i}: op {OPS[ln.op]} is not in the instruction set")
         fields[:, i] = (index[ln.op], ln.a, ln.b, ln.o)
     fields[0, len(program.lines) :] = index[STOP]
     oh = lambda v, n: jax.nn.one_hot(jnp.asarray(v), n, dtype=dtype)

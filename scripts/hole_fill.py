@@ -33,10 +33,10 @@ xla.configure()
 import equinox as eqx  # noqa: E402
 import jax.numpy as jnp  # noqa: E402
 
-from bridge.pipeline import _keys, widen  # noqa: E402
+from bridge.pipeline import _keys  # noqa: E402
 from bridge.table1 import SkeletonInit, loop_body  # noqa: E402
 from bridge.tasks import BUILTINS, SUITES, reference_program  # noqa: E402
-from neural.asm import JEZ, JMP, NOOP, STOP, VALUE_OPS, WRITE, Line, Program  # noqa: E402
+from neural.asm import JEZ, JMP, NOOP, STOP, VALUE_OPS, WRITE, Line, Program, widen  # noqa: E402
 from neural.compile import compile_program  # noqa: E402
 from neural.parallel import TunePool  # noqa: E402
 from neural.tune import TuneConfig, line_mask, stack  # noqa: E402
