@@ -531,41 +531,81 @@ class Search:
     def straight_line(self, level: int, max_writes: int = 3) -> None:
         """``mem[a1..ak] ← e1..ek`` on the input: the cheapest covers of the changed cells
         by writes that each cost at most ``level`` (address, value and the write)."""
-        spec = self.spec
-        X, Y, K = spec.inputs, spec.outputs, spec.mask
-        D = spec.changed
-        B = X.shape[0]
+        D = self.spec.changed
+        B = D.shape[0]
         if not D.any():
             self.record(seq(), "straight-line")
             return
-        table = Table.of(self.mem, min(level - 2, 8))
+        st = self._straight(min(level - 2, 8))
+        table, n = st["table"], len(st["table"])
         w_c = self.c("write")
         writes = []  # (cost, address, value, covered (B, M))
         for c in np.flatnonzero(D.any(0)):
-            rows = K[:, c]
-            hit = (table.values[:, rows] == Y[rows, c]).all(1)
-            g = int(hit.argmax()) if hit.any() else -1
-            self.stats.completions += len(table)
+            g = int(st["cell"][c])
+            self.stats.completions += n
             a = const(c)
             if g >= 0 and w_c + leaf_cost(a, self.costs) + table.costs[g] <= level:
                 covered = np.zeros_like(D)
                 covered[:, c] = True
                 writes.append((w_c + leaf_cost(a, self.costs) + table.costs[g], a, table.terms[g], covered))
-        addr = table.values
-        computed = (addr != addr[:, :1]).any(1) & K[np.arange(B)[None], addr].all(1)
-        idx = np.flatnonzero(computed)
+        idx, g = st["addr"], st["value"]
         if idx.size:
-            need = Y[np.arange(B)[None], addr[idx]]
-            g = table.first(np.broadcast_to(np.arange(B), need.shape), need)
-            self.stats.completions += len(idx) * len(table)
-            for i, j in zip(idx[g >= 0], g[g >= 0]):
+            self.stats.completions += len(idx) * n
+            ok = (g >= 0) & (g < n)
+            for i, j in zip(idx[ok], g[ok]):
                 cst = w_c + table.costs[i] + table.costs[j]
                 if cst <= level:
                     covered = np.zeros_like(D)
-                    covered[np.arange(B), addr[i]] = True
+                    covered[np.arange(B), table.values[i]] = True
                     writes.append((cst, table.terms[i], table.terms[j], covered))
         for chosen in _covers(writes, D, max_writes, 2 * level):
             self.record(par(*sorted((write(a, e) for _, a, e, _ in chosen), key=str)), "straight-line")
+
+    def _straight(self, k: int) -> dict:
+        """What :meth:`straight_line` needs from the ``mem`` bank's expressions of cost at
+        most ``k``, kept across levels and extended by the new levels only: the table
+        (values as stored, int16), per changed cell the cheapest expression with the
+        target's value on every compared example (-1: none), the computed addresses
+        (non-constant, every cell compared) and per address the cheapest expression whose
+        value is the target at that address (its row in the table, an exact lookup in the
+        bank's signature set; -1: none yet)."""
+        spec = self.spec
+        Y, K = spec.outputs, spec.mask
+        B = Y.shape[0]
+        st = self.__dict__.setdefault("_straight_state", None)
+        if st is None:
+            empty = Table([], np.zeros(0, dtype=np.int64), np.zeros((0, B), dtype=np.int16), self.M)
+            st = self._straight_state = {
+                "k": 0, "levels": [], "table": empty, "cell": np.full(self.M, -1), "bank": -1,
+                "addr": np.zeros(0, dtype=np.int64), "need": np.zeros((0, B), dtype=np.int64),
+                "value": np.zeros(0, dtype=np.int64),
+            }  # fmt: skip
+        if k > st["k"]:
+            start = len(st["table"])
+            st["levels"] += [(c, lv) for c, lv in self.mem.upto(k) if c > st["k"]]
+            st["k"] = k
+            levels = st["levels"]
+            terms = Chain([lv.terms for _, lv in levels])
+            costs = np.array([c for c, lv in levels for _ in range(len(lv.terms))], dtype=np.int64)
+            values = np.concatenate([lv.values for _, lv in levels]) if levels else st["table"].values
+            st["table"] = Table(terms, costs, values, self.M)
+            new = values[start:]
+            for c in np.flatnonzero(spec.changed.any(0)):
+                if st["cell"][c] < 0:
+                    rows = K[:, c]
+                    hit = (new[:, rows] == Y[rows, c]).all(1)
+                    if hit.any():
+                        st["cell"][c] = start + int(hit.argmax())
+            computed = (new != new[:, :1]).any(1) & K[np.arange(B)[None], new].all(1)
+            idx = start + np.flatnonzero(computed)
+            st["addr"] = np.concatenate([st["addr"], idx])
+            st["need"] = np.concatenate([st["need"], Y[np.arange(B)[None], values[idx]]])
+            st["value"] = np.concatenate([st["value"], np.full(len(idx), -1)])
+        if st["bank"] != len(self.mem) and st["addr"].size:  # the bank grew: look up what was missing
+            miss = np.flatnonzero(st["value"] < 0)
+            st["value"][miss] = self.mem.seen.find(st["need"][miss])
+            st["bank"] = len(self.mem)
+        return st
 
     # ------------------------------------------------------------------------- loops
 
