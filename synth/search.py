@@ -227,11 +227,11 @@ class Table:
             return out
         bits = self.bits
         D = self.values.shape[1]
-        need = np.broadcast_to(need, points.shape)
         if valid is not None:
             points = np.where(valid, points, D)
         for s in range(0, N, chunk):
-            acc = np.bitwise_and.reduce(bits[points[s : s + chunk], need[s : s + chunk]], axis=1)  # (n, W)
+            ns = need if need.ndim == 1 else need[s : s + chunk]  # a shared need broadcasts
+            acc = np.bitwise_and.reduce(bits[points[s : s + chunk], ns], axis=1)  # (n, W)
             nz = acc != 0
             has = nz.any(1)
             w = nz.argmax(1)
@@ -245,18 +245,15 @@ def functional(points: np.ndarray, need: np.ndarray) -> np.ndarray:
     needs two different values), i.e. some expression of these operands fits.
 
     Each query scatters its needs into a table indexed by point and reads them back: a
-    point that needs two values reads back the other one somewhere (no sort per query)."""
+    point that needs two different values reads back the other one somewhere (no sort per
+    query)."""
     N, P = points.shape
     if not N or not P:
         return np.ones(N, dtype=bool)
-    need = np.asarray(need)
-    if need.dtype.kind in "iu" and need.size and need.min() >= -(2**15) and need.max() < 2**15:
-        need = need.astype(np.int16)
-    need = np.broadcast_to(need, points.shape)
     lo = int(points.min())
     width = int(points.max()) - lo + 1
     flat = (points - lo) + (np.arange(N) * width)[:, None]
-    table = np.empty(N * width, dtype=need.dtype)
+    table = np.empty(N * width, dtype=np.result_type(need))
     table[flat] = need
     return (table[flat] == need).all(1)
 
@@ -786,9 +783,11 @@ class Search:
         return self._lets
 
     def _let(self, ctl: Control, e: Term, vals: np.ndarray) -> Carry:
-        F = self.F
-        traj = np.broadcast_to(vals[None, :, None], (1, len(vals), F + 1)).copy()
-        return Carry(1, {"a": traj}, [(0, lambda i: ((("a", e),), ()))])
+        cache = self.__dict__.setdefault("_let_cache", {})
+        if id(vals) not in cache:  # the same for every control: the value never changes
+            traj = np.broadcast_to(vals[None, :, None], (1, len(vals), self.F + 1)).copy()
+            cache[id(vals)] = (vals, Carry(1, {"a": traj}, [(0, lambda i: ((("a", e),), ()))]))
+        return cache[id(vals)][1]
 
     def _one(self, ctl, inits: list[tuple[Term, np.ndarray]], tab: Table, source, per_example: bool) -> Carry:
         """``a ← f(a)`` from every initial value in ``inits`` for every row ``f`` of ``tab``
