@@ -744,10 +744,8 @@ class Search:
                 tab = self.level(name, k)
                 if len(tab):
                     groups.append(self._one(ctl, inits, tab, None, per_example))
-            for src, sc, svals, _ in ctl.sources:
-                tab = self.level("uw", k - sc + var_c)
-                if len(tab):
-                    groups.append(self._one(ctl, inits, tab, (src, svals), False))
+            jobs = [(src, svals, self.level("uw", k - sc + var_c)) for src, sc, svals, _ in ctl.sources]
+            groups += self._sourced(ctl, inits, [j for j in jobs if len(j[2])])
         for e, c, vals in self.lets():  # a ← e before the loop, never updated
             if budget == set_c + c:
                 groups.append(self._let(ctl, e, vals))
@@ -818,6 +816,41 @@ class Search:
             return (("a", inits[i // G][0]),), (("a", substitute(tab.terms[i % G], env)),)
 
         return Carry(N, {"a": traj}, [(0, make)])
+
+    def _sourced(self, ctl, inits: list[tuple[Term, np.ndarray]], jobs: list) -> list[Carry]:
+        """``a ← f(a, source)`` from every initial value for every row ``f`` of each job's
+        two-value table, ``jobs`` ``[(source term, source values (B, F), table)]``: every
+        job's rows stepped together (one numpy step per iteration for all of them), one
+        :class:`Carry` per job."""
+        if not jobs:
+            return []
+        M, F = self.M, self.F
+        B, I = len(ctl.n), len(inits)
+        a0 = np.stack([v for _, v in inits])
+        sizes = [I * len(tab) for _, _, tab in jobs]
+        vals = np.concatenate([np.tile(tab.values, (I, 1)) for _, _, tab in jobs])
+        a = np.concatenate([np.repeat(a0, len(tab), axis=0) for _, _, tab in jobs])
+        job = np.repeat(np.arange(len(jobs)), sizes)
+        src = np.stack([svals for _, svals, _ in jobs])  # (J, B, F)
+        N = len(a)
+        traj = np.empty((N, B, F + 1), dtype=np.int64)
+        traj[:, :, 0] = a
+        r = np.arange(N)[:, None]
+        last = int(ctl.n.max())
+        for t in range(last):
+            a = np.where((t < ctl.n)[None], vals[r, a * M + src[:, :, t][job]], a)
+            traj[:, :, t + 1] = a
+        traj[:, :, last + 1 :] = a[:, :, None]
+        out, start = [], 0
+        for (term, _, tab), n in zip(jobs, sizes):
+            G, env = len(tab), {"u": var("a"), "w": term}
+
+            def make(i: int, G=G, env=env, tab=tab) -> tuple:
+                return (("a", inits[i // G][0]),), (("a", substitute(tab.terms[i % G], env)),)
+
+            out.append(Carry(n, {"a": traj[start : start + n]}, [(0, make)]))
+            start += n
+        return out
 
     def _pair(self, ctl, a_init, b_init, fa: Table, fb: Table) -> Carry:
         """``(a, b) ← (fa(a, b), fb(a, b))`` for every pair of rows of ``ta`` x ``tb``."""
