@@ -27,7 +27,10 @@ never admit wrong ones.
 A write value that the examples determine, but that no enumerated expression produces, is
 a *hole*: with ``holes=True`` the structure is kept with ``hole k (operands)`` in its
 place, for tuning to fill — provided the needed values are a function of the operands;
-otherwise the structure contradicts the examples and is dropped.
+otherwise the structure contradicts the examples and is dropped. With holes on, a loop's
+carried update can also be left open (a *fold* ``a ← ?(a, operand)`` whose final value
+is the result): the step is not enumerated, so the structure is one level above its
+control, below every complete fold.
 """
 
 from __future__ import annotations
@@ -517,7 +520,9 @@ class Search:
 
     def straight_line(self, level: int, max_writes: int = 3) -> None:
         """``mem[a1..ak] ← e1..ek`` on the input: the cheapest covers of the changed cells
-        by writes that each cost at most ``level`` (address, value and the write)."""
+        by writes that each cost at most ``level`` (address, value and the write). With
+        holes, a constant cell whose target no expression within the level gives, but some
+        function of one input cell could, is written ``?(mem[k])``."""
         spec = self.spec
         X, Y, K = spec.inputs, spec.outputs, spec.mask
         D = spec.changed
@@ -534,10 +539,14 @@ class Search:
             g = int(hit.argmax()) if hit.any() else -1
             self.stats.completions += len(table)
             a = const(c)
+            covered = np.zeros_like(D)
+            covered[:, c] = True
             if g >= 0 and w_c + leaf_cost(a, self.costs) + table.costs[g] <= level:
-                covered = np.zeros_like(D)
-                covered[:, c] = True
                 writes.append((w_c + leaf_cost(a, self.costs) + table.costs[g], a, table.terms[g], covered))
+            elif self.holes and w_c + leaf_cost(a, self.costs) + self.c("hole") <= level:
+                k = next((k for k in (c, *range(self.M)) if functional(X[rows, k][None], Y[rows, c])[0]), None)
+                if k is not None:  # the value is some function of one input cell: leave it open
+                    writes.append((w_c + leaf_cost(a, self.costs) + self.c("hole"), a, hole(0, cell(k)), covered))
         addr = table.values
         computed = (addr != addr[:, :1]).any(1) & K[np.arange(B)[None], addr].all(1)
         idx = np.flatnonzero(computed)
@@ -784,6 +793,8 @@ class Search:
         for ctl in self.controls():
             if ctl.cost > level:
                 break
+            if self.holes:
+                self.open_folds(ctl, level - ctl.cost)
             carry = self.carries(ctl, level - ctl.cost)
             if carry is None:
                 continue
@@ -798,6 +809,37 @@ class Search:
                 self.complete(ctl, carry, idx)
             if self.budget_spent():
                 return
+
+    def open_folds(self, ctl: Control, budget: int) -> None:
+        """``a ← a0; loop { a ← ?(a, s) }; mem[c] ← a`` for each initial value ``a0`` and
+        loop operand ``s``, when the examples change one cell ``c``. The fixed parts decide
+        only the sequence of ``(a0, s)`` values the open step sees: folds showing it the
+        same sequences are one class for every step, and a fold is dropped when the targets
+        are not a function of its sequence (no step could fit)."""
+        D, K, Y = self.spec.changed, self.spec.mask, self.spec.outputs
+        cells = np.flatnonzero(D.any(0))
+        if len(cells) != 1:
+            return
+        c = int(cells[0])
+        rows = K[:, c]
+        if not ctl.n[rows].any():
+            return
+        seen = self.__dict__.setdefault("_folds", set())
+        step = budget - 2 * self.c("set") - self.c("hole")
+        for a0, a0c, a_vals in self.inits():
+            if a0c != step:
+                continue
+            for src, _, svals, _ in ctl.sources:
+                seqs = np.concatenate([a_vals[:, None], np.where(ctl.valid, svals, -1)], 1)[rows]
+                key = seqs.tobytes()
+                if key in seen:
+                    continue
+                seen.add(key)
+                self.stats.structures += 1
+                if functional(row_hash(seqs)[None], Y[rows, c])[0]:
+                    self.stats.structure_classes += 1
+                    fold = ctl.term(assign("a", hole(0, var("a"), src)))
+                    self.record(seq(assign("a", a0), fold, write(const(c), var("a"))), "loop")
 
     def complete(self, ctl: Control, carry: Carry, idx: np.ndarray) -> None:
         """Solve for the body write and the final writes of configurations ``idx``; record
