@@ -278,8 +278,14 @@ class Saturation:
     classes: int
     iterations: int
     saturated: bool
-    matches: dict[str, int]  # rule (as written) -> times it matched
+    counts: tuple[int, ...]  # per rule of rules(M), in order: times it matched
     egraph: EGraph
+    M: int
+
+    @property
+    def matches(self) -> dict[str, int]:
+        """Rule (as written) -> times it matched (printed on demand: printing is slow)."""
+        return dict(zip(_rule_names(self.M), self.counts))
 
     def alternatives(self, t: Term, k: int) -> list[Term]:
         """Up to ``k`` equivalent forms of ``t`` (its e-class's members)."""
@@ -288,11 +294,17 @@ class Saturation:
 
 @functools.lru_cache(maxsize=8)
 def _schedule(M: int):
-    """The rules for ``M`` as one ruleset, and each rule's printed form by its declaration
-    (built once per ``M``: printing a rule goes through egglog's pretty-printer, about
-    0.3 s for the set, which every saturation used to pay)."""
+    """The rules for ``M`` as one ruleset, and each rule's position by its declaration
+    (built once per ``M``)."""
     rs = rules(M)
-    return ruleset(*rs), {r.decl: str(r) for r in rs}
+    return ruleset(*rs), {r.decl: i for i, r in enumerate(rs)}
+
+
+@functools.lru_cache(maxsize=8)
+def _rule_names(M: int) -> tuple[str, ...]:
+    """Each rule's printed form (egglog's pretty-printer: about 0.3 s for the set, so only
+    when :attr:`Saturation.matches` is read)."""
+    return tuple(str(r) for r in rules(M))
 
 
 def saturate(terms: Sequence[Term], M: int, max_iterations: int = 16) -> Saturation:
@@ -302,14 +314,14 @@ def saturate(terms: Sequence[Term], M: int, max_iterations: int = 16) -> Saturat
     egg = [to_egg(t) for t in terms]
     if egg:
         eg.register(*egg)
-    schedule, names = _schedule(M)
-    iterations, saturated, matches = 0, False, dict.fromkeys(names.values(), 0)
+    schedule, index = _schedule(M)
+    iterations, saturated, counts = 0, False, [0] * len(index)
     while iterations < max_iterations:
         report = eg.run(schedule)
         iterations += 1
         for decl, count in report.num_matches_per_rule.items():
-            if decl in names:
-                matches[names[decl]] += count
+            if decl in index:
+                counts[index[decl]] += count
         if not report.updated:
             saturated = True
             break
@@ -318,4 +330,5 @@ def saturate(terms: Sequence[Term], M: int, max_iterations: int = 16) -> Saturat
         b, c = eg.extract(x, include_cost=True)
         best.append(from_egg(b))
         cost.append(int(c))
-    return Saturation(tuple(best), tuple(cost), len(set(map(str, best))), iterations, saturated, matches, eg)
+    classes = len(set(map(str, best)))
+    return Saturation(tuple(best), tuple(cost), classes, iterations, saturated, tuple(counts), eg, M)

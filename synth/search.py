@@ -230,11 +230,11 @@ class Table:
             return out
         bits = self.bits
         D = self.values.shape[1]
-        need = np.broadcast_to(need, points.shape)
         if valid is not None:
             points = np.where(valid, points, D)
         for s in range(0, N, chunk):
-            acc = np.bitwise_and.reduce(bits[points[s : s + chunk], need[s : s + chunk]], axis=1)  # (n, W)
+            ns = need if need.ndim == 1 else need[s : s + chunk]  # a shared need broadcasts
+            acc = np.bitwise_and.reduce(bits[points[s : s + chunk], ns], axis=1)  # (n, W)
             nz = acc != 0
             has = nz.any(1)
             w = nz.argmax(1)
@@ -245,11 +245,20 @@ class Table:
 
 def functional(points: np.ndarray, need: np.ndarray) -> np.ndarray:
     """Per query ``(N, P)``: whether the needs are a function of the points (no point
-    needs two different values), i.e. some expression of these operands fits."""
-    order = np.argsort(points, axis=1, kind="stable")
-    p = np.take_along_axis(points, order, 1)
-    v = np.take_along_axis(np.broadcast_to(need, points.shape), order, 1)
-    return ~((p[:, 1:] == p[:, :-1]) & (v[:, 1:] != v[:, :-1])).any(1)
+    needs two different values), i.e. some expression of these operands fits.
+
+    Each query scatters its needs into a table indexed by point and reads them back: a
+    point that needs two different values reads back the other one somewhere (no sort per
+    query)."""
+    N, P = points.shape
+    if not N or not P:
+        return np.ones(N, dtype=bool)
+    lo = int(points.min())
+    width = int(points.max()) - lo + 1
+    flat = (points - lo) + (np.arange(N) * width)[:, None]
+    table = np.empty(N * width, dtype=np.result_type(need))
+    table[flat] = need
+    return (table[flat] == need).all(1)
 
 
 # ----------------------------------------------------------------------- loop structures
@@ -336,16 +345,17 @@ class Control:
         if h not in self.clean:
             valid = self.valid
             earlier = np.tril(np.ones((adr.shape[1], adr.shape[1]), dtype=bool), -1)  # t' < t
-
-            def ok(cells) -> bool:
-                if cells is None:
-                    return True
-                hit = (adr[:, None, :] == cells[:, :, None]) & earlier[None] & valid[:, None, :] & valid[:, :, None]
-                return not hit.any()
-
+            live = earlier[None] & valid[:, None, :] & valid[:, :, None]  # (B, t, t')
+            parts = [*self.sources, *self.offsets]
+            read = [i for i, p in enumerate(parts) if p[3] is not None]
+            ok = np.ones(len(parts), dtype=bool)
+            if read:  # all operands at once: (K, B, t, t')
+                cells = np.stack([parts[i][3] for i in read])
+                ok[read] = ~((adr[None, :, None, :] == cells[:, :, :, None]) & live[None]).any((1, 2, 3))
+            k = len(self.sources)
             self.clean[h] = (
-                [(t, v) for t, _, v, cells in self.sources if ok(cells)],
-                [(t, v) for t, _, v, cells in self.offsets if ok(cells)],
+                [(t, v) for (t, _, v, _), o in zip(self.sources, ok[:k]) if o],
+                [(t, v) for (t, _, v, _), o in zip(self.offsets, ok[k:]) if o],
             )
         return self.clean[h]
 
@@ -523,45 +533,87 @@ class Search:
         by writes that each cost at most ``level`` (address, value and the write). With
         holes, a constant cell whose target no expression within the level gives, but some
         function of one input cell could, is written ``?(mem[k])``."""
-        spec = self.spec
-        X, Y, K = spec.inputs, spec.outputs, spec.mask
-        D = spec.changed
-        B = X.shape[0]
+        X, Y, K = self.spec.inputs, self.spec.outputs, self.spec.mask
+        D = self.spec.changed
+        B = D.shape[0]
         if not D.any():
             self.record(seq(), "straight-line")
             return
-        table = Table.of(self.mem, min(level - 2, 8))
+        st = self._straight(min(level - 2, 8))
+        table, n = st["table"], len(st["table"])
         w_c = self.c("write")
         writes = []  # (cost, address, value, covered (B, M))
         for c in np.flatnonzero(D.any(0)):
-            rows = K[:, c]
-            hit = (table.values[:, rows] == Y[rows, c]).all(1)
-            g = int(hit.argmax()) if hit.any() else -1
-            self.stats.completions += len(table)
+            g = int(st["cell"][c])
+            self.stats.completions += n
             a = const(c)
             covered = np.zeros_like(D)
             covered[:, c] = True
             if g >= 0 and w_c + leaf_cost(a, self.costs) + table.costs[g] <= level:
                 writes.append((w_c + leaf_cost(a, self.costs) + table.costs[g], a, table.terms[g], covered))
             elif self.holes and w_c + leaf_cost(a, self.costs) + self.c("hole") <= level:
+                rows = K[:, c]
                 k = next((k for k in (c, *range(self.M)) if functional(X[rows, k][None], Y[rows, c])[0]), None)
                 if k is not None:  # the value is some function of one input cell: leave it open
                     writes.append((w_c + leaf_cost(a, self.costs) + self.c("hole"), a, hole(0, cell(k)), covered))
-        addr = table.values
-        computed = (addr != addr[:, :1]).any(1) & K[np.arange(B)[None], addr].all(1)
-        idx = np.flatnonzero(computed)
+        idx, g = st["addr"], st["value"]
         if idx.size:
-            need = Y[np.arange(B)[None], addr[idx]]
-            g = table.first(np.broadcast_to(np.arange(B), need.shape), need)
-            self.stats.completions += len(idx) * len(table)
-            for i, j in zip(idx[g >= 0], g[g >= 0]):
+            self.stats.completions += len(idx) * n
+            ok = (g >= 0) & (g < n)
+            for i, j in zip(idx[ok], g[ok]):
                 cst = w_c + table.costs[i] + table.costs[j]
                 if cst <= level:
                     covered = np.zeros_like(D)
-                    covered[np.arange(B), addr[i]] = True
+                    covered[np.arange(B), table.values[i]] = True
                     writes.append((cst, table.terms[i], table.terms[j], covered))
         for chosen in _covers(writes, D, max_writes, 2 * level):
             self.record(par(*sorted((write(a, e) for _, a, e, _ in chosen), key=str)), "straight-line")
+
+    def _straight(self, k: int) -> dict:
+        """What :meth:`straight_line` needs from the ``mem`` bank's expressions of cost at
+        most ``k``, kept across levels and extended by the new levels only: the table
+        (values as stored, int16), per changed cell the cheapest expression with the
+        target's value on every compared example (-1: none), the computed addresses
+        (non-constant, every cell compared) and per address the cheapest expression whose
+        value is the target at that address (its row in the table, an exact lookup in the
+        bank's signature set; -1: none yet)."""
+        spec = self.spec
+        Y, K = spec.outputs, spec.mask
+        B = Y.shape[0]
+        st = self.__dict__.setdefault("_straight_state", None)
+        if st is None:
+            empty = Table([], np.zeros(0, dtype=np.int64), np.zeros((0, B), dtype=np.int16), self.M)
+            st = self._straight_state = {
+                "k": 0, "levels": [], "table": empty, "cell": np.full(self.M, -1), "bank": -1,
+                "addr": np.zeros(0, dtype=np.int64), "need": np.zeros((0, B), dtype=np.int64),
+                "value": np.zeros(0, dtype=np.int64),
+            }  # fmt: skip
+        if k > st["k"]:
+            start = len(st["table"])
+            st["levels"] += [(c, lv) for c, lv in self.mem.upto(k) if c > st["k"]]
+            st["k"] = k
+            levels = st["levels"]
+            terms = Chain([lv.terms for _, lv in levels])
+            costs = np.array([c for c, lv in levels for _ in range(len(lv.terms))], dtype=np.int64)
+            values = np.concatenate([lv.values for _, lv in levels]) if levels else st["table"].values
+            st["table"] = Table(terms, costs, values, self.M)
+            new = values[start:]
+            for c in np.flatnonzero(spec.changed.any(0)):
+                if st["cell"][c] < 0:
+                    rows = K[:, c]
+                    hit = (new[:, rows] == Y[rows, c]).all(1)
+                    if hit.any():
+                        st["cell"][c] = start + int(hit.argmax())
+            computed = (new != new[:, :1]).any(1) & K[np.arange(B)[None], new].all(1)
+            idx = start + np.flatnonzero(computed)
+            st["addr"] = np.concatenate([st["addr"], idx])
+            st["need"] = np.concatenate([st["need"], Y[np.arange(B)[None], values[idx]]])
+            st["value"] = np.concatenate([st["value"], np.full(len(idx), -1)])
+        if st["bank"] != len(self.mem) and st["addr"].size:  # the bank grew: look up what was missing
+            miss = np.flatnonzero(st["value"] < 0)
+            st["value"][miss] = self.mem.seen.find(st["need"][miss])
+            st["bank"] = len(self.mem)
+        return st
 
     # ------------------------------------------------------------------------- loops
 
@@ -630,13 +682,12 @@ class Search:
             cands.insert(0, (var("x"), self.c("var"), X[rows, v], v))
         else:  # the element: costs as a variable, as it is one in a for loop
             cands.append((read(var(name)), self.c("var"), X[rows, v], v))
-        for op in ("inc", "dec"):  # the cells next to it (a node's fields): cost as one op more
-            t = read(app(op, var(name)))
+        near, far = self._cursor_terms(name)
+        for op, t in near:  # the cells next to it (a node's fields): cost as one op more
             cands.append((t, self.c("var") + self.c(op), X[rows, _at(op, v, X, M)], _at(op, v, X, M)))
         offsets = []
-        for c in range(2, M - 1):  # cells further away: a second list at an offset
-            t = read(app("add", var(name), const(c)))
-            offsets.append((t, cost(t, self.costs), X[rows, (v + c) % M], (v + c) % M))
+        for c, (t, tc) in enumerate(far, start=2):  # cells further away: a second list at an offset
+            offsets.append((t, tc, X[rows, (v + c) % M], (v + c) % M))
         for k in range(M):  # fixed cells: a value the task passes in
             cells_k = np.full_like(v, k)
             offsets.append((cell(k), self.c("cell"), X[rows, cells_k], cells_k))
@@ -648,14 +699,27 @@ class Search:
                     seen.add(key)
                     out.append((t, c, vals, cells))
         u = self.table("u_used")
-        for g in range(len(u)):
-            adr = u.values[g][v]
-            if not (K[rows, adr] | ~valid).all() or not (D[rows, adr] & valid).any():
-                continue
-            s = np.sort(np.where(valid, adr, -1 - np.arange(adr.shape[1])[None]), axis=1)
-            if not (s[:, 1:] == s[:, :-1]).any():
-                ctl.addresses.append((substitute(u.terms[g], {"u": var(name)}), adr))
+        if len(u):  # every address function at once: (G, B, F)
+            adr = u.values[:, v]
+            ok = (K[rows, adr] | ~valid).all((1, 2)) & (D[rows, adr] & valid).any((1, 2))
+            s = np.sort(np.where(valid, adr, -1 - np.arange(adr.shape[2])[None, None]), axis=2)
+            ok &= ~(s[:, :, 1:] == s[:, :, :-1]).any((1, 2))
+            for g in np.flatnonzero(ok):
+                ctl.addresses.append((substitute(u.terms[g], {"u": var(name)}), adr[g]))
         return ctl
+
+    def _cursor_terms(self, name: str) -> tuple[list, list]:
+        """A cursor's neighbour reads ``[(op, mem[op(v)])]`` and offset reads
+        ``[(mem[v + c], cost)]`` for ``c = 2 .. M - 2`` (built once per cursor name)."""
+        cache = self.__dict__.setdefault("_cursor_cache", {})
+        if name not in cache:
+            near = [(op, read(app(op, var(name)))) for op in ("inc", "dec")]
+            far = []
+            for c in range(2, self.M - 1):
+                t = read(app("add", var(name), const(c)))
+                far.append((t, cost(t, self.costs)))
+            cache[name] = near, far
+        return cache[name]
 
     def inits(self) -> list[tuple[Term, int, np.ndarray]]:
         """Initial values of carried variables: the constants 0, 1 and ``M - 1`` (the
@@ -730,9 +794,11 @@ class Search:
         return self._lets
 
     def _let(self, ctl: Control, e: Term, vals: np.ndarray) -> Carry:
-        F = self.F
-        traj = np.broadcast_to(vals[None, :, None], (1, len(vals), F + 1)).copy()
-        return Carry(1, {"a": traj}, [(0, lambda i: ((("a", e),), ()))])
+        cache = self.__dict__.setdefault("_let_cache", {})
+        if id(vals) not in cache:  # the same for every control: the value never changes
+            traj = np.broadcast_to(vals[None, :, None], (1, len(vals), self.F + 1)).copy()
+            cache[id(vals)] = (vals, Carry(1, {"a": traj}, [(0, lambda i: ((("a", e),), ()))]))
+        return cache[id(vals)][1]
 
     def _one(self, ctl, inits: list[tuple[Term, np.ndarray]], tab: Table, source, per_example: bool) -> Carry:
         """``a ← f(a)`` from every initial value in ``inits`` for every row ``f`` of ``tab``
@@ -836,7 +902,8 @@ class Search:
                     continue
                 seen.add(key)
                 self.stats.structures += 1
-                if functional(row_hash(seqs)[None], Y[rows, c])[0]:
+                points = np.unique(row_hash(seqs), return_inverse=True)[1].reshape(1, -1)
+                if functional(points, Y[rows, c])[0]:
                     self.stats.structure_classes += 1
                     fold = ctl.term(assign("a", hole(0, var("a"), src)))
                     self.record(seq(assign("a", a0), fold, write(const(c), var("a"))), "loop")

@@ -80,6 +80,30 @@ def test_signature_set_is_exact_despite_hash_collisions():
     # a forged collision: a stored row under another row's hash must not hide that row
     t = SignatureSet(3)
     t.add(np.array([[1, 2, 3]]))
-    t._rows[0] = [9, 9, 9]
+    t._packed[:, 0] = t.pack(np.array([[9, 9, 9]]))[:, 0]
     assert t.add(np.array([[1, 2, 3]])).tolist() == [0]
-    assert row_hash(np.array([[1, 2, 3]]))[0] == t._hashes[0] == t._hashes[1]
+    assert t._hashes[0] == t._hashes[1]
+    assert t.find(np.array([[1, 2, 3], [3, 2, 1]])).tolist() == [1, -1]
+
+
+def test_signature_set_matches_a_python_set_across_growth():
+    rng = np.random.default_rng(0)
+    for small, width, hi in ((True, 5, 3), (False, 3, 1000), (True, 17, 2)):
+        s, ref = SignatureSet(width, small=small), {}
+        for _ in range(30):
+            rows = rng.integers(0, hi, (int(rng.integers(0, 400)), width))
+            want = []
+            for i, r in enumerate(rows):
+                if r.tobytes() not in ref:
+                    ref[r.tobytes()] = len(ref)
+                    want.append(i)
+            assert s.add(rows).tolist() == want
+        assert len(s) == len(ref)
+        probe = rng.integers(0, hi, (300, width))
+        assert s.find(probe).tolist() == [ref.get(r.tobytes(), -1) for r in probe]
+
+
+def test_row_hash_is_a_function_of_the_row():
+    rows = np.random.default_rng(1).integers(-1, 9, (50, 7))
+    h = row_hash(np.concatenate([rows, rows[::-1]]))
+    assert (h[:50] == h[50:][::-1]).all() and len(set(h[:50].tolist())) == len({r.tobytes() for r in rows})
