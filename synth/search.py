@@ -27,7 +27,10 @@ never admit wrong ones.
 A write value that the examples determine, but that no enumerated expression produces, is
 a *hole*: with ``holes=True`` the structure is kept with ``hole k (operands)`` in its
 place, for tuning to fill — provided the needed values are a function of the operands;
-otherwise the structure contradicts the examples and is dropped.
+otherwise the structure contradicts the examples and is dropped. With holes on, a loop's
+carried update can also be left open (a *fold* ``a ← ?(a, operand)`` whose final value
+is the result): the step is not enumerated, so the structure is one level above its
+control, below every complete fold.
 """
 
 from __future__ import annotations
@@ -527,7 +530,10 @@ class Search:
 
     def straight_line(self, level: int, max_writes: int = 3) -> None:
         """``mem[a1..ak] ← e1..ek`` on the input: the cheapest covers of the changed cells
-        by writes that each cost at most ``level`` (address, value and the write)."""
+        by writes that each cost at most ``level`` (address, value and the write). With
+        holes, a constant cell whose target no expression within the level gives, but some
+        function of one input cell could, is written ``?(mem[k])``."""
+        X, Y, K = self.spec.inputs, self.spec.outputs, self.spec.mask
         D = self.spec.changed
         B = D.shape[0]
         if not D.any():
@@ -541,10 +547,15 @@ class Search:
             g = int(st["cell"][c])
             self.stats.completions += n
             a = const(c)
+            covered = np.zeros_like(D)
+            covered[:, c] = True
             if g >= 0 and w_c + leaf_cost(a, self.costs) + table.costs[g] <= level:
-                covered = np.zeros_like(D)
-                covered[:, c] = True
                 writes.append((w_c + leaf_cost(a, self.costs) + table.costs[g], a, table.terms[g], covered))
+            elif self.holes and w_c + leaf_cost(a, self.costs) + self.c("hole") <= level:
+                rows = K[:, c]
+                k = next((k for k in (c, *range(self.M)) if functional(X[rows, k][None], Y[rows, c])[0]), None)
+                if k is not None:  # the value is some function of one input cell: leave it open
+                    writes.append((w_c + leaf_cost(a, self.costs) + self.c("hole"), a, hole(0, cell(k)), covered))
         idx, g = st["addr"], st["value"]
         if idx.size:
             self.stats.completions += len(idx) * n
@@ -881,6 +892,8 @@ class Search:
         for ctl in self.controls():
             if ctl.cost > level:
                 break
+            if self.holes:
+                self.open_folds(ctl, level - ctl.cost)
             carry = self.carries(ctl, level - ctl.cost)
             if carry is None:
                 continue
@@ -895,6 +908,38 @@ class Search:
                 self.complete(ctl, carry, idx)
             if self.budget_spent():
                 return
+
+    def open_folds(self, ctl: Control, budget: int) -> None:
+        """``a ← a0; loop { a ← ?(a, s) }; mem[c] ← a`` for each initial value ``a0`` and
+        loop operand ``s``, when the examples change one cell ``c``. The fixed parts decide
+        only the sequence of ``(a0, s)`` values the open step sees: folds showing it the
+        same sequences are one class for every step, and a fold is dropped when the targets
+        are not a function of its sequence (no step could fit)."""
+        D, K, Y = self.spec.changed, self.spec.mask, self.spec.outputs
+        cells = np.flatnonzero(D.any(0))
+        if len(cells) != 1:
+            return
+        c = int(cells[0])
+        rows = K[:, c]
+        if not ctl.n[rows].any():
+            return
+        seen = self.__dict__.setdefault("_folds", set())
+        step = budget - 2 * self.c("set") - self.c("hole")
+        for a0, a0c, a_vals in self.inits():
+            if a0c != step:
+                continue
+            for src, _, svals, _ in ctl.sources:
+                seqs = np.concatenate([a_vals[:, None], np.where(ctl.valid, svals, -1)], 1)[rows]
+                key = seqs.tobytes()
+                if key in seen:
+                    continue
+                seen.add(key)
+                self.stats.structures += 1
+                points = np.unique(row_hash(seqs), return_inverse=True)[1].reshape(1, -1)
+                if functional(points, Y[rows, c])[0]:
+                    self.stats.structure_classes += 1
+                    fold = ctl.term(assign("a", hole(0, var("a"), src)))
+                    self.record(seq(assign("a", a0), fold, write(const(c), var("a"))), "loop")
 
     def complete(self, ctl: Control, carry: Carry, idx: np.ndarray) -> None:
         """Solve for the body write and the final writes of configurations ``idx``; record
