@@ -684,20 +684,24 @@ class Search:
             cands.append((read(var(name)), self.c("var"), X[rows, v], v))
         near, far = self._cursor_terms(name)
         for op, t in near:  # the cells next to it (a node's fields): cost as one op more
-            cands.append((t, self.c("var") + self.c(op), X[rows, _at(op, v, X, M)], _at(op, v, X, M)))
-        offsets = []
-        for c, (t, tc) in enumerate(far, start=2):  # cells further away: a second list at an offset
-            offsets.append((t, tc, X[rows, (v + c) % M], (v + c) % M))
-        for k in range(M):  # fixed cells: a value the task passes in
-            cells_k = np.full_like(v, k)
-            offsets.append((cell(k), self.c("cell"), X[rows, cells_k], cells_k))
+            at = _at(op, v, X, M)
+            cands.append((t, self.c("var") + self.c(op), X[rows, at], at))
+        # cells further away (a second list at an offset), then fixed cells (a value the
+        # task passes in): all at once, (K, B, F)
+        shifted = (v[None] + np.arange(2, 2 + len(far))[:, None, None]) % M
+        fixed = np.broadcast_to(np.arange(M)[:, None, None], (M, *v.shape))
+        cells = np.concatenate([shifted, fixed])
+        vals = X[rows[None], cells]
+        terms = [*far, *((cell(k), self.c("cell")) for k in range(M))]
+        offsets = [(t, tc, vals[i], cells[i]) for i, (t, tc) in enumerate(terms)]
         seen: set[bytes] = set()
         for group, out in ((cands, ctl.sources), (offsets, ctl.offsets)):
-            for t, c, vals, cells in group:
-                key = np.where(valid, vals, -1).tobytes()
+            keys = np.where(valid[None], np.stack([x[2] for x in group]), -1)
+            for (t, c, vals_, cells_), key in zip(group, keys):
+                key = key.tobytes()
                 if key not in seen:
                     seen.add(key)
-                    out.append((t, c, vals, cells))
+                    out.append((t, c, vals_, cells_))
         u = self.table("u_used")
         if len(u):  # every address function at once: (G, B, F)
             adr = u.values[:, v]
@@ -809,16 +813,16 @@ class Search:
         N = len(a)
         if source is None and not per_example:
             traj = orbits(tab.values, a, ctl.n, len(inits), F)
+        elif source is None:  # per example: an orbit per (table row, example)
+            traj = orbits(tab.values.reshape(G * B, M), a, ctl.n, len(inits), F, examples=B)
         else:
             vals = np.tile(tab.values, (len(inits), 1))
             traj = np.empty((N, B, F + 1), dtype=np.int64)
             traj[:, :, 0] = a
             r = np.arange(N)[:, None]
-            base = np.arange(B)[None] * M
             last = int(ctl.n.max())
             for t in range(last):
-                p = a * M + source[1][:, t][None] if source is not None else base + a
-                a = np.where((t < ctl.n)[None], vals[r, p], a)
+                a = np.where((t < ctl.n)[None], vals[r, a * M + source[1][:, t][None]], a)
                 traj[:, :, t + 1] = a
             traj[:, :, last + 1 :] = a[:, :, None]
         env = {"u": var("a")} if source is None else {"u": var("a"), "w": source[0]}
@@ -1165,19 +1169,24 @@ class Search:
 # ------------------------------------------------------------------------------ helpers
 
 
-def orbits(f: np.ndarray, a0: np.ndarray, n: np.ndarray, copies: int, F: int) -> np.ndarray:
+def orbits(f: np.ndarray, a0: np.ndarray, n: np.ndarray, copies: int, F: int, examples: int = 0) -> np.ndarray:
     """Trajectories of ``a <- f_g(a)`` for the ``G`` value tables ``f`` (``(G, M)``, over
     ``a`` alone), ``copies`` times over (row ``i`` uses table ``i % G`` and starts at
     ``a0[i]``, ``(N, B)``), held at their value after ``n[b]`` iterations: ``(N, B, F + 1)``.
     The orbit of every start value is computed once per table (``(G, M, F + 1)``) and the
-    examples gather from it, instead of stepping ``N x B`` values ``F`` times."""
-    G, M = f.shape
-    orbit = np.empty((G, M, F + 1), dtype=np.int64)
+    examples gather from it, instead of stepping ``N x B`` values ``F`` times. With
+    ``examples = B``, ``f`` has a table per example (``(G * B, M)``, a function that reads
+    memory): example ``b`` of row ``i`` follows table ``(i % G) * B + b``."""
+    GB, M = f.shape
+    orbit = np.empty((GB, M, F + 1), dtype=np.int64)
     orbit[:, :, 0] = np.arange(M)
-    rows = np.arange(G)[:, None]
+    rows = np.arange(GB)[:, None]
     for t in range(F):
         orbit[:, :, t + 1] = f[rows, orbit[:, :, t]]
+    G = GB // examples if examples else GB
     g = np.tile(np.arange(G), copies)[:, None, None]
+    if examples:
+        g = g * examples + np.arange(examples)[None, :, None]
     t = np.minimum(np.arange(F + 1)[None], n[:, None])[None]  # (1, B, F + 1)
     return orbit[g, a0[:, :, None], t]
 
