@@ -44,7 +44,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from .enumerate import Bank, Chain, leaf_cost, row_hash
+from .enumerate import Bank, Chain, leaf_cost, masked_row_hash, row_hash
 from .heuristics import Heuristic, SizePrior
 from .lang import (
     LOOPS,
@@ -386,9 +386,9 @@ class Carry:
         """One hash per configuration's trajectories (all zero when nothing is carried)."""
         if not self.traj:
             return np.zeros(self.N, dtype=np.uint64)
-        valid = np.arange(ctl.v.shape[1] + 1)[None] <= ctl.n[:, None]
-        flat = np.concatenate([np.where(valid[None], t, -1).reshape(self.N, -1) for t in self.traj.values()], 1)
-        return row_hash(flat)
+        valid = (np.arange(ctl.v.shape[1] + 1)[None] <= ctl.n[:, None]).reshape(-1)
+        parts = [t.reshape(self.N, -1) for t in self.traj.values()]
+        return masked_row_hash(parts, [valid] * len(parts))  # iterations past n read -1
 
     def finals(self, ctl: Control, idx: np.ndarray) -> list[tuple[str, np.ndarray]]:
         B = len(ctl.n)
