@@ -68,6 +68,26 @@ def row_hash(values: np.ndarray) -> np.ndarray:
     return _finish(_linear(v))
 
 
+def masked_row_hash(parts: Sequence[np.ndarray], keep: Sequence[np.ndarray], fill: int = -1) -> np.ndarray:
+    """``row_hash`` of the rows ``concatenate([where(keep_i, part_i, fill)], axis=1)``
+    (``part_i`` ``(N, W_i)``, ``keep_i`` ``(W_i,)``), without building them: the linear
+    form's multipliers are zeroed where a column is not kept and the fill's share added
+    once (the same value, bit for bit)."""
+    widths = [p.shape[1] for p in parts]
+    total = sum(widths)
+    m = _mix(max(64, 1 << (total - 1).bit_length()))[:total].view(np.int64)
+    h = np.zeros(len(parts[0]), dtype=np.int64)
+    start, shift = 0, np.int64(0)
+    with np.errstate(over="ignore"):
+        for p, k in zip(parts, keep):
+            seg = m[start : start + p.shape[1]]
+            h += p.astype(np.int64, copy=False) @ np.where(k, seg, 0)
+            shift += np.int64(fill) * seg[~k].sum(dtype=np.int64)
+            start += p.shape[1]
+        h += shift
+    return _finish(h.view(np.uint64))
+
+
 _FREE = np.iinfo(np.int64).max
 
 

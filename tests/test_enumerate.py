@@ -5,7 +5,7 @@ import itertools
 import numpy as np
 import pytest
 
-from synth.enumerate import Bank, SignatureSet, row_hash
+from synth.enumerate import Bank, SignatureSet, masked_row_hash, row_hash
 from synth.lang import BINARY, UNARY
 from synth.semantics import apply
 
@@ -107,3 +107,11 @@ def test_row_hash_is_a_function_of_the_row():
     rows = np.random.default_rng(1).integers(-1, 9, (50, 7))
     h = row_hash(np.concatenate([rows, rows[::-1]]))
     assert (h[:50] == h[50:][::-1]).all() and len(set(h[:50].tolist())) == len({r.tobytes() for r in rows})
+
+
+def test_masked_row_hash_is_row_hash_of_the_masked_rows():
+    rng = np.random.default_rng(2)
+    parts = [rng.integers(0, 9, (40, 12)), rng.integers(0, 9, (40, 12))]
+    keep = [rng.random(12) < 0.6, rng.random(12) < 0.6]
+    want = row_hash(np.concatenate([np.where(k, p, -1) for p, k in zip(parts, keep)], 1))
+    assert (masked_row_hash(parts, keep) == want).all()
