@@ -221,16 +221,58 @@ def stack(ws: list[Weights]) -> Weights:
     return jax.tree.map(lambda *xs: jnp.stack(xs), *ws)
 
 
-def line_mask(weights: Weights, lines: Sequence[int], init: bool = True) -> Weights:
+def line_mask(
+    weights: Weights,
+    lines: Sequence[int],
+    init: bool = True,
+    ops: Sequence[bool] | None = None,
+    reads: Sequence[bool] | None = None,
+    writes: Sequence[bool] | None = None,
+) -> Weights:
     """A gradient mask that trains only ``lines`` (and the registers' initial values if
-    ``init``); for one restart's shapes, broadcast over the restarts."""
+    ``init``); for one restart's shapes, broadcast over the restarts.
+
+    ``ops`` (one flag per op column), ``reads`` (per register, the ``a`` and ``b`` heads)
+    and ``writes`` (per register, the ``o`` head) say which logits of those lines may move
+    (``None``: all): with the logits that may not compiled shut (:func:`shut`), a hole keeps
+    its kind and its register limits through tuning, not only at the start."""
     one = jax.tree.map(lambda x: x[0] if x.ndim == 3 else x, weights)
     L = one.op.shape[0]
     rows = jnp.zeros(L).at[jnp.asarray(list(lines), dtype=int)].set(1.0)[:, None]
+    cols = lambda flags, n: jnp.ones(n) if flags is None else jnp.asarray(flags, dtype=jnp.float32)
+    R = one.a.shape[1]
     return Weights(
-        op=jnp.broadcast_to(rows, one.op.shape),
-        a=jnp.broadcast_to(rows, one.a.shape),
-        b=jnp.broadcast_to(rows, one.b.shape),
-        o=jnp.broadcast_to(rows, one.o.shape),
+        op=jnp.broadcast_to(rows * cols(ops, one.op.shape[1]), one.op.shape),
+        a=jnp.broadcast_to(rows * cols(reads, R), one.a.shape),
+        b=jnp.broadcast_to(rows * cols(reads, R), one.b.shape),
+        o=jnp.broadcast_to(rows * cols(writes, R), one.o.shape),
         init=jnp.full(one.init.shape, 1.0 if init else 0.0),
+    )
+
+
+def shut(
+    weights: Weights,
+    lines: Sequence[int],
+    ops: Sequence[bool] | None = None,
+    reads: Sequence[bool] | None = None,
+    writes: Sequence[bool] | None = None,
+    eps: float = 1e-6,
+) -> Weights:
+    """``weights`` (one restart or stacked) with the logits of ``lines`` that the flags
+    leave out (see :func:`line_mask`) set to ``log eps``: those choices start (and, under
+    the matching mask, stay) shut."""
+    L = weights.op.shape[-2]
+    rows = jnp.zeros(L, bool).at[jnp.asarray(list(lines), dtype=int)].set(True)[:, None]
+
+    def close(x: jax.Array, flags: Sequence[bool] | None) -> jax.Array:
+        if flags is None:
+            return x
+        return jnp.where(rows & ~jnp.asarray(flags, dtype=bool), jnp.log(eps), x)
+
+    return Weights(
+        op=close(weights.op, ops),
+        a=close(weights.a, reads),
+        b=close(weights.b, reads),
+        o=close(weights.o, writes),
+        init=weights.init,
     )

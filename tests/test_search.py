@@ -92,6 +92,45 @@ def test_holes_keep_structures_the_examples_allow(task):
     assert not any("list@1" in str(c.term) for c in r.structures)
 
 
+def test_an_open_fold_is_proposed_below_every_complete_fold(task):
+    t = task("reduce")
+    done = enumerate_programs(t.train, 8, cfg=SynthConfig(max_cost=12))
+    L = done.stats.max_cost
+    r = enumerate_programs(t.train, 8, cfg=SynthConfig(max_cost=L - 1, holes=True))
+    assert not r.solutions
+    texts = [str(c.term) for c in r.structures]
+    assert "a ← 0; for i, x in list@1 { a ← ?0(a, x) }; mem[0] ← a" in texts
+    # filling the open step with the solution's own step gives a correct program
+    step = next(n for n in done.solutions[0].term.walk() if n.op == "set" and n.args[0] == "a" and "x" in str(n))
+    fold = next(c.term for c in r.structures if str(c.term).startswith("a ← 0; for i, x in list@1 { a ← ?0(a, x)"))
+    filled = _fill(fold, step.args[1])
+    assert t.train.correct(execute(filled, t.train.inputs, 8)).all()
+
+
+def test_open_folds_the_examples_contradict_are_dropped(task):
+    # the targets of parity are not a function of the cursor's sequence alone (it is the
+    # same for every list of one length), so no fold over the cursor is kept
+    t = task("parity")
+    r = enumerate_programs(t.train, 8, cfg=SynthConfig(max_cost=7, holes=True, stop_when_solved=False))
+    folds = [str(c.term) for c in r.structures if "a ← ?0(a, " in str(c.term)]
+    assert folds and any("mem[c])" in f for f in folds)
+    assert not any(f.endswith("?0(a, c) }; mem[0] ← a") for f in folds)
+
+
+def test_a_straight_line_value_out_of_reach_is_left_open(task):
+    t = task("inc")
+    r = enumerate_programs(t.train, 8, cfg=SynthConfig(max_cost=3, holes=True))
+    assert not r.solutions
+    assert [str(c.term) for c in r.structures] == ["mem[0] ← ?0(mem[0])"]
+
+
+def _fill(t, e):
+    """``t`` with its hole replaced by ``e``."""
+    if t.op == "hole":
+        return e
+    return type(t)(t.op, tuple(_fill(a, e) if hasattr(a, "op") else a for a in t.args))
+
+
 def test_more_levels_after_the_first_solution_give_more_solutions(task):
     t = task("reduce")
     one = enumerate_programs(t.train, 8, cfg=SynthConfig(max_cost=12))

@@ -8,7 +8,7 @@ import pytest
 from neural import Examples, parse_program
 from neural.compile import compile_program, decompile, to_dists
 from neural.machine import SoftMachine
-from neural.tune import TuneConfig, line_mask, stack, tune
+from neural.tune import TuneConfig, line_mask, shut, stack, tune
 
 M, R, T = 6, 3, 12
 # mem[0] += 1; line 2 is the one the tests break, free or freeze
@@ -76,3 +76,20 @@ def test_the_optimizer_is_any_optax_transformation():
     w = restarts(p, free=(1,))
     frozen = tune(w, SoftMachine(M, R, T), examples(0), examples(1), TuneConfig(steps=50, optimizer=optax.sgd(0.0)))
     assert not frozen.recovered.any()  # a zero learning rate leaves the broken line as compiled
+
+
+def test_held_limits_keep_shut_logits_where_they_were():
+    # line 1 may be only INC or DEC and may write only r1: held, it can never become anything else
+    p = broken()
+    w = restarts(p, free=(1,))
+    ops = tuple(o in (2, 5) for o in range(13))  # INC, DEC
+    writes = (False, True, False)
+    w = shut(w, [1], ops=ops, writes=writes)
+    mask = line_mask(w, [1], init=False, ops=ops, writes=writes)
+    assert float(mask.op[1, 0]) == 0.0 and float(mask.op[1, 2]) == 1.0 and float(mask.o[1, 0]) == 0.0
+    assert float(mask.op[0].sum()) == 0.0  # a fixed line does not move at all
+    res = tune(w, SoftMachine(M, R, T), examples(0), examples(1), TuneConfig(steps=200, lr=0.3), trainable=mask)
+    assert res.recovered.any()
+    for q in res.programs:
+        assert q.lines[1].op in (2, 5) and q.lines[1].o == 1
+    assert (np.asarray(w.op[:, 1, 0]) < -13).all()  # STOP shut at log 1e-6
