@@ -576,7 +576,13 @@ def _judge_many(programs: list[Program], ex: Examples, T: int) -> tuple[np.ndarr
     return ok, steps
 
 
-def synth_seeds(task: Task, n: int, cfg: SolveConfig = SolveConfig(fastest=True), n_synth: int = 16) -> list[Ranked]:
+SEED_SEARCH = SolveConfig(fastest=True, synth=SynthConfig(time_limit=None, max_programs=2_000_000))
+""":func:`synth_seeds`' search: bounded by candidates, not seconds, so the seeds do not
+depend on the machine's load (under load, 60 s stopped listk's search before the level
+with its 6-step direct address, which lies within 1.8-2.0 M candidates)."""
+
+
+def synth_seeds(task: Task, n: int, cfg: SolveConfig = SEED_SEARCH, n_synth: int = 16) -> list[Ranked]:
     """The ``n`` fastest programs synthesis proposes for ``task`` (adaptation's seeds):
     synthesized on the first ``n_synth`` train examples (the search's cost grows with
     them), then ranked on every train example (:func:`fastest_programs`)."""

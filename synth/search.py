@@ -255,6 +255,11 @@ def functional(points: np.ndarray, need: np.ndarray) -> np.ndarray:
         return np.ones(N, dtype=bool)
     lo = int(points.min())
     width = int(points.max()) - lo + 1
+    if N * width > max(1 << 22, 8 * N * P):  # sparse points (e.g. hashes): sort each query
+        order = np.argsort(points, axis=1, kind="stable")
+        p = np.take_along_axis(points, order, 1)
+        v = np.take_along_axis(np.broadcast_to(need, points.shape), order, 1)
+        return ~((p[:, 1:] == p[:, :-1]) & (v[:, 1:] != v[:, :-1])).any(1)
     flat = (points - lo) + (np.arange(N) * width)[:, None]
     table = np.empty(N * width, dtype=np.result_type(need))
     table[flat] = need

@@ -32,6 +32,17 @@ def test_functional_detects_clashes():
     assert functional(pts, np.array([5, 6, 7])).tolist() == [False, True]
 
 
+def test_functional_agrees_with_a_set_for_dense_and_sparse_points():
+    rng = np.random.default_rng(0)
+    for hi in (8, 2**40):  # a table per query, and (sparse points, e.g. hashes) a sort per query
+        pts = rng.integers(0, hi, (60, 20))
+        pts[:, 1] = pts[:, 0]
+        f = rng.integers(0, 3, (60, 20))
+        need = np.where(rng.random((60, 20)) < 0.5, f, f[:, :1])
+        want = [len(set(zip(p, n))) == len(set(p)) for p, n in zip(pts.tolist(), need.tolist())]
+        assert functional(pts, need).tolist() == want
+
+
 def test_dead_variables_are_not_useful():
     live = for_list("i", "x", const(0), assign("a", var("x")))
     assert not useful(live)  # a is set and never read
