@@ -30,16 +30,19 @@ import numpy as np
 from neural import Examples, Line, Program, format_program, run
 from neural.asm import NOOP, VALUE_OPS, widen
 from neural.compile import DEFAULT_NOISE, compile_program, random_weights
-from neural.tune import TuneConfig, Tuner, TuneResult, line_mask, stack, tune
+from neural.interp import encode, run_batch
+from neural.tune import TuneConfig, Tuner, TuneResult, line_mask, shut, stack, tune
 from synth import SizePrior, SynthConfig, VersionSpace, synthesize
 from synth.heuristics import Heuristic
 from synth.rules import saturate
 
+from .control import control_registers, labels
 from .lower import Lowered, LoweringError, lower
 from .tasks import Task
 
 METHODS = ("synth", "opt", "both")
 TRAIN_MODES = ("all", "free")
+PROTECT = ("control", "labels", "none")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -67,13 +70,24 @@ class HoleTuning:
     - ``sharpness``: of the fixed lines (at 1 a correct loop blurs over its iterations:
       the correct ``reduce`` scored a worse loss than a wrong op in its hole).
     - ``train``: ``"free"`` tunes only the holes, ``"all"`` every weight.
-    - ``lr``: Adam's learning rate for holes (``None``: the run's).
+    - ``lr``, ``steps``: Adam's learning rate and steps for holes (``None``: the run's).
+    - ``gumbel``: Gumbel noise on the hole logits in each step's forward pass
+      (:attr:`~neural.tune.TuneConfig.gumbel`): the holes are tried as near-discrete
+      instructions; without it, two dependent hole lines were never filled together.
+    - ``protect``: registers a hole line may not write: ``"control"`` the ones the fixed
+      lines steer with (jump targets, the loop's traversal registers a fixed line steps:
+      :func:`~bridge.control.control_registers`), ``"labels"`` only the jump targets,
+      ``"none"``; a hole line never reads a jump target unless ``"none"``.
+    - ``hold``: the hole's limits (``kinds``, ``protect``) hold through tuning (their
+      logits stay shut), not only at the start.
 
     The defaults were measured on Table 1's ``init loop skeleton`` row (``reduce``, 20
     restarts, 400 steps, restarts recovered of 20): ``scale`` 0.2: 16, 1.0: 9, 3.0: 11;
     ``train`` free 16 = all 16 (free kept: the fixed part cannot drift); ``kinds`` value
     16, any 0; ``fill`` uniform 16, noop 12; ``lr`` 0.3: 16, 0.6: 0; sharpness 3 at lr 0.1:
-    1; sharpness 1: 0 in every setting tried.
+    1; sharpness 1: 0 in every setting tried. ``protect`` control with ``hold``: 20 (none,
+    not held: 16; the misses wrote ``r2 = DEC r4``, a label read as data; in parity and
+    fibonacci the holes wrote the loop counter and the labels).
     """
 
     fill: str = "uniform"
@@ -83,6 +97,10 @@ class HoleTuning:
     sharpness: float = 10.0
     train: str = "free"
     lr: float | None = 0.3
+    protect: str = "control"
+    hold: bool = True
+    gumbel: float = 2.0
+    steps: int | None = 800
 
 
 @dataclasses.dataclass(frozen=True)
@@ -101,6 +119,13 @@ class SolveConfig:
     - ``fastest``: check every complete skeleton synthesis found (searching
       ``synth.extra_levels`` levels past the first solution) and return the correct one
       with the fewest mean steps on the train examples, not the first correct one.
+    - ``merge``: only the first (cheapest) skeletons synthesis keeps go into egglog's
+      e-graph, the rest are proposed as found (five levels past swap's first solution kept
+      11,228 straight-line variants, and Fibonacci with values solved from leaves only kept
+      8,969 structures with holes; egglog on all of them ran for over 15 minutes, on 500
+      about 5 s).
+    - ``fastest_judged``: with ``fastest``, distinct lowered programs judged at most, in
+      rank order (skeletons that lower to a program already judged are not run again).
     - ``seed``: every random choice; ``time_limit``: seconds for the whole task.
     - ``holes``: how structures with holes are compiled and tuned (:class:`HoleTuning`).
     - ``synth_share``: with a time limit, the share of it ``both`` lets synthesis take
@@ -120,6 +145,8 @@ class SolveConfig:
     feedback_penalty: float = 5.0
     hide_solutions: bool = False
     fastest: bool = False
+    merge: int = 500
+    fastest_judged: int = 2000
     seed: int = 0
     time_limit: float | None = None
     synth_share: float = 0.8
@@ -218,7 +245,9 @@ def noop_loop(M: int, R: int) -> Program:
     return Program(M, R, (0,) * R, tuple(Line(NOOP) for _ in range(M)))
 
 
-def _keys(seed: int, n: int, salt: int) -> jax.Array:
+def restart_keys(seed: int, n: int, salt: int) -> jax.Array:
+    """``n`` PRNG keys for ``n`` restarts, from the run's ``seed`` and a ``salt`` that
+    tells apart the tuning calls of one run (each Table 1 row, each proposal)."""
     return jax.random.split(jax.random.fold_in(jax.random.PRNGKey(seed), salt), n)
 
 
@@ -239,6 +268,9 @@ def tune_from(
     free_heads: tuple[str, ...] = ("op", "a", "b", "o"),
     sharpness: float = 1.0,
     train: str = "all",
+    free_reads: tuple[bool, ...] | None = None,
+    free_writes: tuple[bool, ...] | None = None,
+    hold: bool = False,
 ) -> TuneResult:
     """Compile ``program`` ``restarts`` times (own noise each; ``free`` lines left open,
     see :func:`~neural.compile.compile_program` for ``free_init``, ``free_scale``,
@@ -246,7 +278,9 @@ def tune_from(
     recovered when its program is correct on ``task.<judge_on>`` (``solve`` judges on
     ``train``; Table 1 measures recovery on the held-out ``test``). ``train="free"`` tunes
     only the free lines (the rest, registers' initial values included, stay as compiled);
-    ``"all"`` tunes every weight."""
+    ``"all"`` tunes every weight. ``free_reads`` / ``free_writes`` (a flag per register)
+    shut the registers a free line may not read (``a``, ``b``) or write (``o``) at the start;
+    ``hold`` keeps those and ``free_ops`` shut through tuning (their gradient is zero)."""
     if train not in TRAIN_MODES:
         raise ValueError(f"train must be one of {', '.join(TRAIN_MODES)}, got {train!r}")
     K = restarts or cfg.restarts
@@ -267,10 +301,25 @@ def tune_from(
                 free_heads=free_heads,
                 sharpness=sharpness,
             )
-            for k in _keys(cfg.seed, K, salt)
+            for k in restart_keys(cfg.seed, K, salt)
         ]
     )
-    mask = line_mask(w, free, init=False) if train == "free" else None
+    heads = set(free_heads)
+    reads = free_reads if heads & {"a", "b"} else None
+    writes = free_writes if "o" in heads else None
+    if free and (reads is not None or writes is not None):
+        w = shut(w, free, reads=reads, writes=writes)
+    op_flags = None
+    if free_ops is not None and "op" in heads:
+        op_flags = tuple(o in set(free_ops) for o in ops)
+    limits = {"ops": op_flags, "reads": reads, "writes": writes} if hold else {}
+    if train == "free":
+        mask = line_mask(w, free, init=False, **limits)
+    elif hold and free:
+        fixed = [i for i in range(p.M) if i not in set(free)]
+        mask = jax.tree.map(lambda x, y: x + y, line_mask(w, fixed), line_mask(w, free, init=False, **limits))
+    else:
+        mask = None
     tcfg = dataclasses.replace(cfg.tune, time_limit=budget.left()) if budget.deadline is not None else cfg.tune
     judged = getattr(task, judge_on)
     if mask is None:  # a tuner written before masks existed is called as it always was
@@ -291,8 +340,18 @@ def tune_holes(
 ) -> TuneResult:
     """:func:`tune_from` with the ``free`` lines of ``program`` opened as ``cfg.holes`` says."""
     how = cfg.holes
-    if how.lr is not None:
-        cfg = dataclasses.replace(cfg, tune=dataclasses.replace(cfg.tune, lr=how.lr))
+    if how.protect not in PROTECT:
+        raise ValueError(f"protect must be one of {', '.join(PROTECT)}, got {how.protect!r}")
+    R = max(program.R, task.machine.R)
+    reads = writes = None
+    if how.protect != "none":
+        shut_r = labels(program)
+        reads = tuple(r not in shut_r for r in range(R))
+        if how.protect == "control":
+            shut_r = control_registers(program, free)
+        writes = tuple(r not in shut_r for r in range(R))
+    over = {k: v for k, v in {"gumbel": how.gumbel, "lr": how.lr, "steps": how.steps}.items() if v is not None}
+    cfg = dataclasses.replace(cfg, tune=dataclasses.replace(cfg.tune, **over))
     return tune_from(
         program,
         task,
@@ -309,6 +368,9 @@ def tune_holes(
         free_heads=HOLE_HEADS[how.heads],
         sharpness=how.sharpness,
         train=how.train,
+        free_reads=reads,
+        free_writes=writes,
+        hold=how.hold,
     )
 
 
@@ -329,7 +391,9 @@ def synthesize_for(
     if budget.deadline is not None:
         limit = budget.left() * share if s.time_limit is None else min(s.time_limit, budget.left() * share)
         s = dataclasses.replace(s, time_limit=limit)
-    return synthesize(task.train, task.machine.M, heuristic or SizePrior(), s, accept=lambda t: _fits(t, task, cfg))
+    merge = cfg.merge
+    fits = lambda t: _fits(t, task, cfg)
+    return synthesize(task.train, task.machine.M, heuristic or SizePrior(), s, accept=fits, merge=merge)
 
 
 def _fits(term, task: Task, cfg: SolveConfig) -> bool:
@@ -464,22 +528,61 @@ class Ranked:
 
 
 def fastest_programs(task: Task, cfg: SolveConfig, vs: VersionSpace, out: SolveResult | None = None) -> list[Ranked]:
-    """Every complete skeleton of ``vs`` lowered, run on the task's **train** examples, and
-    the ones correct (and halting within ``T``) on all of them, fastest first (mean train
-    steps; ties in rank order). The test examples only report: each trial records its
-    test score in ``out`` (with no ``out``, the test examples are not run)."""
+    """The complete skeletons of ``vs`` lowered in rank order, the distinct programs
+    among them (at most ``cfg.fastest_judged``) run on the task's **train** examples in one
+    batched call, and the ones correct (and halting within ``T``) on all of them, fastest
+    first (mean train steps; ties in rank order). The test examples only report: each trial
+    records its test score in ``out`` (with no ``out``, the test examples are not run)."""
     report = out is not None
     out = out if out is not None else SolveResult(task.name, "synth", False, None, 0, len(task.test), 0.0)
-    found: list[tuple[float, int, Ranked]] = []
-    for rank, i in enumerate(vs.solutions):
-        checked = _check(vs.classes[i].best, task, cfg, out, report)
-        if checked is not None and checked[1]:
-            program, _, steps = checked
-            found.append((steps, rank, Ranked(program, steps, str(vs.classes[i].best))))
-    return [r for _, _, r in sorted(found, key=lambda f: f[:2])]
+    first: dict[Program, int] = {}  # distinct program -> its index in programs
+    programs: list[Program] = []
+    skeletons: list[str] = []
+    trials: list[tuple[Trial, int]] = []
+    for i in vs.solutions:
+        if len(programs) >= cfg.fastest_judged:
+            break
+        low = _lower(vs.classes[i].best, task, cfg, out)
+        if low is None:
+            continue
+        out.skeletons_tried += 1
+        k = first.setdefault(low.program, len(programs))
+        if k == len(programs):
+            programs.append(low.program)
+            skeletons.append(str(vs.classes[i].best))
+        trials.append((out.trials[-1], k))
+    if not programs:
+        return []
+    ok, steps = _judge_many(programs, task.train, task.machine.T)
+    test_ok = _judge_many(programs, task.test, task.machine.T)[0] if report else None
+    for trial, k in trials:
+        trial.train_correct = int(ok[k].sum())
+        if test_ok is not None:
+            trial.test_correct = int(test_ok[k].sum())
+    good = [k for k in range(len(programs)) if ok[k].all()]
+    good.sort(key=lambda k: (steps[k], k))
+    return [Ranked(programs[k], float(steps[k]), skeletons[k]) for k in good]
 
 
-def synth_seeds(task: Task, n: int, cfg: SolveConfig = SolveConfig(fastest=True), n_synth: int = 16) -> list[Ranked]:
+def _judge_many(programs: list[Program], ex: Examples, T: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per program: per example correct (and halted), ``(N, B)``; and its mean steps,
+    ``(N,)`` — one batched interpreter call per register count."""
+    ok = np.zeros((len(programs), len(ex)), dtype=bool)
+    steps = np.zeros(len(programs))
+    for R in sorted({p.R for p in programs}):
+        idx = [k for k, p in enumerate(programs) if p.R == R]
+        res = run_batch(encode([programs[k] for k in idx]), ex.inputs, T)
+        ok[idx], steps[idx] = ex.passed(res), res.steps.mean(-1)
+    return ok, steps
+
+
+SEED_SEARCH = SolveConfig(fastest=True, synth=SynthConfig(time_limit=None, max_programs=2_000_000))
+""":func:`synth_seeds`' search: bounded by candidates, not seconds, so the seeds do not
+depend on the machine's load (under load, 60 s stopped listk's search before the level
+with its 6-step direct address, which lies within 1.8-2.0 M candidates)."""
+
+
+def synth_seeds(task: Task, n: int, cfg: SolveConfig = SEED_SEARCH, n_synth: int = 16) -> list[Ranked]:
     """The ``n`` fastest programs synthesis proposes for ``task`` (adaptation's seeds):
     synthesized on the first ``n_synth`` train examples (the search's cost grows with
     them), then ranked on every train example (:func:`fastest_programs`)."""
@@ -531,7 +634,7 @@ def _tune_proposals(
 def _optimize(task: Task, cfg: SolveConfig, tuner, budget: Budget, out: SolveResult) -> Program | None:
     """The paper's "Optimization": ``K`` restarts from random weights."""
     m = task.machine
-    w = stack([random_weights(k, m.M, m.R, m.op_codes) for k in _keys(cfg.seed, cfg.restarts, 1)])
+    w = stack([random_weights(k, m.M, m.R, m.op_codes) for k in restart_keys(cfg.seed, cfg.restarts, 1)])
     tcfg = dataclasses.replace(cfg.tune, time_limit=budget.left()) if budget.deadline is not None else cfg.tune
     r = tuner(w, m.soft(), task.train, task.train, tcfg)
     out.restarts, out.recovered = cfg.restarts, int(_held_out(r, task).sum())

@@ -25,9 +25,10 @@ from pathlib import Path
 
 import numpy as np
 
-from neural.asm import DEC, INC, JEZ, JMP, NOOP, READ, VALUE_OPS, WRITE, Line, Program
+from neural.asm import JEZ, JMP, NOOP, READ, VALUE_OPS, WRITE, Line, Program
 from neural.tune import TuneResult
 
+from .control import is_step, loop_parts
 from .inputs import read_jsonl
 from .pipeline import HoleTuning, SolveConfig, noop_loop, solve, synthesize_for, tune_from, tune_holes
 from .tasks import BUILTINS, SUITES, map_list, reference_program, sum_list
@@ -69,31 +70,6 @@ class SkeletonInit(HoleTuning):
     pad: int = 0
 
 
-def _jumps(p: Program) -> dict[int, tuple[int, bool]]:
-    """Jump lines whose target is known (a register holding a label: set by ``init``,
-    never written): line -> (target, always taken)."""
-    written = {ln.o for ln in p.lines if ln.op in VALUE_OPS}
-    out = {}
-    for i, ln in enumerate(p.lines):
-        if ln.op in (JEZ, JMP) and ln.b not in written:
-            always = ln.op == JMP or (ln.a not in written and p.init[ln.a] == 0)
-            out[i] = (p.init[ln.b], always)
-    return out
-
-
-def loop_parts(p: Program) -> tuple[int, int | None, int] | None:
-    """``(head, test, back)`` of the program's first loop: the back jump (an always-taken
-    jump to a line at or before it), its target, and the conditional jump inside the loop
-    that leaves it (``None`` if there is none); ``None`` for a program without a loop."""
-    jumps = _jumps(p)
-    backs = sorted((i, t) for i, (t, always) in jumps.items() if always and t <= i)
-    if not backs:
-        return None
-    back, head = backs[0]
-    tests = [i for i, (t, always) in jumps.items() if not always and head <= i < back and not head <= t <= back]
-    return head, (min(tests) if tests else None), back
-
-
 def loop_body(p: Program, body: str = "step") -> tuple[int, ...]:
     """The lines of ``p``'s loop body, found from its control flow.
 
@@ -118,20 +94,7 @@ def loop_body(p: Program, body: str = "step") -> tuple[int, ...]:
             lines = tuple(range(head, back if test is None else test))
     if body == "full":
         return lines
-    addr = {ln.a for ln in p.lines if ln.op in (READ, WRITE)}
-    counters = set()
-    if parts is not None and parts[1] is not None:
-        loaded = {p.lines[i].o for i in range(head, back + 1) if p.lines[i].op == READ}
-        counters = {p.lines[parts[1]].a} - loaded
-    step = []
-    for i in lines:
-        ln = p.lines[i]
-        if ln.op not in VALUE_OPS or ln.op == READ:
-            continue
-        if ln.op in (INC, DEC) and ln.a == ln.o and ln.o in addr | counters:
-            continue
-        step.append(i)
-    return tuple(step)
+    return tuple(i for i in lines if p.lines[i].op in VALUE_OPS and p.lines[i].op != READ and not is_step(p, i))
 
 
 def open_body(p: Program, holes: tuple[int, ...], pad: int = 0, blank: bool = True) -> tuple[Program, tuple[int, ...]]:

@@ -48,6 +48,8 @@ class TuneConfig:
     keep_best: bool = False  # run every step; keep each restart's correct program with fewest steps
     time_limit: float | None = None  # seconds; checked between chunks
     optimizer: optax.GradientTransformation | None = None  # None: optax.adam(lr)
+    gumbel: float = 0.0  # scale of Gumbel noise on the trainable logits in each step's forward pass
+    seed: int = 0  # of that noise (each restart's stream is also keyed by its starting weights)
 
     def objective(self) -> Objective:
         """The part of the config the compiled steps depend on (so that runs differing
@@ -145,6 +147,7 @@ def tune(
     opt_state = jax.vmap(opt.init)(weights)
     grad_mask = trainable if trainable is not None else jax.tree.map(lambda x: jnp.ones(x.shape[1:], x.dtype), weights)
 
+    keys = restart_keys(weights, cfg.seed) if cfg.gumbel > 0 else None
     programs: list[Program | None] = [None] * K
     recovered = np.zeros(K, dtype=bool)
     recovered_at = np.full(K, -1)
@@ -170,8 +173,9 @@ def tune(
         if final or (recovered.all() and not cfg.keep_best):
             break
         n = min(cfg.check_every, cfg.steps - step)
+        noise = {"keys": keys, "step": jnp.asarray(step), "gumbel": cfg.gumbel} if cfg.gumbel > 0 else {}
         weights, opt_state, chunk_loss = adam_steps(
-            weights, opt_state, machine, memory, target, mask, grad_mask, cfg.objective(), opt, n
+            weights, opt_state, machine, memory, target, mask, grad_mask, cfg.objective(), opt, n, **noise
         )
         losses.append(np.asarray(chunk_loss))
         step += n
@@ -197,23 +201,51 @@ def adam_steps(
     cfg: Objective,
     opt: optax.GradientTransformation,
     n: int,
+    keys: jax.Array | None = None,
+    step: jax.Array | int = 0,
+    gumbel: float = 0.0,
 ):
     """``n`` optimizer steps for all restarts at once: ``(weights, opt_state, loss (n, K))``.
+    With ``keys`` (one per restart, :func:`restart_keys`) and ``gumbel`` > 0, each step's
+    loss and gradient are taken at the logits plus ``gumbel``·Gumbel(0, 1) noise on the
+    trainable ones (``grad_mask`` > 0), drawn afresh per restart and step (``step``: the
+    first step's number): the soft program is sampled near a discrete one, so a hole is
+    tried as instructions rather than only as their blur over a loop's iterations.
 
     Module-level, so the compilation is cached across calls (per machine shape, objective,
     optimizer and ``n``).
     """
     grad = jax.vmap(jax.value_and_grad(loss_fn), in_axes=(0, None, None, None, None, None))
 
-    def body(carry, _):
+    def gumbels(k, w1):  # one restart's noise, shaped as its weights
+        leaves, tree = jax.tree.flatten(w1)
+        ks = jax.random.split(k, len(leaves))
+        return jax.tree.unflatten(tree, [jax.random.gumbel(kk, x.shape, x.dtype) for kk, x in zip(ks, leaves)])
+
+    def body(carry, i):
         w, s = carry
-        loss, g = grad(w, machine, memory, target, mask, cfg)
+        at = w
+        if keys is not None:  # the forward pass sees Gumbel-perturbed logits
+            ks = jax.vmap(lambda k: jax.random.fold_in(k, i))(keys)
+            g = jax.vmap(gumbels)(ks, w)
+            at = jax.tree.map(lambda x, e, m: x + gumbel * m * e, w, g, grad_mask)
+        loss, g = grad(at, machine, memory, target, mask, cfg)
         g = jax.tree.map(lambda x, m: m * jnp.nan_to_num(x, nan=0.0, posinf=0.0, neginf=0.0), g, grad_mask)
         updates, s = jax.vmap(opt.update)(g, s, w)
         return (optax.apply_updates(w, updates), s), loss
 
-    (w, opt_state), loss = jax.lax.scan(body, (w, opt_state), None, length=n)
+    (w, opt_state), loss = jax.lax.scan(body, (w, opt_state), step + jnp.arange(n))
     return w, opt_state, loss
+
+
+def restart_keys(weights: Weights, seed: int = 0) -> jax.Array:
+    """A PRNG key per restart of stacked ``weights``, from ``seed`` and the restart's own
+    starting logits (their bits summed): the same for a restart however the restarts are
+    split over processes or batches."""
+    bits = np.asarray(weights.op, dtype=np.float32).reshape(weights.op.shape[0], -1).view(np.uint32)
+    sums = bits.astype(np.uint64).sum(axis=1) % np.uint64(2**31 - 1)
+    base = jax.random.PRNGKey(seed)
+    return jax.vmap(lambda s: jax.random.fold_in(base, s))(jnp.asarray(sums.astype(np.int64), dtype=jnp.uint32))
 
 
 def stack(ws: list[Weights]) -> Weights:
@@ -221,16 +253,58 @@ def stack(ws: list[Weights]) -> Weights:
     return jax.tree.map(lambda *xs: jnp.stack(xs), *ws)
 
 
-def line_mask(weights: Weights, lines: Sequence[int], init: bool = True) -> Weights:
+def line_mask(
+    weights: Weights,
+    lines: Sequence[int],
+    init: bool = True,
+    ops: Sequence[bool] | None = None,
+    reads: Sequence[bool] | None = None,
+    writes: Sequence[bool] | None = None,
+) -> Weights:
     """A gradient mask that trains only ``lines`` (and the registers' initial values if
-    ``init``); for one restart's shapes, broadcast over the restarts."""
+    ``init``); for one restart's shapes, broadcast over the restarts.
+
+    ``ops`` (one flag per op column), ``reads`` (per register, the ``a`` and ``b`` heads)
+    and ``writes`` (per register, the ``o`` head) say which logits of those lines may move
+    (``None``: all): with the logits that may not compiled shut (:func:`shut`), a hole keeps
+    its kind and its register limits through tuning, not only at the start."""
     one = jax.tree.map(lambda x: x[0] if x.ndim == 3 else x, weights)
     L = one.op.shape[0]
     rows = jnp.zeros(L).at[jnp.asarray(list(lines), dtype=int)].set(1.0)[:, None]
+    cols = lambda flags, n: jnp.ones(n) if flags is None else jnp.asarray(flags, dtype=jnp.float32)
+    R = one.a.shape[1]
     return Weights(
-        op=jnp.broadcast_to(rows, one.op.shape),
-        a=jnp.broadcast_to(rows, one.a.shape),
-        b=jnp.broadcast_to(rows, one.b.shape),
-        o=jnp.broadcast_to(rows, one.o.shape),
+        op=jnp.broadcast_to(rows * cols(ops, one.op.shape[1]), one.op.shape),
+        a=jnp.broadcast_to(rows * cols(reads, R), one.a.shape),
+        b=jnp.broadcast_to(rows * cols(reads, R), one.b.shape),
+        o=jnp.broadcast_to(rows * cols(writes, R), one.o.shape),
         init=jnp.full(one.init.shape, 1.0 if init else 0.0),
+    )
+
+
+def shut(
+    weights: Weights,
+    lines: Sequence[int],
+    ops: Sequence[bool] | None = None,
+    reads: Sequence[bool] | None = None,
+    writes: Sequence[bool] | None = None,
+    eps: float = 1e-6,
+) -> Weights:
+    """``weights`` (one restart or stacked) with the logits of ``lines`` that the flags
+    leave out (see :func:`line_mask`) set to ``log eps``: those choices start (and, under
+    the matching mask, stay) shut."""
+    L = weights.op.shape[-2]
+    rows = jnp.zeros(L, bool).at[jnp.asarray(list(lines), dtype=int)].set(True)[:, None]
+
+    def close(x: jax.Array, flags: Sequence[bool] | None) -> jax.Array:
+        if flags is None:
+            return x
+        return jnp.where(rows & ~jnp.asarray(flags, dtype=bool), jnp.log(eps), x)
+
+    return Weights(
+        op=close(weights.op, ops),
+        a=close(weights.a, reads),
+        b=close(weights.b, reads),
+        o=close(weights.o, writes),
+        init=weights.init,
     )

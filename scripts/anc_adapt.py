@@ -23,6 +23,7 @@ Programs are selected on held-out inputs, so each is checked again on 2048 fresh
 them). ANC's own iteration counts are steps + 1.
 
     python scripts/anc_adapt.py [--K 48] [--rounds 4] [--tasks access swap] [--seed-synth 4] [--resume]
+        [--no-tuned] [--no-both]
 """
 
 from __future__ import annotations
@@ -48,7 +49,9 @@ def _fresh(p: Program | None, fresh, T: int) -> tuple[float | None, bool]:
     return float(out.steps.mean()), bool(fresh.passed(out).all())
 
 
-def adapt_task(name: str, cfg: AdaptConfig, pool: TunePool, n_seeds: int, tuned_too: bool = True) -> dict:
+def adapt_task(
+    name: str, cfg: AdaptConfig, pool: TunePool, n_seeds: int, tuned_too: bool = True, both_too: bool = True
+) -> dict:
     b = BUILTINS[name]
     biased = b.biased is not None
     train = b.generate(64, cfg.seed, biased=biased)
@@ -94,30 +97,36 @@ def adapt_task(name: str, cfg: AdaptConfig, pool: TunePool, n_seeds: int, tuned_
     if n_seeds:
         seeds = synth_seeds(Task(name, m, train, test, builtin=name), n_seeds)
         t2 = time.perf_counter()
-        both = adapt(
-            generic, machine, train, test, cfg, tuner=pool.tune, progress=log("both"), seeds=[r.program for r in seeds]
-        )
-        t3 = time.perf_counter()
         top = seeds[0].program if seeds else None
         row |= {
             "synth_seconds": t2 - t1,
-            "both_seconds": t3 - t2,
             "synth_seeds": [{"skeleton": r.skeleton, "train_steps": r.train_steps} for r in seeds],
             "synth_steps": mean_steps(top, test, m.T) if top is not None else None,
             "synth_program": str(top) if top is not None else None,
-            "seed_test_steps": both.seed_steps,
-            "both_steps": both.best_steps,
-            "both_program": str(both.best),
-            "both_rounds": len(both.rounds),
-            "both_soft_T": both.T,
         }
         row["synth_fresh_steps"], row["synth_fresh_correct"] = _fresh(top, fresh, m.T)
-        row.setdefault("soft_T", both.T)
-        best = both
-    if best is None:
-        raise ValueError("nothing to run: --no-tuned with --seed-synth 0")
-    row["best_program"] = str(best.best)
-    row["fresh_steps"], row["fresh_correct"] = _fresh(best.best, fresh, m.T)
+        if both_too:
+            seeds_ = [r.program for r in seeds]
+            both = adapt(generic, machine, train, test, cfg, tuner=pool.tune, progress=log("both"), seeds=seeds_)
+            row |= {
+                "both_seconds": time.perf_counter() - t2,
+                "seed_test_steps": both.seed_steps,
+                "both_steps": both.best_steps,
+                "both_program": str(both.best),
+                "both_rounds": len(both.rounds),
+                "both_soft_T": both.T,
+            }
+            row.setdefault("soft_T", both.T)
+            best = both
+    if best is None and row.get("synth_program") is None:
+        raise ValueError("nothing to run: --no-tuned with --seed-synth 0 (or --no-both)")
+    # the final program: both's, else tuned's, else synthesis' (--no-tuned --no-both)
+    row["final"] = "both" if "both_steps" in row else "tuned" if best is not None else "synthesis"
+    row["best_program"] = str(best.best) if best is not None else row["synth_program"]
+    if best is not None:
+        row["fresh_steps"], row["fresh_correct"] = _fresh(best.best, fresh, m.T)
+    else:
+        row["fresh_steps"], row["fresh_correct"] = row["synth_fresh_steps"], row["synth_fresh_correct"]
     row["seconds"] = time.perf_counter() - t0
     return row
 
@@ -164,6 +173,9 @@ def main() -> None:
         "--no-tuned", action="store_true", help="skip adaptation from the generic program alone (the 'tuned' column)"
     )
     ap.add_argument(
+        "--no-both", action="store_true", help="synthesis column only: no adaptation from the synthesized programs"
+    )
+    ap.add_argument(
         "--T-margin",
         type=float,
         default=0.25,
@@ -188,7 +200,8 @@ def main() -> None:
         seed=a.seed,
         T_margin=a.T_margin if a.T_margin >= 0 else None,
     )
-    settings = {k: v for k, v in vars(a).items() if k not in ("tasks", "json", "resume", "workers", "no_tuned")}
+    runs_only = ("tasks", "json", "resume", "workers", "no_tuned", "no_both")
+    settings = {k: v for k, v in vars(a).items() if k not in runs_only}
     rows: list[dict] = []
     path = Path(a.json)
     if a.resume and path.exists():
@@ -207,7 +220,7 @@ def main() -> None:
         done = {r["task"] for r in rows}
         for name in a.tasks:
             if name not in done:
-                rows.append(adapt_task(name, cfg, pool, a.seed_synth, not a.no_tuned))
+                rows.append(adapt_task(name, cfg, pool, a.seed_synth, not a.no_tuned, not a.no_both))
                 path.parent.mkdir(parents=True, exist_ok=True)
                 path.write_text(json.dumps({"settings": settings, "rows": rows}, indent=1) + "\n")
     print(head)
@@ -219,7 +232,7 @@ def main() -> None:
             f"{_f(g('synth_steps'), g('synth_fresh_correct', True)):>9} {_f(g('both_steps')):>8} "
             f"{r['optimal_steps']:>8.2f} {_f(r['fresh_steps'], r['fresh_correct']):>8} "
             f"{_p(g('first_round_recovered')):>7} {_p(g('first_round_faster')):>6} "
-            f"{r['task_T']:>3}->{r['soft_T']:<3} {_s(g('tuned_seconds')):>8} {_s(g('synth_seconds')):>8} "
+            f"{r['task_T']:>3}->{g('soft_T', '-')!s:<3} {_s(g('tuned_seconds')):>8} {_s(g('synth_seconds')):>8} "
             f"{_s(g('both_seconds')):>7}"
         )
     print(

@@ -33,7 +33,7 @@ xla.configure()
 import equinox as eqx  # noqa: E402
 import jax.numpy as jnp  # noqa: E402
 
-from bridge.pipeline import _keys  # noqa: E402
+from bridge.pipeline import restart_keys  # noqa: E402
 from bridge.table1 import SkeletonInit, loop_body  # noqa: E402
 from bridge.tasks import BUILTINS, SUITES, reference_program  # noqa: E402
 from neural.asm import JEZ, JMP, NOOP, STOP, VALUE_OPS, WRITE, Line, Program, widen  # noqa: E402
@@ -65,7 +65,7 @@ def window(p: Program, size: int) -> tuple[int, ...] | None:
 
 def weights(p: Program, hole: tuple[int, ...], kind: str, ops, K: int, seed: int, how: SkeletonInit):
     """``K`` restarts of ``p`` compiled with ``hole`` open (``kind``), sharp elsewhere."""
-    keys = _keys(seed, K, 13)
+    keys = restart_keys(seed, K, 13)
     opened = Program(p.M, p.R, p.init, tuple(Line(NOOP) if i in hole else ln for i, ln in enumerate(p.lines)))
     stores = tuple(i for i in hole if p.lines[i].op == WRITE)
     updates = tuple(i for i in hole if i not in stores)

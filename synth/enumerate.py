@@ -43,70 +43,194 @@ def _mix(width: int) -> np.ndarray:
     return np.random.default_rng(0x5EED).integers(1, 2**63, size=width, dtype=np.uint64) | np.uint64(1)
 
 
-def row_hash(values: np.ndarray) -> np.ndarray:
-    """A 64-bit hash per row: a random linear form mod 2^64, then mixed.
-
-    Two different rows of small integers collide with probability about 2^-64; callers
-    that must be exact (:class:`SignatureSet`) confirm hits on the rows themselves.
-    """
-    v = np.ascontiguousarray(values).reshape(len(values), -1).astype(np.uint64)
+def _finish(h: np.ndarray) -> np.ndarray:
+    """Mix a linear form's bits (xorshift-multiply), in place."""
     with np.errstate(over="ignore"):
-        h = (v * _mix(max(64, 1 << (v.shape[1] - 1).bit_length()))[: v.shape[1]]).sum(axis=1, dtype=np.uint64)
         h ^= h >> np.uint64(31)
         h *= np.uint64(0x9E3779B97F4A7C15)
         h ^= h >> np.uint64(29)
     return h
 
 
+def _linear(v: np.ndarray) -> np.ndarray:
+    """``sum_j v[:, j] * mix[j]`` mod 2^64, as one int64 matrix product (wraps like uint64)."""
+    m = _mix(max(64, 1 << (v.shape[1] - 1).bit_length()))[: v.shape[1]].view(np.int64)
+    return (v.astype(np.int64, copy=False) @ m).view(np.uint64)
+
+
+def row_hash(values: np.ndarray) -> np.ndarray:
+    """A 64-bit hash per row: a random linear form mod 2^64, then mixed.
+
+    Two different rows of small integers collide with probability about 2^-64; callers
+    that must be exact (:class:`SignatureSet`) confirm hits on the rows themselves.
+    """
+    v = np.ascontiguousarray(values).reshape(len(values), -1)
+    return _finish(_linear(v))
+
+
+def masked_row_hash(parts: Sequence[np.ndarray], keep: Sequence[np.ndarray], fill: int = -1) -> np.ndarray:
+    """``row_hash`` of the rows ``concatenate([where(keep_i, part_i, fill)], axis=1)``
+    (``part_i`` ``(N, W_i)``, ``keep_i`` ``(W_i,)``), without building them: the linear
+    form's multipliers are zeroed where a column is not kept and the fill's share added
+    once (the same value, bit for bit)."""
+    widths = [p.shape[1] for p in parts]
+    total = sum(widths)
+    m = _mix(max(64, 1 << (total - 1).bit_length()))[:total].view(np.int64)
+    h = np.zeros(len(parts[0]), dtype=np.int64)
+    start, shift = 0, np.int64(0)
+    with np.errstate(over="ignore"):
+        for p, k in zip(parts, keep):
+            seg = m[start : start + p.shape[1]]
+            h += p.astype(np.int64, copy=False) @ np.where(k, seg, 0)
+            shift += np.int64(fill) * seg[~k].sum(dtype=np.int64)
+            start += p.shape[1]
+        h += shift
+    return _finish(h.view(np.uint64))
+
+
+_FREE = np.iinfo(np.int64).max
+
+
 class SignatureSet:
     """Distinct value rows with exact membership: a 64-bit hash, confirmed on the row.
 
     :meth:`add` takes a batch of rows and returns the indices of the rows that are new
-    (first occurrence within the batch and not seen before), in batch order. Rows are kept
-    in insertion order in a buffer that doubles; the hashes are kept sorted, each batch
-    merged in with one linear ``np.insert`` (re-sorting everything per batch made the
-    enumerator quadratic in the number of classes).
+    (first occurrence within the batch and not seen before), in batch order; a row's
+    *slot* is its rank in insertion order. Rows of values in ``[0, 256)`` (``small``) are
+    packed a byte a value (else two) into 64-bit words: the hash is a linear form of the
+    words and a hit is confirmed on them. The index is an open-addressing hash table
+    (linear probing, at most half full) probed for a whole batch at once: every round
+    settles each pending row as found, inserted, or moved one place on. (A sorted hash
+    array with binary search, the earlier index, cost ``log n`` cache misses a row.)
     """
 
-    def __init__(self, width: int):
-        self.width = width
-        self._hashes = np.zeros(0, dtype=np.uint64)  # sorted
-        self._slots = np.zeros(0, dtype=np.int64)  # aligned with _hashes: the row's slot
-        self._rows = np.zeros((0, width), dtype=DTYPE)  # insertion order, capacity >= len
+    def __init__(self, width: int, small: bool = True):
+        self.width, self.small = width, small
+        self.words = max(1, -(-width * (1 if small else 2) // 8))
+        self._packed = np.zeros((self.words, 0), dtype=np.uint64)  # word j of slot s: [j, s]
+        self._hashes = np.zeros(0, dtype=np.uint64)  # per slot
+        self._keys = np.zeros(16, dtype=np.uint64)  # the table: a place's hash and slot (-1: free)
+        self._slot = np.full(16, -1, dtype=np.int64)
+        self._claim = np.full(16, _FREE, dtype=np.int64)  # scratch: who takes a free place
         self._n = 0
 
     def __len__(self) -> int:
         return self._n
 
-    def find(self, rows: np.ndarray, hashes: np.ndarray | None = None) -> np.ndarray:
+    def pack(self, rows: np.ndarray) -> np.ndarray:
+        """Rows ``(n, width)`` as ``(words, n)`` uint64 (exact: equal rows, equal words)."""
+        rows = np.asarray(rows).reshape(len(rows), self.width)
+        if self.small and len(rows) and (rows.min() < 0 or rows.max() > 255):
+            raise ValueError("SignatureSet(small=True) holds values in [0, 256) only")
+        raw = rows.astype(np.uint8 if self.small else np.int16).view(np.uint8).reshape(len(rows), -1)
+        if raw.shape[1] != 8 * self.words:
+            pad = np.zeros((len(rows), 8 * self.words), dtype=np.uint8)
+            pad[:, : raw.shape[1]] = raw
+            raw = pad
+        return np.ascontiguousarray(np.ascontiguousarray(raw).view(np.uint64).T)
+
+    def _hash(self, words: np.ndarray) -> np.ndarray:
+        return _finish(_linear(words.T.view(np.int64)))
+
+    def _reserve(self, n: int) -> None:
+        """Row storage for ``n`` slots, and a table at most half full with ``n`` rows (a
+        bigger table: every stored row placed again)."""
+        if n > self._packed.shape[1]:
+            cap = max(2 * self._packed.shape[1], n, 1024)
+            packed = np.zeros((self.words, cap), dtype=np.uint64)
+            packed[:, : self._n] = self._packed[:, : self._n]
+            self._packed = packed
+            self._hashes = np.resize(self._hashes, cap)
+        if 2 * n <= len(self._keys):
+            return
+        cap = len(self._keys)
+        while 2 * n > cap:
+            cap *= 2
+        self._keys = np.zeros(cap, dtype=np.uint64)
+        self._slot = np.full(cap, -1, dtype=np.int64)
+        self._claim = np.full(cap, _FREE, dtype=np.int64)
+        h = self._hashes[: self._n]
+        pos = (h & np.uint64(cap - 1)).astype(np.int64)
+        todo = np.arange(self._n)
+        while todo.size:  # distinct rows: each takes the first free place on its path
+            p = pos[todo]
+            free = self._slot[p] < 0
+            np.minimum.at(self._claim, p[free], todo[free])
+            won = free & (self._claim[p] == todo)
+            self._claim[p[free]] = _FREE
+            self._slot[p[won]] = todo[won]
+            self._keys[p[won]] = h[todo[won]]
+            pos[todo[~free]] = (pos[todo[~free]] + 1) & (cap - 1)
+            todo = todo[~won]
+
+    def _probe(self, h: np.ndarray, base: int, insert: bool):
+        """Rows whose words are stored at slots ``base + i``: per row, the slot of an equal
+        row in the table, else -1; inserting, a row that reaches a free place first (in
+        batch order) takes it under slot ``base + i``: returns also those rows, and their
+        places (for :meth:`add` to renumber)."""
+        cap, P = len(self._keys), self._packed
+        found = np.full(len(h), -1, dtype=np.int64)
+        placed, places = [], []
+        todo = np.arange(len(h))
+        pos = (h & np.uint64(cap - 1)).astype(np.int64)
+        while todo.size:
+            p = pos[todo]
+            slot = self._slot[p]
+            empty = slot < 0
+            same = ~empty & (self._keys[p] == h[todo])
+            i = np.flatnonzero(same)
+            if i.size:  # confirm on the words
+                s, q = slot[i], base + todo[i]
+                eq = P[0, s] == P[0, q]
+                for j in range(1, self.words):
+                    eq &= P[j, s] == P[j, q]
+                same[i] = eq
+                found[todo[same]] = slot[same]
+            stay = np.zeros(len(todo), dtype=bool)
+            e = np.flatnonzero(empty) if insert else ()
+            if len(e):
+                pe, qe = p[e], todo[e]
+                np.minimum.at(self._claim, pe, qe)
+                won = self._claim[pe] == qe
+                self._claim[pe] = _FREE
+                self._slot[pe[won]] = base + qe[won]
+                self._keys[pe[won]] = h[qe[won]]
+                placed.append(qe[won])
+                places.append(pe[won])
+                stay[e[~won]] = True  # the others look at the same place again
+                empty[e[~won]] = False
+            done = same | empty
+            move = ~done & ~stay
+            pos[todo[move]] = (pos[todo[move]] + 1) & (cap - 1)
+            todo = todo[~done]
+        if not insert:
+            return found
+        none = np.zeros(0, dtype=np.int64)
+        return (np.concatenate(placed) if placed else none), (np.concatenate(places) if places else none)
+
+    def find(self, rows: np.ndarray) -> np.ndarray:
         """Per row: its slot among the stored rows (insertion order), or -1."""
-        h = row_hash(rows) if hashes is None else hashes
-        if not self._n:
-            return np.full(len(h), -1, dtype=np.int64)
-        pos = np.minimum(np.searchsorted(self._hashes, h), self._n - 1)
-        slot = self._slots[pos]
-        hit = self._hashes[pos] == h
-        if hit.any():
-            idx = np.flatnonzero(hit)
-            hit[idx] = (self._rows[slot[idx]] == rows[idx]).all(1)
-        return np.where(hit, slot, -1)
+        rows = np.asarray(rows).reshape(len(rows), self.width)
+        fits = ((rows >= 0) & (rows < 256)).all(1) if self.small else np.ones(len(rows), dtype=bool)
+        words = self.pack(np.where(fits[:, None], rows, 0))
+        n = self._n
+        self._reserve(n + len(rows))  # the query's words sit past the stored rows
+        self._packed[:, n : n + len(rows)] = words
+        return np.where(fits, self._probe(self._hash(words), n, insert=False), -1)
 
     def add(self, rows: np.ndarray) -> np.ndarray:
-        h = row_hash(rows)
-        _, first = np.unique(h, return_index=True)
-        first.sort()
-        first = first[self.find(rows[first], h[first]) < 0]
-        if first.size:
-            n, k = self._n, first.size
-            if n + k > len(self._rows):
-                grown = np.zeros((max(2 * len(self._rows), n + k, 1024), self.width), dtype=DTYPE)
-                grown[:n] = self._rows[:n]
-                self._rows = grown
-            self._rows[n : n + k] = rows[first]
-            new, order = h[first], np.argsort(h[first], kind="stable")
-            at = np.searchsorted(self._hashes, new[order], side="right")
-            self._hashes = np.insert(self._hashes, at, new[order])
-            self._slots = np.insert(self._slots, at, n + order)
+        words = self.pack(rows)
+        h = self._hash(words)
+        n = self._n
+        self._reserve(n + len(h))
+        self._packed[:, n : n + len(h)] = words  # the batch, in place, while it is probed
+        placed, places = self._probe(h, n, insert=True)
+        order = np.argsort(placed)
+        first, k = placed[order], len(placed)
+        if k:
+            self._packed[:, n : n + k] = words[:, first]
+            self._hashes[n : n + k] = h[first]
+            self._slot[places[order]] = n + np.arange(k)  # slots in batch order
             self._n += k
         return first
 
@@ -207,7 +331,7 @@ class Bank:
         self.env = {n: (p // M ** (len(self.names) - 1 - i)) % M for i, n in enumerate(self.names)}
         self.example = np.arange(self.width) // points  # example of each domain point
         self.levels: dict[int, Level] = {}
-        self.seen = SignatureSet(self.width)
+        self.seen = SignatureSet(self.width, small=M <= 256)
         self.enumerated = 0
         self.full = False
 

@@ -31,6 +31,8 @@ budget of loop iterations (its *fuel*); an example that exhausts it has *diverge
 
 A **hole** ``hole k (u, w, ...)`` is an expression left open: some function of the listed
 operands, to be filled by tuning the lowered program (issue: holes). It has no semantics.
+It costs one node: its operands are the values live at its place, listed for lowering, not
+chosen, so a structure with a hole is cheaper than any complete program it stands for.
 
 Terms are :class:`Term` values: an op name and a tuple of arguments (sub-terms, ints for
 constants and cells, strings for variable names).
@@ -91,8 +93,11 @@ class Term:
 
 
 def cost(t: Term, costs: dict[str, int]) -> int:
-    """The sum of per-op costs over the nodes (1 for an op not in ``costs``)."""
-    return sum(costs.get(n.op, 1) for n in t.walk())
+    """The sum of per-op costs over the nodes (1 for an op not in ``costs``); a hole is one
+    node, its operands free."""
+    if t.op == "hole":
+        return costs.get("hole", 1)
+    return costs.get(t.op, 1) + sum(cost(c, costs) for c in t.children())
 
 
 def holes(t: Term) -> list[Term]:

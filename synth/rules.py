@@ -13,6 +13,11 @@ per literal: extraction picks the form of an e-class that needs the fewest lines
 
 Commutative operands are ordered at insertion (:func:`synth.lang.app`) instead of by a
 commutativity rule, which would blow the e-graph up.
+
+The sorts and rules are declared with the typed API and compiled to egglog's text once per
+``M`` (:func:`_program`); :func:`saturate` then drives egglog's engine directly (its
+command objects in, extracted term DAGs out), because building and extracting every
+skeleton through the typed API cost 2-5 ms a skeleton, more than the rewriting itself.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from egglog import (
     Expr,
     String,
     StringLike,
+    bindings,
     get_callable_args,
     get_callable_fn,
     get_literal_value,
@@ -40,7 +46,7 @@ from egglog import (
     vars_,
 )
 
-from .lang import Term, app, hole, par, seq
+from .lang import Term, app, cell, const, do_loop, for_list, hole, par, repeat, seq, var, while_loop, write
 
 
 class E(Expr):
@@ -278,44 +284,190 @@ class Saturation:
     classes: int
     iterations: int
     saturated: bool
-    matches: dict[str, int]  # rule (as written) -> times it matched
-    egraph: EGraph
+    counts: tuple[int, ...]  # per rule, in the order of _program(M).rules: times it matched
+    egraph: bindings.EGraph
+    M: int
+
+    @property
+    def matches(self) -> dict[str, int]:
+        """Rule (as egglog reads it) -> times it matched."""
+        return dict(zip(_program(self.M).rules, self.counts))
 
     def alternatives(self, t: Term, k: int) -> list[Term]:
         """Up to ``k`` equivalent forms of ``t`` (its e-class's members)."""
-        return [from_egg(x) for x in self.egraph.extract_multiple(to_egg(t), k)]
+        prog = _program(self.M)
+        (out,) = self.egraph.run_program(
+            bindings.Extract(_SPAN, prog.expr(t), bindings.Lit(_SPAN, bindings.Int(int(k))))
+        )
+        return [prog.term(out.termdag, x) for x in out.terms]
+
+
+# Our ops by the suffix of egglog's name for the constructor (``<module>_E_inc``).
+_SUFFIX = {
+    "E___init__": "const", "E_var": "var", "E_cell": "cell", "E_read": "read", "E_inc": "inc", "E_dec": "dec",
+    "E_add": "add", "E_sub": "sub", "E_min": "min", "E_max": "max", "E_ifz": "ifz", "E_hole1": "hole1",
+    "E_hole2": "hole2", "S_skip": "skip", "S_write": "write", "S_set": "set", "S_seq": "seq", "S_par": "par",
+    "S_for_": "for", "S_repeat": "repeat", "S_while_": "while", "S_do_": "do",
+}  # fmt: skip
+
+
+_SPAN = bindings.RustSpan("", 0, 0)
+
+
+def _forms(text: str) -> list[str]:
+    """The top-level s-expressions of an egglog program."""
+    out, depth, start, in_str, i = [], 0, 0, False, 0
+    while i < len(text):
+        ch = text[i]
+        if in_str:
+            if ch == "\\":
+                i += 1
+            elif ch == '"':
+                in_str = False
+        elif ch == '"':
+            in_str = True
+        elif ch == "(":
+            start = i if depth == 0 else start
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0:
+                out.append(text[start : i + 1])
+        i += 1
+    return out
+
+
+@dataclasses.dataclass(frozen=True)
+class _Program:
+    """The sorts, constructors and rules for ``M`` as egglog text (compiled once from the
+    typed API above), and the conversions of skeletons to and from that text. Saturation
+    talks to egglog's engine in text: building and extracting every term through the
+    typed Python API cost 2-5 ms a skeleton, more than the rewriting."""
+
+    declarations: list  # parsed commands: sorts, constructors, the ruleset and its rules
+    rules: tuple[str, ...]  # each rule's form (its key in a run's report)
+    step: list  # one iteration of the rules
+    egg: dict[str, str]  # our op -> constructor
+    ops: dict[str, str]  # constructor -> our op
+
+    def expr(self, t: Term):
+        """A skeleton as an egglog expression (the engine's own objects: parsing text
+        ``let`` commands cost about 8 ms a skeleton)."""
+        op, a, n = t.op, t.args, self.egg
+        if op in ("const", "cell"):
+            return bindings.Call(_SPAN, n[op], [bindings.Lit(_SPAN, bindings.Int(int(a[0])))])
+        if op == "var":
+            return bindings.Call(_SPAN, n[op], [bindings.Lit(_SPAN, bindings.String(a[0]))])
+        if op == "hole":
+            k = bindings.Lit(_SPAN, bindings.Int(int(a[0])))
+            return bindings.Call(_SPAN, n["hole1" if len(a) == 2 else "hole2"], [k, *(self.expr(x) for x in a[1:])])
+        if op in ("seq", "par"):
+            if not a:
+                return bindings.Call(_SPAN, n["skip"], [])
+            out = self.expr(a[-1])
+            for x in reversed(a[:-1]):
+                out = bindings.Call(_SPAN, n[op], [self.expr(x), out])
+            return out
+        if op not in n:
+            raise ValueError(f"unknown op {op!r}")
+        args = [bindings.Lit(_SPAN, bindings.String(x)) if isinstance(x, str) else self.expr(x) for x in a]
+        return bindings.Call(_SPAN, n[op], args)
+
+    def term(self, dag, i: int) -> Term:
+        """An extracted egglog term (node ``i`` of ``dag``) back as a skeleton."""
+        node = dag.get(i)
+        name = self.ops[node.name]
+        args = []
+        for j in node.args:
+            x = dag.get(j)
+            args.append(x.value.value if isinstance(x, bindings.TermLit) else self.term(dag, j))
+        if name in ("seq", "skip"):
+            return seq(*args)
+        if name == "par":
+            return par(*args)
+        if name in ("add", "min", "max"):
+            return app(name, *args)
+        if name in ("hole1", "hole2"):
+            return hole(*args)
+        return Term(name, tuple(args))
+
+
+def _every_constructor() -> Term:
+    """A skeleton that uses every constructor (to have egglog declare them all)."""
+    v = var("v")
+    e = app("dec", app("add", app("sub", const(0), cell(1)), app("min", const(0), app("max", v, const(2)))))
+    body = seq(
+        Term("set", ("v", Term("ifz", (const(1), Term("read", (v,)), app("inc", v))))),
+        par(write(const(0), e), write(const(0), hole(0, v)), write(const(1), hole(1, v, v))),
+    )
+    loops = [for_list("i", "x", const(0), body), repeat("c", v, seq()), while_loop("p", v, v, v, seq())]
+    return seq(*loops, do_loop("p", v, v, v, seq()))
 
 
 @functools.lru_cache(maxsize=8)
-def _schedule(M: int):
-    """The rules for ``M`` as one ruleset, and each rule's printed form by its declaration
-    (built once per ``M``: printing a rule goes through egglog's pretty-printer, about
-    0.3 s for the set, which every saturation used to pay)."""
-    rs = rules(M)
-    return ruleset(*rs), {r.decl: str(r) for r in rs}
+def _program(M: int) -> _Program:
+    """Compile the sorts, constructors and rules for ``M`` to egglog text (once per ``M``)."""
+    probe = EGraph(save_egglog_string=True)
+    probe.register(to_egg(_every_constructor()))
+    head = _forms(probe.as_egglog_string)
+    compiled = EGraph(save_egglog_string=True)
+    compiled.run(ruleset(*rules(M)))
+    body = [f for f in _forms(compiled.as_egglog_string) if f.startswith(("(ruleset", "(rewrite", "(rule "))]
+    names = [f.split()[1].rstrip(")") for f in head if f.startswith("(constructor")]
+    init = next(x for x in names if x.endswith("E___init__"))
+    prefix = init[: -len("E___init__")]
+    ops = {x: _SUFFIX[x[len(prefix) :]] for x in names}
+    decls = [f for f in head if f.startswith(("(sort", "(constructor"))] + body[:1]
+    forms = tuple(body[1:])
+    if len(forms) != len(rules(M)) or len(set(forms)) != len(forms):
+        raise RuntimeError("egglog's text for the rules does not match rules(M)")
+    ruleset_name = body[0].split()[1].rstrip(")")
+    parser = bindings.EGraph()
+    declarations = parser.parse_program("\n".join(decls + list(forms)))
+    step = parser.parse_program(f"(run-schedule (run {ruleset_name}))")
+    return _Program(declarations, forms, step, {v: k for k, v in ops.items()}, ops)
+
+
+def _rule_keys(prog: _Program) -> dict[str, int]:
+    """A run report's key for each rule -> its index (a ``rule`` reports its ``:name``)."""
+    keys = {}
+    for i, f in enumerate(prog.rules):
+        keys[f] = i
+        if ":name " in f:
+            keys[f.rsplit(":name ", 1)[1].rstrip(")").strip().strip('"')] = i
+    return keys
 
 
 def saturate(terms: Sequence[Term], M: int, max_iterations: int = 16) -> Saturation:
     """Insert ``terms``, run the rules to saturation (or ``max_iterations``), extract the
-    cheapest form of every term."""
-    eg = EGraph()
-    egg = [to_egg(t) for t in terms]
-    if egg:
-        eg.register(*egg)
-    schedule, names = _schedule(M)
-    iterations, saturated, matches = 0, False, dict.fromkeys(names.values(), 0)
+    cheapest form of every term. One program text inserts every term, one extracts them
+    all: nothing of the e-graph is copied into Python objects but the extracted terms."""
+    prog = _program(M)
+    keys = _rule_keys(prog)
+    eg = bindings.EGraph()
+    eg.run_program(*prog.declarations)
+    if terms:
+        eg.run_program(
+            *(bindings.ActionCommand(bindings.Let(_SPAN, f"$t{i}", prog.expr(t))) for i, t in enumerate(terms))
+        )
+    iterations, saturated, counts = 0, False, [0] * len(prog.rules)
     while iterations < max_iterations:
-        report = eg.run(schedule)
+        (out,) = eg.run_program(*prog.step)
         iterations += 1
-        for decl, count in report.num_matches_per_rule.items():
-            if decl in names:
-                matches[names[decl]] += count
-        if not report.updated:
+        for key, count in out.report.num_matches_per_rule.items():
+            if key in keys:
+                counts[keys[key]] += count
+        if not out.report.updated:
             saturated = True
             break
     best, cost = [], []
-    for x in egg:
-        b, c = eg.extract(x, include_cost=True)
-        best.append(from_egg(b))
-        cost.append(int(c))
-    return Saturation(tuple(best), tuple(cost), len(set(map(str, best))), iterations, saturated, matches, eg)
+    if terms:
+        zero = bindings.Lit(_SPAN, bindings.Int(0))
+        outs = eg.run_program(
+            *(bindings.Extract(_SPAN, bindings.Var(_SPAN, f"$t{i}"), zero) for i in range(len(terms)))
+        )
+        for out in outs:
+            best.append(prog.term(out.termdag, out.term))
+            cost.append(int(out.cost))
+    classes = len(set(map(str, best)))
+    return Saturation(tuple(best), tuple(cost), classes, iterations, saturated, tuple(counts), eg, M)

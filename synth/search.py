@@ -27,7 +27,10 @@ never admit wrong ones.
 A write value that the examples determine, but that no enumerated expression produces, is
 a *hole*: with ``holes=True`` the structure is kept with ``hole k (operands)`` in its
 place, for tuning to fill — provided the needed values are a function of the operands;
-otherwise the structure contradicts the examples and is dropped.
+otherwise the structure contradicts the examples and is dropped. With holes on, a loop's
+carried update can also be left open (a *fold* ``a ← ?(a, operand)`` whose final value
+is the result): the step is not enumerated, so the structure is one level above its
+control, below every complete fold.
 """
 
 from __future__ import annotations
@@ -41,7 +44,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from .enumerate import Bank, Chain, leaf_cost, row_hash
+from .enumerate import Bank, Chain, leaf_cost, masked_row_hash, row_hash
 from .heuristics import Heuristic, SizePrior
 from .lang import (
     LOOPS,
@@ -227,11 +230,11 @@ class Table:
             return out
         bits = self.bits
         D = self.values.shape[1]
-        need = np.broadcast_to(need, points.shape)
         if valid is not None:
             points = np.where(valid, points, D)
         for s in range(0, N, chunk):
-            acc = np.bitwise_and.reduce(bits[points[s : s + chunk], need[s : s + chunk]], axis=1)  # (n, W)
+            ns = need if need.ndim == 1 else need[s : s + chunk]  # a shared need broadcasts
+            acc = np.bitwise_and.reduce(bits[points[s : s + chunk], ns], axis=1)  # (n, W)
             nz = acc != 0
             has = nz.any(1)
             w = nz.argmax(1)
@@ -242,11 +245,25 @@ class Table:
 
 def functional(points: np.ndarray, need: np.ndarray) -> np.ndarray:
     """Per query ``(N, P)``: whether the needs are a function of the points (no point
-    needs two different values), i.e. some expression of these operands fits."""
-    order = np.argsort(points, axis=1, kind="stable")
-    p = np.take_along_axis(points, order, 1)
-    v = np.take_along_axis(np.broadcast_to(need, points.shape), order, 1)
-    return ~((p[:, 1:] == p[:, :-1]) & (v[:, 1:] != v[:, :-1])).any(1)
+    needs two different values), i.e. some expression of these operands fits.
+
+    Each query scatters its needs into a table indexed by point and reads them back: a
+    point that needs two different values reads back the other one somewhere (no sort per
+    query)."""
+    N, P = points.shape
+    if not N or not P:
+        return np.ones(N, dtype=bool)
+    lo = int(points.min())
+    width = int(points.max()) - lo + 1
+    if N * width > max(1 << 22, 8 * N * P):  # sparse points (e.g. hashes): sort each query
+        order = np.argsort(points, axis=1, kind="stable")
+        p = np.take_along_axis(points, order, 1)
+        v = np.take_along_axis(np.broadcast_to(need, points.shape), order, 1)
+        return ~((p[:, 1:] == p[:, :-1]) & (v[:, 1:] != v[:, :-1])).any(1)
+    flat = (points - lo) + (np.arange(N) * width)[:, None]
+    table = np.empty(N * width, dtype=np.result_type(need))
+    table[flat] = need
+    return (table[flat] == need).all(1)
 
 
 # ----------------------------------------------------------------------- loop structures
@@ -333,16 +350,17 @@ class Control:
         if h not in self.clean:
             valid = self.valid
             earlier = np.tril(np.ones((adr.shape[1], adr.shape[1]), dtype=bool), -1)  # t' < t
-
-            def ok(cells) -> bool:
-                if cells is None:
-                    return True
-                hit = (adr[:, None, :] == cells[:, :, None]) & earlier[None] & valid[:, None, :] & valid[:, :, None]
-                return not hit.any()
-
+            live = earlier[None] & valid[:, None, :] & valid[:, :, None]  # (B, t, t')
+            parts = [*self.sources, *self.offsets]
+            read = [i for i, p in enumerate(parts) if p[3] is not None]
+            ok = np.ones(len(parts), dtype=bool)
+            if read:  # all operands at once: (K, B, t, t')
+                cells = np.stack([parts[i][3] for i in read])
+                ok[read] = ~((adr[None, :, None, :] == cells[:, :, :, None]) & live[None]).any((1, 2, 3))
+            k = len(self.sources)
             self.clean[h] = (
-                [(t, v) for t, _, v, cells in self.sources if ok(cells)],
-                [(t, v) for t, _, v, cells in self.offsets if ok(cells)],
+                [(t, v) for (t, _, v, _), o in zip(self.sources, ok[:k]) if o],
+                [(t, v) for (t, _, v, _), o in zip(self.offsets, ok[k:]) if o],
             )
         return self.clean[h]
 
@@ -373,9 +391,9 @@ class Carry:
         """One hash per configuration's trajectories (all zero when nothing is carried)."""
         if not self.traj:
             return np.zeros(self.N, dtype=np.uint64)
-        valid = np.arange(ctl.v.shape[1] + 1)[None] <= ctl.n[:, None]
-        flat = np.concatenate([np.where(valid[None], t, -1).reshape(self.N, -1) for t in self.traj.values()], 1)
-        return row_hash(flat)
+        valid = (np.arange(ctl.v.shape[1] + 1)[None] <= ctl.n[:, None]).reshape(-1)
+        parts = [t.reshape(self.N, -1) for t in self.traj.values()]
+        return masked_row_hash(parts, [valid] * len(parts))  # iterations past n read -1
 
     def finals(self, ctl: Control, idx: np.ndarray) -> list[tuple[str, np.ndarray]]:
         B = len(ctl.n)
@@ -517,42 +535,90 @@ class Search:
 
     def straight_line(self, level: int, max_writes: int = 3) -> None:
         """``mem[a1..ak] ← e1..ek`` on the input: the cheapest covers of the changed cells
-        by writes that each cost at most ``level`` (address, value and the write)."""
-        spec = self.spec
-        X, Y, K = spec.inputs, spec.outputs, spec.mask
-        D = spec.changed
-        B = X.shape[0]
+        by writes that each cost at most ``level`` (address, value and the write). With
+        holes, a constant cell whose target no expression within the level gives, but some
+        function of one input cell could, is written ``?(mem[k])``."""
+        X, Y, K = self.spec.inputs, self.spec.outputs, self.spec.mask
+        D = self.spec.changed
+        B = D.shape[0]
         if not D.any():
             self.record(seq(), "straight-line")
             return
-        table = Table.of(self.mem, min(level - 2, 8))
+        st = self._straight(min(level - 2, 8))
+        table, n = st["table"], len(st["table"])
         w_c = self.c("write")
         writes = []  # (cost, address, value, covered (B, M))
         for c in np.flatnonzero(D.any(0)):
-            rows = K[:, c]
-            hit = (table.values[:, rows] == Y[rows, c]).all(1)
-            g = int(hit.argmax()) if hit.any() else -1
-            self.stats.completions += len(table)
+            g = int(st["cell"][c])
+            self.stats.completions += n
             a = const(c)
+            covered = np.zeros_like(D)
+            covered[:, c] = True
             if g >= 0 and w_c + leaf_cost(a, self.costs) + table.costs[g] <= level:
-                covered = np.zeros_like(D)
-                covered[:, c] = True
                 writes.append((w_c + leaf_cost(a, self.costs) + table.costs[g], a, table.terms[g], covered))
-        addr = table.values
-        computed = (addr != addr[:, :1]).any(1) & K[np.arange(B)[None], addr].all(1)
-        idx = np.flatnonzero(computed)
+            elif self.holes and w_c + leaf_cost(a, self.costs) + self.c("hole") <= level:
+                rows = K[:, c]
+                k = next((k for k in (c, *range(self.M)) if functional(X[rows, k][None], Y[rows, c])[0]), None)
+                if k is not None:  # the value is some function of one input cell: leave it open
+                    writes.append((w_c + leaf_cost(a, self.costs) + self.c("hole"), a, hole(0, cell(k)), covered))
+        idx, g = st["addr"], st["value"]
         if idx.size:
-            need = Y[np.arange(B)[None], addr[idx]]
-            g = table.first(np.broadcast_to(np.arange(B), need.shape), need)
-            self.stats.completions += len(idx) * len(table)
-            for i, j in zip(idx[g >= 0], g[g >= 0]):
+            self.stats.completions += len(idx) * n
+            ok = (g >= 0) & (g < n)
+            for i, j in zip(idx[ok], g[ok]):
                 cst = w_c + table.costs[i] + table.costs[j]
                 if cst <= level:
                     covered = np.zeros_like(D)
-                    covered[np.arange(B), addr[i]] = True
+                    covered[np.arange(B), table.values[i]] = True
                     writes.append((cst, table.terms[i], table.terms[j], covered))
         for chosen in _covers(writes, D, max_writes, 2 * level):
             self.record(par(*sorted((write(a, e) for _, a, e, _ in chosen), key=str)), "straight-line")
+
+    def _straight(self, k: int) -> dict:
+        """What :meth:`straight_line` needs from the ``mem`` bank's expressions of cost at
+        most ``k``, kept across levels and extended by the new levels only: the table
+        (values as stored, int16), per changed cell the cheapest expression with the
+        target's value on every compared example (-1: none), the computed addresses
+        (non-constant, every cell compared) and per address the cheapest expression whose
+        value is the target at that address (its row in the table, an exact lookup in the
+        bank's signature set; -1: none yet)."""
+        spec = self.spec
+        Y, K = spec.outputs, spec.mask
+        B = Y.shape[0]
+        st = self.__dict__.setdefault("_straight_state", None)
+        if st is None:
+            empty = Table([], np.zeros(0, dtype=np.int64), np.zeros((0, B), dtype=np.int16), self.M)
+            st = self._straight_state = {
+                "k": 0, "levels": [], "table": empty, "cell": np.full(self.M, -1), "bank": -1,
+                "addr": np.zeros(0, dtype=np.int64), "need": np.zeros((0, B), dtype=np.int64),
+                "value": np.zeros(0, dtype=np.int64),
+            }  # fmt: skip
+        if k > st["k"]:
+            start = len(st["table"])
+            st["levels"] += [(c, lv) for c, lv in self.mem.upto(k) if c > st["k"]]
+            st["k"] = k
+            levels = st["levels"]
+            terms = Chain([lv.terms for _, lv in levels])
+            costs = np.array([c for c, lv in levels for _ in range(len(lv.terms))], dtype=np.int64)
+            values = np.concatenate([lv.values for _, lv in levels]) if levels else st["table"].values
+            st["table"] = Table(terms, costs, values, self.M)
+            new = values[start:]
+            for c in np.flatnonzero(spec.changed.any(0)):
+                if st["cell"][c] < 0:
+                    rows = K[:, c]
+                    hit = (new[:, rows] == Y[rows, c]).all(1)
+                    if hit.any():
+                        st["cell"][c] = start + int(hit.argmax())
+            computed = (new != new[:, :1]).any(1) & K[np.arange(B)[None], new].all(1)
+            idx = start + np.flatnonzero(computed)
+            st["addr"] = np.concatenate([st["addr"], idx])
+            st["need"] = np.concatenate([st["need"], Y[np.arange(B)[None], values[idx]]])
+            st["value"] = np.concatenate([st["value"], np.full(len(idx), -1)])
+        if st["bank"] != len(self.mem) and st["addr"].size:  # the bank grew: look up what was missing
+            miss = np.flatnonzero(st["value"] < 0)
+            st["value"][miss] = self.mem.seen.find(st["need"][miss])
+            st["bank"] = len(self.mem)
+        return st
 
     # ------------------------------------------------------------------------- loops
 
@@ -621,32 +687,48 @@ class Search:
             cands.insert(0, (var("x"), self.c("var"), X[rows, v], v))
         else:  # the element: costs as a variable, as it is one in a for loop
             cands.append((read(var(name)), self.c("var"), X[rows, v], v))
-        for op in ("inc", "dec"):  # the cells next to it (a node's fields): cost as one op more
-            t = read(app(op, var(name)))
-            cands.append((t, self.c("var") + self.c(op), X[rows, _at(op, v, X, M)], _at(op, v, X, M)))
-        offsets = []
-        for c in range(2, M - 1):  # cells further away: a second list at an offset
-            t = read(app("add", var(name), const(c)))
-            offsets.append((t, cost(t, self.costs), X[rows, (v + c) % M], (v + c) % M))
-        for k in range(M):  # fixed cells: a value the task passes in
-            cells_k = np.full_like(v, k)
-            offsets.append((cell(k), self.c("cell"), X[rows, cells_k], cells_k))
+        near, far = self._cursor_terms(name)
+        for op, t in near:  # the cells next to it (a node's fields): cost as one op more
+            at = _at(op, v, X, M)
+            cands.append((t, self.c("var") + self.c(op), X[rows, at], at))
+        # cells further away (a second list at an offset), then fixed cells (a value the
+        # task passes in): all at once, (K, B, F)
+        shifted = (v[None] + np.arange(2, 2 + len(far))[:, None, None]) % M
+        fixed = np.broadcast_to(np.arange(M)[:, None, None], (M, *v.shape))
+        cells = np.concatenate([shifted, fixed])
+        vals = X[rows[None], cells]
+        terms = [*far, *((cell(k), self.c("cell")) for k in range(M))]
+        offsets = [(t, tc, vals[i], cells[i]) for i, (t, tc) in enumerate(terms)]
         seen: set[bytes] = set()
         for group, out in ((cands, ctl.sources), (offsets, ctl.offsets)):
-            for t, c, vals, cells in group:
-                key = np.where(valid, vals, -1).tobytes()
+            keys = np.where(valid[None], np.stack([x[2] for x in group]), -1)
+            for (t, c, vals_, cells_), key in zip(group, keys):
+                key = key.tobytes()
                 if key not in seen:
                     seen.add(key)
-                    out.append((t, c, vals, cells))
+                    out.append((t, c, vals_, cells_))
         u = self.table("u_used")
-        for g in range(len(u)):
-            adr = u.values[g][v]
-            if not (K[rows, adr] | ~valid).all() or not (D[rows, adr] & valid).any():
-                continue
-            s = np.sort(np.where(valid, adr, -1 - np.arange(adr.shape[1])[None]), axis=1)
-            if not (s[:, 1:] == s[:, :-1]).any():
-                ctl.addresses.append((substitute(u.terms[g], {"u": var(name)}), adr))
+        if len(u):  # every address function at once: (G, B, F)
+            adr = u.values[:, v]
+            ok = (K[rows, adr] | ~valid).all((1, 2)) & (D[rows, adr] & valid).any((1, 2))
+            s = np.sort(np.where(valid, adr, -1 - np.arange(adr.shape[2])[None, None]), axis=2)
+            ok &= ~(s[:, :, 1:] == s[:, :, :-1]).any((1, 2))
+            for g in np.flatnonzero(ok):
+                ctl.addresses.append((substitute(u.terms[g], {"u": var(name)}), adr[g]))
         return ctl
+
+    def _cursor_terms(self, name: str) -> tuple[list, list]:
+        """A cursor's neighbour reads ``[(op, mem[op(v)])]`` and offset reads
+        ``[(mem[v + c], cost)]`` for ``c = 2 .. M - 2`` (built once per cursor name)."""
+        cache = self.__dict__.setdefault("_cursor_cache", {})
+        if name not in cache:
+            near = [(op, read(app(op, var(name)))) for op in ("inc", "dec")]
+            far = []
+            for c in range(2, self.M - 1):
+                t = read(app("add", var(name), const(c)))
+                far.append((t, cost(t, self.costs)))
+            cache[name] = near, far
+        return cache[name]
 
     def inits(self) -> list[tuple[Term, int, np.ndarray]]:
         """Initial values of carried variables: the constants 0, 1 and ``M - 1`` (the
@@ -682,10 +764,8 @@ class Search:
                 tab = self.level(name, k)
                 if len(tab):
                     groups.append(self._one(ctl, inits, tab, None, per_example))
-            for src, sc, svals, _ in ctl.sources:
-                tab = self.level("uw", k - sc + var_c)
-                if len(tab):
-                    groups.append(self._one(ctl, inits, tab, (src, svals), False))
+            jobs = [(src, svals, self.level("uw", k - sc + var_c)) for src, sc, svals, _ in ctl.sources]
+            groups += self._sourced(ctl, inits, [j for j in jobs if len(j[2])])
         for e, c, vals in self.lets():  # a ← e before the loop, never updated
             if budget == set_c + c:
                 groups.append(self._let(ctl, e, vals))
@@ -721,9 +801,11 @@ class Search:
         return self._lets
 
     def _let(self, ctl: Control, e: Term, vals: np.ndarray) -> Carry:
-        F = self.F
-        traj = np.broadcast_to(vals[None, :, None], (1, len(vals), F + 1)).copy()
-        return Carry(1, {"a": traj}, [(0, lambda i: ((("a", e),), ()))])
+        cache = self.__dict__.setdefault("_let_cache", {})
+        if id(vals) not in cache:  # the same for every control: the value never changes
+            traj = np.broadcast_to(vals[None, :, None], (1, len(vals), self.F + 1)).copy()
+            cache[id(vals)] = (vals, Carry(1, {"a": traj}, [(0, lambda i: ((("a", e),), ()))]))
+        return cache[id(vals)][1]
 
     def _one(self, ctl, inits: list[tuple[Term, np.ndarray]], tab: Table, source, per_example: bool) -> Carry:
         """``a ← f(a)`` from every initial value in ``inits`` for every row ``f`` of ``tab``
@@ -736,16 +818,16 @@ class Search:
         N = len(a)
         if source is None and not per_example:
             traj = orbits(tab.values, a, ctl.n, len(inits), F)
+        elif source is None:  # per example: an orbit per (table row, example)
+            traj = orbits(tab.values.reshape(G * B, M), a, ctl.n, len(inits), F, examples=B)
         else:
             vals = np.tile(tab.values, (len(inits), 1))
             traj = np.empty((N, B, F + 1), dtype=np.int64)
             traj[:, :, 0] = a
             r = np.arange(N)[:, None]
-            base = np.arange(B)[None] * M
             last = int(ctl.n.max())
             for t in range(last):
-                p = a * M + source[1][:, t][None] if source is not None else base + a
-                a = np.where((t < ctl.n)[None], vals[r, p], a)
+                a = np.where((t < ctl.n)[None], vals[r, a * M + source[1][:, t][None]], a)
                 traj[:, :, t + 1] = a
             traj[:, :, last + 1 :] = a[:, :, None]
         env = {"u": var("a")} if source is None else {"u": var("a"), "w": source[0]}
@@ -754,6 +836,41 @@ class Search:
             return (("a", inits[i // G][0]),), (("a", substitute(tab.terms[i % G], env)),)
 
         return Carry(N, {"a": traj}, [(0, make)])
+
+    def _sourced(self, ctl, inits: list[tuple[Term, np.ndarray]], jobs: list) -> list[Carry]:
+        """``a ← f(a, source)`` from every initial value for every row ``f`` of each job's
+        two-value table, ``jobs`` ``[(source term, source values (B, F), table)]``: every
+        job's rows stepped together (one numpy step per iteration for all of them), one
+        :class:`Carry` per job."""
+        if not jobs:
+            return []
+        M, F = self.M, self.F
+        B, I = len(ctl.n), len(inits)
+        a0 = np.stack([v for _, v in inits])
+        sizes = [I * len(tab) for _, _, tab in jobs]
+        vals = np.concatenate([np.tile(tab.values, (I, 1)) for _, _, tab in jobs])
+        a = np.concatenate([np.repeat(a0, len(tab), axis=0) for _, _, tab in jobs])
+        job = np.repeat(np.arange(len(jobs)), sizes)
+        src = np.stack([svals for _, svals, _ in jobs])  # (J, B, F)
+        N = len(a)
+        traj = np.empty((N, B, F + 1), dtype=np.int64)
+        traj[:, :, 0] = a
+        r = np.arange(N)[:, None]
+        last = int(ctl.n.max())
+        for t in range(last):
+            a = np.where((t < ctl.n)[None], vals[r, a * M + src[:, :, t][job]], a)
+            traj[:, :, t + 1] = a
+        traj[:, :, last + 1 :] = a[:, :, None]
+        out, start = [], 0
+        for (term, _, tab), n in zip(jobs, sizes):
+            G, env = len(tab), {"u": var("a"), "w": term}
+
+            def make(i: int, G=G, env=env, tab=tab) -> tuple:
+                return (("a", inits[i // G][0]),), (("a", substitute(tab.terms[i % G], env)),)
+
+            out.append(Carry(n, {"a": traj[start : start + n]}, [(0, make)]))
+            start += n
+        return out
 
     def _pair(self, ctl, a_init, b_init, fa: Table, fb: Table) -> Carry:
         """``(a, b) ← (fa(a, b), fb(a, b))`` for every pair of rows of ``ta`` x ``tb``."""
@@ -784,6 +901,8 @@ class Search:
         for ctl in self.controls():
             if ctl.cost > level:
                 break
+            if self.holes:
+                self.open_folds(ctl, level - ctl.cost)
             carry = self.carries(ctl, level - ctl.cost)
             if carry is None:
                 continue
@@ -798,6 +917,38 @@ class Search:
                 self.complete(ctl, carry, idx)
             if self.budget_spent():
                 return
+
+    def open_folds(self, ctl: Control, budget: int) -> None:
+        """``a ← a0; loop { a ← ?(a, s) }; mem[c] ← a`` for each initial value ``a0`` and
+        loop operand ``s``, when the examples change one cell ``c``. The fixed parts decide
+        only the sequence of ``(a0, s)`` values the open step sees: folds showing it the
+        same sequences are one class for every step, and a fold is dropped when the targets
+        are not a function of its sequence (no step could fit)."""
+        D, K, Y = self.spec.changed, self.spec.mask, self.spec.outputs
+        cells = np.flatnonzero(D.any(0))
+        if len(cells) != 1:
+            return
+        c = int(cells[0])
+        rows = K[:, c]
+        if not ctl.n[rows].any():
+            return
+        seen = self.__dict__.setdefault("_folds", set())
+        step = budget - 2 * self.c("set") - self.c("hole")
+        for a0, a0c, a_vals in self.inits():
+            if a0c != step:
+                continue
+            for src, _, svals, _ in ctl.sources:
+                seqs = np.concatenate([a_vals[:, None], np.where(ctl.valid, svals, -1)], 1)[rows]
+                key = seqs.tobytes()
+                if key in seen:
+                    continue
+                seen.add(key)
+                self.stats.structures += 1
+                points = np.unique(row_hash(seqs), return_inverse=True)[1].reshape(1, -1)
+                if functional(points, Y[rows, c])[0]:
+                    self.stats.structure_classes += 1
+                    fold = ctl.term(assign("a", hole(0, var("a"), src)))
+                    self.record(seq(assign("a", a0), fold, write(const(c), var("a"))), "loop")
 
     def complete(self, ctl: Control, carry: Carry, idx: np.ndarray) -> None:
         """Solve for the body write and the final writes of configurations ``idx``; record
@@ -1023,19 +1174,24 @@ class Search:
 # ------------------------------------------------------------------------------ helpers
 
 
-def orbits(f: np.ndarray, a0: np.ndarray, n: np.ndarray, copies: int, F: int) -> np.ndarray:
+def orbits(f: np.ndarray, a0: np.ndarray, n: np.ndarray, copies: int, F: int, examples: int = 0) -> np.ndarray:
     """Trajectories of ``a <- f_g(a)`` for the ``G`` value tables ``f`` (``(G, M)``, over
     ``a`` alone), ``copies`` times over (row ``i`` uses table ``i % G`` and starts at
     ``a0[i]``, ``(N, B)``), held at their value after ``n[b]`` iterations: ``(N, B, F + 1)``.
     The orbit of every start value is computed once per table (``(G, M, F + 1)``) and the
-    examples gather from it, instead of stepping ``N x B`` values ``F`` times."""
-    G, M = f.shape
-    orbit = np.empty((G, M, F + 1), dtype=np.int64)
+    examples gather from it, instead of stepping ``N x B`` values ``F`` times. With
+    ``examples = B``, ``f`` has a table per example (``(G * B, M)``, a function that reads
+    memory): example ``b`` of row ``i`` follows table ``(i % G) * B + b``."""
+    GB, M = f.shape
+    orbit = np.empty((GB, M, F + 1), dtype=np.int64)
     orbit[:, :, 0] = np.arange(M)
-    rows = np.arange(G)[:, None]
+    rows = np.arange(GB)[:, None]
     for t in range(F):
         orbit[:, :, t + 1] = f[rows, orbit[:, :, t]]
+    G = GB // examples if examples else GB
     g = np.tile(np.arange(G), copies)[:, None, None]
+    if examples:
+        g = g * examples + np.arange(examples)[None, :, None]
     t = np.minimum(np.arange(F + 1)[None], n[:, None])[None]  # (1, B, F + 1)
     return orbit[g, a0[:, :, None], t]
 

@@ -5,7 +5,7 @@ import itertools
 import numpy as np
 import pytest
 
-from synth.enumerate import Bank, SignatureSet, row_hash
+from synth.enumerate import Bank, SignatureSet, masked_row_hash, row_hash
 from synth.lang import BINARY, UNARY
 from synth.semantics import apply
 
@@ -80,6 +80,38 @@ def test_signature_set_is_exact_despite_hash_collisions():
     # a forged collision: a stored row under another row's hash must not hide that row
     t = SignatureSet(3)
     t.add(np.array([[1, 2, 3]]))
-    t._rows[0] = [9, 9, 9]
+    t._packed[:, 0] = t.pack(np.array([[9, 9, 9]]))[:, 0]
     assert t.add(np.array([[1, 2, 3]])).tolist() == [0]
-    assert row_hash(np.array([[1, 2, 3]]))[0] == t._hashes[0] == t._hashes[1]
+    assert t._hashes[0] == t._hashes[1]
+    assert t.find(np.array([[1, 2, 3], [3, 2, 1]])).tolist() == [1, -1]
+
+
+def test_signature_set_matches_a_python_set_across_growth():
+    rng = np.random.default_rng(0)
+    for small, width, hi in ((True, 5, 3), (False, 3, 1000), (True, 17, 2)):
+        s, ref = SignatureSet(width, small=small), {}
+        for _ in range(30):
+            rows = rng.integers(0, hi, (int(rng.integers(0, 400)), width))
+            want = []
+            for i, r in enumerate(rows):
+                if r.tobytes() not in ref:
+                    ref[r.tobytes()] = len(ref)
+                    want.append(i)
+            assert s.add(rows).tolist() == want
+        assert len(s) == len(ref)
+        probe = rng.integers(0, hi, (300, width))
+        assert s.find(probe).tolist() == [ref.get(r.tobytes(), -1) for r in probe]
+
+
+def test_row_hash_is_a_function_of_the_row():
+    rows = np.random.default_rng(1).integers(-1, 9, (50, 7))
+    h = row_hash(np.concatenate([rows, rows[::-1]]))
+    assert (h[:50] == h[50:][::-1]).all() and len(set(h[:50].tolist())) == len({r.tobytes() for r in rows})
+
+
+def test_masked_row_hash_is_row_hash_of_the_masked_rows():
+    rng = np.random.default_rng(2)
+    parts = [rng.integers(0, 9, (40, 12)), rng.integers(0, 9, (40, 12))]
+    keep = [rng.random(12) < 0.6, rng.random(12) < 0.6]
+    want = row_hash(np.concatenate([np.where(k, p, -1) for p, k in zip(parts, keep)], 1))
+    assert (masked_row_hash(parts, keep) == want).all()

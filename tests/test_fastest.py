@@ -4,10 +4,11 @@ import dataclasses
 
 import pytest
 
-from bridge.pipeline import SolveConfig, fastest_programs, solve, synth_seeds, synthesize_for
+from bridge.lower import LoweringError, lower
+from bridge.pipeline import SolveConfig, SolveResult, fastest_programs, solve, synth_seeds, synthesize_for
 from bridge.tasks import BUILTINS
 from neural import Examples, run
-from synth import SynthConfig, enumerate_programs, execute
+from synth import SynthConfig, enumerate_programs, execute, synthesize
 
 FAST = SolveConfig(fastest=True)
 
@@ -63,3 +64,48 @@ def test_synth_seeds_are_the_fastest_proposals_ranked_on_every_train_example():
     for s in seeds:
         res = run(s.program, t.train.inputs, t.machine.T)
         assert t.train.passed(res).all() and float(res.steps.mean()) == s.train_steps
+
+
+def test_fastest_judges_at_most_the_cap_and_picks_the_fastest_of_those(increment):
+    t, vs = increment
+    m, lc, cap = t.machine, FAST.lower, 3
+    out = SolveResult(t.name, "synth", False, None, 0, len(t.test), 0.0)
+    ranked = fastest_programs(t, dataclasses.replace(FAST, fastest_judged=cap), vs, out)
+    # the same by hand: the first `cap` distinct programs in rank order, each run alone
+    judged: list = []
+    for i in vs.solutions:
+        try:
+            low = lower(vs.classes[i].best, m.M, max(lc.R_max, m.R), m.op_codes, lc.pad, R_min=m.R)
+        except LoweringError:
+            continue
+        if low.program not in judged:
+            judged.append(low.program)
+        if len(judged) == cap:
+            break
+    runs = [run(p, t.train.inputs, m.T) for p in judged]
+    steps = sorted(float(r.steps.mean()) for r in runs if t.train.passed(r).all())
+    assert len(judged) == cap and 1 <= len(ranked) == len(steps)
+    assert [r.train_steps for r in ranked] == steps
+    assert all(r.program in judged for r in ranked)
+    # every lowered skeleton is scored on train and test (a duplicate from its program)
+    lowered = [tr for tr in out.trials if tr.lowered]
+    assert len(lowered) == out.skeletons_tried >= cap
+    assert all(tr.train_correct is not None and tr.test_correct is not None for tr in lowered)
+
+
+def test_fastest_programs_are_distinct(increment):
+    t, vs = increment
+    ranked = fastest_programs(t, FAST, vs)
+    assert len({r.program for r in ranked}) == len(ranked) > 1
+
+
+def test_skeletons_past_the_merge_cap_are_classes_of_their_own():
+    t = BUILTINS["access"].task(n_train=8, seed=0, biased=True)
+    cfg = SynthConfig(extra_levels=3)
+    full = synthesize(t.train, t.machine.M, cfg=cfg)
+    capped = synthesize(t.train, t.machine.M, cfg=cfg, merge=1)
+    # one e-class from the first skeleton, then one class per skeleton found
+    assert len(capped.classes) == capped.stats.inserted_terms == full.stats.inserted_terms > 1
+    assert all(len(c.members) == 1 and str(c.best) == str(c.members[0].term) for c in capped.classes[1:])
+    members = sorted(str(m.term) for c in full.classes for m in c.members)
+    assert sorted(str(m.term) for c in capped.classes for m in c.members) == members

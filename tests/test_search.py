@@ -32,6 +32,17 @@ def test_functional_detects_clashes():
     assert functional(pts, np.array([5, 6, 7])).tolist() == [False, True]
 
 
+def test_functional_agrees_with_a_set_for_dense_and_sparse_points():
+    rng = np.random.default_rng(0)
+    for hi in (8, 2**40):  # a table per query, and (sparse points, e.g. hashes) a sort per query
+        pts = rng.integers(0, hi, (60, 20))
+        pts[:, 1] = pts[:, 0]
+        f = rng.integers(0, 3, (60, 20))
+        need = np.where(rng.random((60, 20)) < 0.5, f, f[:, :1])
+        want = [len(set(zip(p, n))) == len(set(p)) for p, n in zip(pts.tolist(), need.tolist())]
+        assert functional(pts, need).tolist() == want
+
+
 def test_dead_variables_are_not_useful():
     live = for_list("i", "x", const(0), assign("a", var("x")))
     assert not useful(live)  # a is set and never read
@@ -90,6 +101,45 @@ def test_holes_keep_structures_the_examples_allow(task):
         assert any(n.op == "hole" for n in c.term.walk())
     # a structure the examples contradict is dropped: the walk over list@1 misses cell 0
     assert not any("list@1" in str(c.term) for c in r.structures)
+
+
+def test_an_open_fold_is_proposed_below_every_complete_fold(task):
+    t = task("reduce")
+    done = enumerate_programs(t.train, 8, cfg=SynthConfig(max_cost=12))
+    L = done.stats.max_cost
+    r = enumerate_programs(t.train, 8, cfg=SynthConfig(max_cost=L - 1, holes=True))
+    assert not r.solutions
+    texts = [str(c.term) for c in r.structures]
+    assert "a ← 0; for i, x in list@1 { a ← ?0(a, x) }; mem[0] ← a" in texts
+    # filling the open step with the solution's own step gives a correct program
+    step = next(n for n in done.solutions[0].term.walk() if n.op == "set" and n.args[0] == "a" and "x" in str(n))
+    fold = next(c.term for c in r.structures if str(c.term).startswith("a ← 0; for i, x in list@1 { a ← ?0(a, x)"))
+    filled = _fill(fold, step.args[1])
+    assert t.train.correct(execute(filled, t.train.inputs, 8)).all()
+
+
+def test_open_folds_the_examples_contradict_are_dropped(task):
+    # the targets of parity are not a function of the cursor's sequence alone (it is the
+    # same for every list of one length), so no fold over the cursor is kept
+    t = task("parity")
+    r = enumerate_programs(t.train, 8, cfg=SynthConfig(max_cost=7, holes=True, stop_when_solved=False))
+    folds = [str(c.term) for c in r.structures if "a ← ?0(a, " in str(c.term)]
+    assert folds and any("mem[c])" in f for f in folds)
+    assert not any(f.endswith("?0(a, c) }; mem[0] ← a") for f in folds)
+
+
+def test_a_straight_line_value_out_of_reach_is_left_open(task):
+    t = task("inc")
+    r = enumerate_programs(t.train, 8, cfg=SynthConfig(max_cost=3, holes=True))
+    assert not r.solutions
+    assert [str(c.term) for c in r.structures] == ["mem[0] ← ?0(mem[0])"]
+
+
+def _fill(t, e):
+    """``t`` with its hole replaced by ``e``."""
+    if t.op == "hole":
+        return e
+    return type(t)(t.op, tuple(_fill(a, e) if hasattr(a, "op") else a for a in t.args))
 
 
 def test_more_levels_after_the_first_solution_give_more_solutions(task):

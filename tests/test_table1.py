@@ -5,6 +5,7 @@ import json
 import pytest
 
 from bridge.cli import main
+from bridge.control import control_registers
 from bridge.table1 import ROWS, loop_body, loop_parts, make_task, open_body
 from bridge.tasks import SUITES, reference_program
 from neural import run
@@ -121,3 +122,43 @@ def test_free_heads_open_only_the_named_heads_and_free_ops_limit_the_op():
     assert p[~allowed].max() < 1e-4 and p[allowed].max() < 0.5  # open, over the value ops only
     prog, _ = decompile(w, ref.M, ref.R)
     assert prog.lines[:2] == ref.lines[:2] and prog.lines[3:] == ref.lines[3:]
+
+
+# registers a hole in the loop step may not write: the labels, and the loop register a fixed line steps
+CONTROL = {
+    "inc": set(),
+    "map_inc": {0, 2, 4},
+    "map_dec": {0, 2, 4},
+    "reduce": {0, 3, 4},
+    "parity": {0, 4, 5},
+    "fibonacci": {0, 3, 4},
+}
+
+
+@pytest.mark.parametrize("name", SUITES["table1"])
+def test_control_registers_of_the_reference_programs(name):
+    p = reference_program(name)
+    assert set(control_registers(p, loop_body(p))) == CONTROL[name]
+    step = [i for i, ln in enumerate(p.lines) if ln.o == 0 and i not in loop_body(p) and ln.op in (2, 5)]
+    if step:  # opened as a hole itself, the traversal update no longer shuts its register
+        assert 0 not in control_registers(p, loop_body(p) + tuple(step))
+
+
+def test_a_held_hole_keeps_its_kind_and_stays_off_the_control_registers():
+    from dataclasses import replace
+
+    from bridge.pipeline import SolveConfig, tune_holes
+    from neural.asm import VALUE_OPS
+    from neural.tune import TuneConfig
+
+    task = make_task("fibonacci", 8, 8, seed=0)
+    ref = reference_program("fibonacci")
+    prog, free = open_body(ref, loop_body(ref))
+    cfg = SolveConfig(tune=TuneConfig(steps=50), restarts=4)
+    r = tune_holes(prog, free, task, cfg)
+    for q in r.programs:
+        for i in free:
+            assert q.lines[i].op in VALUE_OPS and q.lines[i].o not in CONTROL["fibonacci"]
+            assert q.lines[i].a not in (3, 4) and q.lines[i].b not in (3, 4)
+    with pytest.raises(ValueError, match="protect must be one of"):
+        tune_holes(prog, free, task, replace(cfg, holes=replace(cfg.holes, protect="some")))

@@ -8,7 +8,7 @@ import pytest
 from neural import Examples, parse_program
 from neural.compile import compile_program, decompile, to_dists
 from neural.machine import SoftMachine
-from neural.tune import TuneConfig, line_mask, stack, tune
+from neural.tune import TuneConfig, line_mask, shut, stack, tune
 
 M, R, T = 6, 3, 12
 # mem[0] += 1; line 2 is the one the tests break, free or freeze
@@ -76,3 +76,37 @@ def test_the_optimizer_is_any_optax_transformation():
     w = restarts(p, free=(1,))
     frozen = tune(w, SoftMachine(M, R, T), examples(0), examples(1), TuneConfig(steps=50, optimizer=optax.sgd(0.0)))
     assert not frozen.recovered.any()  # a zero learning rate leaves the broken line as compiled
+
+
+def test_held_limits_keep_shut_logits_where_they_were():
+    # line 1 may be only INC or DEC and may write only r1: held, it can never become anything else
+    p = broken()
+    w = restarts(p, free=(1,))
+    ops = tuple(o in (2, 5) for o in range(13))  # INC, DEC
+    writes = (False, True, False)
+    w = shut(w, [1], ops=ops, writes=writes)
+    mask = line_mask(w, [1], init=False, ops=ops, writes=writes)
+    assert float(mask.op[1, 0]) == 0.0 and float(mask.op[1, 2]) == 1.0 and float(mask.o[1, 0]) == 0.0
+    assert float(mask.op[0].sum()) == 0.0  # a fixed line does not move at all
+    res = tune(w, SoftMachine(M, R, T), examples(0), examples(1), TuneConfig(steps=200, lr=0.3), trainable=mask)
+    assert res.recovered.any()
+    for q in res.programs:
+        assert q.lines[1].op in (2, 5) and q.lines[1].o == 1
+    assert (np.asarray(w.op[:, 1, 0]) < -13).all()  # STOP shut at log 1e-6
+
+
+def test_gumbel_noise_is_seeded_per_restart_not_per_batch():
+    # each restart's noise follows from its own starting weights: tuning the restarts as one
+    # batch or as two halves gives the same programs and losses, and the noise changes the run
+    p = broken()
+    w = restarts(p, free=(1,))
+    mask = line_mask(w, [1], init=False)
+    cfg = TuneConfig(steps=50, lr=0.3, gumbel=2.0)
+    m, tr, te = SoftMachine(M, R, T), examples(0), examples(1)
+    whole = tune(w, m, tr, te, cfg, trainable=mask)
+    half = lambda s: jax.tree.map(lambda x: x[s], w)
+    parts = [tune(half(s), m, tr, te, cfg, trainable=mask) for s in (slice(0, 2), slice(2, 4))]
+    assert whole.programs == parts[0].programs + parts[1].programs
+    np.testing.assert_allclose(whole.loss, np.concatenate([parts[0].loss, parts[1].loss]), rtol=1e-5)
+    plain = tune(w, m, tr, te, TuneConfig(steps=50, lr=0.3), trainable=mask)
+    assert not np.allclose(plain.loss, whole.loss)
