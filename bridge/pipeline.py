@@ -70,7 +70,10 @@ class HoleTuning:
     - ``sharpness``: of the fixed lines (at 1 a correct loop blurs over its iterations:
       the correct ``reduce`` scored a worse loss than a wrong op in its hole).
     - ``train``: ``"free"`` tunes only the holes, ``"all"`` every weight.
-    - ``lr``: Adam's learning rate for holes (``None``: the run's).
+    - ``lr``, ``steps``: Adam's learning rate and steps for holes (``None``: the run's).
+    - ``gumbel``: Gumbel noise on the hole logits in each step's forward pass
+      (:attr:`~neural.tune.TuneConfig.gumbel`): the holes are tried as near-discrete
+      instructions; without it, two dependent hole lines were never filled together.
     - ``protect``: registers a hole line may not write: ``"control"`` the ones the fixed
       lines steer with (jump targets, the loop's traversal registers a fixed line steps:
       :func:`~bridge.control.control_registers`), ``"labels"`` only the jump targets,
@@ -96,6 +99,8 @@ class HoleTuning:
     lr: float | None = 0.3
     protect: str = "control"
     hold: bool = True
+    gumbel: float = 2.0
+    steps: int | None = 800
 
 
 @dataclasses.dataclass(frozen=True)
@@ -345,8 +350,8 @@ def tune_holes(
         if how.protect == "control":
             shut_r = control_registers(program, free)
         writes = tuple(r not in shut_r for r in range(R))
-    if how.lr is not None:
-        cfg = dataclasses.replace(cfg, tune=dataclasses.replace(cfg.tune, lr=how.lr))
+    over = {k: v for k, v in {"gumbel": how.gumbel, "lr": how.lr, "steps": how.steps}.items() if v is not None}
+    cfg = dataclasses.replace(cfg, tune=dataclasses.replace(cfg.tune, **over))
     return tune_from(
         program,
         task,

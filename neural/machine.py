@@ -29,6 +29,7 @@ number and the machine reproduces :mod:`neural.interp` exactly.
 
 from __future__ import annotations
 
+import functools
 from typing import NamedTuple
 
 import equinox as eqx
@@ -40,7 +41,10 @@ from .asm import ADD, DEC, INC, JEZ, JMP, MAX, MIN, OPS, READ, STOP, SUB, WRITE,
 
 ARITH = (INC, DEC, ADD, SUB, MIN, MAX)
 """Arithmetic ops; INC and DEC are rolls of ``x``, the others are computed from ``x⊗y``."""
-_ARITH_IDX = np.array(ARITH)
+COLUMNS = (ZERO, READ, *ARITH, WRITE, JEZ, JMP, STOP)
+"""The ops the step reads, in the order of its controller's columns: the value ops
+(ZERO, READ, ARITH) first and contiguous, so each group is a slice (a gather's gradient is
+a scatter, which XLA's CPU backend runs slowly)."""
 
 
 class Dists(eqx.Module):
@@ -61,8 +65,8 @@ class Dists(eqx.Module):
 class Output(NamedTuple):
     """What one run of the soft machine returns (per example)."""
 
-    mem: jax.Array  # (M, M) expected memory at halting
-    regs: jax.Array  # (R, M) expected registers at halting
+    mem: jax.Array  # (M, M) expected memory at halting; (M,) from SoftMachine.score
+    regs: jax.Array | None  # (R, M) expected registers at halting; None from SoftMachine.score
     halted: jax.Array  # () halted mass after T steps
     steps: jax.Array  # () expected steps executed, T for the never-halted mass
     running: jax.Array  # () Σ_t (1 − h_t): the efficiency term (seed eq. 11)
@@ -76,6 +80,25 @@ def _arith_matrix(M: int) -> np.ndarray:
     for k, res in enumerate(results):
         table[np.arange(M * M), k, res.ravel()] = 1.0
     return table.reshape(M * M, len(results) * M)
+
+
+@functools.partial(jax.custom_vjp, nondiff_argnums=(1,))
+def _split(c: jax.Array, sizes: tuple[int, ...]) -> tuple[jax.Array, ...]:
+    """``c`` cut along its last axis into pieces of ``sizes``. Its gradient concatenates the
+    pieces' gradients: slicing's own is a sum of pads, which XLA's CPU backend fuses with
+    their producers and evaluates once per padded element (a fifth of the Adam step)."""
+    return tuple(jnp.split(c, np.cumsum(sizes)[:-1].tolist(), axis=-1))
+
+
+def _split_fwd(c, sizes):
+    return _split(c, sizes), None
+
+
+def _split_bwd(sizes, _, g):
+    return (jax.lax.optimization_barrier(jnp.concatenate(g, axis=-1)),)
+
+
+_split.defvjp(_split_fwd, _split_bwd)
 
 
 def _normalise(p: jax.Array) -> jax.Array:
@@ -95,7 +118,7 @@ class SoftMachine(eqx.Module):
     ops: tuple[int, ...] = eqx.field(static=True)
     impl: str = eqx.field(static=True)
     arith: jax.Array | None
-    expand: jax.Array  # (n_ops, 13): instruction-set probabilities -> all op codes
+    expand: jax.Array  # (n_ops, len(COLUMNS)): instruction-set probabilities -> the ops the step reads
 
     def __init__(self, M: int, R: int, T: int, ops: tuple[int, ...] = tuple(range(len(OPS))), impl: str = "matmul"):
         if impl not in ("matmul", "closed"):
@@ -104,7 +127,7 @@ class SoftMachine(eqx.Module):
             raise ValueError("the instruction set must contain STOP")
         self.M, self.R, self.T, self.ops, self.impl = M, R, T, tuple(ops), impl
         self.arith = jnp.asarray(_arith_matrix(M)) if impl == "matmul" else None
-        self.expand = jnp.asarray(np.eye(len(OPS), dtype=np.float32)[list(ops)])
+        self.expand = jnp.asarray(np.eye(len(OPS), dtype=np.float32)[np.ix_(list(ops), COLUMNS)])
 
     def _arith(self, x: jax.Array, y: jax.Array) -> jax.Array:
         """``(len(ARITH), M)``: the output distribution of each arithmetic op."""
@@ -124,32 +147,53 @@ class SoftMachine(eqx.Module):
         return jnp.stack([*rolls, add, sub, mn, mx])
 
     def __call__(self, d: Dists, memory: jax.Array) -> Output:
-        M, T = self.M, self.T
+        out, regs = self._run(d, memory, None)
+        return out._replace(regs=regs)
+
+    def score(self, d: Dists, memory: jax.Array, target: jax.Array) -> Output:
+        """What the loss needs of one run, cheaper than :meth:`__call__`: ``mem`` is ``(M,)``,
+        per cell the probability that it holds ``target`` (``(M,)`` ints) at halting;
+        ``regs`` is ``None``. No ``M×M`` output accumulates over the steps."""
+        return self._run(d, memory, jax.nn.one_hot(target, self.M, dtype=memory.dtype))[0]
+
+    def _run(self, d: Dists, memory: jax.Array, target: jax.Array | None) -> tuple[Output, jax.Array | None]:
+        M, R, T = self.M, self.R, self.T
         zero = jax.nn.one_hot(0, M, dtype=memory.dtype)
+        # one controller product per step: every head's distribution side by side
+        ctrl = jnp.concatenate([d.op @ self.expand, d.a, d.b, d.o], axis=-1)  # (M, 12 + 3R)
+        # per-example contractions are broadcast products and sums, not dots: XLA's CPU
+        # batched dot over thousands of 1×R·R×M products costs more than the whole step's
+        # elementwise work
+        mix = lambda p, rows: (p[:, None] * rows).sum(0)
+        scored = target is not None
+        readout = (lambda m: (m * target).sum(-1)) if scored else (lambda m: m)
+        # the controller's columns cut into the pieces the step reads (see COLUMNS)
+        sizes = (1, 1, len(ARITH), 1, 1, 1, 1, R, R, R)
 
         def step(carry, t):
             ir, regs, mem, h, out_mem, out_regs, steps, running = carry
-            f = (ir @ d.op) @ self.expand  # (13,)
-            x = _normalise((ir @ d.a) @ regs)
-            y = _normalise((ir @ d.b) @ regs)
-            o = ir @ d.o
+            pieces = _split(ir @ ctrl, sizes)
+            f_zero, f_read, f_arith, f_write, f_jez, f_jmp, f_stop = (p[0] if p.size == 1 else p for p in pieces[:7])
+            a, b, o = pieces[7:]
+            x = _normalise(mix(a, regs))
+            y = _normalise(mix(b, regs))
             arith = self._arith(x, y)
-            read = x @ mem
-            value = f[ZERO] * zero + f[READ] * read + f[_ARITH_IDX] @ arith  # mass = p_write
-            p_write = f[ZERO] + f[READ] + f[_ARITH_IDX].sum()
+            read = mix(x, mem)
+            value = f_zero * zero + f_read * read + mix(f_arith, arith)  # mass = p_write
+            p_write = f_zero + f_read + f_arith.sum()
             new_regs = regs * (1.0 - o * p_write)[:, None] + o[:, None] * value[None, :]
-            w = f[WRITE] * x
+            w = f_write * x
             new_mem = mem * (1.0 - w)[:, None] + w[:, None] * y[None, :]
-            j = f[JEZ] * x[0] + f[JMP]
+            j = f_jez * x[0] + f_jmp
             new_ir = j * y + (1.0 - j) * jnp.roll(ir, 1)
-            stop = f[STOP] * (1.0 - h)  # P(halt at this step); this step changes nothing for it
+            stop = f_stop * (1.0 - h)  # P(halt at this step); this step changes nothing for it
             carry = (
                 _normalise(new_ir),
                 _normalise(new_regs),
                 _normalise(new_mem),
                 h + stop,
-                out_mem + stop * mem,
-                out_regs + stop * regs,
+                out_mem + stop * readout(mem),
+                None if scored else out_regs + stop * regs,
                 steps + stop * (t + 1),
                 running + (1.0 - h),
             )
@@ -157,13 +201,15 @@ class SoftMachine(eqx.Module):
 
         ir0 = jax.nn.one_hot(0, M, dtype=memory.dtype)
         z = jnp.zeros((), memory.dtype)
-        init = (ir0, d.init, memory, z, jnp.zeros_like(memory), jnp.zeros_like(d.init), z, z)
+        out0 = jnp.zeros(M, memory.dtype) if scored else jnp.zeros_like(memory)
+        init = (ir0, d.init, memory, z, out0, None if scored else jnp.zeros_like(d.init), z, z)
         # checkpointed: the backward pass recomputes a step from its carry instead of storing
         # every intermediate (fewer, larger memory passes; 25% faster Adam steps on CPU)
         carry, _ = jax.lax.scan(jax.checkpoint(step), init, jnp.arange(T))
         (_ir, regs, mem, h, out_mem, out_regs, steps, running) = carry
         never = 1.0 - h
-        return Output(out_mem + never * mem, out_regs + never * regs, h, steps + never * T, running)
+        out = Output(out_mem + never * readout(mem), None, h, steps + never * T, running)
+        return out, None if scored else out_regs + never * regs
 
 
 def one_hot_dists(program, ops: tuple[int, ...] = tuple(range(len(OPS))), dtype=jnp.float32) -> Dists:

@@ -48,6 +48,8 @@ class TuneConfig:
     keep_best: bool = False  # run every step; keep each restart's correct program with fewest steps
     time_limit: float | None = None  # seconds; checked between chunks
     optimizer: optax.GradientTransformation | None = None  # None: optax.adam(lr)
+    gumbel: float = 0.0  # scale of Gumbel noise on the trainable logits in each step's forward pass
+    seed: int = 0  # of that noise (each restart's stream is also keyed by its starting weights)
 
     def objective(self) -> Objective:
         """The part of the config the compiled steps depend on (so that runs differing
@@ -102,8 +104,8 @@ def loss_fn(
     w: Weights, machine: SoftMachine, memory: jax.Array, target: jax.Array, mask: jax.Array, cfg: Objective
 ) -> jax.Array:
     """Loss of one restart on a batch: ``memory`` ``(B, M, M)``, ``target`` ``(B, M)`` int."""
-    out = jax.vmap(machine, in_axes=(None, 0))(to_dists(w, cfg.temperature), memory)
-    p = jnp.take_along_axis(out.mem, target[..., None], axis=-1)[..., 0]  # (B, M)
+    out = jax.vmap(machine.score, in_axes=(None, 0, 0))(to_dists(w, cfg.temperature), memory, target)
+    p = out.mem  # (B, M): P(cell holds its target) at halting
     ce = -(mask * jnp.log(p + 1e-9)).sum(-1) / jnp.maximum(mask.sum(-1), 1)
     return jnp.mean(ce + cfg.efficiency * out.running + cfg.halt_penalty * (1.0 - out.halted))
 
@@ -145,6 +147,7 @@ def tune(
     opt_state = jax.vmap(opt.init)(weights)
     grad_mask = trainable if trainable is not None else jax.tree.map(lambda x: jnp.ones(x.shape[1:], x.dtype), weights)
 
+    keys = restart_keys(weights, cfg.seed) if cfg.gumbel > 0 else None
     programs: list[Program | None] = [None] * K
     recovered = np.zeros(K, dtype=bool)
     recovered_at = np.full(K, -1)
@@ -170,8 +173,9 @@ def tune(
         if final or (recovered.all() and not cfg.keep_best):
             break
         n = min(cfg.check_every, cfg.steps - step)
+        noise = {"keys": keys, "step": jnp.asarray(step), "gumbel": cfg.gumbel} if cfg.gumbel > 0 else {}
         weights, opt_state, chunk_loss = adam_steps(
-            weights, opt_state, machine, memory, target, mask, grad_mask, cfg.objective(), opt, n
+            weights, opt_state, machine, memory, target, mask, grad_mask, cfg.objective(), opt, n, **noise
         )
         losses.append(np.asarray(chunk_loss))
         step += n
@@ -197,23 +201,51 @@ def adam_steps(
     cfg: Objective,
     opt: optax.GradientTransformation,
     n: int,
+    keys: jax.Array | None = None,
+    step: jax.Array | int = 0,
+    gumbel: float = 0.0,
 ):
     """``n`` optimizer steps for all restarts at once: ``(weights, opt_state, loss (n, K))``.
+    With ``keys`` (one per restart, :func:`restart_keys`) and ``gumbel`` > 0, each step's
+    loss and gradient are taken at the logits plus ``gumbel``·Gumbel(0, 1) noise on the
+    trainable ones (``grad_mask`` > 0), drawn afresh per restart and step (``step``: the
+    first step's number): the soft program is sampled near a discrete one, so a hole is
+    tried as instructions rather than only as their blur over a loop's iterations.
 
     Module-level, so the compilation is cached across calls (per machine shape, objective,
     optimizer and ``n``).
     """
     grad = jax.vmap(jax.value_and_grad(loss_fn), in_axes=(0, None, None, None, None, None))
 
-    def body(carry, _):
+    def gumbels(k, w1):  # one restart's noise, shaped as its weights
+        leaves, tree = jax.tree.flatten(w1)
+        ks = jax.random.split(k, len(leaves))
+        return jax.tree.unflatten(tree, [jax.random.gumbel(kk, x.shape, x.dtype) for kk, x in zip(ks, leaves)])
+
+    def body(carry, i):
         w, s = carry
-        loss, g = grad(w, machine, memory, target, mask, cfg)
+        at = w
+        if keys is not None:  # the forward pass sees Gumbel-perturbed logits
+            ks = jax.vmap(lambda k: jax.random.fold_in(k, i))(keys)
+            g = jax.vmap(gumbels)(ks, w)
+            at = jax.tree.map(lambda x, e, m: x + gumbel * m * e, w, g, grad_mask)
+        loss, g = grad(at, machine, memory, target, mask, cfg)
         g = jax.tree.map(lambda x, m: m * jnp.nan_to_num(x, nan=0.0, posinf=0.0, neginf=0.0), g, grad_mask)
         updates, s = jax.vmap(opt.update)(g, s, w)
         return (optax.apply_updates(w, updates), s), loss
 
-    (w, opt_state), loss = jax.lax.scan(body, (w, opt_state), None, length=n)
+    (w, opt_state), loss = jax.lax.scan(body, (w, opt_state), step + jnp.arange(n))
     return w, opt_state, loss
+
+
+def restart_keys(weights: Weights, seed: int = 0) -> jax.Array:
+    """A PRNG key per restart of stacked ``weights``, from ``seed`` and the restart's own
+    starting logits (their bits summed): the same for a restart however the restarts are
+    split over processes or batches."""
+    bits = np.asarray(weights.op, dtype=np.float32).reshape(weights.op.shape[0], -1).view(np.uint32)
+    sums = bits.astype(np.uint64).sum(axis=1) % np.uint64(2**31 - 1)
+    base = jax.random.PRNGKey(seed)
+    return jax.vmap(lambda s: jax.random.fold_in(base, s))(jnp.asarray(sums.astype(np.int64), dtype=jnp.uint32))
 
 
 def stack(ws: list[Weights]) -> Weights:

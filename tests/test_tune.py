@@ -93,3 +93,20 @@ def test_held_limits_keep_shut_logits_where_they_were():
     for q in res.programs:
         assert q.lines[1].op in (2, 5) and q.lines[1].o == 1
     assert (np.asarray(w.op[:, 1, 0]) < -13).all()  # STOP shut at log 1e-6
+
+
+def test_gumbel_noise_is_seeded_per_restart_not_per_batch():
+    # each restart's noise follows from its own starting weights: tuning the restarts as one
+    # batch or as two halves gives the same programs and losses, and the noise changes the run
+    p = broken()
+    w = restarts(p, free=(1,))
+    mask = line_mask(w, [1], init=False)
+    cfg = TuneConfig(steps=50, lr=0.3, gumbel=2.0)
+    m, tr, te = SoftMachine(M, R, T), examples(0), examples(1)
+    whole = tune(w, m, tr, te, cfg, trainable=mask)
+    half = lambda s: jax.tree.map(lambda x: x[s], w)
+    parts = [tune(half(s), m, tr, te, cfg, trainable=mask) for s in (slice(0, 2), slice(2, 4))]
+    assert whole.programs == parts[0].programs + parts[1].programs
+    np.testing.assert_allclose(whole.loss, np.concatenate([parts[0].loss, parts[1].loss]), rtol=1e-5)
+    plain = tune(w, m, tr, te, TuneConfig(steps=50, lr=0.3), trainable=mask)
+    assert not np.allclose(plain.loss, whole.loss)
