@@ -260,7 +260,7 @@ def functional(points: np.ndarray, need: np.ndarray) -> np.ndarray:
         p = np.take_along_axis(points, order, 1)
         v = np.take_along_axis(np.broadcast_to(need, points.shape), order, 1)
         return ~((p[:, 1:] == p[:, :-1]) & (v[:, 1:] != v[:, :-1])).any(1)
-    flat = (points - lo) + (np.arange(N) * width)[:, None]
+    flat = (points - lo).astype(np.int64) + (np.arange(N) * width)[:, None]  # uint64 points too
     table = np.empty(N * width, dtype=np.result_type(need))
     table[flat] = need
     return (table[flat] == need).all(1)

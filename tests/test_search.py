@@ -41,6 +41,10 @@ def test_functional_agrees_with_a_set_for_dense_and_sparse_points():
         need = np.where(rng.random((60, 20)) < 0.5, f, f[:, :1])
         want = [len(set(zip(p, n))) == len(set(p)) for p, n in zip(pts.tolist(), need.tolist())]
         assert functional(pts, need).tolist() == want
+    # hashes (uint64) that happen to sit close together take the table path
+    h = np.array([[2**63 + 5, 2**63 + 7, 2**63 + 5]], dtype=np.uint64)
+    assert functional(h, np.array([1, 2, 1])).tolist() == [True]
+    assert functional(h, np.array([1, 2, 3])).tolist() == [False]
 
 
 def test_dead_variables_are_not_useful():
