@@ -460,6 +460,10 @@ class Search:
         self.um = Bank(("u",), M, X, self.costs)  # functions of one value that read memory
         self.stop = ""
         self._tables: dict[str, Table] = {}
+        self._straight_state: dict | None = None  # straight_line's table, kept across levels
+        self._cursor_cache: dict[str, tuple[list, list]] = {}  # cursor name -> its read terms
+        self._let_cache: dict[int, tuple] = {}  # id(let values) -> (values, Carry)
+        self._folds: set[bytes] = set()  # sequences an open fold's step was shown
         self._controls: list[Control] | None = None
 
     # ------------------------------------------------------------------ bookkeeping
@@ -585,7 +589,7 @@ class Search:
         spec = self.spec
         Y, K = spec.outputs, spec.mask
         B = Y.shape[0]
-        st = self.__dict__.setdefault("_straight_state", None)
+        st = self._straight_state
         if st is None:
             empty = Table([], np.zeros(0, dtype=np.int64), np.zeros((0, B), dtype=np.int16), self.M)
             st = self._straight_state = {
@@ -720,7 +724,7 @@ class Search:
     def _cursor_terms(self, name: str) -> tuple[list, list]:
         """A cursor's neighbour reads ``[(op, mem[op(v)])]`` and offset reads
         ``[(mem[v + c], cost)]`` for ``c = 2 .. M - 2`` (built once per cursor name)."""
-        cache = self.__dict__.setdefault("_cursor_cache", {})
+        cache = self._cursor_cache
         if name not in cache:
             near = [(op, read(app(op, var(name)))) for op in ("inc", "dec")]
             far = []
@@ -763,7 +767,7 @@ class Search:
             for name, per_example in (("u", False), ("um", True)):
                 tab = self.level(name, k)
                 if len(tab):
-                    groups.append(self._one(ctl, inits, tab, None, per_example))
+                    groups.append(self._one(ctl, inits, tab, per_example))
             jobs = [(src, svals, self.level("uw", k - sc + var_c)) for src, sc, svals, _ in ctl.sources]
             groups += self._sourced(ctl, inits, [j for j in jobs if len(j[2])])
         for e, c, vals in self.lets():  # a ← e before the loop, never updated
@@ -801,41 +805,28 @@ class Search:
         return self._lets
 
     def _let(self, ctl: Control, e: Term, vals: np.ndarray) -> Carry:
-        cache = self.__dict__.setdefault("_let_cache", {})
+        cache = self._let_cache
         if id(vals) not in cache:  # the same for every control: the value never changes
             traj = np.broadcast_to(vals[None, :, None], (1, len(vals), self.F + 1)).copy()
             cache[id(vals)] = (vals, Carry(1, {"a": traj}, [(0, lambda i: ((("a", e),), ()))]))
         return cache[id(vals)][1]
 
-    def _one(self, ctl, inits: list[tuple[Term, np.ndarray]], tab: Table, source, per_example: bool) -> Carry:
+    def _one(self, ctl, inits: list[tuple[Term, np.ndarray]], tab: Table, per_example: bool) -> Carry:
         """``a ← f(a)`` from every initial value in ``inits`` for every row ``f`` of ``tab``
-        (over ``u``, or example x ``u`` when it reads memory), or ``a ← f(a, source)``
-        for a two-value table."""
-        M, F = self.M, self.F
-        G = len(tab)
-        B = len(ctl.n)
+        (over ``u``, or example x ``u`` when it reads memory); ``a ← f(a, source)`` is
+        :meth:`_sourced`."""
+        G, B = len(tab), len(ctl.n)
         a = np.repeat(np.stack([v for _, v in inits]), G, axis=0)
-        N = len(a)
-        if source is None and not per_example:
-            traj = orbits(tab.values, a, ctl.n, len(inits), F)
-        elif source is None:  # per example: an orbit per (table row, example)
-            traj = orbits(tab.values.reshape(G * B, M), a, ctl.n, len(inits), F, examples=B)
+        if per_example:  # an orbit per (table row, example)
+            traj = orbits(tab.values.reshape(G * B, self.M), a, ctl.n, len(inits), self.F, examples=B)
         else:
-            vals = np.tile(tab.values, (len(inits), 1))
-            traj = np.empty((N, B, F + 1), dtype=np.int64)
-            traj[:, :, 0] = a
-            r = np.arange(N)[:, None]
-            last = int(ctl.n.max())
-            for t in range(last):
-                a = np.where((t < ctl.n)[None], vals[r, a * M + source[1][:, t][None]], a)
-                traj[:, :, t + 1] = a
-            traj[:, :, last + 1 :] = a[:, :, None]
-        env = {"u": var("a")} if source is None else {"u": var("a"), "w": source[0]}
+            traj = orbits(tab.values, a, ctl.n, len(inits), self.F)
+        env = {"u": var("a")}
 
         def make(i: int) -> tuple:
             return (("a", inits[i // G][0]),), (("a", substitute(tab.terms[i % G], env)),)
 
-        return Carry(N, {"a": traj}, [(0, make)])
+        return Carry(len(a), {"a": traj}, [(0, make)])
 
     def _sourced(self, ctl, inits: list[tuple[Term, np.ndarray]], jobs: list) -> list[Carry]:
         """``a ← f(a, source)`` from every initial value for every row ``f`` of each job's
@@ -932,7 +923,7 @@ class Search:
         rows = K[:, c]
         if not ctl.n[rows].any():
             return
-        seen = self.__dict__.setdefault("_folds", set())
+        seen = self._folds
         step = budget - 2 * self.c("set") - self.c("hole")
         for a0, a0c, a_vals in self.inits():
             if a0c != step:
@@ -944,8 +935,7 @@ class Search:
                     continue
                 seen.add(key)
                 self.stats.structures += 1
-                points = np.unique(row_hash(seqs), return_inverse=True)[1].reshape(1, -1)
-                if functional(points, Y[rows, c])[0]:
+                if functional(row_hash(seqs)[None], Y[rows, c])[0]:
                     self.stats.structure_classes += 1
                     fold = ctl.term(assign("a", hole(0, var("a"), src)))
                     self.record(seq(assign("a", a0), fold, write(const(c), var("a"))), "loop")
