@@ -27,7 +27,7 @@ from collections.abc import Callable
 import jax
 import numpy as np
 
-from neural import Examples, Line, Program, format_program, run
+from neural import Examples, Line, Program, format_program
 from neural.asm import NOOP, VALUE_OPS, widen
 from neural.compile import DEFAULT_NOISE, compile_program, random_weights
 from neural.interp import encode, run_batch
@@ -229,15 +229,18 @@ def test_score(program: Program, task: Task) -> tuple[int, np.ndarray]:
 def _judge(program: Program, task: Task, on: str = "test") -> tuple[np.ndarray, float]:
     """Per example of ``task.train`` or ``task.test`` (``on``): correct (and halted); and
     the mean steps over them."""
-    ex = getattr(task, on)
-    res = run(program, ex.inputs, task.machine.T)
-    return ex.passed(res), float(res.steps.mean())
+    ok, steps = _judge_many([program], getattr(task, on), task.machine.T)
+    return ok[0], float(steps[0])
 
 
 def _held_out(result: TuneResult, task: Task) -> np.ndarray:
     """Per restart: recovered (on the examples it was judged on) and correct on the test
     examples — the count reported, never used to pick a program."""
-    return np.array([bool(r) and bool(_judge(p, task)[0].all()) for p, r in zip(result.programs, result.recovered)])
+    out = np.zeros(len(result.programs), dtype=bool)
+    got = np.flatnonzero(result.recovered)
+    if got.size:
+        out[got] = _judge_many([result.programs[k] for k in got], task.test, task.machine.T)[0].all(1)
+    return out
 
 
 def noop_loop(M: int, R: int) -> Program:
@@ -391,9 +394,8 @@ def synthesize_for(
     if budget.deadline is not None:
         limit = budget.left() * share if s.time_limit is None else min(s.time_limit, budget.left() * share)
         s = dataclasses.replace(s, time_limit=limit)
-    merge = cfg.merge
     fits = lambda t: _fits(t, task, cfg)
-    return synthesize(task.train, task.machine.M, heuristic or SizePrior(), s, accept=fits, merge=merge)
+    return synthesize(task.train, task.machine.M, heuristic or SizePrior(), s, accept=fits, merge=cfg.merge)
 
 
 def _fits(term, task: Task, cfg: SolveConfig) -> bool:
