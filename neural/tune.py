@@ -147,7 +147,7 @@ def tune(
     opt_state = jax.vmap(opt.init)(weights)
     grad_mask = trainable if trainable is not None else jax.tree.map(lambda x: jnp.ones(x.shape[1:], x.dtype), weights)
 
-    keys = restart_keys(weights, cfg.seed) if cfg.gumbel > 0 else None
+    keys = noise_keys(weights, cfg.seed) if cfg.gumbel > 0 else None
     programs: list[Program | None] = [None] * K
     recovered = np.zeros(K, dtype=bool)
     recovered_at = np.full(K, -1)
@@ -206,7 +206,7 @@ def adam_steps(
     gumbel: float = 0.0,
 ):
     """``n`` optimizer steps for all restarts at once: ``(weights, opt_state, loss (n, K))``.
-    With ``keys`` (one per restart, :func:`restart_keys`) and ``gumbel`` > 0, each step's
+    With ``keys`` (one per restart, :func:`noise_keys`) and ``gumbel`` > 0, each step's
     loss and gradient are taken at the logits plus ``gumbel``·Gumbel(0, 1) noise on the
     trainable ones (``grad_mask`` > 0), drawn afresh per restart and step (``step``: the
     first step's number): the soft program is sampled near a discrete one, so a hole is
@@ -238,7 +238,7 @@ def adam_steps(
     return w, opt_state, loss
 
 
-def restart_keys(weights: Weights, seed: int = 0) -> jax.Array:
+def noise_keys(weights: Weights, seed: int = 0) -> jax.Array:
     """A PRNG key per restart of stacked ``weights``, from ``seed`` and the restart's own
     starting logits (their bits summed): the same for a restart however the restarts are
     split over processes or batches."""
