@@ -32,9 +32,6 @@ from egglog import (
     String,
     StringLike,
     bindings,
-    get_callable_args,
-    get_callable_fn,
-    get_literal_value,
     i64,
     i64Like,
     method,
@@ -179,38 +176,6 @@ def to_egg(t: Term) -> E | S:
     if op == "do":
         return S.do_(a[0], *(to_egg(x) for x in a[1:]))
     raise ValueError(f"unknown op {op!r}")
-
-
-_NAMES = {
-    "E": "const", "E.var": "var", "E.cell": "cell", "E.read": "read", "E.inc": "inc", "E.dec": "dec",
-    "E.add": "add", "E.sub": "sub", "E.min": "min", "E.max": "max", "E.ifz": "ifz", "E.hole1": "hole",
-    "E.hole2": "hole", "S.write": "write", "S.set": "set", "S.for_": "for", "S.repeat": "repeat",
-    "S.while_": "while", "S.do_": "do", "S.seq": "seq", "S.par": "par", "S.skip": "seq",
-}  # fmt: skip
-
-
-def from_egg(x) -> Term:
-    """An extracted egglog term back as a skeleton."""
-    fn = get_callable_fn(x)
-    name = _NAMES[_fn_name(fn)]
-    args = []
-    for arg in get_callable_args(x):
-        lit = get_literal_value(arg) if isinstance(arg, (i64, String)) else None
-        args.append(lit if lit is not None else from_egg(arg))
-    if name == "seq":
-        return seq(*args)
-    if name == "par":
-        return par(*args)
-    if name in ("add", "min", "max"):
-        return app(name, *args)
-    if name == "hole":
-        return hole(*args)
-    return Term(name, tuple(args))
-
-
-def _fn_name(fn) -> str:
-    ref = getattr(fn, "__egg_ref__", None)
-    return fn.__name__ if ref is None else f"{ref.ident.name}.{ref.method_name}"
 
 
 def rules(M: int) -> list:
