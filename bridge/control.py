@@ -37,8 +37,7 @@ def loop_parts(p: Program) -> tuple[int, int | None, int] | None:
 
 def labels(p: Program) -> frozenset[int]:
     """Registers that hold jump targets: a jump's target register that no line writes."""
-    written = {ln.o for ln in p.lines if ln.op in VALUE_OPS}
-    return frozenset(ln.b for ln in p.lines if ln.op in (JEZ, JMP) and ln.b not in written)
+    return frozenset(p.lines[i].b for i in jumps(p))
 
 
 def traversal(p: Program) -> frozenset[int]:
@@ -53,16 +52,15 @@ def traversal(p: Program) -> frozenset[int]:
     return frozenset(addr | ({p.lines[test].a} - loaded))
 
 
-def is_step(p: Program, i: int) -> bool:
-    """Whether line ``i`` is the loop's own traversal update ``r = INC/DEC r``."""
-    ln = p.lines[i]
-    return ln.op in (INC, DEC) and ln.a == ln.o and ln.o in traversal(p)
+def step_lines(p: Program) -> frozenset[int]:
+    """The lines that are the loop's own traversal update ``r = INC/DEC r``."""
+    steer = traversal(p)
+    return frozenset(i for i, ln in enumerate(p.lines) if ln.op in (INC, DEC) and ln.a == ln.o and ln.o in steer)
 
 
 def control_registers(p: Program, free: Iterable[int] = ()) -> frozenset[int]:
     """Registers the fixed (not ``free``) lines steer with: the labels, and the registers
     a fixed line steps as the loop's traversal. A hole that wrote one would break the loop
     around it rather than compute its step."""
-    free = set(free)
-    stepped = {p.lines[i].o for i in range(len(p)) if i not in free and is_step(p, i)}
+    stepped = {p.lines[i].o for i in step_lines(p) - set(free)}
     return labels(p) | frozenset(stepped)

@@ -28,7 +28,7 @@ import numpy as np
 from neural.asm import JEZ, JMP, NOOP, READ, VALUE_OPS, WRITE, Line, Program
 from neural.tune import TuneResult
 
-from .control import is_step, loop_parts
+from .control import loop_parts, step_lines
 from .inputs import read_jsonl
 from .pipeline import HoleTuning, SolveConfig, noop_loop, solve, synthesize_for, tune_from, tune_holes
 from .tasks import BUILTINS, SUITES, map_list, reference_program, sum_list
@@ -94,7 +94,8 @@ def loop_body(p: Program, body: str = "step") -> tuple[int, ...]:
             lines = tuple(range(head, back if test is None else test))
     if body == "full":
         return lines
-    return tuple(i for i in lines if p.lines[i].op in VALUE_OPS and p.lines[i].op != READ and not is_step(p, i))
+    steps = step_lines(p)
+    return tuple(i for i in lines if p.lines[i].op in VALUE_OPS and p.lines[i].op != READ and i not in steps)
 
 
 def open_body(p: Program, holes: tuple[int, ...], pad: int = 0, blank: bool = True) -> tuple[Program, tuple[int, ...]]:
