@@ -9,8 +9,9 @@ and feed failures back into the ranking.
 - ``both``: first what ``synth`` does; then the top-``N`` proposals in rank order —
   complete skeletons, then structures whose holes tuning fills — each lowered, compiled
   (``K/N`` restarts apiece, each with its own noise) and tuned. When every restart of a
-  proposal fails, the version space lowers it and its structural relatives
-  (:meth:`~synth.space.VersionSpace.feedback`) before the next is drawn.
+  proposal fails, the version space lowers it and moves its structural relatives
+  (:meth:`~synth.space.VersionSpace.feedback`), by how close tuning came
+  (:func:`near_miss`), before the next is drawn.
 
 ``tune_from(program, task)`` tunes from a fixed program (the paper's fixed initialisations).
 Programs are chosen on the train examples only (the discrete interpreter judges them);
@@ -115,6 +116,9 @@ class SolveConfig:
     - ``top_n``: proposals ``both`` tunes; ``max_proposals``: skeletons ``synth`` checks.
     - ``noise``: compilation noise γ (seed paper eq. 3).
     - ``feedback``, ``feedback_penalty``: re-rank after a proposal fails all its restarts.
+    - ``feedback_graded``: grade that feedback by how close tuning came (:func:`near_miss`):
+      a near miss is pushed down less and lifts its structural relatives, a run that got
+      nowhere pushes them down; off, every failure counts as getting nowhere.
     - ``hide_solutions``: an ablation; ``both`` never proposes a complete skeleton.
     - ``fastest``: check every complete skeleton synthesis found (searching
       ``synth.extra_levels`` levels past the first solution) and return the correct one
@@ -143,6 +147,7 @@ class SolveConfig:
     noise: float = DEFAULT_NOISE
     feedback: bool = True
     feedback_penalty: float = 5.0
+    feedback_graded: bool = True
     hide_solutions: bool = False
     fastest: bool = False
     merge: int = 500
@@ -627,10 +632,29 @@ def _tune_proposals(
         if cfg.feedback:
             shown = lambda: [str(t) for _, t in vs.top(5, exclude=tried, complete=False)]
             before = shown()
-            vs.feedback(i, cfg.feedback_penalty)
+            near = near_miss(r, task) if cfg.feedback_graded else 0.0
+            vs.feedback(i, cfg.feedback_penalty, near=near)
             after = shown()
-            out.ranking_changes.append({"failed": str(term), "before": before, "after": after})
+            out.ranking_changes.append({"failed": str(term), "near": near, "before": before, "after": after})
     return None
+
+
+def near_miss(result: TuneResult, task: Task) -> float:
+    """How close a failed tuning run came, 0 to 1: the largest share, over its restarts, of
+    the train cells the examples change (compared cells whose target is not the input's
+    value) that the restart's program gets right in a run that halts. It is a distance to
+    a correct program counted in cells, not in values: a copy of an input cell scores 0
+    however near its numbers are, a fold with the wrong operator what it gets right."""
+    ex = task.train
+    changed = ex.mask & (ex.inputs != ex.outputs)
+    if not changed.any() or not result.programs:
+        return 0.0
+    best = 0
+    for R in sorted({p.R for p in result.programs}):
+        res = run_batch(encode([p for p in result.programs if p.R == R]), ex.inputs, task.machine.T)
+        hit = (res.mem == ex.outputs) & changed & res.halted[..., None]
+        best = max(best, int(hit.sum((-2, -1)).max()))
+    return best / int(changed.sum())
 
 
 def _optimize(task: Task, cfg: SolveConfig, tuner, budget: Budget, out: SolveResult) -> Program | None:

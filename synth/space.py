@@ -10,7 +10,8 @@ order of
 
 1. complete skeletons before structures with holes;
 2. the heuristic's score of the class (by default minus the size: a description-length
-   prior) plus the feedback it received (:meth:`VersionSpace.feedback`);
+   prior) plus the feedback it received (:meth:`VersionSpace.feedback`: graded by how
+   close tuning came, a plain number the caller computes);
 3. fewer machine lines, then discovery order (deterministic).
 """
 
@@ -123,16 +124,23 @@ class VersionSpace:
             return [best]
         return self.saturation.alternatives(best, k) or [best]
 
-    def feedback(self, i: int, penalty: float, family: float = 0.2) -> list[int]:
-        """Tuning could not make class ``i`` work: lower its score by ``penalty``, and the
-        score of every class sharing its top-level structure by ``family · penalty``
-        (the structure itself may be wrong). Returns the classes moved."""
+    def feedback(self, i: int, penalty: float, family: float = 0.2, near: float = 0.0) -> list[int]:
+        """Tuning could not make class ``i`` work; ``near`` (0 to 1) says how close it came
+        (the pipeline passes the share of the changed cells its best tuned program got
+        right). Class ``i``'s score drops by ``penalty · (1 − near)``; every class sharing
+        its top-level structure moves by ``family · penalty · (2·near − 1)``: down when
+        tuning got nowhere (the structure itself may be wrong), up when it came close (the
+        structure may be right with other values). ``near = 0`` is the flat feedback: the
+        class by ``penalty``, its relatives by ``family · penalty``. Returns the classes
+        moved."""
+        if not 0.0 <= near <= 1.0:
+            raise ValueError(f"near must be between 0 and 1, got {near}")
         moved = [i]
-        self.adjustment[i] -= penalty
+        self.adjustment[i] -= penalty * (1.0 - near)
         shape = _shape(self.classes[i].best)
         for j, c in enumerate(self.classes):
             if j != i and _shape(c.best) == shape:
-                self.adjustment[j] -= family * penalty
+                self.adjustment[j] += family * penalty * (2.0 * near - 1.0)
                 moved.append(j)
         return moved
 

@@ -5,9 +5,10 @@ import dataclasses
 import jax
 import numpy as np
 
-from bridge.pipeline import Budget, SolveConfig, solve
+from bridge.pipeline import Budget, SolveConfig, near_miss, solve
 from bridge.tasks import Machine, Task
 from neural import Examples
+from neural.asm import parse_program
 from neural.compile import decompile
 from neural.tune import TuneConfig, TuneResult
 from synth import SynthConfig
@@ -48,6 +49,33 @@ def test_failures_are_fed_back_to_the_version_space(task):
     assert len(with_fb.ranking_changes) == with_fb.skeletons_tried and not no_fb.ranking_changes
     assert all(c["failed"] not in c["after"] for c in with_fb.ranking_changes)
     assert all("?" in t.skeleton for t in with_fb.trials)  # solutions hidden: only structures with holes
+    assert all(0.0 <= c["near"] <= 1.0 for c in with_fb.ranking_changes)
+    flat = solve(task("reduce"), "both", dataclasses.replace(cfg, feedback_graded=False), failing_tuner)
+    assert [c["near"] for c in flat.ranking_changes] == [0.0] * flat.skeletons_tried
+
+
+def test_near_miss_counts_the_changed_cells_a_tuned_program_gets_right():
+    # mem[0] <- mem[0] + 1 on three examples of four (the fourth wants 0): INC is a near miss
+    X = np.zeros((4, 8), dtype=int)
+    X[:, 0] = [1, 2, 3, 4]
+    Y = X.copy()
+    Y[:, 0] = [2, 3, 4, 0]
+    ex = Examples(X, Y, np.ones_like(X, dtype=bool))
+    t = Task("inc3", Machine(8, 4, 16), ex, ex)
+    inc = parse_program(".machine M=8 R=4\nr1 = READ r0\nr1 = INC r1\nWRITE r0, r1\nSTOP")
+    copy = parse_program(".machine M=8 R=4\nSTOP")  # leaves every cell as it is
+    spin = parse_program(".machine M=8 R=4\n.init r3=3\nr1 = READ r0\nr1 = INC r1\nWRITE r0, r1\nJMP r3")
+
+    def result(*programs):
+        K = len(programs)
+        return TuneResult(
+            list(programs), np.zeros(K, bool), np.zeros(K), np.full(K, -1), np.zeros((K, 1)), np.zeros((K, 8)), 1, 0.0
+        )
+
+    assert near_miss(result(inc), t) == 0.75
+    assert near_miss(result(copy), t) == 0.0  # unchanged cells are not counted
+    assert near_miss(result(spin), t) == 0.0  # INC's cells, but the run never halts
+    assert near_miss(result(copy, inc), t) == 0.75  # the best restart
 
 
 def test_an_impossible_task_says_why():

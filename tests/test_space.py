@@ -1,5 +1,7 @@
 """The version space: e-classes of the skeletons found, ranked, re-ranked by feedback."""
 
+import pytest
+
 from synth import SynthConfig, execute, synthesize
 
 
@@ -26,6 +28,29 @@ def test_feedback_moves_a_class_and_its_relatives_down(task):
     moved = vs.feedback(first, 5.0)
     assert first in moved and vs.ranking().index(first) > 0
     assert vs.scores()[first] < vs._base[first]
+
+
+def test_graded_feedback_spares_a_near_miss_and_moves_its_relatives(task):
+    t = task("reduce")
+    vs = synthesize(t.train, 8, cfg=SynthConfig(max_cost=8, holes=True, solve_cost=1))
+    ((first, _),) = vs.top(1, complete=False)
+    base = vs.scores().copy()
+    # tuning got nowhere: the class drops by the whole penalty, its relatives by a share,
+    # and a structure of another shape comes next
+    kin = vs.feedback(first, 10.0, near=0.0)[1:]
+    assert len(kin) > 1 and vs.scores()[first] == base[first] - 10.0
+    assert (vs.scores()[kin] < base[kin]).all()
+    ((after_hopeless, _),) = vs.top(1, exclude={first}, complete=False)
+    assert after_hopeless not in kin
+    # a near miss: the class drops less, its relatives rise, and one of them comes next
+    vs.adjustment[:] = 0.0
+    assert vs.feedback(first, 10.0, near=0.9)[1:] == kin
+    assert vs.scores()[first] == pytest.approx(base[first] - 1.0)
+    assert (vs.scores()[kin] > base[kin]).all()
+    ((after_near, _),) = vs.top(1, exclude={first}, complete=False)
+    assert after_near in kin
+    with pytest.raises(ValueError, match="near"):
+        vs.feedback(first, 10.0, near=1.5)
 
 
 def test_holes_rank_after_complete_skeletons(task):
