@@ -288,7 +288,8 @@ def tune_from(
     only the free lines (the rest, registers' initial values included, stay as compiled);
     ``"all"`` tunes every weight. ``free_reads`` / ``free_writes`` (a flag per register)
     shut the registers a free line may not read (``a``, ``b``) or write (``o``) at the start;
-    ``hold`` keeps those and ``free_ops`` shut through tuning (their gradient is zero)."""
+    ``hold`` keeps those and ``free_ops`` shut through tuning (their gradient is zero), and
+    the heads not in ``free_heads`` as compiled."""
     if train not in TRAIN_MODES:
         raise ValueError(f"train must be one of {', '.join(TRAIN_MODES)}, got {train!r}")
     K = restarts or cfg.restarts
@@ -320,7 +321,14 @@ def tune_from(
     op_flags = None
     if free_ops is not None and "op" in heads:
         op_flags = tuple(o in set(free_ops) for o in ops)
-    limits = {"ops": op_flags, "reads": reads, "writes": writes} if hold else {}
+    limits = {}
+    if hold:  # the heads a hole does not open stay as compiled, too
+        closed = lambda flags, opened, n: flags if opened else (False,) * n
+        limits = {
+            "ops": closed(op_flags, "op" in heads, len(ops)),
+            "reads": closed(reads, bool(heads & {"a", "b"}), R),
+            "writes": closed(writes, "o" in heads, R),
+        }
     if train == "free":
         mask = line_mask(w, free, init=False, **limits)
     elif hold and free:

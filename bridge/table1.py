@@ -123,8 +123,26 @@ def skeleton_init(
     """Tune task ``name``'s reference program with its loop body opened (see
     :class:`SkeletonInit`); returns the tuning result and the free lines."""
     ref = reference_program(name)
-    pad = min(how.pad, ref.M - len(ref)) if how.heads == "line" else 0
-    prog, free = open_body(ref, loop_body(ref, how.body), pad, blank=how.heads == "line")
+    return fill_holes(ref, loop_body(ref, how.body), task, cfg, tuner, how, how.pad, salt)
+
+
+def fill_holes(
+    p: Program,
+    holes: tuple[int, ...],
+    task,
+    cfg: SolveConfig,
+    tuner,
+    how: HoleTuning = HoleTuning(),
+    pad: int = 0,
+    salt: int = 0,
+) -> tuple[TuneResult, tuple[int, ...]]:
+    """Tune ``p`` (a program correct on ``task``) with its ``holes`` lines opened as
+    ``how`` says, through :func:`~bridge.pipeline.tune_holes`: with ``heads="line"`` the
+    lines are blanked and ``pad`` more free lines follow them (as many as the machine has
+    room for); otherwise the lines keep what ``how.heads`` does not open (``"op"``: their
+    registers). Returns the tuning result and the free lines."""
+    pad = min(pad, p.M - len(p)) if how.heads == "line" else 0
+    prog, free = open_body(p, holes, pad, blank=how.heads == "line")
     r = tune_holes(prog, free, task, dataclasses.replace(cfg, holes=how), tuner, salt=salt)
     return r, free
 

@@ -162,3 +162,34 @@ def test_a_held_hole_keeps_its_kind_and_stays_off_the_control_registers():
             assert q.lines[i].a not in (3, 4) and q.lines[i].b not in (3, 4)
     with pytest.raises(ValueError, match="protect must be one of"):
         tune_holes(prog, free, task, replace(cfg, holes=replace(cfg.holes, protect="some")))
+
+
+def test_fill_holes_op_holds_the_registers_line_opens_them():
+    import numpy as np
+
+    from bridge.pipeline import HoleTuning, SolveConfig
+    from bridge.table1 import fill_holes
+    from neural.tune import tune
+
+    masks = []
+
+    def tuner(*args, trainable=None):
+        masks.append(trainable)
+        return tune(*args, trainable=trainable)
+
+    task = make_task("reduce", 8, 8, seed=0)
+    ref = reference_program("reduce")
+    cfg = SolveConfig(restarts=3)
+    r, free = fill_holes(ref, (2, 3), task, cfg, tuner, HoleTuning(steps=5, heads="op"))
+    assert free == (2, 3)
+    m = masks[-1]
+    assert np.asarray(m.op)[[2, 3]].any() and not np.asarray(m.op)[[0, 1, 4, 5, 6]].any()
+    for head in (m.a, m.b, m.o):  # "op": only the op trains, the registers stay as compiled
+        assert not np.asarray(head).any()
+    for q in r.programs:
+        assert [(q.lines[i].a, q.lines[i].b, q.lines[i].o) for i in free] == [
+            (ref.lines[i].a, ref.lines[i].b, ref.lines[i].o) for i in free
+        ]
+        assert all(q.lines[i] == ref.lines[i] for i in range(len(ref)) if i not in free)
+    r, free = fill_holes(ref, (2,), task, cfg, tuner, HoleTuning(steps=5), pad=1)
+    assert free == (2, 3) and np.asarray(masks[-1].o)[[2, 3]].any()  # "line": a blank line and a pad, open
