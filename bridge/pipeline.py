@@ -648,21 +648,24 @@ def _tune_proposals(
 
 
 def near_miss(result: TuneResult, task: Task) -> float:
-    """How close a failed tuning run came, 0 to 1: the largest share, over its restarts, of
-    the train cells the examples change (compared cells whose target is not the input's
-    value) that the restart's program gets right in a run that halts. It is a distance to
-    a correct program counted in cells, not in values: a copy of an input cell scores 0
-    however near its numbers are, a fold with the wrong operator what it gets right."""
+    """How close a failed tuning run came, 0 to 1: over its restarts, the largest share of
+    the cells in play that the restart's program gets right in a run that halts. A cell
+    is in play when it is compared and either the example changes it (its target is not
+    its input) or the program does. It is a distance to a correct program counted in
+    cells, not values: a copy of an input cell scores 0 however near its numbers are, a
+    program that writes a constant is charged for the cells it should have left alone,
+    and a fold with the wrong operator scores what it gets right."""
     ex = task.train
     changed = ex.mask & (ex.inputs != ex.outputs)
     if not changed.any() or not result.programs:
         return 0.0
-    best = 0
+    best = 0.0
     for R in sorted({p.R for p in result.programs}):
         res = run_batch(encode([p for p in result.programs if p.R == R]), ex.inputs, task.machine.T)
-        hit = (res.mem == ex.outputs) & changed & res.halted[..., None]
-        best = max(best, int(hit.sum((-2, -1)).max()))
-    return best / int(changed.sum())
+        in_play = changed | (ex.mask & (res.mem != ex.inputs))  # (K, B, M)
+        right = in_play & (res.mem == ex.outputs) & res.halted[..., None]
+        best = max(best, float((right.sum((-2, -1)) / in_play.sum((-2, -1))).max()))
+    return best
 
 
 def _optimize(task: Task, cfg: SolveConfig, tuner, budget: Budget, out: SolveResult) -> Program | None:

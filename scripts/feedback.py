@@ -6,7 +6,8 @@ an uncapped search; ``--max-cost N`` sets one cap for every task instead), or wi
 ``--hide-solutions`` every skeleton that fits the train examples is withheld (a
 synthesizer that missed them). When every restart of a proposal fails, feedback re-ranks
 before the next is drawn: ``graded`` by how close tuning came (``near``: the share of the
-changed train cells its best program got right, :func:`~bridge.pipeline.near_miss`),
+train cells in play — changed by the example or by the program — that its best program
+got right, :func:`~bridge.pipeline.near_miss`),
 ``flat`` as if it got nowhere, ``off`` not at all. Prints, per task, seed and mode: solved,
 skeletons tuned, restarts, seconds and the ``near`` of each failure.
 
