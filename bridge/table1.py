@@ -62,8 +62,9 @@ class SkeletonInit(HoleTuning):
     - ``body``: which lines become holes (see :func:`loop_body`): ``"step"`` the loop's
       step, ``"full"`` every line between the loop test and the back jump (reduce: step
       16 of 20 recovered, full 0);
-    - ``pad``: extra free lines after the body, when the machine has room for them (0: 16,
-      1: 0; parity and fibonacci fill all 8 lines, no room).
+    - ``pad``: extra free lines after the body, when the machine has room for them (reduce,
+      20 restarts, this recipe: 0: 20, 1: 18, 2: 18; inc, map_inc, map_dec 20 at each;
+      parity and fibonacci fill all 8 lines, no room).
     """
 
     body: str = "step"
