@@ -579,16 +579,23 @@ def fastest_programs(task: Task, cfg: SolveConfig, vs: VersionSpace, out: SolveR
     return [Ranked(programs[k], float(steps[k]), skeletons[k]) for k in good]
 
 
-def _judge_many(programs: list[Program], ex: Examples, T: int) -> tuple[np.ndarray, np.ndarray]:
-    """Per program: per example correct (and halted), ``(N, B)``; and its mean steps,
-    ``(N,)`` — one batched interpreter call per register count."""
-    ok = np.zeros((len(programs), len(ex)), dtype=bool)
-    steps = np.zeros(len(programs))
+def _runs(programs: list[Program], inputs: np.ndarray, T: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per program, in order: final memory ``(N, B, M)``, halted and steps ``(N, B)`` —
+    one batched interpreter call per register count (a batch shares one ``R``)."""
+    N, (B, M) = len(programs), inputs.shape
+    mem, halted, steps = np.zeros((N, B, M), np.int64), np.zeros((N, B), bool), np.zeros((N, B))
     for R in sorted({p.R for p in programs}):
         idx = [k for k, p in enumerate(programs) if p.R == R]
-        res = run_batch(encode([programs[k] for k in idx]), ex.inputs, T)
-        ok[idx], steps[idx] = ex.passed(res), res.steps.mean(-1)
-    return ok, steps
+        res = run_batch(encode([programs[k] for k in idx]), inputs, T)
+        mem[idx], halted[idx], steps[idx] = res.mem, res.halted, res.steps
+    return mem, halted, steps
+
+
+def _judge_many(programs: list[Program], ex: Examples, T: int) -> tuple[np.ndarray, np.ndarray]:
+    """Per program: per example correct (and halted), ``(N, B)``; and its mean steps,
+    ``(N,)``."""
+    mem, halted, steps = _runs(programs, ex.inputs, T)
+    return ex.correct(mem) & halted, steps.mean(-1)
 
 
 SEED_SEARCH = SolveConfig(fastest=True, synth=SynthConfig(time_limit=None, max_programs=2_000_000))
@@ -659,13 +666,10 @@ def near_miss(result: TuneResult, task: Task) -> float:
     changed = ex.mask & (ex.inputs != ex.outputs)
     if not changed.any() or not result.programs:
         return 0.0
-    best = 0.0
-    for R in sorted({p.R for p in result.programs}):
-        res = run_batch(encode([p for p in result.programs if p.R == R]), ex.inputs, task.machine.T)
-        in_play = changed | (ex.mask & (res.mem != ex.inputs))  # (K, B, M)
-        right = in_play & (res.mem == ex.outputs) & res.halted[..., None]
-        best = max(best, float((right.sum((-2, -1)) / in_play.sum((-2, -1))).max()))
-    return best
+    mem, halted, _ = _runs(result.programs, ex.inputs, task.machine.T)
+    in_play = changed | (ex.mask & (mem != ex.inputs))  # (K, B, M)
+    right = in_play & (mem == ex.outputs) & halted[..., None]
+    return float((right.sum((-2, -1)) / in_play.sum((-2, -1))).max())
 
 
 def _optimize(task: Task, cfg: SolveConfig, tuner, budget: Budget, out: SolveResult) -> Program | None:
