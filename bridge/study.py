@@ -23,7 +23,15 @@ import numpy as np
 from neural import Code, run_batch
 
 from .pipeline import SolveConfig, solve, synthesize_for
-from .tasks import BUILTINS
+from .tasks import BUILTINS, Task
+
+
+def solution_level(task: Task, cfg: SolveConfig = SolveConfig(), seconds: float = 120.0) -> int | None:
+    """The cost level of the cheapest complete skeleton an uncapped search finds (None:
+    none within ``seconds``): the level the capped ablations hold synthesis below."""
+    s = dataclasses.replace(cfg.synth, holes=False, time_limit=seconds, extra_levels=0)
+    vs = synthesize_for(task, dataclasses.replace(cfg, synth=s))
+    return vs.stats.search.max_cost if vs.solutions else None
 
 
 def code_from_indices(idx: np.ndarray, M: int, R: int, ops: tuple[int, ...]) -> Code:

@@ -24,18 +24,13 @@ from neural import xla
 
 xla.configure()
 
-from bridge.pipeline import SolveConfig, solve, synthesize_for  # noqa: E402
-from bridge.tasks import BUILTINS, Task  # noqa: E402
+from bridge.pipeline import SolveConfig, solve  # noqa: E402
+from bridge.study import solution_level  # noqa: E402
+from bridge.tasks import BUILTINS  # noqa: E402
 from neural.parallel import TunePool  # noqa: E402
 from synth import SynthConfig  # noqa: E402
 
 MODES = {"graded": {"feedback": True}, "flat": {"feedback": True, "feedback_graded": False}, "off": {"feedback": False}}
-
-
-def solution_level(task: Task, seconds: float = 120.0) -> int | None:
-    """The cost level of the cheapest complete skeleton an uncapped search finds."""
-    vs = synthesize_for(task, SolveConfig(synth=SynthConfig(time_limit=seconds)))
-    return vs.stats.search.max_cost if vs.solutions else None
 
 
 def main() -> None:

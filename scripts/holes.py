@@ -27,9 +27,10 @@ from neural import xla
 
 xla.configure()
 
-from bridge.pipeline import SolveConfig, solve, synthesize_for  # noqa: E402
+from bridge.pipeline import SolveConfig, solve  # noqa: E402
+from bridge.study import solution_level  # noqa: E402
 from bridge.suite import load_suite  # noqa: E402
-from bridge.tasks import BUILTINS, SUITES, Task  # noqa: E402
+from bridge.tasks import BUILTINS, SUITES  # noqa: E402
 from neural.parallel import TunePool  # noqa: E402
 from neural.tune import TuneConfig  # noqa: E402
 from synth import SynthConfig  # noqa: E402
@@ -39,14 +40,6 @@ CAPS = {  # cap -> (max_cost given the solution's level L, solve_cost)
     "structure": (lambda L: L - 1, SynthConfig.solve_cost),
     "values": (lambda L: L, 1),
 }
-
-
-def solution_level(task: Task, cfg: SolveConfig, seconds: float) -> int | None:
-    """The cost level of the cheapest complete skeleton an uncapped search finds (None:
-    none within ``seconds``)."""
-    s = dataclasses.replace(cfg.synth, holes=False, time_limit=seconds, extra_levels=0)
-    vs = synthesize_for(task, dataclasses.replace(cfg, synth=s))
-    return vs.stats.search.max_cost if vs.solutions else None
 
 
 def main() -> None:
