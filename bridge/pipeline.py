@@ -49,11 +49,12 @@ PROTECT = ("control", "labels", "none")
 @dataclasses.dataclass(frozen=True)
 class LowerConfig:
     """How skeletons become programs: at most ``R_max`` registers, ``pad`` NOOPs before
-    each backward jump, ``hole_lines`` free lines per hole."""
+    each backward jump; a hole lowers to as many free lines as its size, or to
+    ``hole_lines`` each if given."""
 
     R_max: int = 10
     pad: int = 0
-    hole_lines: int = 1
+    hole_lines: int | None = None
 
 
 HOLE_HEADS = {"line": ("op", "a", "b", "o"), "expr": ("op", "a", "b"), "op": ("op",)}
