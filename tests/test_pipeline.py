@@ -5,6 +5,7 @@ import dataclasses
 import jax
 import numpy as np
 
+from bridge import pipeline
 from bridge.pipeline import Budget, SolveConfig, near_miss, solve
 from bridge.tasks import Machine, Task
 from neural import Examples
@@ -99,8 +100,6 @@ def test_budget():
 def test_synthesis_alone_leaves_time_for_what_follows_the_search(task, monkeypatch):
     # a batch stops a task at its limit: the search must end early enough for the e-graph
     # and the checks to report what it found
-    import bridge.pipeline as pipeline
-
     seen = []
     real = pipeline.synthesize
 
