@@ -5,6 +5,7 @@ import dataclasses
 import jax
 import numpy as np
 
+from bridge import pipeline
 from bridge.pipeline import Budget, SolveConfig, near_miss, solve
 from bridge.tasks import Machine, Task
 from neural import Examples
@@ -94,3 +95,19 @@ def test_an_impossible_task_says_why():
 def test_budget():
     assert Budget.of(None).left() is None and not Budget.of(None).spent
     assert Budget.of(0.0).spent and 0 < Budget.of(5.0).left() <= 5.0
+
+
+def test_synthesis_alone_leaves_time_for_what_follows_the_search(task, monkeypatch):
+    # a batch stops a task at its limit: the search must end early enough for the e-graph
+    # and the checks to report what it found
+    seen = []
+    real = pipeline.synthesize
+
+    def spy(examples, M, heuristic, cfg, **kw):
+        seen.append(cfg.time_limit)
+        return real(examples, M, heuristic, cfg, **kw)
+
+    monkeypatch.setattr(pipeline, "synthesize", spy)
+    r = solve(task("inc"), "synth", SolveConfig(time_limit=20.0))
+    assert r.solved and len(seen) == 1
+    assert 0 < seen[0] <= pipeline.SYNTH_ALONE_SHARE * 20.0 < 20.0
