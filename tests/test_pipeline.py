@@ -111,3 +111,15 @@ def test_synthesis_alone_leaves_time_for_what_follows_the_search(task, monkeypat
     r = solve(task("inc"), "synth", SolveConfig(time_limit=20.0))
     assert r.solved and len(seen) == 1
     assert 0 < seen[0] <= pipeline.SYNTH_ALONE_SHARE * 20.0 < 20.0
+
+
+def test_both_tunes_each_hole_size_with_its_own_free_lines(task):
+    # with every proposal failing, both tunes structures in rank order: a hole's size is
+    # what lowering gives it, so trials show one- and two-line holes, one-line ones first
+    synth = SynthConfig(max_cost=7, holes=True, hole_lines=2)
+    cfg = SolveConfig(synth=synth, restarts=24, top_n=24, hide_solutions=True, feedback=False, tune=TuneConfig(steps=1))
+    r = solve(task("reduce"), "both", cfg, failing_tuner)
+    tuned = [t for t in r.trials if t.lowered]
+    sizes = [2 if "?0:2(" in t.skeleton else 1 for t in tuned]
+    assert {1, 2} <= set(sizes) and sizes.index(2) > sizes.index(1)
+    assert all(t.holes == s for t, s in zip(tuned, sizes) if t.skeleton.count("?") == 1)
