@@ -222,7 +222,13 @@ def _solve_config(args):
     d = SolveConfig()
     limit = getattr(args, "time_limit", None)
     return SolveConfig(
-        synth=replace(d.synth, max_cost=args.max_cost, time_limit=args.synth_time_limit, holes=args.holes),
+        synth=replace(
+            d.synth,
+            max_cost=args.max_cost,
+            time_limit=args.synth_time_limit,
+            holes=args.holes,
+            hole_lines=args.hole_lines,
+        ),
         lower=replace(d.lower, pad=args.pad, R_max=args.r_max),
         tune=replace(d.tune, steps=args.steps, lr=args.lr),
         restarts=args.restarts,
@@ -616,6 +622,12 @@ def build_parser() -> argparse.ArgumentParser:
             action=argparse.BooleanOptionalAction,
             default=d.synth.holes,
             help="also propose structures with holes for tuning to fill",
+        )
+        p.add_argument(
+            "--hole-lines",
+            type=_count(4),
+            default=d.synth.hole_lines,
+            help=f"with --holes, each hole is proposed at 1 to this many lines (default {d.synth.hole_lines})",
         )
         p.add_argument("--workers", type=_count(1024), default=None, help="tuning processes (default: one per core)")
 

@@ -20,9 +20,11 @@ sets so that no move is needed unless two variables read each other; then, for t
 small inverse is searched with the synth enumerator (Fibonacci's ``(a, b) ← (a + b, a)``
 becomes ``a ← a + b; b ← a − b``), and only failing that a temporary is used.
 
-A hole (``hole k (u, w)``) becomes ``hole_lines`` free lines: NOOPs, then
-``out = MAX u, w`` — a placeholder that names the registers the hole reads and writes;
-:class:`Lowered` lists them, for compilation to leave them open. ``pad`` NOOPs go
+A hole (``hole k n (u, w)``) becomes ``n`` free lines (its size; ``hole_lines`` overrides
+it): NOOPs, then ``out = MAX u, w`` — a placeholder that names the registers the hole reads
+and writes; every free line of a hole reads all its operands, so they stay live (and out of
+``out``'s register) through the hole. :class:`Lowered` lists the free lines, for
+compilation to leave them open. ``pad`` NOOPs go
 before every backward jump (the seed paper found padding helps tuning). A skeleton that
 needs more than ``M`` lines or ``R_max`` registers raises :class:`LoweringError`.
 """
@@ -37,7 +39,7 @@ import numpy as np
 
 from neural.asm import OP_INDEX, Line, Program
 from synth.enumerate import Bank
-from synth.lang import COMMUTATIVE, LOOPS, Term, desugar, reads
+from synth.lang import COMMUTATIVE, LOOPS, Term, desugar, hole_operands, hole_size, reads
 
 
 class LoweringError(ValueError):
@@ -59,15 +61,21 @@ class _Instr:
     b: int | None = None
     o: int | None = None
     free: bool = False
+    reads: tuple[int, ...] = ()  # a free line's operands beyond a, b (kept live through it)
 
 
 VALUE_OPS = frozenset({"ZERO", "INC", "ADD", "SUB", "DEC", "MIN", "MAX", "READ"})
+HOLE_CONSTANTS = (1,)
+"""Constants a hole of two or more lines may read besides its operands (kept in registers
+through it): a one-line hole is one op over its operands, but a longer one can combine
+them with a constant, and 1 is the one no op makes (``ZERO`` makes 0): ``min(a − x, 1)``,
+parity's fold step, has no two-line form over ``a`` and ``x`` alone."""
 
 
 class _Compiler:
     """Emits code over virtual registers for one skeleton."""
 
-    def __init__(self, M: int, ops: tuple[int, ...], pad: int, hole_lines: int, cse: bool = True):
+    def __init__(self, M: int, ops: tuple[int, ...], pad: int, hole_lines: int | None, cse: bool = True):
         self.M, self.pad, self.hole_lines, self.reuse = M, pad, hole_lines, cse
         self.has_jmp = OP_INDEX["JMP"] in ops
         self.code: list[_Instr] = []
@@ -106,8 +114,8 @@ class _Compiler:
     def place(self, label: int) -> None:
         self.labels[label] = len(self.code)
 
-    def emit(self, op: str, a=None, b=None, o=None, free: bool = False) -> None:
-        self.code.append(_Instr(op, a, b, o, free))
+    def emit(self, op: str, a=None, b=None, o=None, free: bool = False, reads: tuple[int, ...] = ()) -> None:
+        self.code.append(_Instr(op, a, b, o, free, reads))
 
     # ---------------------------------------------------------------- common values
 
@@ -146,13 +154,13 @@ class _Compiler:
         if op == "ifz":
             return self.ifz(e, dest)
         if op == "hole":
-            args = [self.expr(x) for x in a[1:]]
+            args = [self.expr(x) for x in hole_operands(e)]
             out = dest if dest is not None else self.new()
-            for k in range(self.hole_lines):
-                last = k == self.hole_lines - 1
-                self.emit(
-                    "NOOP" if not last else "HOLE", args[0] if args else None, args[-1] if args else None, out, True
-                )
+            n = self.hole_lines or hole_size(e)
+            first, last = (args[0], args[-1]) if args else (None, None)
+            extra = [*args[1:-1], *(self.const(k) for k in HOLE_CONSTANTS if n > 1)]
+            for k in range(n):
+                self.emit("NOOP" if k < n - 1 else "HOLE", first, last, out, True, tuple(extra))
             return out
         raise LoweringError(f"cannot lower expression op {op!r}")
 
@@ -385,7 +393,7 @@ def _uses(ins: _Instr) -> set[int]:
         return set()
     if ins.op == "JMP":
         return {ins.b}
-    return {r for r in (ins.a, ins.b) if r is not None}
+    return {r for r in (ins.a, ins.b, *ins.reads) if r is not None}
 
 
 def _defs(ins: _Instr) -> set[int]:
@@ -409,7 +417,7 @@ def _allocate(code: list[_Instr], labels: dict[int, int], init: dict[int, int]) 
             if new != live_in[i]:
                 live_in[i], changed = new, True
     inter = nx.Graph()
-    inter.add_nodes_from(r for ins in code for r in (ins.a, ins.b, ins.o) if r is not None)
+    inter.add_nodes_from(r for ins in code for r in (ins.a, ins.b, ins.o, *ins.reads) if r is not None)
     entry = live_in[0] if n else set()
     inter.add_edges_from((a, b) for a in entry for b in entry if a < b and init.get(a, 0) != init.get(b, 0))
     for i, ins in enumerate(code):
@@ -426,11 +434,12 @@ def lower(
     ops: tuple[int, ...] = tuple(range(13)),
     pad: int = 0,
     R_min: int = 1,
-    hole_lines: int = 1,
+    hole_lines: int | None = None,
     cse: bool = True,
 ) -> Lowered:
     """Compile skeleton ``t`` for a machine with ``M`` cells and at most ``R_max``
-    registers (at least ``R_min``; the extra ones start at 0). ``cse=False`` computes
+    registers (at least ``R_min``; the extra ones start at 0). A hole lowers to as many
+    free lines as its size, or ``hole_lines`` each if given. ``cse=False`` computes
     every subexpression where it occurs (an ablation: ``scripts/lowering_lines.py``).
 
     Raises :class:`LoweringError` if it does not fit, or needs an op outside ``ops``.

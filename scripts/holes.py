@@ -13,7 +13,8 @@ Each task gets the same wall time (``--time-limit`` seconds) under either method
 per task, cap and method: solved, skeletons tuned, restarts recovered, seconds; and per cap
 the tasks each method solved.
 
-    python scripts/holes.py [--tasks ... | --suite FILE] [--caps structure values] [--time-limit 120] [--json F]
+    python scripts/holes.py [--tasks ... | --suite FILE] [--caps structure values] [--time-limit 120]
+        [--hole-lines 2] [--json F]
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ def main() -> None:
     ap.add_argument("--restarts", type=int, default=20)
     ap.add_argument("--top-n", type=int, default=4)
     ap.add_argument("--steps", type=int, default=400)
+    ap.add_argument("--hole-lines", type=int, default=SynthConfig.hole_lines, help="largest hole size proposed")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--workers", type=int, default=None)
     ap.add_argument("--json", default="results/holes.json")
@@ -73,13 +75,14 @@ def main() -> None:
             for cap in a.caps:
                 max_cost, solve_cost = CAPS[cap][0](level), CAPS[cap][1]
                 for method in METHODS:
-                    synth = SynthConfig(max_cost=max_cost, solve_cost=solve_cost, holes=True)
+                    synth = SynthConfig(max_cost=max_cost, solve_cost=solve_cost, holes=True, hole_lines=a.hole_lines)
                     r = solve(task, method, dataclasses.replace(base, synth=synth, time_limit=a.time_limit), pool.tune)
                     rows.append(
                         {"task": task.name, "cap": cap, "max_cost": max_cost, "solve_cost": solve_cost,
                          "method": method, "solved": r.solved, "skeletons_tried": r.skeletons_tried,
                          "restarts": r.restarts, "recovered": r.recovered, "seconds": round(r.seconds, 1),
-                         "program": r.program, "why": r.why}
+                         "program": r.program, "why": r.why,
+                         "tuned": [[t.skeleton, t.recovered, t.restarts] for t in r.trials if t.restarts]}
                     )  # fmt: skip
                     print(
                         f"{task.name:<16} {cap:<9} {method:<6} {r.solved!s:<6} {r.skeletons_tried:>5} "

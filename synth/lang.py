@@ -29,10 +29,12 @@ Values are integers mod ``M``; the state is the memory (``M`` cells) and named v
 Loops nest, carry any variables (``set`` inside a body) and write any cells. A run gets a
 budget of loop iterations (its *fuel*); an example that exhausts it has *diverged*.
 
-A **hole** ``hole k (u, w, ...)`` is an expression left open: some function of the listed
-operands, to be filled by tuning the lowered program (issue: holes). It has no semantics.
-It costs one node: its operands are the values live at its place, listed for lowering, not
-chosen, so a structure with a hole is cheaper than any complete program it stands for.
+A **hole** ``hole k n (u, w, ...)`` is an expression left open: some function of the listed
+operands, to be filled by tuning the lowered program (issue: holes), in ``n`` machine lines
+(its *size*). It has no semantics. It costs ``n`` nodes, one per line it lowers to: its
+operands are the values live at its place, listed for lowering, not chosen, so a structure
+with a one-line hole is cheaper than any complete program it stands for, and the same
+structure with a larger hole is proposed after it.
 
 Terms are :class:`Term` values: an op name and a tuple of arguments (sub-terms, ints for
 constants and cells, strings for variable names).
@@ -65,15 +67,17 @@ class Term:
 
     @cached_property
     def size(self) -> int:
-        """Number of nodes (ints and names are not nodes)."""
-        return 1 + sum(a.size for a in self.args if isinstance(a, Term))
+        """Number of nodes (ints and names are not nodes; a hole is one per line)."""
+        own = self.args[1] if self.op == "hole" else 1
+        return own + sum(a.size for a in self.args if isinstance(a, Term))
 
     def children(self) -> tuple[Term, ...]:
         return tuple(a for a in self.args if isinstance(a, Term))
 
     def ops(self) -> list[str]:
-        """Every op in the term, with repetition (for construct-weight heuristics)."""
-        out = [self.op]
+        """Every op in the term, with repetition (for construct-weight heuristics; a hole
+        once per line)."""
+        out = [self.op] * (self.args[1] if self.op == "hole" else 1)
         for c in self.children():
             out.extend(c.ops())
         return out
@@ -94,15 +98,34 @@ class Term:
 
 def cost(t: Term, costs: dict[str, int]) -> int:
     """The sum of per-op costs over the nodes (1 for an op not in ``costs``); a hole is one
-    node, its operands free."""
+    node per line, its operands free."""
     if t.op == "hole":
-        return costs.get("hole", 1)
+        return costs.get("hole", 1) * hole_size(t)
     return costs.get(t.op, 1) + sum(cost(c, costs) for c in t.children())
 
 
 def holes(t: Term) -> list[Term]:
     """The hole nodes of a term, in order."""
     return [n for n in t.walk() if n.op == "hole"]
+
+
+def hole_size(h: Term) -> int:
+    """The machine lines a hole lowers to."""
+    return h.args[1]
+
+
+def hole_operands(h: Term) -> tuple[Term, ...]:
+    """The values a hole is a function of."""
+    return h.args[2:]
+
+
+def resize(t: Term, sizes: Iterator[int]) -> Term:
+    """``t`` with its holes, in order, given the sizes ``sizes`` yields."""
+    if t.op == "hole":
+        return hole(t.args[0], *hole_operands(t), lines=next(sizes))
+    if not t.children():
+        return t
+    return Term(t.op, tuple(resize(a, sizes) if isinstance(a, Term) else a for a in t.args))
 
 
 def variables(t: Term) -> set[str]:
@@ -199,9 +222,12 @@ def do_loop(v: str, init: Term, cond: Term, step: Term, body: Term) -> Term:
     return Term("do", (v, init, cond, step, body))
 
 
-def hole(k: int, *operands: Term) -> Term:
-    """The ``k``-th hole of a skeleton: an unknown function of ``operands``."""
-    return Term("hole", (int(k), *operands))
+def hole(k: int, *operands: Term, lines: int = 1) -> Term:
+    """The ``k``-th hole of a skeleton: an unknown function of ``operands``, filled in
+    ``lines`` machine lines."""
+    if lines < 1:
+        raise ValueError(f"a hole has at least one line, got {lines}")
+    return Term("hole", (int(k), int(lines), *operands))
 
 
 def desugar(t: Term) -> Term:
@@ -240,8 +266,9 @@ def show(t: Term) -> str:
         return f"{op}({show(a[0])}, {show(a[1])})"
     if op == "ifz":
         return f"(if {show(a[0])} = 0 then {show(a[1])} else {show(a[2])})"
-    if op == "hole":
-        return f"?{a[0]}({', '.join(show(x) for x in a[1:])})"
+    if op == "hole":  # ?k(u, w) for one line, ?k:n(u, w) for n
+        size = f":{a[1]}" if a[1] != 1 else ""
+        return f"?{a[0]}{size}({', '.join(show(x) for x in a[2:])})"
     if op == "write":
         return f"mem[{show(a[0])}] ← {show(a[1])}"
     if op == "set":

@@ -87,11 +87,11 @@ class E(Expr):
 
     @method(cost=2)
     @classmethod
-    def hole1(cls, k: i64Like, u: E) -> E: ...
+    def hole1(cls, k: i64Like, n: i64Like, u: E) -> E: ...
 
     @method(cost=2)
     @classmethod
-    def hole2(cls, k: i64Like, u: E, w: E) -> E: ...
+    def hole2(cls, k: i64Like, n: i64Like, u: E, w: E) -> E: ...
 
 
 class S(Expr):
@@ -154,8 +154,8 @@ def to_egg(t: Term) -> E | S:
     if op == "ifz":
         return E.ifz(*(to_egg(x) for x in a))
     if op == "hole":
-        ops = [to_egg(x) for x in a[1:]]
-        return E.hole1(a[0], *ops) if len(ops) == 1 else E.hole2(a[0], *ops)
+        ops = [to_egg(x) for x in a[2:]]
+        return E.hole1(a[0], a[1], *ops) if len(ops) == 1 else E.hole2(a[0], a[1], *ops)
     if op == "write":
         return S.write(to_egg(a[0]), to_egg(a[1]))
     if op == "set":
@@ -324,8 +324,9 @@ class _Program:
         if op == "var":
             return bindings.Call(_SPAN, n[op], [bindings.Lit(_SPAN, bindings.String(a[0]))])
         if op == "hole":
-            k = bindings.Lit(_SPAN, bindings.Int(int(a[0])))
-            return bindings.Call(_SPAN, n["hole1" if len(a) == 2 else "hole2"], [k, *(self.expr(x) for x in a[1:])])
+            k, size = (bindings.Lit(_SPAN, bindings.Int(int(x))) for x in a[:2])
+            ops = [self.expr(x) for x in a[2:]]
+            return bindings.Call(_SPAN, n["hole1" if len(ops) == 1 else "hole2"], [k, size, *ops])
         if op in ("seq", "par"):
             if not a:
                 return bindings.Call(_SPAN, n["skip"], [])
@@ -353,7 +354,7 @@ class _Program:
         if name in ("add", "min", "max"):
             return app(name, *args)
         if name in ("hole1", "hole2"):
-            return hole(*args)
+            return hole(args[0], *args[2:], lines=args[1])
         return Term(name, tuple(args))
 
 

@@ -30,7 +30,11 @@ place, for tuning to fill — provided the needed values are a function of the o
 otherwise the structure contradicts the examples and is dropped. With holes on, a loop's
 carried update can also be left open (a *fold* ``a ← ?(a, operand)`` whose final value
 is the result): the step is not enumerated, so the structure is one level above its
-control, below every complete fold.
+control, below every complete fold. A hole's size (the machine lines tuning gets to fill
+it) is part of the search: each hole is proposed at every size from 1 to
+``SynthConfig.hole_lines``, a hole of ``n`` lines costing ``n`` (an open fold with a
+two-line step is found one level after the one-line one; a solved value's hole is kept at
+each size, the larger costing more), so smaller holes are proposed first.
 """
 
 from __future__ import annotations
@@ -57,10 +61,12 @@ from .lang import (
     do_loop,
     for_list,
     hole,
+    holes,
     par,
     read,
     reads,
     repeat,
+    resize,
     seq,
     substitute,
     var,
@@ -84,6 +90,8 @@ class SynthConfig:
     - ``stop_when_solved``: stop at the end of the first cost level with a correct skeleton
       (``extra_levels`` later: more levels give more solutions to choose from).
     - ``holes``: also keep structures whose write values are left open (for tuning).
+    - ``hole_lines``: the largest hole kept, in machine lines: each hole is kept at every
+      size from 1 to ``hole_lines`` (a size costs its lines).
     - ``solve_cost``: the costliest expression a write's value is solved with.
     - ``egraph``: merge and extract with egglog (off: every skeleton is its own class).
     """
@@ -94,6 +102,7 @@ class SynthConfig:
     stop_when_solved: bool = True
     extra_levels: int = 0
     holes: bool = False
+    hole_lines: int = 2
     solve_cost: int = 4
     egraph: bool = True
 
@@ -447,6 +456,9 @@ class Search:
     ):
         self.spec, self.M, self.cfg, self.progress, self.accept = spec, spec.M, cfg, progress, accept
         self.solve_cost, self.holes = cfg.solve_cost, cfg.holes
+        if cfg.hole_lines < 1:
+            raise ValueError(f"hole_lines must be at least 1, got {cfg.hole_lines}")
+        self.sizes = range(1, cfg.hole_lines + 1)  # a hole's sizes, in lines
         self.deadline = None if cfg.time_limit is None else time.perf_counter() + cfg.time_limit
         self.costs = heuristic.costs(spec)
         self.stats = SearchStats()
@@ -463,7 +475,7 @@ class Search:
         self._straight_state: dict | None = None  # straight_line's table, kept across levels
         self._cursor_cache: dict[str, tuple[list, list]] = {}  # cursor name -> its read terms
         self._let_cache: dict[int, tuple] = {}  # id(let values) -> (values, Carry)
-        self._folds: set[bytes] = set()  # sequences an open fold's step was shown
+        self._folds: set[tuple[int, bytes]] = set()  # (step lines, sequences it was shown)
         self._controls: list[Control] | None = None
 
     # ------------------------------------------------------------------ bookkeeping
@@ -563,8 +575,10 @@ class Search:
             elif self.holes and w_c + leaf_cost(a, self.costs) + self.c("hole") <= level:
                 rows = K[:, c]
                 k = next((k for k in (c, *range(self.M)) if functional(X[rows, k][None], Y[rows, c])[0]), None)
-                if k is not None:  # the value is some function of one input cell: leave it open
-                    writes.append((w_c + leaf_cost(a, self.costs) + self.c("hole"), a, hole(0, cell(k)), covered))
+                for n in self.sizes if k is not None else ():  # a function of one input cell: open
+                    cst = w_c + leaf_cost(a, self.costs) + n * self.c("hole")
+                    if cst <= level:
+                        writes.append((cst, a, hole(0, cell(k), lines=n), covered))
         idx, g = st["addr"], st["value"]
         if idx.size:
             self.stats.completions += len(idx) * n
@@ -924,21 +938,22 @@ class Search:
         if not ctl.n[rows].any():
             return
         seen = self._folds
-        step = budget - 2 * self.c("set") - self.c("hole")
-        for a0, a0c, a_vals in self.inits():
-            if a0c != step:
-                continue
-            for src, _, svals, _ in ctl.sources:
-                seqs = np.concatenate([a_vals[:, None], np.where(ctl.valid, svals, -1)], 1)[rows]
-                key = seqs.tobytes()
-                if key in seen:
+        for n in self.sizes:  # a step of n lines costs n
+            step = budget - 2 * self.c("set") - n * self.c("hole")
+            for a0, a0c, a_vals in self.inits():
+                if a0c != step:
                     continue
-                seen.add(key)
-                self.stats.structures += 1
-                if functional(row_hash(seqs)[None], Y[rows, c])[0]:
-                    self.stats.structure_classes += 1
-                    fold = ctl.term(assign("a", hole(0, var("a"), src)))
-                    self.record(seq(assign("a", a0), fold, write(const(c), var("a"))), "loop")
+                for src, _, svals, _ in ctl.sources:
+                    seqs = np.concatenate([a_vals[:, None], np.where(ctl.valid, svals, -1)], 1)[rows]
+                    key = (n, seqs.tobytes())
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    self.stats.structures += 1
+                    if functional(row_hash(seqs)[None], Y[rows, c])[0]:
+                        self.stats.structure_classes += 1
+                        fold = ctl.term(assign("a", hole(0, var("a"), src, lines=n)))
+                        self.record(seq(assign("a", a0), fold, write(const(c), var("a"))), "loop")
 
     def complete(self, ctl: Control, carry: Carry, idx: np.ndarray) -> None:
         """Solve for the body write and the final writes of configurations ``idx``; record
@@ -967,7 +982,14 @@ class Search:
                 for v in bv if isinstance(bv, tuple) else (bv,):
                     writes = [] if h is None or v is None else [write(h[0], v)]
                     if sets or writes:
-                        self.record(seq(*inits, ctl.term(par(*sets, *writes)), fw), "loop")
+                        for t in self.sized(seq(*inits, ctl.term(par(*sets, *writes)), fw)):
+                            self.record(t, "loop")
+
+    def sized(self, t: Term) -> Iterator[Term]:
+        """``t`` with its holes at every combination of sizes (``t`` itself if it has none)."""
+        n = len(holes(t))
+        for sizes in itertools.product(self.sizes, repeat=n) if n else [()]:
+            yield resize(t, iter(sizes)) if n else t
 
     def operands(self, ctl: Control, carry: Carry, idx: np.ndarray, h: tuple):
         """Operands a body value writing at ``adr`` may use, ``(term, values (N, B, F))``:

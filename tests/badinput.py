@@ -124,6 +124,7 @@ def corpus(d: Path) -> list[dict]:
         (["solve", "inc", "--restarts", BIG], "--restarts: expected an integer"),
         (["solve", "inc", "--restarts", "１０"], "--restarts: expected an integer"),
         (["solve", "inc", "--restarts", "0"], "--restarts: expected an integer in 1..100000"),
+        (["solve", "inc", "--holes", "--hole-lines", "0"], "--hole-lines: expected an integer in 1..4"),
         (["run", good, "--input", BIG], "--input: expected comma-separated integers"),
         (["run", good, "--input", "²"], "--input: expected comma-separated integers"),
         (["run", good, "--input", "-1"], "--input: value -1 out of range"),

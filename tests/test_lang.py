@@ -9,12 +9,17 @@ from synth.lang import (
     assign,
     cell,
     const,
+    cost,
     desugar,
     for_list,
     hole,
+    hole_operands,
+    hole_size,
+    holes,
     par,
     read,
     repeat,
+    resize,
     seq,
     substitute,
     var,
@@ -46,6 +51,19 @@ def test_printing_is_readable():
     swap = par(write(const(0), cell(1)), write(const(1), cell(0)))
     assert str(swap) == "mem[0], mem[1] ← mem[1], mem[0]"
     assert str(hole(0, var("x"), var("a"))) == "?0(x, a)"
+    assert str(hole(0, var("x"), var("a"), lines=2)) == "?0:2(x, a)"
+
+
+def test_a_hole_costs_its_lines():
+    one, two = hole(0, var("a"), var("x")), hole(0, var("a"), var("x"), lines=2)
+    assert (cost(one, {}), cost(two, {}), cost(two, {"hole": 3})) == (1, 2, 6)
+    assert two.size == one.size + 1 and two.ops().count("hole") == 2
+    t = seq(write(const(0), one), write(const(1), hole(0, cell(1))))
+    sized = resize(t, iter([2, 3]))
+    assert [hole_size(h) for h in holes(sized)] == [2, 3]
+    assert [hole_operands(h) for h in holes(sized)] == [hole_operands(h) for h in holes(t)]
+    with pytest.raises(ValueError, match="at least one line"):
+        hole(0, var("a"), lines=0)
 
 
 def test_substitute_and_variables():

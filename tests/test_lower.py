@@ -5,7 +5,7 @@ import pytest
 
 from bridge.lower import LoweringError, lower
 from neural import run
-from neural.asm import JMP, MAX, NOOP, OPS, READ, WRITE
+from neural.asm import JMP, MAX, NOOP, OPS, READ, VALUE_OPS, WRITE
 from synth.lang import Term, app, assign, cell, const, for_list, hole, par, repeat, seq, var, write
 from synth.sample import program
 from synth.semantics import DIVERGED, execute
@@ -108,6 +108,22 @@ def test_holes_become_free_lines_reading_their_operands():
     read_line = next(ln for ln in low.program.lines if ln.op == READ)
     write_line = next(ln for ln in low.program.lines if ln.op == WRITE)
     assert last.a == read_line.o and last.o == write_line.b  # reads x, writes what is stored
+
+
+def test_a_hole_lowers_to_its_own_size():
+    # a hole of n lines is n free lines; one of two or more keeps the constant 1 in a register
+    def body(n):
+        step = assign("a", hole(0, var("a"), var("x"), lines=n))
+        return seq(assign("a", const(0)), for_list("i", "x", const(2), step))
+
+    one, two = (lower(seq(body(n), write(const(0), var("a"))), 8, 8) for n in (1, 2))
+    assert len(one.free) == 1 and len(two.free) == 2 and len(two.program) == len(one.program) + 1
+    assert 1 not in one.program.init and 1 in two.program.init
+    k = two.program.init.index(1)
+    # the constant's register is not the hole's output, and nothing else writes it
+    assert all(ln.o != k for ln in two.program.lines if ln.op in VALUE_OPS)
+    forced = lower(seq(body(1), write(const(0), var("a"))), 12, 8, hole_lines=3)
+    assert len(forced.free) == 3
 
 
 def test_a_loop_inside_a_parallel_block_is_refused():

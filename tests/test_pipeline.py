@@ -5,6 +5,7 @@ import dataclasses
 import jax
 import numpy as np
 
+from bridge import pipeline
 from bridge.pipeline import Budget, SolveConfig, near_miss, solve
 from bridge.tasks import Machine, Task
 from neural import Examples
@@ -94,3 +95,31 @@ def test_an_impossible_task_says_why():
 def test_budget():
     assert Budget.of(None).left() is None and not Budget.of(None).spent
     assert Budget.of(0.0).spent and 0 < Budget.of(5.0).left() <= 5.0
+
+
+def test_synthesis_alone_leaves_time_for_what_follows_the_search(task, monkeypatch):
+    # a batch stops a task at its limit: the search must end early enough for the e-graph
+    # and the checks to report what it found
+    seen = []
+    real = pipeline.synthesize
+
+    def spy(examples, M, heuristic, cfg, **kw):
+        seen.append(cfg.time_limit)
+        return real(examples, M, heuristic, cfg, **kw)
+
+    monkeypatch.setattr(pipeline, "synthesize", spy)
+    r = solve(task("inc"), "synth", SolveConfig(time_limit=20.0))
+    assert r.solved and len(seen) == 1
+    assert 0 < seen[0] <= pipeline.SYNTH_ALONE_SHARE * 20.0 < 20.0
+
+
+def test_both_tunes_each_hole_size_with_its_own_free_lines(task):
+    # with every proposal failing, both tunes structures in rank order: a hole's size is
+    # what lowering gives it, so trials show one- and two-line holes, one-line ones first
+    synth = SynthConfig(max_cost=7, holes=True, hole_lines=2)
+    cfg = SolveConfig(synth=synth, restarts=24, top_n=24, hide_solutions=True, feedback=False, tune=TuneConfig(steps=1))
+    r = solve(task("reduce"), "both", cfg, failing_tuner)
+    tuned = [t for t in r.trials if t.lowered]
+    sizes = [2 if "?0:2(" in t.skeleton else 1 for t in tuned]
+    assert {1, 2} <= set(sizes) and sizes.index(2) > sizes.index(1)
+    assert all(t.holes == s for t, s in zip(tuned, sizes) if t.skeleton.count("?") == 1)

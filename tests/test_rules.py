@@ -57,7 +57,15 @@ def test_terms_round_trip_through_egglog(rng):
     # inserted and extracted with no rule run, every skeleton comes back as it went in
     ts = [program(np.random.default_rng(k), M) for k in range(200)]
     ts.append(for_list("i", "x", const(0), write(var("i"), hole(0, var("x"), var("i")))))
+    ts.append(for_list("i", "x", const(0), write(var("i"), hole(0, var("x"), var("i"), lines=2))))
     assert list(saturate(ts, M, max_iterations=0).best) == ts
+
+
+def test_holes_of_two_sizes_stay_apart():
+    # a hole's size is part of the structure: the rules never merge a one-line hole with a two-line one
+    ts = [seq(assign("a", hole(0, var("a"), cell(1), lines=n)), write(const(0), var("a"))) for n in (1, 2)]
+    best = saturate(ts, M).best
+    assert best[0] != best[1] and [str(b) for b in best] == [str(t) for t in ts]
 
 
 def test_every_rule_is_sound_and_fires(rng):

@@ -99,7 +99,15 @@ def test_holes_keep_structures_the_examples_allow(task):
     # with values solved from leaves only (no inc), the map survives as a hole
     cfg = SynthConfig(max_cost=2, stop_when_solved=False, holes=True, solve_cost=1)
     r = enumerate_programs(t.train, 8, cfg=cfg)
-    assert "for i, x in list@0 { mem[i] ← ?0(x, i) }" in [str(c.term) for c in r.structures]
+    texts = [str(c.term) for c in r.structures]
+    assert "for i, x in list@0 { mem[i] ← ?0(x, i) }" in texts
+    # ... at each size, the two-line hole costing one more
+    one, two = (
+        next(c for c in r.structures if str(c.term) == f"for i, x in list@0 {{ mem[i] ← {h}(x, i) }}")
+        for h in ("?0", "?0:2")
+    )
+    assert two.cost == one.cost + 1
+    assert not any(":3(" in x for x in texts)  # hole_lines = 2: no larger hole
     assert not r.solutions
     for c in r.structures:
         assert any(n.op == "hole" for n in c.term.walk())
@@ -120,6 +128,22 @@ def test_an_open_fold_is_proposed_below_every_complete_fold(task):
     fold = next(c.term for c in r.structures if str(c.term).startswith("a ← 0; for i, x in list@1 { a ← ?0(a, x)"))
     filled = _fill(fold, step.args[1])
     assert t.train.correct(execute(filled, t.train.inputs, 8)).all()
+
+
+def test_an_open_fold_is_proposed_at_each_size(task):
+    t = task("reduce")
+    L = enumerate_programs(t.train, 8, cfg=SynthConfig(max_cost=12)).stats.max_cost
+    fold = "a ← 0; for i, x in list@1 {{ a ← {}(a, x) }}; mem[0] ← a"
+    by_size = {}
+    for lines in (1, 2):
+        r = enumerate_programs(t.train, 8, cfg=SynthConfig(max_cost=L - 1, holes=True, hole_lines=lines))
+        by_size[lines] = {str(c.term): c.cost for c in r.structures}
+    assert fold.format("?0") in by_size[1] and not any(":2(" in x for x in by_size[1])
+    # a two-line step is a structure of its own, one level (one cost) above the one-line one
+    assert by_size[2][fold.format("?0:2")] == by_size[2][fold.format("?0")] + 1
+    assert set(by_size[1]) < set(by_size[2])
+    with pytest.raises(ValueError, match="hole_lines"):
+        enumerate_programs(t.train, 8, cfg=SynthConfig(max_cost=3, holes=True, hole_lines=0))
 
 
 def test_open_folds_the_examples_contradict_are_dropped(task):

@@ -59,3 +59,11 @@ def test_holes_rank_after_complete_skeletons(task):
     kinds = [vs.classes[i].correct for i in vs.ranking()]
     assert kinds == sorted(kinds, reverse=True) and True in kinds and False in kinds
     assert vs.top(10, holes=False) == [(i, vs.classes[i].best) for i in vs.solutions[:10]]
+
+
+def test_a_smaller_hole_ranks_before_a_larger_one(task):
+    t = task("reduce")
+    vs = synthesize(t.train, 8, cfg=SynthConfig(max_cost=7, holes=True))
+    ranked = [str(term) for _, term in vs.top(len(vs.classes), complete=False)]
+    fold = "a ← 0; for i, x in list@1 {{ a ← {}(a, x) }}; mem[0] ← a"
+    assert ranked.index(fold.format("?0")) < ranked.index(fold.format("?0:2"))
