@@ -12,7 +12,11 @@ where they were compiled — how a skeleton's holes are tuned while its known li
 
 Between chunks every restart is decompiled and judged *discretely* on the train then the
 held-out examples; a restart counts as recovered only if its program is
-correct on every held-out example. Tuning stops early once every restart has recovered.
+correct on every held-out example. Tuning stops early once every restart has recovered;
+before that, recovered restarts leave the batch (:func:`bucket`), so they cost no more
+steps: under :mod:`neural.xla`'s flags every restart's run is the same bit for bit in a
+batch of any size from 2 up (its Gumbel stream is keyed by its own weights), so dropping
+them changes no result.
 """
 
 from __future__ import annotations
@@ -50,6 +54,7 @@ class TuneConfig:
     optimizer: optax.GradientTransformation | None = None  # None: optax.adam(lr)
     gumbel: float = 0.0  # scale of Gumbel noise on the trainable logits in each step's forward pass
     seed: int = 0  # of that noise (each restart's stream is also keyed by its starting weights)
+    compact: bool = True  # recovered restarts leave the batch between chunks (same results, fewer steps)
 
     def objective(self) -> Objective:
         """The part of the config the compiled steps depend on (so that runs differing
@@ -115,9 +120,9 @@ def _all_dists(w: Weights):
     return jax.vmap(to_dists)(w)
 
 
-def decompile_all(w: Weights, machine: SoftMachine) -> tuple[list[Program], np.ndarray]:
-    """Decompile each restart of stacked weights."""
-    K = w.op.shape[0]
+def decompile_all(w: Weights, machine: SoftMachine, K: int | None = None) -> tuple[list[Program], np.ndarray]:
+    """Decompile each restart of stacked weights (the first ``K``: all if ``None``)."""
+    K = w.op.shape[0] if K is None else K
     d = jax.tree.map(np.asarray, _all_dists(w))  # one computation and one transfer for all restarts
     one = lambda k: jax.tree.map(lambda x: x[k], d)
     out = [decompile_dists(one(k), machine.M, machine.R, machine.ops) for k in range(K)]
@@ -136,7 +141,10 @@ def tune(
     """Tune ``K`` restarts (the leading axis of ``weights``) with Adam; judge discretely.
 
     ``trainable`` (see :func:`line_mask`) multiplies every gradient: 0 freezes a weight.
-    ``progress(step, steps, n_recovered)`` is called after every chunk.
+    ``progress(step, steps, n_recovered)`` is called after every chunk. With
+    ``cfg.compact`` (and not ``keep_best``) recovered restarts leave the batch between
+    chunks (:func:`bucket`); the others' runs are unchanged, so is the result but for
+    the loss curves, NaN after a restart left.
     """
     t0 = time.perf_counter()
     K = weights.op.shape[0]
@@ -148,45 +156,69 @@ def tune(
     grad_mask = trainable if trainable is not None else jax.tree.map(lambda x: jnp.ones(x.shape[1:], x.dtype), weights)
 
     keys = noise_keys(weights, cfg.seed) if cfg.gumbel > 0 else None
+    compact = cfg.compact and not cfg.keep_best
+    rows = np.arange(K)  # the restart in each row of the batch (padding rows repeat one)
+    live = K  # rows[:live] are the restarts the batch is for; the rest are padding
     programs: list[Program | None] = [None] * K
     recovered = np.zeros(K, dtype=bool)
     recovered_at = np.full(K, -1)
     test_steps = np.full(K, float(machine.T))
-    losses, step = [], 0
+    loss = np.full((K, 0), np.nan, dtype=np.float32)
+    step = 0
     conf = np.zeros((K, machine.M))
     while True:
         final = step >= cfg.steps or (cfg.time_limit is not None and time.perf_counter() - t0 > cfg.time_limit)
-        progs, conf_now = decompile_all(weights, machine)
-        todo = np.arange(K) if cfg.keep_best else np.flatnonzero(~recovered)
-        ok_train, _ = judge([progs[k] for k in todo], train, machine.T)
+        progs, conf_now = decompile_all(weights, machine, live)
+        at = {int(k): i for i, k in enumerate(rows[:live])}  # restart -> its row
+        todo = rows[:live][~recovered[rows[:live]]] if not cfg.keep_best else np.arange(K)
+        ok_train, _ = judge([progs[at[k]] for k in todo], train, machine.T)
         cand = todo[ok_train]
         if cand.size:
-            ok_test, steps_test = judge([progs[k] for k in cand], test, machine.T)
+            ok_test, steps_test = judge([progs[at[k]] for k in cand], test, machine.T)
             for k, ok, s in zip(cand, ok_test, steps_test):
                 if ok and (not recovered[k] or s < test_steps[k]):
                     if not recovered[k]:
                         recovered_at[k] = step
                     recovered[k], test_steps[k] = True, s
-                    programs[k], conf[k] = progs[k], conf_now[k]
+                    programs[k], conf[k] = progs[at[k]], conf_now[at[k]]
         if progress is not None:
             progress(step, cfg.steps, int(recovered.sum()))
         if final or (recovered.all() and not cfg.keep_best):
             break
+        if compact:
+            keep = np.flatnonzero(~recovered[rows[:live]])
+            if bucket(keep.size, K) < rows.size:
+                take = jnp.asarray(np.concatenate([keep, np.full(bucket(keep.size, K) - keep.size, keep[0])]))
+                weights, opt_state, keys = _take((weights, opt_state, keys), take)
+                rows, live = rows[np.asarray(take)], keep.size
         n = min(cfg.check_every, cfg.steps - step)
         noise = {"keys": keys, "step": jnp.asarray(step), "gumbel": cfg.gumbel} if cfg.gumbel > 0 else {}
         weights, opt_state, chunk_loss = adam_steps(
             weights, opt_state, machine, memory, target, mask, grad_mask, cfg.objective(), opt, n, **noise
         )
-        losses.append(np.asarray(chunk_loss))
+        loss = np.concatenate([loss, np.full((K, n), np.nan, dtype=np.float32)], axis=1)
+        loss[rows[:live], step:] = np.asarray(chunk_loss).T[:live]
         step += n
     left = np.flatnonzero(~recovered)
     for k in left:
-        programs[k], conf[k] = progs[k], conf_now[k]
+        programs[k], conf[k] = progs[at[k]], conf_now[at[k]]
     if left.size:
         _, s = judge([programs[k] for k in left], test, machine.T)
         test_steps[left] = s
-    loss = np.concatenate(losses, axis=0).T if losses else np.zeros((K, 0))
     return TuneResult(programs, recovered, test_steps, recovered_at, loss, conf, step, time.perf_counter() - t0)
+
+
+def _take(tree, rows: jax.Array):
+    """The given rows of every leaf of ``tree`` (restarts on the leading axis)."""
+    return jax.tree.map(lambda x: x[rows], tree)
+
+
+def bucket(n: int, K: int) -> int:
+    """Rows of the batch that steps ``n`` unrecovered restarts of ``K``: ``n`` rounded up to
+    a power of two, at least 2 and at most ``K``. Powers of two keep the compiled shapes
+    few; never 1, as a one-row batch computes differently in the last bits (XLA), and
+    from 2 rows up a restart's run is the same bit for bit whatever its batch."""
+    return min(K, max(2, 1 << max(n - 1, 0).bit_length()))
 
 
 @eqx.filter_jit

@@ -9,11 +9,19 @@ These only ever *add* flags at a program's entry point, before JAX starts its ba
 never when the user has set ``XLA_FLAGS`` themselves. An XLA flag the installed jaxlib does
 not know aborts the process, so the YNNPACK flag is only added for jaxlib versions it was
 measured on.
+
+Compiling a tuning chunk takes 6-40 s per process and shape (one per machine size, optimizer
+and batch bucket, in each worker); :func:`configure` also points JAX's persistent
+compilation cache at a user cache directory (:func:`cache_dir`), so a later run loads them
+instead. Never required: ``SYNTHDIFF_JAX_CACHE=off`` turns it off, and a directory that
+cannot be made is skipped.
 """
 
 from __future__ import annotations
 
 import os
+import sys
+from collections.abc import Mapping
 from importlib import metadata
 
 YNN_OFF = "--xla_cpu_experimental_ynn_fusion_type="
@@ -33,14 +41,42 @@ def cpu_flags(single_thread: bool = False) -> str:
     return " ".join(flags)
 
 
+CACHE_VAR = "SYNTHDIFF_JAX_CACHE"
+_OFF = ("", "0", "off", "no", "false")
+
+
+def cache_dir(environ: Mapping[str, str]) -> str | None:
+    """Where compiled computations persist between runs: ``$SYNTHDIFF_JAX_CACHE`` (empty,
+    ``0`` or ``off``: nowhere), else ``$XDG_CACHE_HOME/synthdiff/jax`` (``~/.cache`` if unset)."""
+    v = environ.get(CACHE_VAR)
+    if v is not None:
+        return None if v.strip().lower() in _OFF else v
+    base = environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "synthdiff", "jax")
+
+
 def configure(single_thread: bool = False, environ: dict | None = None) -> None:
-    """Add :func:`cpu_flags` to ``XLA_FLAGS`` unless the user already set it.
+    """Add :func:`cpu_flags` to ``XLA_FLAGS`` unless the user already set it; for this
+    process (``environ`` None) also turn on the compilation cache (:func:`cache_dir`) unless
+    ``JAX_COMPILATION_CACHE_DIR`` is set already.
 
     Call before the first JAX computation of the process (XLA reads the variable when its
-    backend starts). ``environ`` defaults to ``os.environ``.
+    backend starts). ``environ`` defaults to ``os.environ``; another mapping (a remote
+    worker's environment) gets the flags only, as a cache path is this machine's.
     """
     env = os.environ if environ is None else environ
     if "XLA_FLAGS" not in env:
         flags = cpu_flags(single_thread)
         if flags:
             env["XLA_FLAGS"] = flags
+    if environ is None and "JAX_COMPILATION_CACHE_DIR" not in env:
+        path = cache_dir(env)
+        try:
+            if path is not None:
+                os.makedirs(path, exist_ok=True)
+        except OSError:
+            path = None
+        if path is not None:
+            env["JAX_COMPILATION_CACHE_DIR"] = path  # read by JAX when imported (spawned workers)
+            if "jax" in sys.modules:  # imported already: set its config, read at the first compile
+                sys.modules["jax"].config.update("jax_compilation_cache_dir", path)

@@ -1,9 +1,13 @@
 """Shared fixtures: built-in tasks by name, small example sets, a seeded generator."""
 
+import os
+
 import numpy as np
 import pytest
 
 from bridge.tasks import BUILTINS
+
+os.environ.setdefault("SYNTHDIFF_JAX_CACHE", "off")  # tests compile afresh and leave no cache behind
 
 
 @pytest.fixture
