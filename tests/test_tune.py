@@ -148,7 +148,7 @@ def compacted_vs_full(gumbel: float) -> dict:
     }
 
 
-@pytest.mark.parametrize("gumbel", [0.0, 2.0])
+@pytest.mark.parametrize("gumbel", [pytest.param(0.0, marks=pytest.mark.slow), 2.0])  # noise-free: slow run only
 def test_dropping_recovered_restarts_changes_no_restart(gumbel):
     # restarts recover at different checks, so the compacted batch shrinks; under the XLA
     # flags every entry point sets (neural.xla), every restart's run, the ones never
