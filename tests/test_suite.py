@@ -1,5 +1,8 @@
 import contextlib
 import json
+import subprocess
+import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -145,3 +148,17 @@ def test_export_round_trip(tmp_path, name):
     for x, y in zip(a, b):
         assert np.array_equal(x.test.inputs, y.test.inputs) and np.array_equal(x.test.mask, y.test.mask)
         assert y.builtin is None and x.machine == y.machine
+
+
+@pytest.mark.parametrize("name", ["dev", "heldout", "heldout2"])
+def test_shipped_suites_parse_and_are_what_their_scripts_write(name, tmp_path):
+    # the committed file is the generator's output (a hand edit would go unnoticed in the
+    # measured reach otherwise), and it passes the strict parser
+    root = Path(__file__).resolve().parent.parent
+    script = {"dev": "make_dev_suite.py"}.get(name, f"make_{name}_suite.py")
+    out = tmp_path / f"{name}.json"
+    subprocess.run([sys.executable, script, "--out", str(out)], cwd=root / "scripts", check=True, capture_output=True)
+    shipped = root / "bridge" / "suites" / f"{name}.json"
+    assert out.read_bytes() == shipped.read_bytes()
+    suite_name, tasks = load_suite(shipped)
+    assert suite_name == name and len({t.name for t in tasks}) == len(tasks) >= 12
