@@ -575,10 +575,10 @@ class Search:
             elif self.holes and w_c + leaf_cost(a, self.costs) + self.c("hole") <= level:
                 rows = K[:, c]
                 k = next((k for k in (c, *range(self.M)) if functional(X[rows, k][None], Y[rows, c])[0]), None)
-                for n in self.sizes if k is not None else ():  # a function of one input cell: open
-                    cst = w_c + leaf_cost(a, self.costs) + n * self.c("hole")
+                for size in self.sizes if k is not None else ():  # a function of one input cell: open
+                    cst = w_c + leaf_cost(a, self.costs) + size * self.c("hole")
                     if cst <= level:
-                        writes.append((cst, a, hole(0, cell(k), lines=n), covered))
+                        writes.append((cst, a, hole(0, cell(k), lines=size), covered))
         idx, g = st["addr"], st["value"]
         if idx.size:
             self.stats.completions += len(idx) * n

@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from neural import Examples
 from synth import SizePrior, SynthConfig, enumerate_programs, execute
 from synth.lang import assign, const, for_list, var, write
 from synth.search import Table, functional, orbits, useful
@@ -192,3 +193,19 @@ def test_orbits_match_stepping_every_example():
             a = np.where((t < n)[None], vals[rows, a], a)
             want[:, :, t + 1] = a
         assert np.array_equal(orbits(f, want[:, :, 0], n, copies, F), want)
+
+
+def test_an_open_straight_line_write_beside_a_computed_address_write():
+    # mem[mem[0]] ← mem[1] and mem[7] ← table(mem[2]): the table is no expression the level
+    # reaches, so cell 7 is left open (?0(mem[2])); the computed-address write next to it
+    # must still be found (a hole size once shadowed the value table's length here)
+    rng = np.random.default_rng(0)
+    M, B = 8, 24
+    X = rng.integers(0, M, (B, M))
+    X[:, 0] = rng.integers(3, 7, B)
+    Y = X.copy()
+    Y[np.arange(B), X[:, 0]] = X[:, 1]
+    Y[:, 7] = np.array([5, 2, 7, 0, 3, 6, 1, 4])[X[:, 2]]
+    ex = Examples(X, Y, np.ones((B, M), bool))
+    r = enumerate_programs(ex, M, cfg=SynthConfig(max_cost=6, holes=True, hole_lines=2, time_limit=60))
+    assert "mem[7], mem[mem[0]] ← ?0(mem[2]), mem[1]" in {str(c.term) for c in r.structures}
