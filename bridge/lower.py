@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import dataclasses
 from functools import lru_cache
+from numbers import Integral
 
 import networkx as nx
 import numpy as np
@@ -444,6 +445,9 @@ def lower(
 
     Raises :class:`LoweringError` if it does not fit, or needs an op outside ``ops``.
     """
+    whole = isinstance(hole_lines, Integral) and not isinstance(hole_lines, bool)
+    if hole_lines is not None and (not whole or hole_lines < 1):
+        raise ValueError(f"hole_lines must be a whole number >= 1 or None, got {hole_lines!r}")
     comp = _Compiler(M, ops, pad if OP_INDEX["NOOP"] in ops else 0, hole_lines, cse)
     comp.stmt(t)
     code = comp.code

@@ -45,6 +45,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 from functools import cached_property
+from numbers import Integral
 
 UNARY = ("inc", "dec")
 BINARY = ("add", "sub", "min", "max")
@@ -120,9 +121,12 @@ def hole_operands(h: Term) -> tuple[Term, ...]:
 
 
 def resize(t: Term, sizes: Iterator[int]) -> Term:
-    """``t`` with its holes, in order, given the sizes ``sizes`` yields."""
+    """``t`` with its holes, in order, given the sizes ``sizes`` yields (one per hole)."""
     if t.op == "hole":
-        return hole(t.args[0], *hole_operands(t), lines=next(sizes))
+        size = next(sizes, None)
+        if size is None:
+            raise ValueError("resize: fewer sizes than holes")
+        return hole(t.args[0], *hole_operands(t), lines=size)
     if not t.children():
         return t
     return Term(t.op, tuple(resize(a, sizes) if isinstance(a, Term) else a for a in t.args))
@@ -225,8 +229,8 @@ def do_loop(v: str, init: Term, cond: Term, step: Term, body: Term) -> Term:
 def hole(k: int, *operands: Term, lines: int = 1) -> Term:
     """The ``k``-th hole of a skeleton: an unknown function of ``operands``, filled in
     ``lines`` machine lines."""
-    if lines < 1:
-        raise ValueError(f"a hole has at least one line, got {lines}")
+    if not isinstance(lines, Integral) or isinstance(lines, bool) or lines < 1:
+        raise ValueError(f"a hole has a whole number of lines, at least one line; got {lines!r}")
     return Term("hole", (int(k), int(lines), *operands))
 
 

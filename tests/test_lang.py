@@ -119,3 +119,13 @@ def test_divergence_and_holes():
         execute(write(const(0), hole(0, cell(1))), mem(1), M)
     with pytest.raises(ValueError, match="not a statement"):
         execute(Term("add", (const(1), const(2))), mem(1), M)
+
+
+def test_hole_sizes_are_whole_and_resize_needs_one_per_hole():
+    for bad in (0, 2.5, True):
+        with pytest.raises(ValueError):
+            hole(0, cell(1), lines=bad)
+    t = seq(write(const(0), hole(0, cell(1))), write(const(1), hole(1, cell(2))))
+    assert str(resize(t, iter([2, 1]))) == "mem[0] ← ?0:2(mem[1]); mem[1] ← ?1(mem[2])"
+    with pytest.raises(ValueError, match="fewer sizes"):
+        resize(t, iter([2]))

@@ -124,6 +124,9 @@ def test_a_hole_lowers_to_its_own_size():
     assert all(ln.o != k for ln in two.program.lines if ln.op in VALUE_OPS)
     forced = lower(seq(body(1), write(const(0), var("a"))), 12, 8, hole_lines=3)
     assert len(forced.free) == 3
+    for bad in (0, -1, 1.5):  # an override is a whole number of lines, at least one
+        with pytest.raises(ValueError, match="hole_lines"):
+            lower(seq(body(1), write(const(0), var("a"))), 12, 8, hole_lines=bad)
 
 
 def test_a_loop_inside_a_parallel_block_is_refused():
