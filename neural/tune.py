@@ -54,7 +54,7 @@ class TuneConfig:
     optimizer: optax.GradientTransformation | None = None  # None: optax.adam(lr)
     gumbel: float = 0.0  # scale of Gumbel noise on the trainable logits in each step's forward pass
     seed: int = 0  # of that noise (each restart's stream is also keyed by its starting weights)
-    compact: bool = True  # recovered restarts leave the batch between chunks (same results, fewer steps)
+    compact: bool = True  # recovered restarts leave the batch between chunks (see :func:`bucket`)
 
     def objective(self) -> Objective:
         """The part of the config the compiled steps depend on (so that runs differing
@@ -143,8 +143,8 @@ def tune(
     ``trainable`` (see :func:`line_mask`) multiplies every gradient: 0 freezes a weight.
     ``progress(step, steps, n_recovered)`` is called after every chunk. With
     ``cfg.compact`` (and not ``keep_best``) recovered restarts leave the batch between
-    chunks (:func:`bucket`); the others' runs are unchanged, so is the result but for
-    the loss curves, NaN after a restart left.
+    chunks (:func:`bucket`); under :mod:`neural.xla`'s flags the others' runs are unchanged
+    bit for bit, so is the result but for the loss curves, NaN after a restart left.
     """
     t0 = time.perf_counter()
     K = weights.op.shape[0]

@@ -47,12 +47,14 @@ _OFF = ("", "0", "off", "no", "false")
 
 def cache_dir(environ: Mapping[str, str]) -> str | None:
     """Where compiled computations persist between runs: ``$SYNTHDIFF_JAX_CACHE`` (empty,
-    ``0`` or ``off``: nowhere), else ``$XDG_CACHE_HOME/synthdiff/jax`` (``~/.cache`` if unset)."""
+    ``0``, ``off``, ``no`` or ``false``: nowhere), else ``$XDG_CACHE_HOME/synthdiff/jax``
+    (``~/.cache`` if unset); nowhere if there is no home directory to put it in."""
     v = environ.get(CACHE_VAR)
     if v is not None:
-        return None if v.strip().lower() in _OFF else v
-    base = environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return os.path.join(base, "synthdiff", "jax")
+        return None if v.strip().lower() in _OFF else os.path.abspath(v)
+    home = os.path.expanduser("~")
+    base = environ.get("XDG_CACHE_HOME") or (None if home.startswith("~") else os.path.join(home, ".cache"))
+    return None if base is None else os.path.join(base, "synthdiff", "jax")
 
 
 def configure(single_thread: bool = False, environ: dict | None = None) -> None:

@@ -17,7 +17,8 @@ COMPILE = (
 def test_cache_dir_follows_the_variable_then_xdg():
     assert xla.cache_dir({"XDG_CACHE_HOME": "/c"}) == os.path.join("/c", "synthdiff", "jax")
     assert xla.cache_dir({xla.CACHE_VAR: "/mine", "XDG_CACHE_HOME": "/c"}) == "/mine"
-    for off in ("", "off", "0", "OFF"):
+    assert xla.cache_dir({xla.CACHE_VAR: "rel"}) == os.path.join(os.getcwd(), "rel")  # not moved by a chdir
+    for off in ("", "off", "0", "OFF", "no", "false"):
         assert xla.cache_dir({xla.CACHE_VAR: off}) is None
 
 
@@ -25,6 +26,7 @@ def test_a_remote_environment_gets_flags_but_no_cache_path():
     env = {}
     xla.configure(single_thread=True, environ=env)
     assert "JAX_COMPILATION_CACHE_DIR" not in env
+    assert env.get("XLA_FLAGS", "") == xla.cpu_flags(single_thread=True)
 
 
 def _compile(tmp_path: Path, **extra: str) -> Path:
