@@ -69,7 +69,7 @@ class Term:
     @cached_property
     def size(self) -> int:
         """Number of nodes (ints and names are not nodes; a hole is one per line)."""
-        own = self.args[1] if self.op == "hole" else 1
+        own = hole_size(self) if self.op == "hole" else 1
         return own + sum(a.size for a in self.args if isinstance(a, Term))
 
     def children(self) -> tuple[Term, ...]:
@@ -78,7 +78,7 @@ class Term:
     def ops(self) -> list[str]:
         """Every op in the term, with repetition (for construct-weight heuristics; a hole
         once per line)."""
-        out = [self.op] * (self.args[1] if self.op == "hole" else 1)
+        out = [self.op] * (hole_size(self) if self.op == "hole" else 1)
         for c in self.children():
             out.extend(c.ops())
         return out
