@@ -120,12 +120,12 @@ def _all_dists(w: Weights):
     return jax.vmap(to_dists)(w)
 
 
-def decompile_all(w: Weights, machine: SoftMachine, K: int | None = None) -> tuple[list[Program], np.ndarray]:
-    """Decompile each restart of stacked weights (the first ``K``: all if ``None``)."""
-    K = w.op.shape[0] if K is None else K
+def decompile_all(w: Weights, machine: SoftMachine, n: int | None = None) -> tuple[list[Program], np.ndarray]:
+    """Decompile each restart of stacked weights (the first ``n`` rows: all if ``None``)."""
+    n = w.op.shape[0] if n is None else n
     d = jax.tree.map(np.asarray, _all_dists(w))  # one computation and one transfer for all restarts
     one = lambda k: jax.tree.map(lambda x: x[k], d)
-    out = [decompile_dists(one(k), machine.M, machine.R, machine.ops) for k in range(K)]
+    out = [decompile_dists(one(k), machine.M, machine.R, machine.ops) for k in range(n)]
     return [p for p, _ in out], np.stack([c for _, c in out])
 
 
