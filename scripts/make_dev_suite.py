@@ -38,6 +38,13 @@ def a_list(rng, M, start=0, max_len=None, lo=1, hi=None):
     return m
 
 
+def headed_list(rng, M, lo=0):
+    """A 0-terminated list at cell 1 (:func:`a_list`) and a value ``lo..M-1`` in cell 0."""
+    m = a_list(rng, M, start=1)
+    m[0] = rng.integers(lo, M)
+    return m
+
+
 def length(m, start=0):
     L = 0
     while start + L < len(m) and m[start + L] != 0:
@@ -155,18 +162,13 @@ def t_map(f):
 
 
 def t_map_add_cell(M):
-    def gen(r, M):
-        m = a_list(r, M, start=1)
-        m[0] = r.integers(0, M)
-        return m
-
     def ref(m, M):
         o = m.copy()
         L = length(m, 1)
         o[1 : 1 + L] = (m[1 : 1 + L] + m[0]) % M
         return o, out_mask(m, range(1, 1 + L))
 
-    return gen, ref
+    return headed_list, ref
 
 
 def t_fold(f, init, start=1, out=0):

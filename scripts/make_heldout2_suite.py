@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import make_dev_suite
 import numpy as np
-from make_dev_suite import a_list, cells, length, out_mask
+from make_dev_suite import a_list, cells, headed_list, length, out_mask
 
 
 def _any(r, M):
@@ -49,18 +49,13 @@ def t_map_sub_index(M):
 
 
 def t_sub_from_first(M):
-    def gen(r, M):
-        m = a_list(r, M, start=1)
-        m[0] = r.integers(0, M)
-        return m
-
     def ref(m, M):
         o = m.copy()
         L = length(m, 1)
         o[1 : 1 + L] = (m[0] - m[1 : 1 + L]) % M
         return o, out_mask(m, range(1 + L))
 
-    return gen, ref
+    return headed_list, ref
 
 
 def t_shift_right(M):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import make_dev_suite
 import numpy as np
-from make_dev_suite import a_list, cells, length, linked, out_mask
+from make_dev_suite import a_list, cells, headed_list, length, linked, out_mask
 
 
 def t_max3(M):
@@ -47,18 +47,13 @@ def t_map_neg(M):
 
 
 def t_clamp_by_first(M):
-    def gen(r, M):
-        m = a_list(r, M, start=1)
-        m[0] = r.integers(1, M)
-        return m
-
     def ref(m, M):
         o = m.copy()
         L = length(m, 1)
         o[1 : 1 + L] = np.minimum(m[1 : 1 + L], m[0])
         return o, out_mask(m, range(1, 1 + L))
 
-    return gen, ref
+    return (lambda r, M: headed_list(r, M, lo=1)), ref
 
 
 def t_running_max(M):
