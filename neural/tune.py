@@ -163,7 +163,7 @@ def tune(
     recovered = np.zeros(K, dtype=bool)
     recovered_at = np.full(K, -1)
     test_steps = np.full(K, float(machine.T))
-    loss = np.full((K, 0), np.nan, dtype=np.float32)
+    loss = np.full((K, cfg.steps), np.nan, dtype=np.float32)  # NaN where a restart was not stepped
     step = 0
     conf = np.zeros((K, machine.M))
     while True:
@@ -187,8 +187,9 @@ def tune(
             break
         if compact:
             keep = np.flatnonzero(~recovered[rows[:live]])
-            if bucket(keep.size, K) < rows.size:
-                take = jnp.asarray(np.concatenate([keep, np.full(bucket(keep.size, K) - keep.size, keep[0])]))
+            size = bucket(keep.size, K)
+            if size < rows.size:
+                take = jnp.asarray(np.concatenate([keep, np.full(size - keep.size, keep[0])]))
                 weights, opt_state, keys = _take((weights, opt_state, keys), take)
                 rows, live = rows[np.asarray(take)], keep.size
         n = min(cfg.check_every, cfg.steps - step)
@@ -196,8 +197,7 @@ def tune(
         weights, opt_state, chunk_loss = adam_steps(
             weights, opt_state, machine, memory, target, mask, grad_mask, cfg.objective(), opt, n, **noise
         )
-        loss = np.concatenate([loss, np.full((K, n), np.nan, dtype=np.float32)], axis=1)
-        loss[rows[:live], step:] = np.asarray(chunk_loss).T[:live]
+        loss[rows[:live], step : step + n] = np.asarray(chunk_loss).T[:live]
         step += n
     left = np.flatnonzero(~recovered)
     for k in left:
@@ -205,7 +205,8 @@ def tune(
     if left.size:
         _, s = judge([programs[k] for k in left], test, machine.T)
         test_steps[left] = s
-    return TuneResult(programs, recovered, test_steps, recovered_at, loss, conf, step, time.perf_counter() - t0)
+    seconds = time.perf_counter() - t0
+    return TuneResult(programs, recovered, test_steps, recovered_at, loss[:, :step], conf, step, seconds)
 
 
 def _take(tree, rows: jax.Array):
