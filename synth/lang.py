@@ -271,8 +271,8 @@ def show(t: Term) -> str:
     if op == "ifz":
         return f"(if {show(a[0])} = 0 then {show(a[1])} else {show(a[2])})"
     if op == "hole":  # ?k(u, w) for one line, ?k:n(u, w) for n
-        size = f":{a[1]}" if a[1] != 1 else ""
-        return f"?{a[0]}{size}({', '.join(show(x) for x in a[2:])})"
+        size = f":{hole_size(t)}" if hole_size(t) != 1 else ""
+        return f"?{a[0]}{size}({', '.join(show(x) for x in hole_operands(t))})"
     if op == "write":
         return f"mem[{show(a[0])}] ← {show(a[1])}"
     if op == "set":

@@ -43,7 +43,23 @@ from egglog import (
     vars_,
 )
 
-from .lang import Term, app, cell, const, do_loop, for_list, hole, par, repeat, seq, var, while_loop, write
+from .lang import (
+    Term,
+    app,
+    cell,
+    const,
+    do_loop,
+    for_list,
+    hole,
+    hole_operands,
+    hole_size,
+    par,
+    repeat,
+    seq,
+    var,
+    while_loop,
+    write,
+)
 
 
 class E(Expr):
@@ -154,8 +170,8 @@ def to_egg(t: Term) -> E | S:
     if op == "ifz":
         return E.ifz(*(to_egg(x) for x in a))
     if op == "hole":
-        ops = [to_egg(x) for x in a[2:]]
-        return E.hole1(a[0], a[1], *ops) if len(ops) == 1 else E.hole2(a[0], a[1], *ops)
+        ops = [to_egg(x) for x in hole_operands(t)]
+        return E.hole1(a[0], hole_size(t), *ops) if len(ops) == 1 else E.hole2(a[0], hole_size(t), *ops)
     if op == "write":
         return S.write(to_egg(a[0]), to_egg(a[1]))
     if op == "set":
@@ -324,8 +340,8 @@ class _Program:
         if op == "var":
             return bindings.Call(_SPAN, n[op], [bindings.Lit(_SPAN, bindings.String(a[0]))])
         if op == "hole":
-            k, size = (bindings.Lit(_SPAN, bindings.Int(int(x))) for x in a[:2])
-            ops = [self.expr(x) for x in a[2:]]
+            k, size = (bindings.Lit(_SPAN, bindings.Int(int(x))) for x in (a[0], hole_size(t)))
+            ops = [self.expr(x) for x in hole_operands(t)]
             return bindings.Call(_SPAN, n["hole1" if len(ops) == 1 else "hole2"], [k, size, *ops])
         if op in ("seq", "par"):
             if not a:

@@ -988,8 +988,11 @@ class Search:
     def sized(self, t: Term) -> Iterator[Term]:
         """``t`` with its holes at every combination of sizes (``t`` itself if it has none)."""
         n = len(holes(t))
-        for sizes in itertools.product(self.sizes, repeat=n) if n else [()]:
-            yield resize(t, iter(sizes)) if n else t
+        if not n:
+            yield t
+            return
+        for sizes in itertools.product(self.sizes, repeat=n):
+            yield resize(t, iter(sizes))
 
     def operands(self, ctl: Control, carry: Carry, idx: np.ndarray, h: tuple):
         """Operands a body value writing at ``adr`` may use, ``(term, values (N, B, F))``:
