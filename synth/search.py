@@ -43,8 +43,8 @@ import dataclasses
 import functools
 import itertools
 import time
-from collections.abc import Callable, Iterator
-from typing import ClassVar
+from collections.abc import Callable, Iterable, Iterator
+from typing import ClassVar, NamedTuple
 
 import numpy as np
 
@@ -275,6 +275,46 @@ def functional(points: np.ndarray, need: np.ndarray) -> np.ndarray:
     return (table[flat] == need).all(1)
 
 
+Operand = tuple  # (term, values, dynamic): values (P,) for every query, or (N, P) per query
+
+
+class Choice(NamedTuple):
+    """One way to solve for a value: the cheapest row of ``table`` with the needed values
+    at the points (``table`` None: a hole over the operand terms ``env``), ``env``
+    mapping the table's ``u``/``w`` to operand terms. ``static``: every query has the
+    same points, ``points()`` gives them ``(P,)``; else ``points(todo)`` gives each
+    query's ``(n, P)``. ``prefilter``: test first that the needs are a function of the
+    points (cheap; no table row can fit otherwise)."""
+
+    table: Table | None
+    env: dict | tuple
+    points: Callable
+    static: bool
+    prefilter: bool = True
+
+
+def _choice(table: Table | None, env, v: np.ndarray, dynamic: bool, base: np.ndarray | None = None) -> Choice:
+    """A choice over one operand's values ``v`` (``base + v``: the flat index of a
+    memory-reading table's rows, example x value, tried without the prefilter)."""
+    if base is not None:
+        if dynamic:
+            return Choice(table, env, lambda todo: base + v[todo], False, prefilter=False)
+        return Choice(table, env, lambda: base + v, True, prefilter=False)
+    if dynamic:
+        return Choice(table, env, lambda todo: v[todo], False)
+    return Choice(table, env, lambda: v, True)
+
+
+def _pair(table: Table | None, a: Operand, b: Operand, M: int) -> Choice:
+    """A choice over two operands: points ``a * M + b`` (a hole over both if ``table`` is
+    None)."""
+    (ta, va, da), (tb, vb, db) = a, b
+    env = {"u": ta, "w": tb} if table is not None else (ta, tb)
+    if da or db:
+        return Choice(table, env, lambda todo: (va[todo] if da else va) * M + (vb[todo] if db else vb), False)
+    return Choice(table, env, lambda: va * M + vb, True)
+
+
 # ----------------------------------------------------------------------- loop structures
 
 FOR, REPEAT, WHILE, DO = "for", "repeat", "while", "do"
@@ -343,6 +383,7 @@ class Control:
     addresses: list = dataclasses.field(default_factory=list)  # [(term, cells (B, F))]
     seen: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
     clean: dict = dataclasses.field(default_factory=dict)  # write address -> operands it leaves fresh
+    memo: dict = dataclasses.field(default_factory=dict)  # what solving for writes keeps across levels
 
     @property
     def name(self) -> str:
@@ -959,24 +1000,23 @@ class Search:
         """Solve for the body write and the final writes of configurations ``idx``; record
         every skeleton that comes out complete (or, with ``holes``, with one hole)."""
         D = self.spec.changed
-        rows = np.arange(D.shape[0])[:, None]
         for h in [None, *ctl.addresses]:
-            written = np.zeros_like(D)
             if h is None:
-                body = [None] * len(idx)
+                written, body = np.zeros_like(D), [None] * len(idx)
+                live = np.arange(len(idx))
             else:
-                adr = h[1]
-                written[np.broadcast_to(rows, adr.shape)[ctl.valid], adr[ctl.valid]] = True
-                need = self.spec.outputs[rows, adr]
+                written, need = self._address(ctl, h)
                 body = self.body_values(ctl, carry, idx, need, h)
-                if carry.traj:  # also the carried variables' own match (see body_values)
-                    alt = self.body_values(ctl, carry, idx, need, h, carried_only=True)
-                    body = [b if a is None or a == b else (b, a) for b, a in zip(body, alt)]
-                if all(b is None for b in body):
+                live = np.array([n for n, b in enumerate(body) if b is not None], dtype=np.int64)
+                if not live.size:
                     continue
-            final = self.final_writes(ctl, carry, idx, D & ~written, written.any())
-            for n, (bv, fw) in enumerate(zip(body, final)):
-                if fw is None or (h is not None and bv is None):
+                if carry.traj:  # also the carried variables' own match (see body_values)
+                    alt = self.body_values(ctl, carry, idx, need, h, carried_only=True, todo=live)
+                    body = [b if a is None or a == b else (b, a) for b, a in zip(body, alt)]
+            final = self.final_writes(ctl, carry, idx, D & ~written, written.any(), live)
+            for n in live:
+                bv, fw = body[n], final[n]
+                if fw is None:
                     continue
                 inits, sets = carry.describe(idx[n])
                 for v in bv if isinstance(bv, tuple) else (bv,):
@@ -984,6 +1024,18 @@ class Search:
                     if sets or writes:
                         for t in self.sized(seq(*inits, ctl.term(par(*sets, *writes)), fw)):
                             self.record(t, "loop")
+
+    def _address(self, ctl: Control, h: tuple) -> tuple[np.ndarray, np.ndarray]:
+        """The cells a body writing at address ``h`` writes ``(B, M)``, and the values it
+        must write there, at the valid iterations ``(P,)`` (computed once per address)."""
+        key = ("address", str(h[0]))
+        if key not in ctl.memo:
+            D, adr = self.spec.changed, h[1]
+            rows = np.arange(D.shape[0])[:, None]
+            written = np.zeros_like(D)
+            written[np.broadcast_to(rows, adr.shape)[ctl.valid], adr[ctl.valid]] = True
+            ctl.memo[key] = written, self.spec.outputs[rows, adr][ctl.valid]
+        return ctl.memo[key]
 
     def sized(self, t: Term) -> Iterator[Term]:
         """``t`` with its holes at every combination of sizes (``t`` itself if it has none)."""
@@ -994,56 +1046,104 @@ class Search:
         for sizes in itertools.product(self.sizes, repeat=n):
             yield resize(t, iter(sizes))
 
-    def operands(self, ctl: Control, carry: Carry, idx: np.ndarray, h: tuple):
-        """Operands a body value writing at ``adr`` may use, ``(term, values (N, B, F))``:
-        the control's, the carried variables (their values before the iteration's update:
-        the body is simultaneous), then the cells further away. A read of a cell that an
-        earlier iteration wrote would see the written value, not the input's: such
-        operands are left out. Returns (primary operands, further cells)."""
-        N = len(idx)
-        sources, offsets = ctl.fresh(str(h[0]), h[1])
-        first = [(t, np.broadcast_to(v, (N, *v.shape))) for t, v in sources]
-        carried = [(var(name), traj[idx][:, :, :-1]) for name, traj in carry.traj.items()]
-        prims = [*first[:2], *carried, *first[2:]]
-        far = [(t, np.broadcast_to(v, (N, *v.shape))) for t, v in offsets]
-        return prims, far
+    def operands(self, ctl: Control, carry: Carry, idx: np.ndarray, h: tuple) -> tuple[list, list]:
+        """Operands a body value writing at ``h`` may use, as :data:`Operand` rows over the
+        valid iterations: the control's, the carried variables (their values before the
+        iteration's update: the body is simultaneous; ``(N, P)``), then the cells further
+        away. A read of a cell that an earlier iteration wrote would see the written value,
+        not the input's: such operands are left out. Returns (primary operands, further
+        cells)."""
+        key = ("operands", str(h[0]))
+        if key not in ctl.memo:  # the control's own operands: one row (P,) each
+            flat = ctl.valid.reshape(-1)
+            sources, offsets = ctl.fresh(str(h[0]), h[1])
+            ctl.memo[key] = tuple([(t, v.reshape(-1)[flat], False) for t, v in part] for part in (sources, offsets))
+        first, far = ctl.memo[key]
+        carried = [(var(name), self._carried(ctl, traj[idx][:, :, :-1]), True) for name, traj in carry.traj.items()]
+        return [*first[:2], *carried, *first[2:]], far
 
-    def solve(self, N: int, need: np.ndarray, choices: list, holes: list) -> list[Term | None]:
-        """The cheapest expression, per query, that has value ``need`` ``(P,)`` at the
-        query's points, trying ``choices`` in order: ``(table, env, points(todo) -> (n, P),
-        prefilter)``; ``env`` maps the table's ``u``/``w`` to operand terms. Queries still
-        open get a hole over the first of ``holes`` (``(operands, points(todo))``) whose
-        needs are a function of its points, if holes are on."""
+    @staticmethod
+    def _carried(ctl: Control, traj: np.ndarray) -> np.ndarray:
+        """Carried trajectories ``(N, B, F)`` as rows over the valid iterations ``(N, P)``."""
+        return traj.reshape(len(traj), -1)[:, ctl.valid.reshape(-1)]
+
+    def solve(
+        self, N: int, need: np.ndarray, choices: Iterable[Choice], holes: Iterable[Choice], memo: dict, todo=None
+    ) -> list[Term | None]:
+        """The cheapest expression, per query (``todo``, default all ``N``), that has value
+        ``need`` ``(P,)`` at the query's points, trying ``choices`` in order. Queries still
+        open get a hole over the first of ``holes`` whose needs are a function of its
+        points, if holes are on.
+
+        A static choice (no carried variable among its operands) answers every query
+        alike: it is tried once and its answer kept in ``memo`` (a dict per need and
+        choice list: the same choices come back at every level), and once one fits, the
+        queries still open take it and the choices after it are never looked at."""
         out: list[Term | None] = [None] * N
-        todo = np.arange(N)
-        for tab, env, points, prefilter in choices:
+        todo = np.arange(N) if todo is None else np.asarray(todo, dtype=np.int64)
+        todo = self._try(out, todo, need, choices, memo, "choice")
+        if self.holes and todo.size:
+            self._try(out, todo, need, holes, memo, "hole")
+        return out
+
+    def _try(self, out: list, todo: np.ndarray, need: np.ndarray, choices: Iterable[Choice], memo: dict, kind: str):
+        """Fill ``out`` for the queries ``todo`` from ``choices`` in order (see :meth:`solve`);
+        returns the queries left open."""
+        k = 0  # static choices seen
+        for ch in choices:
             if not todo.size:
                 break
-            pts = points(todo)
-            sel = np.flatnonzero(functional(pts, need)) if prefilter else np.arange(len(todo))
-            if not sel.size:
+            if ch.static:
+                key = (kind, k)
+                k += 1
+                if key not in memo:
+                    memo[key] = self._fit(ch, ch.points()[None], need, kind)[0]
+                if memo[key] is not None:
+                    for q in todo:
+                        out[q] = memo[key]
+                    return todo[:0]
                 continue
-            g = tab.first(pts[sel], need)
-            self.stats.completions += len(tab) * len(sel)
-            hit = sel[g >= 0]
-            for q, gq in zip(hit, g[g >= 0]):
-                out[todo[q]] = substitute(tab.terms[gq], env)
-            todo = np.delete(todo, hit)
-        if self.holes:
-            for operands, points in holes:
-                if not todo.size:
-                    break
-                ok = functional(points(todo), need)
-                for q in np.flatnonzero(ok):
-                    out[todo[q]] = hole(0, *operands)
-                todo = todo[~ok]
+            found = self._fit(ch, ch.points(todo), need, kind)
+            hit = np.array([t is not None for t in found], dtype=bool)
+            for q, t in zip(todo[hit], itertools.compress(found, hit)):
+                out[q] = t
+            todo = todo[~hit]
+        return todo
+
+    def _fit(self, ch: Choice, pts: np.ndarray, need: np.ndarray, kind: str) -> list[Term | None]:
+        """Per row of ``pts`` ``(n, P)``: the term choice ``ch`` gives (a hole for a hole
+        choice), or None."""
+        out: list[Term | None] = [None] * len(pts)
+        if kind == "hole":
+            t = hole(0, *ch.env)
+            for q in np.flatnonzero(functional(pts, need)):
+                out[q] = t
+            return out
+        sel = np.flatnonzero(functional(pts, need)) if ch.prefilter else np.arange(len(pts))
+        if not sel.size:
+            return out
+        g = ch.table.first(pts[sel], need)
+        self.stats.completions += len(ch.table) * len(sel)
+        made: dict[int, Term] = {}
+        for q, gq in zip(sel[g >= 0], g[g >= 0]):
+            if gq not in made:
+                made[gq] = substitute(ch.table.terms[gq], ch.env)
+            out[q] = made[gq]
         return out
 
     def body_values(
-        self, ctl: Control, carry: Carry, idx, need: np.ndarray, h: tuple, carried_only: bool = False
+        self,
+        ctl: Control,
+        carry: Carry,
+        idx,
+        need: np.ndarray,
+        h: tuple,
+        carried_only: bool = False,
+        todo: np.ndarray | None = None,
     ) -> list[Term | None]:
-        """For each configuration, the cheapest value expression with the needed value at
-        every iteration (of one operand, then of two), a hole, or None.
+        """For each configuration (of ``todo``, default all), the cheapest value expression
+        with the needed value ``need`` ``(P,)`` at every valid iteration (of one operand,
+        then of two), a hole, or None.
 
         ``carried_only``: a function of one carried variable alone (no holes). The first
         match above can be a function of the element even when a carried variable holds the
@@ -1052,33 +1152,29 @@ class Search:
         M = self.M
         ops, far = self.operands(ctl, carry, idx, h)
         if carried_only:
-            ops, far = [(t, v) for t, v in ops if t.op == "var" and t.args[0] in carry.traj], []
-        flat = ctl.valid.reshape(-1)
-        u, uw = self.table("u"), self.table("uw")
+            ops, far = [o for o in ops if o[2]], []
+        u, uw, um = self.table("u"), self.table("uw"), self.table("um")
+        base = np.broadcast_to(np.arange(len(ctl.n))[:, None] * M, ctl.v.shape)[ctl.valid]
 
-        def one(vals):
-            return lambda todo: vals[todo].reshape(len(todo), -1)[:, flat]
+        def pairs():
+            return itertools.chain(itertools.combinations(ops, 2), itertools.product(ops, far))
 
-        def two(va, vb):
-            return lambda todo: (va[todo] * M + vb[todo]).reshape(len(todo), -1)[:, flat]
+        choices = itertools.chain(  # built as they are tried: most never are
+            (_choice(u, {"u": t}, v, d) for t, v, d in [*ops, *far]),
+            (_pair(uw, a, b, M) for a, b in pairs()),
+            (_choice(um, {"u": t}, v, d, base=base) for t, v, d in ops),
+        )
+        holes = (_pair(None, a, b, M) for a, b in pairs()) if not carried_only else ()
+        memo = ctl.memo.setdefault(("body", str(h[0]), carried_only), {})
+        return self.solve(len(idx), need, choices, holes, memo, todo)
 
-        um = self.table("um")
-        base = np.broadcast_to(np.arange(len(ctl.n))[:, None] * M, ctl.v.shape).reshape(-1)[flat]
-
-        def mem(vals):  # a function of the operand that reads memory (as the loop found it)
-            return lambda todo: base[None] + vals[todo].reshape(len(todo), -1)[:, flat]
-
-        pairs = [*itertools.combinations(ops, 2), *itertools.product(ops, far)]
-        choices = [(u, {"u": t}, one(v), True) for t, v in [*ops, *far]]
-        choices += [(uw, {"u": ta, "w": tb}, two(va, vb), True) for (ta, va), (tb, vb) in pairs]
-        choices += [(um, {"u": t}, mem(v), False) for t, v in ops]
-        holes = [((ta, tb), two(va, vb)) for (ta, va), (tb, vb) in pairs] if not carried_only else []
-        return self.solve(len(idx), need.reshape(-1)[flat], choices, holes)
-
-    def final_writes(self, ctl, carry, idx, left, body_writes: bool, max_cells: int = 2) -> list[Term | None]:
-        """For each configuration, writes after the loop (to constant cells, of functions of
-        the loop's final variables) that leave every cell in ``left`` at its target
-        (``seq()`` if there is none to make), or None."""
+    def final_writes(
+        self, ctl, carry, idx, left, body_writes: bool, todo: np.ndarray | None = None, max_cells: int = 2
+    ) -> list[Term | None]:
+        """For each configuration (of ``todo``, default all), writes after the loop (to
+        constant cells, of functions of the loop's final variables) that leave every cell
+        in ``left`` at its target (``seq()`` if there is none to make), or None. A
+        configuration one cell fails is not solved for the next."""
         M, Y, K = self.M, self.spec.outputs, self.spec.mask
         N = len(idx)
         cells = np.flatnonzero(left.any(0))
@@ -1086,33 +1182,35 @@ class Search:
             return [seq()] * N
         if len(cells) > max_cells:
             return [None] * N
-        finals = [(var(n), v) for n, v in carry.finals(ctl, idx)]
-        finals.append((var(ctl.name), np.broadcast_to(ctl.end, (N, len(ctl.end)))))
+        todo = np.arange(N) if todo is None else np.asarray(todo, dtype=np.int64)
+        finals = [(var(n), v, True) for n, v in carry.finals(ctl, idx)]
+        finals.append((var(ctl.name), ctl.end, False))
         u, uw, um = self.table("u"), self.table("uw"), self.table("um")
         B = len(ctl.n)
         per_cell = []
         for c in cells:
             rows = K[:, c]
-            base = (np.arange(B)[rows] * M)[None]
-
-            def one(vals, rows=rows):
-                return lambda todo: vals[todo][:, rows]
-
-            def two(va, vb, rows=rows):
-                return lambda todo: (va[todo] * M + vb[todo])[:, rows]
-
-            def mem(vals, rows=rows, base=base):
-                return lambda todo: base + vals[todo][:, rows]
-
-            choices = [(u, {"u": t}, one(v), True) for t, v in finals]
-            if not body_writes:  # memory is still the input's: memory-reading functions apply
-                choices += [(um, {"u": t}, mem(v), False) for t, v in finals]
-            pairs = list(itertools.combinations(finals, 2))
-            choices += [(uw, {"u": ta, "w": tb}, two(va, vb), True) for (ta, va), (tb, vb) in pairs]
-            holes = [((t,), one(v)) for t, v in finals]
-            vals = self.solve(N, Y[rows, c], choices, holes)
-            per_cell.append([None if e is None else write(const(c), e) for e in vals])
-        return [None if any(pc[n] is None for pc in per_cell) else par(*(pc[n] for pc in per_cell)) for n in range(N)]
+            ops = [(t, v[:, rows] if d else v[rows], d) for t, v, d in finals]
+            base = np.arange(B)[rows] * M
+            choices = itertools.chain(
+                (_choice(u, {"u": t}, v, d) for t, v, d in ops),
+                # memory is still the input's only without body writes: then memory-reading functions apply
+                (_choice(um, {"u": t}, v, d, base=base) for t, v, d in ops if not body_writes),
+                (_pair(uw, a, b, M) for a, b in itertools.combinations(ops, 2)),
+            )
+            holes = (_choice(None, (t,), v, d) for t, v, d in ops)
+            memo = ctl.memo.setdefault(("final", int(c), body_writes), {})
+            vals = self.solve(N, Y[rows, c], choices, holes, memo, todo)
+            made: dict[int, Term] = {}
+            for e in vals:
+                if e is not None and id(e) not in made:
+                    made[id(e)] = write(const(c), e)
+            per_cell.append([None if e is None else made[id(e)] for e in vals])
+            todo = np.array([q for q in todo if vals[q] is not None], dtype=np.int64)
+        out: list[Term | None] = [None] * N
+        for q in todo:
+            out[q] = par(*(pc[q] for pc in per_cell))
+        return out
 
     # ------------------------------------------------------------------ nested loops
 
