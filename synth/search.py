@@ -512,7 +512,9 @@ class Search:
         self.uw = Bank(("u", "w"), M, None, self.costs)  # functions of two values
         self.um = Bank(("u",), M, X, self.costs)  # functions of one value that read memory
         self.stop = ""
-        self._tables: dict[str, Table] = {}
+        self._tables: dict = {}  # solving tables by name, carried-update levels by (name, cost)
+        self._none = Table([], np.zeros(0, dtype=np.int64), np.zeros((0, 1), dtype=np.int64), M)
+        self._orbits: dict = {}  # (table key, ...) -> orbits of a carried update, the same for every control
         self._straight_state: dict | None = None  # straight_line's table, kept across levels
         self._cursor_cache: dict[str, tuple[list, list]] = {}  # cursor name -> its read terms
         self._let_cache: dict[int, tuple] = {}  # id(let values) -> (values, Carry)
@@ -576,9 +578,11 @@ class Search:
         """The expressions of exactly cost ``k`` of a carried update's context: ``u``
         (functions of ``a`` that use it), ``um`` (the same, reading memory; over example x
         value), ``uw`` (functions of ``a`` and an operand)."""
-        key = f"{name}@{k}"
+        key = (name, k)
+        if key in self._tables:
+            return self._tables[key]
         if k > self.CARRY_COST.get(name, 0):
-            return Table([], np.zeros(0, dtype=np.int64), np.zeros((0, 1), dtype=np.int64), self.M)
+            return self._none
         if key not in self._tables:
             bank = {"u": self.u, "um": self.um, "uw": self.uw}[name]
             lv = bank.level(k) if k >= 1 else None
@@ -872,10 +876,11 @@ class Search:
         :meth:`_sourced`."""
         G, B = len(tab), len(ctl.n)
         a = np.repeat(np.stack([v for _, v in inits]), G, axis=0)
-        if per_example:  # an orbit per (table row, example)
-            traj = orbits(tab.values.reshape(G * B, self.M), a, ctl.n, len(inits), self.F, examples=B)
-        else:
-            traj = orbits(tab.values, a, ctl.n, len(inits), self.F)
+        key = ("one", id(tab))
+        if key not in self._orbits:  # an orbit per table row (per (row, example) if it reads memory)
+            self._orbits[key] = orbit_table(tab.values.reshape(G * B, self.M) if per_example else tab.values, self.F)
+        orbit = self._orbits[key]
+        traj = orbits(None, a, ctl.n, len(inits), self.F, examples=B if per_example else 0, orbit=orbit)
         env = {"u": var("a")}
 
         def make(i: int) -> tuple:
@@ -920,26 +925,21 @@ class Search:
 
     def _pair(self, ctl, a_init, b_init, fa: Table, fb: Table) -> Carry:
         """``(a, b) ← (fa(a, b), fb(a, b))`` for every pair of rows of ``ta`` x ``tb``."""
-        ga, gb = np.repeat(np.arange(len(fa)), len(fb)), np.tile(np.arange(len(fb)), len(fa))
-        M, F = self.M, self.F
-        B, N = len(ctl.n), len(ga)
-        a, b = np.full((N, B), a_init[1]), np.full((N, B), b_init[1])
-        ta, tb = np.empty((N, B, F + 1), dtype=np.int64), np.empty((N, B, F + 1), dtype=np.int64)
-        ta[:, :, 0], tb[:, :, 0] = a, b
-        VA, VB = fa.values[ga], fb.values[gb]
-        r = np.arange(N)[:, None]
-        for t in range(F):
-            live = (t < ctl.n)[None]
-            p = a * M + b
-            a, b = np.where(live, VA[r, p], a), np.where(live, VB[r, p], b)
-            ta[:, :, t + 1], tb[:, :, t + 1] = a, b
+        key = ("pair", a_init[1], b_init[1], id(fa), id(fb))
+        if key not in self._orbits:  # every example starts alike: one orbit per pair of rows
+            ga, gb = np.repeat(np.arange(len(fa)), len(fb)), np.tile(np.arange(len(fb)), len(fa))
+            orbit = pair_orbits(fa.values[ga], fb.values[gb], a_init[1], b_init[1], self.M, self.F)
+            self._orbits[key] = ga, gb, *orbit
+        ga, gb, oa, ob = self._orbits[key]
+        t = np.minimum(np.arange(self.F + 1)[None], ctl.n[:, None])  # held after n steps
+        ta, tb = oa[:, t].astype(np.int64), ob[:, t].astype(np.int64)
         env = {"u": var("a"), "w": var("b")}
         inits = (("a", a_init[0]), ("b", b_init[0]))
 
         def make(i: int) -> tuple:
             return inits, (("a", substitute(fa.terms[ga[i]], env)), ("b", substitute(fb.terms[gb[i]], env)))
 
-        return Carry(N, {"a": ta, "b": tb}, [(0, make)])
+        return Carry(len(ga), {"a": ta, "b": tb}, [(0, make)])
 
     def loops(self, level: int) -> None:
         """Every single-loop skeleton whose structure costs ``level``, completed by solving
@@ -1287,20 +1287,53 @@ class Search:
 # ------------------------------------------------------------------------------ helpers
 
 
-def orbits(f: np.ndarray, a0: np.ndarray, n: np.ndarray, copies: int, F: int, examples: int = 0) -> np.ndarray:
-    """Trajectories of ``a <- f_g(a)`` for the ``G`` value tables ``f`` (``(G, M)``, over
-    ``a`` alone), ``copies`` times over (row ``i`` uses table ``i % G`` and starts at
-    ``a0[i]``, ``(N, B)``), held at their value after ``n[b]`` iterations: ``(N, B, F + 1)``.
-    The orbit of every start value is computed once per table (``(G, M, F + 1)``) and the
-    examples gather from it, instead of stepping ``N x B`` values ``F`` times. With
-    ``examples = B``, ``f`` has a table per example (``(G * B, M)``, a function that reads
-    memory): example ``b`` of row ``i`` follows table ``(i % G) * B + b``."""
+def orbit_table(f: np.ndarray, F: int) -> np.ndarray:
+    """``(G, M, F + 1)``: the orbit of every start value under each of the value tables ``f``
+    ``(G, M)``: ``[g, a, t]`` is ``f_g`` applied ``t`` times to ``a``."""
     GB, M = f.shape
     orbit = np.empty((GB, M, F + 1), dtype=np.int64)
     orbit[:, :, 0] = np.arange(M)
     rows = np.arange(GB)[:, None]
     for t in range(F):
         orbit[:, :, t + 1] = f[rows, orbit[:, :, t]]
+    return orbit
+
+
+def pair_orbits(fa: np.ndarray, fb: np.ndarray, a0: int, b0: int, M: int, F: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(a, b) <- (fa_i(a, b), fb_i(a, b))`` from ``(a0, b0)`` for the ``N`` pairs of value
+    tables ``fa``, ``fb`` ``(N, M²)``: ``a`` and ``b`` after ``t`` steps, ``(N, F + 1)`` each
+    (as int16: values are below ``M``)."""
+    N = len(fa)
+    oa, ob = np.empty((N, F + 1), dtype=np.int16), np.empty((N, F + 1), dtype=np.int16)
+    a, b = np.full(N, a0, dtype=np.int64), np.full(N, b0, dtype=np.int64)
+    oa[:, 0], ob[:, 0] = a, b
+    r = np.arange(N)
+    for t in range(F):
+        p = a * M + b
+        a, b = fa[r, p], fb[r, p]
+        oa[:, t + 1], ob[:, t + 1] = a, b
+    return oa, ob
+
+
+def orbits(
+    f: np.ndarray | None,
+    a0: np.ndarray,
+    n: np.ndarray,
+    copies: int,
+    F: int,
+    examples: int = 0,
+    orbit: np.ndarray | None = None,
+) -> np.ndarray:
+    """Trajectories of ``a <- f_g(a)`` for the ``G`` value tables ``f`` (``(G, M)``, over
+    ``a`` alone), ``copies`` times over (row ``i`` uses table ``i % G`` and starts at
+    ``a0[i]``, ``(N, B)``), held at their value after ``n[b]`` iterations: ``(N, B, F + 1)``.
+    The orbit of every start value is computed once per table (``(G, M, F + 1)``) and the
+    examples gather from it, instead of stepping ``N x B`` values ``F`` times. With
+    ``examples = B``, ``f`` has a table per example (``(G * B, M)``, a function that reads
+    memory): example ``b`` of row ``i`` follows table ``(i % G) * B + b``. ``orbit``: ``f``'s
+    :func:`orbit_table`, if already computed (``f`` is then not read)."""
+    orbit = orbit_table(f, F) if orbit is None else orbit
+    GB = len(orbit)
     G = GB // examples if examples else GB
     g = np.tile(np.arange(G), copies)[:, None, None]
     if examples:
