@@ -381,7 +381,7 @@ class Control:
     sources: list = dataclasses.field(default_factory=list)  # [(term, cost, values, cells read)]
     offsets: list = dataclasses.field(default_factory=list)  # mem[cursor + c]: [(term, cost, values, cells)]
     addresses: list = dataclasses.field(default_factory=list)  # [(term, cells (B, F))]
-    seen: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
+    seen: set = dataclasses.field(default_factory=set)  # trajectory hashes of the configurations solved
     clean: dict = dataclasses.field(default_factory=dict)  # write address -> operands it leaves fresh
     memo: dict = dataclasses.field(default_factory=dict)  # what solving for writes keeps across levels
 
@@ -898,18 +898,24 @@ class Search:
         M, F = self.M, self.F
         B, I = len(ctl.n), len(inits)
         a0 = np.stack([v for _, v in inits])
-        sizes = [I * len(tab) for _, _, tab in jobs]
-        vals = np.concatenate([np.tile(tab.values, (I, 1)) for _, _, tab in jobs])
-        a = np.concatenate([np.repeat(a0, len(tab), axis=0) for _, _, tab in jobs])
+        tabs = [tab for _, _, tab in jobs]
+        sizes = [I * len(tab) for tab in tabs]
+        key = ("flat", *(id(tab) for tab in tabs))
+        if key not in self._orbits:  # the jobs' tables, one after the other, flat
+            self._orbits[key] = np.concatenate([tab.values.reshape(-1) for tab in tabs])
+        flat = self._orbits[key]
+        first = np.cumsum([0, *(len(tab) for tab in tabs)])
+        row = np.concatenate([s + np.tile(np.arange(len(tab)), I) for s, tab in zip(first, tabs)])  # table row
+        a = np.concatenate([np.repeat(a0, len(tab), axis=0) for tab in tabs])
         job = np.repeat(np.arange(len(jobs)), sizes)
         src = np.stack([svals for _, svals, _ in jobs])  # (J, B, F)
+        at = (row * (M * M))[:, None, None] + src[job]  # where each row's step reads, less a * M
         N = len(a)
         traj = np.empty((N, B, F + 1), dtype=np.int64)
         traj[:, :, 0] = a
-        r = np.arange(N)[:, None]
         last = int(ctl.n.max())
         for t in range(last):
-            a = np.where((t < ctl.n)[None], vals[r, a * M + src[:, :, t][job]], a)
+            a = np.where((t < ctl.n)[None], flat.take(at[:, :, t] + a * M), a)
             traj[:, :, t + 1] = a
         traj[:, :, last + 1 :] = a[:, :, None]
         out, start = [], 0
@@ -953,11 +959,7 @@ class Search:
             if carry is None:
                 continue
             self.stats.structures += carry.N
-            h = carry.hashes(ctl)
-            _, first = np.unique(h, return_index=True)
-            first = np.sort(first)
-            idx = first[~np.isin(h[first], ctl.seen)]
-            ctl.seen = np.concatenate([ctl.seen, h[idx]])
+            idx = _unseen(carry.hashes(ctl).tolist(), ctl.seen)
             self.stats.structure_classes += len(idx)
             if idx.size:
                 self.complete(ctl, carry, idx)
@@ -1154,7 +1156,9 @@ class Search:
         if carried_only:
             ops, far = [o for o in ops if o[2]], []
         u, uw, um = self.table("u"), self.table("uw"), self.table("um")
-        base = np.broadcast_to(np.arange(len(ctl.n))[:, None] * M, ctl.v.shape)[ctl.valid]
+        if "base" not in ctl.memo:  # a memory-reading table's row of each valid point's example
+            ctl.memo["base"] = np.broadcast_to(np.arange(len(ctl.n))[:, None] * M, ctl.v.shape)[ctl.valid]
+        base = ctl.memo["base"]
 
         def pairs():
             return itertools.chain(itertools.combinations(ops, 2), itertools.product(ops, far))
@@ -1339,7 +1343,19 @@ def orbits(
     if examples:
         g = g * examples + np.arange(examples)[None, :, None]
     t = np.minimum(np.arange(F + 1)[None], n[:, None])[None]  # (1, B, F + 1)
-    return orbit[g, a0[:, :, None], t]
+    M = orbit.shape[1]
+    return orbit.reshape(-1).take((g * M + a0[:, :, None]) * (F + 1) + t)  # orbit[g, a0, t], flat
+
+
+def _unseen(hashes: list[int], seen: set[int]) -> np.ndarray:
+    """Indices of the hashes not in ``seen`` and not earlier in the list, in order; adds
+    them to ``seen``."""
+    out = []
+    for i, h in enumerate(hashes):
+        if h not in seen:
+            seen.add(h)
+            out.append(i)
+    return np.array(out, dtype=np.int64)
 
 
 def _keeps(name: str, t: Term) -> bool:
