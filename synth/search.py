@@ -399,14 +399,17 @@ class Control:
         input's. Computed once per address."""
         if h not in self.clean:
             valid = self.valid
-            earlier = np.tril(np.ones((adr.shape[1], adr.shape[1]), dtype=bool), -1)  # t' < t
-            live = earlier[None] & valid[:, None, :] & valid[:, :, None]  # (B, t, t')
             parts = [*self.sources, *self.offsets]
             read = [i for i, p in enumerate(parts) if p[3] is not None]
             ok = np.ones(len(parts), dtype=bool)
-            if read:  # all operands at once: (K, B, t, t')
+            if read:  # all operands at once: (K, B, F)
                 cells = np.stack([parts[i][3] for i in read])
-                ok[read] = ~((adr[None, :, None, :] == cells[:, :, :, None]) & live[None]).any((1, 2, 3))
+                B, F = adr.shape
+                rows = np.broadcast_to(np.arange(B)[:, None], adr.shape)
+                t = np.broadcast_to(np.arange(F), adr.shape)
+                first = np.full((B, int(max(adr.max(), cells.max())) + 1), F)  # per cell: the first write
+                np.minimum.at(first, (rows[valid], adr[valid]), t[valid])
+                ok[read] = ~((first[rows[None], cells] < t[None]) & valid[None]).any((1, 2))
             k = len(self.sources)
             self.clean[h] = (
                 [(t, v) for (t, _, v, _), o in zip(self.sources, ok[:k]) if o],
@@ -742,7 +745,7 @@ class Search:
         """Fill in a control's operands (one per distinct value array: the element, the
         cursor, the cells next to it) and write addresses (``h(cursor)`` for a cheap ``h``
         whose cells are compared, distinct along each run, and cover a changed cell)."""
-        X, M, K, D = self.spec.inputs, self.M, self.spec.mask, self.spec.changed
+        X, M = self.spec.inputs, self.M
         rows = np.arange(X.shape[0])[:, None]
         v, name, valid = ctl.v, ctl.name, ctl.valid
         cands = [(var(name), self.c("var"), v, None)]
@@ -771,14 +774,28 @@ class Search:
                     seen.add(key)
                     out.append((t, c, vals_, cells_))
         u = self.table("u_used")
-        if len(u):  # every address function at once: (G, B, F)
-            adr = u.values[:, v]
-            ok = (K[rows, adr] | ~valid).all((1, 2)) & (D[rows, adr] & valid).any((1, 2))
-            s = np.sort(np.where(valid, adr, -1 - np.arange(adr.shape[2])[None, None]), axis=2)
-            ok &= ~(s[:, :, 1:] == s[:, :, :-1]).any((1, 2))
-            for g in np.flatnonzero(ok):
-                ctl.addresses.append((substitute(u.terms[g], {"u": var(name)}), adr[g]))
+        if len(u):  # every address function at once, over the cells the cursor visits
+            visited = np.zeros((len(v), M), dtype=bool)
+            visited[np.broadcast_to(rows, v.shape)[valid], v[valid]] = True
+            if (visited.sum(1) == ctl.n).all():  # a cursor that revisits a cell repeats every address
+                compared, changed, clash = self._address_tables()
+                ok = ~(visited[:, None, :] & ~compared).any((0, 2)) & (visited[:, None, :] & changed).any((0, 2))
+                pairs = (visited[:, :, None] & visited[:, None, :]).reshape(len(v), -1).astype(np.float32)
+                ok &= ~(pairs @ clash > 0).any(0)  # two visited cells, one address
+                for g in np.flatnonzero(ok):
+                    ctl.addresses.append((substitute(u.terms[g], {"u": var(name)}), u.values[g][v]))
         return ctl
+
+    def _address_tables(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For the address functions ``h`` (the ``u_used`` table): whether ``h(x)`` is a
+        compared cell, and a changed one, on each example ``(B, G, M)``, and which pairs of
+        different cells ``h`` maps to one address ``(M², G)`` (built once)."""
+        if not hasattr(self, "_addr"):
+            u, M = self.table("u_used"), self.M
+            K, D = self.spec.mask, self.spec.changed
+            same = (u.values[:, :, None] == u.values[:, None, :]) & ~np.eye(M, dtype=bool)
+            self._addr = K[:, u.values], D[:, u.values], same.reshape(len(u), -1).T.astype(np.float32)
+        return self._addr
 
     def _cursor_terms(self, name: str) -> tuple[list, list]:
         """A cursor's neighbour reads ``[(op, mem[op(v)])]`` and offset reads
