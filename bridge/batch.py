@@ -5,7 +5,8 @@ Each task is solved in a worker (``local``: processes over the cores, each singl
 plain arrays and sizes — never e-graphs or JAX objects, and solve with the task's own seed,
 so both backends give the same result task for task. ``time_limit`` is enforced: a task
 still running at its limit is stopped (its worker killed and replaced) and its line says
-``"stopped": "time limit"``. The output file (:mod:`bridge.results`) is locked, appended
+``"stopped": "time limit"``, with what the task reported before it was stopped (local
+backend: the synthesis counts, the skeletons tried). The output file (:mod:`bridge.results`) is locked, appended
 and fsynced line by line: a killed run loses only the tasks in flight, and ``resume``
 continues it only if it was written for the same suite and options — so the finished file
 holds every task exactly once, each with a result that belongs to this suite.
@@ -70,11 +71,13 @@ def _empty_line(spec: dict, method: str, seconds: float) -> dict:
     return SolveResult(spec["name"], method, False, None, 0, len(spec["test"]["inputs"]), seconds).as_dict()
 
 
-def solve_spec(spec: dict, method: str, cfg: SolveConfig) -> dict:
-    """Solve one task spec; the batch output line for it (a failure is a line, not a crash)."""
+def solve_spec(spec: dict, method: str, cfg: SolveConfig, report: Callable[[dict], None] | None = None) -> dict:
+    """Solve one task spec; the batch output line for it (a failure is a line, not a crash).
+    ``report`` hears the line so far after each stage (see :func:`~bridge.pipeline.solve`)."""
     t0 = time.perf_counter()
+    progress = None if report is None else lambda r: report(r.as_dict())
     try:
-        r = solve(task_from_spec(spec), method, cfg)
+        r = solve(task_from_spec(spec), method, cfg, progress=progress)
         line = r.as_dict()
     except Exception as e:  # one bad task must not take the batch down
         line = _empty_line(spec, method, 0.0)
@@ -83,8 +86,10 @@ def solve_spec(spec: dict, method: str, cfg: SolveConfig) -> dict:
     return line
 
 
-def _stopped_line(spec: dict, method: str, seconds: float, why: str) -> dict:
-    line = _empty_line(spec, method, seconds)
+def _stopped_line(spec: dict, method: str, seconds: float, why: str, partial: dict | None = None) -> dict:
+    """The line of a task stopped for ``why``: what it reported before (``partial``: its
+    counts and the skeletons tried, never a solution) or an empty line."""
+    line = _empty_line(spec, method, seconds) if partial is None else {**partial, "seconds": seconds}
     line["stopped"] = why
     return line
 
@@ -99,13 +104,13 @@ def _init_local_worker() -> None:
 def _run_local(specs: list[dict], method: str, cfg: SolveConfig, workers: int) -> Iterator[dict]:
     limit = None if cfg.time_limit is None else cfg.time_limit * (1 + GRACE)
     jobs = [(s, method, cfg) for s in specs]
-    with contextlib.closing(run_jobs(solve_spec, jobs, workers, limit, _init_local_worker)) as done:
+    with contextlib.closing(run_jobs(solve_spec, jobs, workers, limit, _init_local_worker, partial=True)) as done:
         for f in done:
             spec = specs[f.index]
             if f.stopped is None:
                 yield f.result
                 continue
-            line = _stopped_line(spec, method, f.seconds, f.stopped)
+            line = _stopped_line(spec, method, f.seconds, f.stopped, f.partial)
             if f.stopped != "time limit":
                 line["error"] = f.stopped
             yield line

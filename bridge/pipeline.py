@@ -21,6 +21,7 @@ never which program is picked.
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import time
 from collections.abc import Callable
@@ -473,11 +474,13 @@ def solve(
     heuristic: Heuristic | None = None,
     log: Callable[[str], None] | None = None,
     space: VersionSpace | None = None,
+    progress: Callable[[SolveResult], None] | None = None,
 ) -> SolveResult:
     """Solve ``task`` with ``method`` (``synth``, ``opt`` or ``both``).
 
     ``space``: a version space already built by :func:`synthesize_for` (``both`` re-ranks
-    it in place through feedback).
+    it in place through feedback). ``progress`` hears the result so far after synthesis and
+    before and after each skeleton tuned (a batch keeps it for a task it stops).
     """
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; choose from {', '.join(METHODS)}")
@@ -485,6 +488,11 @@ def solve(
     budget = Budget.of(cfg.time_limit)
     log = log or (lambda s: None)
     out = SolveResult(task.name, method, False, None, 0, len(task.test), 0.0)
+
+    def report() -> None:  # a snapshot: `out` and its trials change as solving goes on
+        if progress is not None:
+            progress(dataclasses.replace(copy.deepcopy(out), seconds=time.perf_counter() - t0))
+
     if method == "opt":
         best = _optimize(task, cfg, tuner, budget, out)
     else:
@@ -497,9 +505,10 @@ def solve(
             f"synth: {out.enumerated:,} enumerated, {out.oe_classes:,} structure classes, "
             f"{out.egraph_classes:,} e-classes, {len(vs.solutions)} fit the train examples"
         )
+        report()
         best = None if method == "both" and cfg.hide_solutions else _check_solutions(task, cfg, vs, out)
         if best is None and method == "both":
-            best = _tune_proposals(task, cfg, vs, tuner, budget, out, log)
+            best = _tune_proposals(task, cfg, vs, tuner, budget, out, log, report)
     return _finish(out, best, task, t0)
 
 
@@ -657,10 +666,10 @@ def synth_seeds(task: Task, n: int, cfg: SolveConfig = SEED_SEARCH, n_synth: int
 
 
 def _tune_proposals(
-    task, cfg: SolveConfig, vs: VersionSpace, tuner, budget: Budget, out: SolveResult, log
+    task, cfg: SolveConfig, vs: VersionSpace, tuner, budget: Budget, out: SolveResult, log, report
 ) -> Program | None:
     """Tune the top proposals one at a time (``K/N`` restarts each); feedback re-ranks
-    after each failure."""
+    after each failure. ``report()`` before each tuning and after each failure."""
     per = max(1, cfg.restarts // cfg.top_n)
     tried: set[int] = set()
     tuned = 0
@@ -675,6 +684,7 @@ def _tune_proposals(
         if low is None:
             continue
         tuned += 1
+        report()
         r = tune_holes(low.program, low.free, task, cfg, tuner, per, 10 + tuned, budget, judge_on="train", scope=low)
         held = int(_held_out(r, task).sum())
         out.skeletons_tried += 1
@@ -692,6 +702,7 @@ def _tune_proposals(
             vs.feedback(i, cfg.feedback_penalty, near=near)
             after = shown()
             out.ranking_changes.append({"failed": str(term), "near": near, "before": before, "after": after})
+        report()
     return None
 
 

@@ -3,7 +3,8 @@
 :func:`run_jobs` runs ``fn(*args)`` for each job on ``workers`` spawned processes, one job
 at a time each, and yields results as they finish. A job's clock starts when it is handed
 to a worker that is ready (imports done); a job still running at its deadline has its
-worker killed and replaced, and is reported as stopped. Workers die with their parent
+worker killed and replaced, and is reported as stopped, with the last partial result it
+reported (``fn(*args, report=...)``), so a stopped job keeps what it had done. Workers die with their parent
 (``PR_SET_PDEATHSIG`` on Linux, else a thread polling the parent's pid), so a killed run
 leaves no process computing on — nor the resource tracker they keep alive.
 """
@@ -13,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import dataclasses
+import functools
 import multiprocessing as mp
 import os
 import signal
@@ -45,6 +47,10 @@ def die_with_parent(parent: int) -> None:
     threading.Thread(target=poll, daemon=True).start()
 
 
+def _send_partial(conn: Connection, i: int, payload: Any) -> None:
+    conn.send((i, "partial", payload))
+
+
 def _serve(conn: Connection, parent: int, init: Callable[[], None] | None) -> None:
     die_with_parent(parent)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what a Ctrl-C stops
@@ -58,20 +64,23 @@ def _serve(conn: Connection, parent: int, init: Callable[[], None] | None) -> No
             return
         if job is None:
             return
-        i, fn, args = job
+        i, fn, args, partial = job
+        kwargs = {"report": functools.partial(_send_partial, conn, i)} if partial else {}
         try:
-            conn.send((i, True, fn(*args)))
+            conn.send((i, "done", fn(*args, **kwargs)))
         except Exception as e:  # report, keep serving
-            conn.send((i, False, f"{type(e).__name__}: {e}"))
+            conn.send((i, "error", f"{type(e).__name__}: {e}"))
 
 
 class Finished(NamedTuple):
-    """One job's outcome: ``result`` if it returned, else ``stopped`` says why it did not."""
+    """One job's outcome: ``result`` if it returned, else ``stopped`` says why it did not
+    and ``partial`` holds the last partial result it reported (``None``: none)."""
 
     index: int
     result: Any
     seconds: float
     stopped: str | None = None
+    partial: Any = None
 
 
 @dataclasses.dataclass
@@ -81,6 +90,7 @@ class _Worker:
     ready: bool = False
     job: int | None = None
     started: float = 0.0
+    partial: Any = None
 
 
 def run_jobs(
@@ -89,9 +99,14 @@ def run_jobs(
     workers: int,
     limit: float | None = None,
     init: Callable[[], None] | None = None,
+    partial: bool = False,
 ) -> Iterator[Finished]:
     """``fn(*job)`` for every job on ``workers`` processes; each job stopped after ``limit``
-    seconds. Yields in completion order. Closing the iterator kills the workers."""
+    seconds. Yields in completion order. Closing the iterator kills the workers.
+
+    ``partial``: call ``fn(*job, report=r)``; ``r(x)`` sends ``x`` to this process, and a job
+    stopped later is yielded with the last such ``x``.
+    """
     ctx = mp.get_context("spawn")  # JAX is not fork-safe
     queue = deque(range(len(jobs)))
     pool: list[_Worker] = []
@@ -117,40 +132,41 @@ def run_jobs(
         while queue or any(w.job is not None for w in pool):
             for w in pool:
                 if w.ready and w.job is None and queue:
-                    w.job, w.started = queue.popleft(), time.perf_counter()
-                    w.conn.send((w.job, fn, jobs[w.job]))
+                    w.job, w.started, w.partial = queue.popleft(), time.perf_counter(), None
+                    w.conn.send((w.job, fn, jobs[w.job], partial))
             deadlines = [w.started + limit for w in pool if w.job is not None] if limit is not None else []
             timeout = max(0.0, min(deadlines) - time.perf_counter()) if deadlines else None
             wait([w.conn for w in pool] + [w.proc.sentinel for w in pool], timeout)
             now = time.perf_counter()
             for w in list(pool):
-                if w.conn.poll():
-                    try:
-                        i, ok, payload = w.conn.recv()
-                    except (EOFError, OSError):
-                        pass  # died mid-message: handled below as a dead worker
+                message = None
+                try:
+                    while message is None and w.conn.poll():  # partial results first, the last kept
+                        message = w.conn.recv()
+                        if message[1] == "partial":
+                            w.partial, message = message[2], None
+                except (EOFError, OSError):
+                    message = None  # died mid-message: handled below as a dead worker
+                if message is not None:
+                    i, kind, payload = message
+                    if i == "ready":
+                        w.ready = True
                     else:
-                        if i == "ready":
-                            w.ready = True
-                        else:
-                            w.job = None
-                            yield (
-                                Finished(i, payload, now - w.started)
-                                if ok
-                                else Finished(i, None, now - w.started, payload)
-                            )
-                        continue
+                        w.job = None
+                        seconds = now - w.started
+                        yield Finished(i, payload, seconds) if kind == "done" else Finished(i, None, seconds, payload)
+                    continue
                 if not w.proc.is_alive():
                     if not w.ready:
                         raise RuntimeError(f"a worker process failed to start (exit code {w.proc.exitcode})")
                     job, code = w.job, w.proc.exitcode
                     retire(w)
                     if job is not None:
-                        yield Finished(job, None, now - w.started, f"worker process died (exit code {code})")
+                        yield Finished(job, None, now - w.started, f"worker process died (exit code {code})", w.partial)
                 elif w.job is not None and limit is not None and now >= w.started + limit:
                     job = w.job
                     retire(w)
-                    yield Finished(job, None, now - w.started, "time limit")
+                    yield Finished(job, None, now - w.started, "time limit", w.partial)
     finally:
         for w in pool:
             with contextlib.suppress(OSError, ValueError):

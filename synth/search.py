@@ -43,8 +43,8 @@ import dataclasses
 import functools
 import itertools
 import time
-from collections.abc import Callable, Iterator
-from typing import ClassVar
+from collections.abc import Callable, Iterable, Iterator
+from typing import ClassVar, NamedTuple
 
 import numpy as np
 
@@ -275,6 +275,46 @@ def functional(points: np.ndarray, need: np.ndarray) -> np.ndarray:
     return (table[flat] == need).all(1)
 
 
+Operand = tuple  # (term, values, dynamic): values (P,) for every query, or (N, P) per query
+
+
+class Choice(NamedTuple):
+    """One way to solve for a value: the cheapest row of ``table`` with the needed values
+    at the points (``table`` None: a hole over the operand terms ``env``), ``env``
+    mapping the table's ``u``/``w`` to operand terms. ``static``: every query has the
+    same points, ``points()`` gives them ``(P,)``; else ``points(todo)`` gives each
+    query's ``(n, P)``. ``prefilter``: test first that the needs are a function of the
+    points (cheap; no table row can fit otherwise)."""
+
+    table: Table | None
+    env: dict | tuple
+    points: Callable
+    static: bool
+    prefilter: bool = True
+
+
+def _choice(table: Table | None, env, v: np.ndarray, dynamic: bool, base: np.ndarray | None = None) -> Choice:
+    """A choice over one operand's values ``v`` (``base + v``: the flat index of a
+    memory-reading table's rows, example x value, tried without the prefilter)."""
+    if base is not None:
+        if dynamic:
+            return Choice(table, env, lambda todo: base + v[todo], False, prefilter=False)
+        return Choice(table, env, lambda: base + v, True, prefilter=False)
+    if dynamic:
+        return Choice(table, env, lambda todo: v[todo], False)
+    return Choice(table, env, lambda: v, True)
+
+
+def _pair(table: Table | None, a: Operand, b: Operand, M: int) -> Choice:
+    """A choice over two operands: points ``a * M + b`` (a hole over both if ``table`` is
+    None)."""
+    (ta, va, da), (tb, vb, db) = a, b
+    env = {"u": ta, "w": tb} if table is not None else (ta, tb)
+    if da or db:
+        return Choice(table, env, lambda todo: (va[todo] if da else va) * M + (vb[todo] if db else vb), False)
+    return Choice(table, env, lambda: va * M + vb, True)
+
+
 # ----------------------------------------------------------------------- loop structures
 
 FOR, REPEAT, WHILE, DO = "for", "repeat", "while", "do"
@@ -341,8 +381,9 @@ class Control:
     sources: list = dataclasses.field(default_factory=list)  # [(term, cost, values, cells read)]
     offsets: list = dataclasses.field(default_factory=list)  # mem[cursor + c]: [(term, cost, values, cells)]
     addresses: list = dataclasses.field(default_factory=list)  # [(term, cells (B, F))]
-    seen: np.ndarray = dataclasses.field(default_factory=lambda: np.zeros(0, dtype=np.uint64))
+    seen: set = dataclasses.field(default_factory=set)  # trajectory hashes of the configurations solved
     clean: dict = dataclasses.field(default_factory=dict)  # write address -> operands it leaves fresh
+    memo: dict = dataclasses.field(default_factory=dict)  # what solving for writes keeps across levels
 
     @property
     def name(self) -> str:
@@ -358,14 +399,17 @@ class Control:
         input's. Computed once per address."""
         if h not in self.clean:
             valid = self.valid
-            earlier = np.tril(np.ones((adr.shape[1], adr.shape[1]), dtype=bool), -1)  # t' < t
-            live = earlier[None] & valid[:, None, :] & valid[:, :, None]  # (B, t, t')
             parts = [*self.sources, *self.offsets]
             read = [i for i, p in enumerate(parts) if p[3] is not None]
             ok = np.ones(len(parts), dtype=bool)
-            if read:  # all operands at once: (K, B, t, t')
+            if read:  # all operands at once: (K, B, F)
                 cells = np.stack([parts[i][3] for i in read])
-                ok[read] = ~((adr[None, :, None, :] == cells[:, :, :, None]) & live[None]).any((1, 2, 3))
+                B, F = adr.shape
+                rows = np.broadcast_to(np.arange(B)[:, None], adr.shape)
+                t = np.broadcast_to(np.arange(F), adr.shape)
+                first = np.full((B, int(max(adr.max(), cells.max())) + 1), F)  # per cell: the first write
+                np.minimum.at(first, (rows[valid], adr[valid]), t[valid])
+                ok[read] = ~((first[rows[None], cells] < t[None]) & valid[None]).any((1, 2))
             k = len(self.sources)
             self.clean[h] = (
                 [(t, v) for (t, _, v, _), o in zip(self.sources, ok[:k]) if o],
@@ -471,7 +515,9 @@ class Search:
         self.uw = Bank(("u", "w"), M, None, self.costs)  # functions of two values
         self.um = Bank(("u",), M, X, self.costs)  # functions of one value that read memory
         self.stop = ""
-        self._tables: dict[str, Table] = {}
+        self._tables: dict = {}  # solving tables by name, carried-update levels by (name, cost)
+        self._none = Table([], np.zeros(0, dtype=np.int64), np.zeros((0, 1), dtype=np.int64), M)
+        self._orbits: dict = {}  # (table key, ...) -> orbits of a carried update, the same for every control
         self._straight_state: dict | None = None  # straight_line's table, kept across levels
         self._cursor_cache: dict[str, tuple[list, list]] = {}  # cursor name -> its read terms
         self._let_cache: dict[int, tuple] = {}  # id(let values) -> (values, Carry)
@@ -535,9 +581,11 @@ class Search:
         """The expressions of exactly cost ``k`` of a carried update's context: ``u``
         (functions of ``a`` that use it), ``um`` (the same, reading memory; over example x
         value), ``uw`` (functions of ``a`` and an operand)."""
-        key = f"{name}@{k}"
+        key = (name, k)
+        if key in self._tables:
+            return self._tables[key]
         if k > self.CARRY_COST.get(name, 0):
-            return Table([], np.zeros(0, dtype=np.int64), np.zeros((0, 1), dtype=np.int64), self.M)
+            return self._none
         if key not in self._tables:
             bank = {"u": self.u, "um": self.um, "uw": self.uw}[name]
             lv = bank.level(k) if k >= 1 else None
@@ -697,7 +745,7 @@ class Search:
         """Fill in a control's operands (one per distinct value array: the element, the
         cursor, the cells next to it) and write addresses (``h(cursor)`` for a cheap ``h``
         whose cells are compared, distinct along each run, and cover a changed cell)."""
-        X, M, K, D = self.spec.inputs, self.M, self.spec.mask, self.spec.changed
+        X, M = self.spec.inputs, self.M
         rows = np.arange(X.shape[0])[:, None]
         v, name, valid = ctl.v, ctl.name, ctl.valid
         cands = [(var(name), self.c("var"), v, None)]
@@ -726,14 +774,28 @@ class Search:
                     seen.add(key)
                     out.append((t, c, vals_, cells_))
         u = self.table("u_used")
-        if len(u):  # every address function at once: (G, B, F)
-            adr = u.values[:, v]
-            ok = (K[rows, adr] | ~valid).all((1, 2)) & (D[rows, adr] & valid).any((1, 2))
-            s = np.sort(np.where(valid, adr, -1 - np.arange(adr.shape[2])[None, None]), axis=2)
-            ok &= ~(s[:, :, 1:] == s[:, :, :-1]).any((1, 2))
-            for g in np.flatnonzero(ok):
-                ctl.addresses.append((substitute(u.terms[g], {"u": var(name)}), adr[g]))
+        if len(u):  # every address function at once, over the cells the cursor visits
+            visited = np.zeros((len(v), M), dtype=bool)
+            visited[np.broadcast_to(rows, v.shape)[valid], v[valid]] = True
+            if (visited.sum(1) == ctl.n).all():  # a cursor that revisits a cell repeats every address
+                compared, changed, clash = self._address_tables()
+                ok = ~(visited[:, None, :] & ~compared).any((0, 2)) & (visited[:, None, :] & changed).any((0, 2))
+                pairs = (visited[:, :, None] & visited[:, None, :]).reshape(len(v), -1).astype(np.float32)
+                ok &= ~(pairs @ clash > 0).any(0)  # two visited cells, one address
+                for g in np.flatnonzero(ok):
+                    ctl.addresses.append((substitute(u.terms[g], {"u": var(name)}), u.values[g][v]))
         return ctl
+
+    def _address_tables(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """For the address functions ``h`` (the ``u_used`` table): whether ``h(x)`` is a
+        compared cell, and a changed one, on each example ``(B, G, M)``, and which pairs of
+        different cells ``h`` maps to one address ``(M², G)`` (built once)."""
+        if not hasattr(self, "_addr"):
+            u, M = self.table("u_used"), self.M
+            K, D = self.spec.mask, self.spec.changed
+            same = (u.values[:, :, None] == u.values[:, None, :]) & ~np.eye(M, dtype=bool)
+            self._addr = K[:, u.values], D[:, u.values], same.reshape(len(u), -1).T.astype(np.float32)
+        return self._addr
 
     def _cursor_terms(self, name: str) -> tuple[list, list]:
         """A cursor's neighbour reads ``[(op, mem[op(v)])]`` and offset reads
@@ -831,10 +893,11 @@ class Search:
         :meth:`_sourced`."""
         G, B = len(tab), len(ctl.n)
         a = np.repeat(np.stack([v for _, v in inits]), G, axis=0)
-        if per_example:  # an orbit per (table row, example)
-            traj = orbits(tab.values.reshape(G * B, self.M), a, ctl.n, len(inits), self.F, examples=B)
-        else:
-            traj = orbits(tab.values, a, ctl.n, len(inits), self.F)
+        key = ("one", id(tab))
+        if key not in self._orbits:  # an orbit per table row (per (row, example) if it reads memory)
+            self._orbits[key] = orbit_table(tab.values.reshape(G * B, self.M) if per_example else tab.values, self.F)
+        orbit = self._orbits[key]
+        traj = orbits(None, a, ctl.n, len(inits), self.F, examples=B if per_example else 0, orbit=orbit)
         env = {"u": var("a")}
 
         def make(i: int) -> tuple:
@@ -852,18 +915,24 @@ class Search:
         M, F = self.M, self.F
         B, I = len(ctl.n), len(inits)
         a0 = np.stack([v for _, v in inits])
-        sizes = [I * len(tab) for _, _, tab in jobs]
-        vals = np.concatenate([np.tile(tab.values, (I, 1)) for _, _, tab in jobs])
-        a = np.concatenate([np.repeat(a0, len(tab), axis=0) for _, _, tab in jobs])
+        tabs = [tab for _, _, tab in jobs]
+        sizes = [I * len(tab) for tab in tabs]
+        key = ("flat", *(id(tab) for tab in tabs))
+        if key not in self._orbits:  # the jobs' tables, one after the other, flat
+            self._orbits[key] = np.concatenate([tab.values.reshape(-1) for tab in tabs])
+        flat = self._orbits[key]
+        first = np.cumsum([0, *(len(tab) for tab in tabs)])
+        row = np.concatenate([s + np.tile(np.arange(len(tab)), I) for s, tab in zip(first, tabs)])  # table row
+        a = np.concatenate([np.repeat(a0, len(tab), axis=0) for tab in tabs])
         job = np.repeat(np.arange(len(jobs)), sizes)
         src = np.stack([svals for _, svals, _ in jobs])  # (J, B, F)
+        at = (row * (M * M))[:, None, None] + src[job]  # where each row's step reads, less a * M
         N = len(a)
         traj = np.empty((N, B, F + 1), dtype=np.int64)
         traj[:, :, 0] = a
-        r = np.arange(N)[:, None]
         last = int(ctl.n.max())
         for t in range(last):
-            a = np.where((t < ctl.n)[None], vals[r, a * M + src[:, :, t][job]], a)
+            a = np.where((t < ctl.n)[None], flat.take(at[:, :, t] + a * M), a)
             traj[:, :, t + 1] = a
         traj[:, :, last + 1 :] = a[:, :, None]
         out, start = [], 0
@@ -879,26 +948,21 @@ class Search:
 
     def _pair(self, ctl, a_init, b_init, fa: Table, fb: Table) -> Carry:
         """``(a, b) ← (fa(a, b), fb(a, b))`` for every pair of rows of ``ta`` x ``tb``."""
-        ga, gb = np.repeat(np.arange(len(fa)), len(fb)), np.tile(np.arange(len(fb)), len(fa))
-        M, F = self.M, self.F
-        B, N = len(ctl.n), len(ga)
-        a, b = np.full((N, B), a_init[1]), np.full((N, B), b_init[1])
-        ta, tb = np.empty((N, B, F + 1), dtype=np.int64), np.empty((N, B, F + 1), dtype=np.int64)
-        ta[:, :, 0], tb[:, :, 0] = a, b
-        VA, VB = fa.values[ga], fb.values[gb]
-        r = np.arange(N)[:, None]
-        for t in range(F):
-            live = (t < ctl.n)[None]
-            p = a * M + b
-            a, b = np.where(live, VA[r, p], a), np.where(live, VB[r, p], b)
-            ta[:, :, t + 1], tb[:, :, t + 1] = a, b
+        key = ("pair", a_init[1], b_init[1], id(fa), id(fb))
+        if key not in self._orbits:  # every example starts alike: one orbit per pair of rows
+            ga, gb = np.repeat(np.arange(len(fa)), len(fb)), np.tile(np.arange(len(fb)), len(fa))
+            orbit = pair_orbits(fa.values[ga], fb.values[gb], a_init[1], b_init[1], self.M, self.F)
+            self._orbits[key] = ga, gb, *orbit
+        ga, gb, oa, ob = self._orbits[key]
+        t = np.minimum(np.arange(self.F + 1)[None], ctl.n[:, None])  # held after n steps
+        ta, tb = oa[:, t].astype(np.int64), ob[:, t].astype(np.int64)
         env = {"u": var("a"), "w": var("b")}
         inits = (("a", a_init[0]), ("b", b_init[0]))
 
         def make(i: int) -> tuple:
             return inits, (("a", substitute(fa.terms[ga[i]], env)), ("b", substitute(fb.terms[gb[i]], env)))
 
-        return Carry(N, {"a": ta, "b": tb}, [(0, make)])
+        return Carry(len(ga), {"a": ta, "b": tb}, [(0, make)])
 
     def loops(self, level: int) -> None:
         """Every single-loop skeleton whose structure costs ``level``, completed by solving
@@ -912,11 +976,7 @@ class Search:
             if carry is None:
                 continue
             self.stats.structures += carry.N
-            h = carry.hashes(ctl)
-            _, first = np.unique(h, return_index=True)
-            first = np.sort(first)
-            idx = first[~np.isin(h[first], ctl.seen)]
-            ctl.seen = np.concatenate([ctl.seen, h[idx]])
+            idx = _unseen(carry.hashes(ctl).tolist(), ctl.seen)
             self.stats.structure_classes += len(idx)
             if idx.size:
                 self.complete(ctl, carry, idx)
@@ -959,24 +1019,23 @@ class Search:
         """Solve for the body write and the final writes of configurations ``idx``; record
         every skeleton that comes out complete (or, with ``holes``, with one hole)."""
         D = self.spec.changed
-        rows = np.arange(D.shape[0])[:, None]
         for h in [None, *ctl.addresses]:
-            written = np.zeros_like(D)
             if h is None:
-                body = [None] * len(idx)
+                written, body = np.zeros_like(D), [None] * len(idx)
+                live = np.arange(len(idx))
             else:
-                adr = h[1]
-                written[np.broadcast_to(rows, adr.shape)[ctl.valid], adr[ctl.valid]] = True
-                need = self.spec.outputs[rows, adr]
+                written, need = self._address(ctl, h)
                 body = self.body_values(ctl, carry, idx, need, h)
-                if carry.traj:  # also the carried variables' own match (see body_values)
-                    alt = self.body_values(ctl, carry, idx, need, h, carried_only=True)
-                    body = [b if a is None or a == b else (b, a) for b, a in zip(body, alt)]
-                if all(b is None for b in body):
+                live = np.array([n for n, b in enumerate(body) if b is not None], dtype=np.int64)
+                if not live.size:
                     continue
-            final = self.final_writes(ctl, carry, idx, D & ~written, written.any())
-            for n, (bv, fw) in enumerate(zip(body, final)):
-                if fw is None or (h is not None and bv is None):
+                if carry.traj:  # also the carried variables' own match (see body_values)
+                    alt = self.body_values(ctl, carry, idx, need, h, carried_only=True, todo=live)
+                    body = [b if a is None or a == b else (b, a) for b, a in zip(body, alt)]
+            final = self.final_writes(ctl, carry, idx, D & ~written, written.any(), live)
+            for n in live:
+                bv, fw = body[n], final[n]
+                if fw is None:
                     continue
                 inits, sets = carry.describe(idx[n])
                 for v in bv if isinstance(bv, tuple) else (bv,):
@@ -984,6 +1043,18 @@ class Search:
                     if sets or writes:
                         for t in self.sized(seq(*inits, ctl.term(par(*sets, *writes)), fw)):
                             self.record(t, "loop")
+
+    def _address(self, ctl: Control, h: tuple) -> tuple[np.ndarray, np.ndarray]:
+        """The cells a body writing at address ``h`` writes ``(B, M)``, and the values it
+        must write there, at the valid iterations ``(P,)`` (computed once per address)."""
+        key = ("address", str(h[0]))
+        if key not in ctl.memo:
+            D, adr = self.spec.changed, h[1]
+            rows = np.arange(D.shape[0])[:, None]
+            written = np.zeros_like(D)
+            written[np.broadcast_to(rows, adr.shape)[ctl.valid], adr[ctl.valid]] = True
+            ctl.memo[key] = written, self.spec.outputs[rows, adr][ctl.valid]
+        return ctl.memo[key]
 
     def sized(self, t: Term) -> Iterator[Term]:
         """``t`` with its holes at every combination of sizes (``t`` itself if it has none)."""
@@ -994,56 +1065,104 @@ class Search:
         for sizes in itertools.product(self.sizes, repeat=n):
             yield resize(t, iter(sizes))
 
-    def operands(self, ctl: Control, carry: Carry, idx: np.ndarray, h: tuple):
-        """Operands a body value writing at ``adr`` may use, ``(term, values (N, B, F))``:
-        the control's, the carried variables (their values before the iteration's update:
-        the body is simultaneous), then the cells further away. A read of a cell that an
-        earlier iteration wrote would see the written value, not the input's: such
-        operands are left out. Returns (primary operands, further cells)."""
-        N = len(idx)
-        sources, offsets = ctl.fresh(str(h[0]), h[1])
-        first = [(t, np.broadcast_to(v, (N, *v.shape))) for t, v in sources]
-        carried = [(var(name), traj[idx][:, :, :-1]) for name, traj in carry.traj.items()]
-        prims = [*first[:2], *carried, *first[2:]]
-        far = [(t, np.broadcast_to(v, (N, *v.shape))) for t, v in offsets]
-        return prims, far
+    def operands(self, ctl: Control, carry: Carry, idx: np.ndarray, h: tuple) -> tuple[list, list]:
+        """Operands a body value writing at ``h`` may use, as :data:`Operand` rows over the
+        valid iterations: the control's, the carried variables (their values before the
+        iteration's update: the body is simultaneous; ``(N, P)``), then the cells further
+        away. A read of a cell that an earlier iteration wrote would see the written value,
+        not the input's: such operands are left out. Returns (primary operands, further
+        cells)."""
+        key = ("operands", str(h[0]))
+        if key not in ctl.memo:  # the control's own operands: one row (P,) each
+            flat = ctl.valid.reshape(-1)
+            sources, offsets = ctl.fresh(str(h[0]), h[1])
+            ctl.memo[key] = tuple([(t, v.reshape(-1)[flat], False) for t, v in part] for part in (sources, offsets))
+        first, far = ctl.memo[key]
+        carried = [(var(name), self._carried(ctl, traj[idx][:, :, :-1]), True) for name, traj in carry.traj.items()]
+        return [*first[:2], *carried, *first[2:]], far
 
-    def solve(self, N: int, need: np.ndarray, choices: list, holes: list) -> list[Term | None]:
-        """The cheapest expression, per query, that has value ``need`` ``(P,)`` at the
-        query's points, trying ``choices`` in order: ``(table, env, points(todo) -> (n, P),
-        prefilter)``; ``env`` maps the table's ``u``/``w`` to operand terms. Queries still
-        open get a hole over the first of ``holes`` (``(operands, points(todo))``) whose
-        needs are a function of its points, if holes are on."""
+    @staticmethod
+    def _carried(ctl: Control, traj: np.ndarray) -> np.ndarray:
+        """Carried trajectories ``(N, B, F)`` as rows over the valid iterations ``(N, P)``."""
+        return traj.reshape(len(traj), -1)[:, ctl.valid.reshape(-1)]
+
+    def solve(
+        self, N: int, need: np.ndarray, choices: Iterable[Choice], holes: Iterable[Choice], memo: dict, todo=None
+    ) -> list[Term | None]:
+        """The cheapest expression, per query (``todo``, default all ``N``), that has value
+        ``need`` ``(P,)`` at the query's points, trying ``choices`` in order. Queries still
+        open get a hole over the first of ``holes`` whose needs are a function of its
+        points, if holes are on.
+
+        A static choice (no carried variable among its operands) answers every query
+        alike: it is tried once and its answer kept in ``memo`` (a dict per need and
+        choice list: the same choices come back at every level), and once one fits, the
+        queries still open take it and the choices after it are never looked at."""
         out: list[Term | None] = [None] * N
-        todo = np.arange(N)
-        for tab, env, points, prefilter in choices:
+        todo = np.arange(N) if todo is None else np.asarray(todo, dtype=np.int64)
+        todo = self._try(out, todo, need, choices, memo, "choice")
+        if self.holes and todo.size:
+            self._try(out, todo, need, holes, memo, "hole")
+        return out
+
+    def _try(self, out: list, todo: np.ndarray, need: np.ndarray, choices: Iterable[Choice], memo: dict, kind: str):
+        """Fill ``out`` for the queries ``todo`` from ``choices`` in order (see :meth:`solve`);
+        returns the queries left open."""
+        k = 0  # static choices seen
+        for ch in choices:
             if not todo.size:
                 break
-            pts = points(todo)
-            sel = np.flatnonzero(functional(pts, need)) if prefilter else np.arange(len(todo))
-            if not sel.size:
+            if ch.static:
+                key = (kind, k)
+                k += 1
+                if key not in memo:
+                    memo[key] = self._fit(ch, ch.points()[None], need, kind)[0]
+                if memo[key] is not None:
+                    for q in todo:
+                        out[q] = memo[key]
+                    return todo[:0]
                 continue
-            g = tab.first(pts[sel], need)
-            self.stats.completions += len(tab) * len(sel)
-            hit = sel[g >= 0]
-            for q, gq in zip(hit, g[g >= 0]):
-                out[todo[q]] = substitute(tab.terms[gq], env)
-            todo = np.delete(todo, hit)
-        if self.holes:
-            for operands, points in holes:
-                if not todo.size:
-                    break
-                ok = functional(points(todo), need)
-                for q in np.flatnonzero(ok):
-                    out[todo[q]] = hole(0, *operands)
-                todo = todo[~ok]
+            found = self._fit(ch, ch.points(todo), need, kind)
+            hit = np.array([t is not None for t in found], dtype=bool)
+            for q, t in zip(todo[hit], itertools.compress(found, hit)):
+                out[q] = t
+            todo = todo[~hit]
+        return todo
+
+    def _fit(self, ch: Choice, pts: np.ndarray, need: np.ndarray, kind: str) -> list[Term | None]:
+        """Per row of ``pts`` ``(n, P)``: the term choice ``ch`` gives (a hole for a hole
+        choice), or None."""
+        out: list[Term | None] = [None] * len(pts)
+        if kind == "hole":
+            t = hole(0, *ch.env)
+            for q in np.flatnonzero(functional(pts, need)):
+                out[q] = t
+            return out
+        sel = np.flatnonzero(functional(pts, need)) if ch.prefilter else np.arange(len(pts))
+        if not sel.size:
+            return out
+        g = ch.table.first(pts[sel], need)
+        self.stats.completions += len(ch.table) * len(sel)
+        made: dict[int, Term] = {}
+        for q, gq in zip(sel[g >= 0], g[g >= 0]):
+            if gq not in made:
+                made[gq] = substitute(ch.table.terms[gq], ch.env)
+            out[q] = made[gq]
         return out
 
     def body_values(
-        self, ctl: Control, carry: Carry, idx, need: np.ndarray, h: tuple, carried_only: bool = False
+        self,
+        ctl: Control,
+        carry: Carry,
+        idx,
+        need: np.ndarray,
+        h: tuple,
+        carried_only: bool = False,
+        todo: np.ndarray | None = None,
     ) -> list[Term | None]:
-        """For each configuration, the cheapest value expression with the needed value at
-        every iteration (of one operand, then of two), a hole, or None.
+        """For each configuration (of ``todo``, default all), the cheapest value expression
+        with the needed value ``need`` ``(P,)`` at every valid iteration (of one operand,
+        then of two), a hole, or None.
 
         ``carried_only``: a function of one carried variable alone (no holes). The first
         match above can be a function of the element even when a carried variable holds the
@@ -1052,33 +1171,31 @@ class Search:
         M = self.M
         ops, far = self.operands(ctl, carry, idx, h)
         if carried_only:
-            ops, far = [(t, v) for t, v in ops if t.op == "var" and t.args[0] in carry.traj], []
-        flat = ctl.valid.reshape(-1)
-        u, uw = self.table("u"), self.table("uw")
+            ops, far = [o for o in ops if o[2]], []
+        u, uw, um = self.table("u"), self.table("uw"), self.table("um")
+        if "base" not in ctl.memo:  # a memory-reading table's row of each valid point's example
+            ctl.memo["base"] = np.broadcast_to(np.arange(len(ctl.n))[:, None] * M, ctl.v.shape)[ctl.valid]
+        base = ctl.memo["base"]
 
-        def one(vals):
-            return lambda todo: vals[todo].reshape(len(todo), -1)[:, flat]
+        def pairs():
+            return itertools.chain(itertools.combinations(ops, 2), itertools.product(ops, far))
 
-        def two(va, vb):
-            return lambda todo: (va[todo] * M + vb[todo]).reshape(len(todo), -1)[:, flat]
+        choices = itertools.chain(  # built as they are tried: most never are
+            (_choice(u, {"u": t}, v, d) for t, v, d in [*ops, *far]),
+            (_pair(uw, a, b, M) for a, b in pairs()),
+            (_choice(um, {"u": t}, v, d, base=base) for t, v, d in ops),
+        )
+        holes = (_pair(None, a, b, M) for a, b in pairs()) if not carried_only else ()
+        memo = ctl.memo.setdefault(("body", str(h[0]), carried_only), {})
+        return self.solve(len(idx), need, choices, holes, memo, todo)
 
-        um = self.table("um")
-        base = np.broadcast_to(np.arange(len(ctl.n))[:, None] * M, ctl.v.shape).reshape(-1)[flat]
-
-        def mem(vals):  # a function of the operand that reads memory (as the loop found it)
-            return lambda todo: base[None] + vals[todo].reshape(len(todo), -1)[:, flat]
-
-        pairs = [*itertools.combinations(ops, 2), *itertools.product(ops, far)]
-        choices = [(u, {"u": t}, one(v), True) for t, v in [*ops, *far]]
-        choices += [(uw, {"u": ta, "w": tb}, two(va, vb), True) for (ta, va), (tb, vb) in pairs]
-        choices += [(um, {"u": t}, mem(v), False) for t, v in ops]
-        holes = [((ta, tb), two(va, vb)) for (ta, va), (tb, vb) in pairs] if not carried_only else []
-        return self.solve(len(idx), need.reshape(-1)[flat], choices, holes)
-
-    def final_writes(self, ctl, carry, idx, left, body_writes: bool, max_cells: int = 2) -> list[Term | None]:
-        """For each configuration, writes after the loop (to constant cells, of functions of
-        the loop's final variables) that leave every cell in ``left`` at its target
-        (``seq()`` if there is none to make), or None."""
+    def final_writes(
+        self, ctl, carry, idx, left, body_writes: bool, todo: np.ndarray | None = None, max_cells: int = 2
+    ) -> list[Term | None]:
+        """For each configuration (of ``todo``, default all), writes after the loop (to
+        constant cells, of functions of the loop's final variables) that leave every cell
+        in ``left`` at its target (``seq()`` if there is none to make), or None. A
+        configuration one cell fails is not solved for the next."""
         M, Y, K = self.M, self.spec.outputs, self.spec.mask
         N = len(idx)
         cells = np.flatnonzero(left.any(0))
@@ -1086,33 +1203,35 @@ class Search:
             return [seq()] * N
         if len(cells) > max_cells:
             return [None] * N
-        finals = [(var(n), v) for n, v in carry.finals(ctl, idx)]
-        finals.append((var(ctl.name), np.broadcast_to(ctl.end, (N, len(ctl.end)))))
+        todo = np.arange(N) if todo is None else np.asarray(todo, dtype=np.int64)
+        finals = [(var(n), v, True) for n, v in carry.finals(ctl, idx)]
+        finals.append((var(ctl.name), ctl.end, False))
         u, uw, um = self.table("u"), self.table("uw"), self.table("um")
         B = len(ctl.n)
         per_cell = []
         for c in cells:
             rows = K[:, c]
-            base = (np.arange(B)[rows] * M)[None]
-
-            def one(vals, rows=rows):
-                return lambda todo: vals[todo][:, rows]
-
-            def two(va, vb, rows=rows):
-                return lambda todo: (va[todo] * M + vb[todo])[:, rows]
-
-            def mem(vals, rows=rows, base=base):
-                return lambda todo: base + vals[todo][:, rows]
-
-            choices = [(u, {"u": t}, one(v), True) for t, v in finals]
-            if not body_writes:  # memory is still the input's: memory-reading functions apply
-                choices += [(um, {"u": t}, mem(v), False) for t, v in finals]
-            pairs = list(itertools.combinations(finals, 2))
-            choices += [(uw, {"u": ta, "w": tb}, two(va, vb), True) for (ta, va), (tb, vb) in pairs]
-            holes = [((t,), one(v)) for t, v in finals]
-            vals = self.solve(N, Y[rows, c], choices, holes)
-            per_cell.append([None if e is None else write(const(c), e) for e in vals])
-        return [None if any(pc[n] is None for pc in per_cell) else par(*(pc[n] for pc in per_cell)) for n in range(N)]
+            ops = [(t, v[:, rows] if d else v[rows], d) for t, v, d in finals]
+            base = np.arange(B)[rows] * M
+            choices = itertools.chain(
+                (_choice(u, {"u": t}, v, d) for t, v, d in ops),
+                # memory is still the input's only without body writes: then memory-reading functions apply
+                (_choice(um, {"u": t}, v, d, base=base) for t, v, d in ops if not body_writes),
+                (_pair(uw, a, b, M) for a, b in itertools.combinations(ops, 2)),
+            )
+            holes = (_choice(None, (t,), v, d) for t, v, d in ops)
+            memo = ctl.memo.setdefault(("final", int(c), body_writes), {})
+            vals = self.solve(N, Y[rows, c], choices, holes, memo, todo)
+            made: dict[int, Term] = {}
+            for e in vals:
+                if e is not None and id(e) not in made:
+                    made[id(e)] = write(const(c), e)
+            per_cell.append([None if e is None else made[id(e)] for e in vals])
+            todo = np.array([q for q in todo if vals[q] is not None], dtype=np.int64)
+        out: list[Term | None] = [None] * N
+        for q in todo:
+            out[q] = par(*(pc[q] for pc in per_cell))
+        return out
 
     # ------------------------------------------------------------------ nested loops
 
@@ -1189,26 +1308,71 @@ class Search:
 # ------------------------------------------------------------------------------ helpers
 
 
-def orbits(f: np.ndarray, a0: np.ndarray, n: np.ndarray, copies: int, F: int, examples: int = 0) -> np.ndarray:
-    """Trajectories of ``a <- f_g(a)`` for the ``G`` value tables ``f`` (``(G, M)``, over
-    ``a`` alone), ``copies`` times over (row ``i`` uses table ``i % G`` and starts at
-    ``a0[i]``, ``(N, B)``), held at their value after ``n[b]`` iterations: ``(N, B, F + 1)``.
-    The orbit of every start value is computed once per table (``(G, M, F + 1)``) and the
-    examples gather from it, instead of stepping ``N x B`` values ``F`` times. With
-    ``examples = B``, ``f`` has a table per example (``(G * B, M)``, a function that reads
-    memory): example ``b`` of row ``i`` follows table ``(i % G) * B + b``."""
+def orbit_table(f: np.ndarray, F: int) -> np.ndarray:
+    """``(G, M, F + 1)``: the orbit of every start value under each of the value tables ``f``
+    ``(G, M)``: ``[g, a, t]`` is ``f_g`` applied ``t`` times to ``a``."""
     GB, M = f.shape
     orbit = np.empty((GB, M, F + 1), dtype=np.int64)
     orbit[:, :, 0] = np.arange(M)
     rows = np.arange(GB)[:, None]
     for t in range(F):
         orbit[:, :, t + 1] = f[rows, orbit[:, :, t]]
+    return orbit
+
+
+def pair_orbits(fa: np.ndarray, fb: np.ndarray, a0: int, b0: int, M: int, F: int) -> tuple[np.ndarray, np.ndarray]:
+    """``(a, b) <- (fa_i(a, b), fb_i(a, b))`` from ``(a0, b0)`` for the ``N`` pairs of value
+    tables ``fa``, ``fb`` ``(N, M²)``: ``a`` and ``b`` after ``t`` steps, ``(N, F + 1)`` each
+    (as int16: values are below ``M``)."""
+    N = len(fa)
+    oa, ob = np.empty((N, F + 1), dtype=np.int16), np.empty((N, F + 1), dtype=np.int16)
+    a, b = np.full(N, a0, dtype=np.int64), np.full(N, b0, dtype=np.int64)
+    oa[:, 0], ob[:, 0] = a, b
+    r = np.arange(N)
+    for t in range(F):
+        p = a * M + b
+        a, b = fa[r, p], fb[r, p]
+        oa[:, t + 1], ob[:, t + 1] = a, b
+    return oa, ob
+
+
+def orbits(
+    f: np.ndarray | None,
+    a0: np.ndarray,
+    n: np.ndarray,
+    copies: int,
+    F: int,
+    examples: int = 0,
+    orbit: np.ndarray | None = None,
+) -> np.ndarray:
+    """Trajectories of ``a <- f_g(a)`` for the ``G`` value tables ``f`` (``(G, M)``, over
+    ``a`` alone), ``copies`` times over (row ``i`` uses table ``i % G`` and starts at
+    ``a0[i]``, ``(N, B)``), held at their value after ``n[b]`` iterations: ``(N, B, F + 1)``.
+    The orbit of every start value is computed once per table (``(G, M, F + 1)``) and the
+    examples gather from it, instead of stepping ``N x B`` values ``F`` times. With
+    ``examples = B``, ``f`` has a table per example (``(G * B, M)``, a function that reads
+    memory): example ``b`` of row ``i`` follows table ``(i % G) * B + b``. ``orbit``: ``f``'s
+    :func:`orbit_table`, if already computed (``f`` is then not read)."""
+    orbit = orbit_table(f, F) if orbit is None else orbit
+    GB = len(orbit)
     G = GB // examples if examples else GB
     g = np.tile(np.arange(G), copies)[:, None, None]
     if examples:
         g = g * examples + np.arange(examples)[None, :, None]
     t = np.minimum(np.arange(F + 1)[None], n[:, None])[None]  # (1, B, F + 1)
-    return orbit[g, a0[:, :, None], t]
+    M = orbit.shape[1]
+    return orbit.reshape(-1).take((g * M + a0[:, :, None]) * (F + 1) + t)  # orbit[g, a0, t], flat
+
+
+def _unseen(hashes: list[int], seen: set[int]) -> np.ndarray:
+    """Indices of the hashes not in ``seen`` and not earlier in the list, in order; adds
+    them to ``seen``."""
+    out = []
+    for i, h in enumerate(hashes):
+        if h not in seen:
+            seen.add(h)
+            out.append(i)
+    return np.array(out, dtype=np.int64)
 
 
 def _keeps(name: str, t: Term) -> bool:

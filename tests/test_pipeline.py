@@ -56,6 +56,20 @@ def test_failures_are_fed_back_to_the_version_space(task):
     assert [c["near"] for c in flat.ranking_changes] == [0.0] * flat.skeletons_tried
 
 
+def test_progress_reports_each_stage_before_it_ends(task):
+    # a batch keeps the last report of a task it stops: the synthesis counts, then each
+    # structure as it starts tuning (restarts 0) and as it failed
+    synth = SynthConfig(max_cost=8, holes=True, solve_cost=1)
+    cfg = SolveConfig(synth=synth, restarts=2, top_n=2, hide_solutions=True, tune=TuneConfig(steps=1))
+    seen = []
+    r = solve(task("reduce"), "both", cfg, failing_tuner, progress=seen.append)
+    assert len(seen) == 1 + 2 * r.skeletons_tried and r.skeletons_tried == 2
+    assert all(s.enumerated == r.enumerated > 0 and not s.solved and s.program is None for s in seen)
+    assert [s.skeletons_tried for s in seen] == [0, 0, 1, 1, 2]
+    assert seen[1].trials[-1].restarts == 0 and seen[2].trials[-1].restarts == 1
+    assert [s.seconds for s in seen] == sorted(s.seconds for s in seen)
+
+
 def test_near_miss_counts_the_cells_in_play_a_tuned_program_gets_right():
     # mem[0] <- mem[0] + 1 on three examples of five (the fourth wants 0, the fifth is left
     # alone): INC is a near miss, right on 3 of the 5 cells it or the examples change

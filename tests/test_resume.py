@@ -270,6 +270,19 @@ def test_a_job_past_its_limit_is_stopped_at_the_limit():
     assert time.perf_counter() - t0 < 30
 
 
+def report_then_sleep(seconds, report):
+    report("started")
+    report(f"sleeping {seconds}")
+    time.sleep(seconds)
+    return "woke"
+
+
+def test_a_stopped_job_keeps_its_last_partial_result():
+    done = sorted(run_jobs(report_then_sleep, [(60,), (0.1,)], 2, limit=2.0, partial=True), key=lambda f: f.index)
+    got = [(f.stopped, f.partial, f.result) for f in done]
+    assert got == [("time limit", "sleeping 60", None), (None, None, "woke")]
+
+
 def test_a_dying_worker_is_a_result_and_is_replaced():
     done = sorted(run_jobs(os._exit, [(3,), (4,)], workers=1), key=lambda f: f.index)
     assert [f.stopped for f in done] == ["worker process died (exit code 3)", "worker process died (exit code 4)"]

@@ -1,12 +1,14 @@
 """Program search: solving for values, the loop structures, and what it finds."""
 
+import itertools
+
 import numpy as np
 import pytest
 
 from neural import Examples
 from synth import SizePrior, SynthConfig, enumerate_programs, execute
-from synth.lang import assign, const, for_list, var, write
-from synth.search import Table, functional, orbits, useful
+from synth.lang import assign, const, for_list, substitute, var, write
+from synth.search import Search, Spec, Table, _pair, functional, orbits, pair_orbits, useful
 
 TABLE1 = ["inc", "map_inc", "map_dec", "reduce", "parity", "fibonacci"]
 ANC = ["access", "increment", "swap", "listk", "addition", "sort"]
@@ -209,3 +211,59 @@ def test_an_open_straight_line_write_beside_a_computed_address_write():
     ex = Examples(X, Y, np.ones((B, M), bool))
     r = enumerate_programs(ex, M, cfg=SynthConfig(max_cost=6, holes=True, hole_lines=2, time_limit=60))
     assert "mem[7], mem[mem[0]] ← ?0(mem[2]), mem[1]" in {str(c.term) for c in r.structures}
+
+
+def test_pair_orbits_match_stepping_every_example():
+    """The pair orbits, gathered at ``min(t, n)``, equal stepping ``(a, b)`` per example."""
+    rng = np.random.default_rng(1)
+    for _ in range(20):
+        M, N, B, F = (int(x) for x in rng.integers([2, 1, 1, 1], [9, 12, 6, 10]))
+        fa, fb = rng.integers(0, M, size=(N, M * M)), rng.integers(0, M, size=(N, M * M))
+        a0, b0 = (int(x) for x in rng.integers(0, M, 2))
+        n = rng.integers(0, F + 1, size=B)
+        a, b = np.full((N, B), a0), np.full((N, B), b0)
+        want_a, want_b = [a], [b]
+        r = np.arange(N)[:, None]
+        for t in range(F):
+            live = (t < n)[None]
+            a, b = np.where(live, fa[r, a * M + b], a), np.where(live, fb[r, a * M + b], b)
+            want_a.append(a)
+            want_b.append(b)
+        oa, ob = pair_orbits(fa, fb, a0, b0, M, F)
+        t = np.minimum(np.arange(F + 1)[None], n[:, None])
+        assert np.array_equal(oa[:, t], np.stack(want_a, 2)) and np.array_equal(ob[:, t], np.stack(want_b, 2))
+
+
+def test_static_choices_answer_as_trying_every_choice_per_query(task):
+    """Solving with static choices answered once (and kept for the next call) gives each
+    query what trying every choice in order for that query alone gives."""
+    rng = np.random.default_rng(2)
+    t = task("inc")
+    s = Search(Spec.of(t.train, 4), SizePrior(), SynthConfig(holes=True))
+    M, P, N = 4, 6, 40
+    values = rng.integers(0, M, size=(30, M * M))
+    tab = Table([var(f"t{g}") for g in range(30)], np.arange(30), values, M * M)
+    fixed = [(var(f"s{k}"), rng.integers(0, M, P), False) for k in range(3)]
+    fits = values[7, fixed[0][1] * M + fixed[1][1]]  # the static pair (s0, s1) fits this
+    for need in (fits, rng.integers(0, M, P)):  # a static answer, and (likely) none
+        memo: dict = {}
+        for _ in range(3):  # the memo carries over: the static choices and the need stay
+            dyn = [(var(f"d{k}"), rng.integers(0, M, (N, P)), True) for k in range(2)]
+            pairs = list(itertools.combinations([fixed[0], *dyn, *fixed[1:]], 2))
+            choices = [_pair(tab, a, b, M) for a, b in pairs]
+            holes = [_pair(None, a, b, M) for a, b in pairs]
+            got = s.solve(N, need, choices, holes, memo)
+            for q in range(N):
+                want = None
+                for ch in [*choices, *holes]:
+                    pts = ch.points() if ch.static else ch.points(np.array([q]))[0]
+                    if not functional(pts[None], need)[0]:
+                        continue
+                    if ch.table is None:
+                        want = f"?0({', '.join(str(x) for x in ch.env)})"
+                        break
+                    g = tab.first(pts[None], need)[0]
+                    if g >= 0:
+                        want = str(substitute(tab.terms[g], ch.env))
+                        break
+                assert (None if got[q] is None else str(got[q])) == want
