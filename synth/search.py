@@ -918,21 +918,24 @@ class Search:
         tabs = [tab for _, _, tab in jobs]
         sizes = [I * len(tab) for tab in tabs]
         key = ("flat", *(id(tab) for tab in tabs))
-        if key not in self._orbits:  # the jobs' tables, one after the other, flat
-            self._orbits[key] = np.concatenate([tab.values.reshape(-1) for tab in tabs])
+        if key not in self._orbits:  # the jobs' tables one after the other, flat, then the identity
+            held = np.repeat(np.arange(M), M)  # [a * M + s] = a: a run past its last iteration
+            self._orbits[key] = np.concatenate([*(tab.values.reshape(-1) for tab in tabs), held])
         flat = self._orbits[key]
         first = np.cumsum([0, *(len(tab) for tab in tabs)])
         row = np.concatenate([s + np.tile(np.arange(len(tab)), I) for s, tab in zip(first, tabs)])  # table row
         a = np.concatenate([np.repeat(a0, len(tab), axis=0) for tab in tabs])
         job = np.repeat(np.arange(len(jobs)), sizes)
-        src = np.stack([svals for _, svals, _ in jobs])  # (J, B, F)
-        at = (row * (M * M))[:, None, None] + src[job]  # where each row's step reads, less a * M
+        src = np.stack([svals.T for _, svals, _ in jobs], axis=1)  # (F, J, B)
+        live = (np.arange(F)[:, None] < ctl.n[None])[:, None, :]  # (F, 1, B)
+        # where each row's step t reads, less a * M: (F, N, B)
+        at = np.where(live, (row * (M * M))[None, :, None] + src[:, job], first[-1] * M * M)
         N = len(a)
         traj = np.empty((N, B, F + 1), dtype=np.int64)
         traj[:, :, 0] = a
         last = int(ctl.n.max())
         for t in range(last):
-            a = np.where((t < ctl.n)[None], flat.take(at[:, :, t] + a * M), a)
+            a = flat.take(at[t] + a * M)
             traj[:, :, t + 1] = a
         traj[:, :, last + 1 :] = a[:, :, None]
         out, start = [], 0
