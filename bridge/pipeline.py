@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import itertools
 import time
 from collections.abc import Callable
 
@@ -36,6 +37,7 @@ from neural.interp import encode, run_batch
 from neural.tune import TuneConfig, Tuner, TuneResult, line_mask, shut, stack, tune
 from synth import SizePrior, SynthConfig, VersionSpace, synthesize
 from synth.heuristics import Heuristic
+from synth.lang import hole_size, holes, resize
 from synth.rules import saturate
 
 from .control import control_registers, labels
@@ -46,6 +48,7 @@ METHODS = ("synth", "opt", "both")
 TRAIN_MODES = ("all", "free")
 PROTECT = ("control", "labels", "none")
 SCOPES = ("operands", "any")
+SIZES = ("largest", "ranked")
 SYNTH_ALONE_SHARE = 0.9
 """With a time limit, the share ``synth`` gives its search: the e-graph and the checks run
 after it, and a batch stops a task at its limit, losing what the search found (a held-out
@@ -95,6 +98,10 @@ class HoleTuning:
       two-line open fold: 0 of 60 restarts without, 20 of 40 with; without the last
       line's output 1 of 20); ``"any"``: only ``protect`` limits it. A program
       opened from a known one (Table 1, ``scripts/hole_fill.py``) has no such limits.
+    - ``sizes``: which of a structure's hole sizes ``both`` tunes. ``"largest"``: when the
+      structure is first ranked (at any size), its largest version in the version space,
+      once (with ``scope``, a hole line may be a NOOP, so a larger hole holds every
+      smaller fill); ``"ranked"``: every size, in rank order.
 
     The defaults were measured on Table 1's ``init loop skeleton`` row (``reduce``, 20
     restarts, 400 steps, restarts recovered of 20): ``scale`` 0.2: 16, 1.0: 9, 3.0: 11;
@@ -117,6 +124,7 @@ class HoleTuning:
     gumbel: float = 2.0
     steps: int | None = 800
     scope: str = "operands"
+    sizes: str = "largest"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -671,6 +679,9 @@ def _tune_proposals(
     """Tune the top proposals one at a time (``K/N`` restarts each); feedback re-ranks
     after each failure. ``report()`` before each tuning and after each failure."""
     per = max(1, cfg.restarts // cfg.top_n)
+    if cfg.holes.sizes not in SIZES:
+        raise ValueError(f"sizes must be one of {', '.join(SIZES)}, got {cfg.holes.sizes!r}")
+    family = _size_families(vs) if cfg.holes.sizes == "largest" else {}
     tried: set[int] = set()
     tuned = 0
     while tuned < cfg.top_n and not budget.spent:
@@ -678,9 +689,16 @@ def _tune_proposals(
         pick = next(iter(vs.top(1, exclude=tried, complete=False)), None)
         if pick is None:
             break
-        i, term = pick
-        tried.add(i)
-        low = _lower(term, task, cfg, out)
+        # the structure's largest holes first (they hold every smaller fill), a smaller
+        # size if those do not fit the machine
+        options = family.get(pick[0], [pick[0]])
+        tried.update(options)
+        low = None
+        for i in options:
+            term = vs.classes[i].best
+            low = _lower(term, task, cfg, out)
+            if low is not None:
+                break
         if low is None:
             continue
         tuned += 1
@@ -704,6 +722,24 @@ def _tune_proposals(
             out.ranking_changes.append({"failed": str(term), "near": near, "before": before, "after": after})
         report()
     return None
+
+
+def _size_families(vs: VersionSpace) -> dict[int, list[int]]:
+    """Per structure class, the classes that are the same structure with other hole sizes
+    (itself included), the one with the most hole lines first; only structures that
+    come in more than one size."""
+    groups: dict[str, list[int]] = {}
+    for i, c in enumerate(vs.classes):
+        if not c.correct and holes(c.best):
+            key = str(resize(c.best, itertools.repeat(1)))
+            groups.setdefault(key, []).append(i)
+    out = {}
+    for members in groups.values():
+        if len(members) > 1:
+            size = lambda j: sum(hole_size(h) for h in holes(vs.classes[j].best))
+            ordered = sorted(members, key=lambda j: (-size(j), j))
+            out.update(dict.fromkeys(members, ordered))
+    return out
 
 
 def near_miss(result: TuneResult, task: Task) -> float:

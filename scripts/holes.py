@@ -14,7 +14,7 @@ per task, cap and method: solved, skeletons tuned, restarts recovered, seconds; 
 the tasks each method solved.
 
     python scripts/holes.py [--tasks ... | --suite FILE] [--caps structure values] [--time-limit 120]
-        [--hole-lines 2] [--json F]
+        [--hole-lines 2] [--hole-sizes largest|ranked] [--json F]
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from neural import xla
 
 xla.configure()
 
-from bridge.pipeline import SolveConfig, solve  # noqa: E402
+from bridge.pipeline import SIZES, HoleTuning, SolveConfig, solve  # noqa: E402
 from bridge.study import solution_level  # noqa: E402
 from bridge.suite import load_suite  # noqa: E402
 from bridge.tasks import BUILTINS, SUITES  # noqa: E402
@@ -54,6 +54,9 @@ def main() -> None:
     ap.add_argument("--top-n", type=int, default=4)
     ap.add_argument("--steps", type=int, default=400)
     ap.add_argument("--hole-lines", type=int, default=SynthConfig.hole_lines, help="largest hole size proposed")
+    ap.add_argument(
+        "--hole-sizes", default=HoleTuning.sizes, choices=SIZES, help="which hole sizes both tunes (HoleTuning.sizes)"
+    )
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--workers", type=int, default=None)
     ap.add_argument("--json", default="results/holes.json")
@@ -67,7 +70,10 @@ def main() -> None:
     print(f"{'task':<16} {'cap':<9} {'method':<6} {'solved':<6} {'tuned':>5} {'recovered':>9} {'seconds':>7}  why")
     with TunePool(a.workers) as pool:
         for task in tasks:
-            base = SolveConfig(tune=TuneConfig(steps=a.steps), restarts=a.restarts, top_n=a.top_n, seed=a.seed)
+            holes = HoleTuning(sizes=a.hole_sizes)
+            base = SolveConfig(
+                tune=TuneConfig(steps=a.steps), restarts=a.restarts, top_n=a.top_n, seed=a.seed, holes=holes
+            )
             level = solution_level(task, base, a.time_limit) if a.max_cost is None else a.max_cost + 1
             if level is None:
                 print(f"{task.name:<16} no complete skeleton within {a.time_limit:.0f} s to cap below", flush=True)

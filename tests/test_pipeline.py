@@ -130,14 +130,35 @@ def test_synthesis_alone_leaves_time_for_what_follows_the_search(task, monkeypat
 
 def test_both_tunes_each_hole_size_with_its_own_free_lines(task):
     # with every proposal failing, both tunes structures in rank order: a hole's size is
-    # what lowering gives it, so trials show one- and two-line holes, one-line ones first
+    # what lowering gives it; with sizes "ranked" trials show one- and two-line holes,
+    # one-line ones first, with "largest" (the default) a structure is tuned once, at
+    # its largest size in the version space, where its one-line form is ranked
+    from bridge.pipeline import HoleTuning
+
     synth = SynthConfig(max_cost=7, holes=True, hole_lines=2)
     cfg = SolveConfig(synth=synth, restarts=24, top_n=24, hide_solutions=True, feedback=False, tune=TuneConfig(steps=1))
-    r = solve(task("reduce"), "both", cfg, failing_tuner)
-    tuned = [t for t in r.trials if t.lowered]
-    sizes = [2 if "?0:2(" in t.skeleton else 1 for t in tuned]
-    assert {1, 2} <= set(sizes) and sizes.index(2) > sizes.index(1)
-    assert all(t.holes == s for t, s in zip(tuned, sizes) if t.skeleton.count("?") == 1)
+    ranked = dataclasses.replace(cfg, holes=HoleTuning(sizes="ranked"))
+    one_line = lambda s: s.replace("?0:2(", "?0(")
+    runs = {}
+    for name, c in (("ranked", ranked), ("largest", cfg)):
+        r = solve(task("reduce"), "both", c, failing_tuner)
+        tuned = [t for t in r.trials if t.lowered]
+        sizes = [2 if "?0:2(" in t.skeleton else 1 for t in tuned]
+        assert all(t.holes == s for t, s in zip(tuned, sizes) if t.skeleton.count("?") == 1)
+        runs[name] = [t.skeleton for t in tuned]
+    ranked_sizes = [2 if "?0:2(" in s else 1 for s in runs["ranked"]]
+    assert {1, 2} <= set(ranked_sizes) and ranked_sizes.index(2) > ranked_sizes.index(1)
+    largest = runs["largest"]
+    assert len({one_line(s) for s in largest}) == len(largest)  # each structure once
+    two = [s for s in runs["ranked"] if "?0:2(" in s]
+    assert two and all(s in largest for s in two)  # at its largest size
+    assert all(one_line(s) not in largest for s in two)  # never again at one line
+    # in the order the one-line forms are ranked (it reaches more structures in 24 tunes)
+    seen = list(dict.fromkeys(one_line(s) for s in runs["ranked"]))
+    first = [one_line(s) for s in largest if one_line(s) in seen]
+    assert len(largest) > len(seen) and first == [s for s in seen if s in set(first)]
+    with pytest.raises(ValueError, match="sizes must be one of"):
+        solve(task("reduce"), "both", dataclasses.replace(cfg, holes=HoleTuning(sizes="all")), failing_tuner)
 
 
 def test_a_lowered_hole_stays_a_function_of_its_operands(task):
