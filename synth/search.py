@@ -1424,35 +1424,38 @@ def _covers(writes: list, D: np.ndarray, max_writes: int, max_total: int) -> Ite
 
 def _run_nested(s: int, inner: str, F_: np.ndarray, G_: np.ndarray, X: np.ndarray, M: int, fuel: int):
     """Run ``N`` nested-loop programs (tables ``F_``, ``G_`` ``(N, M²)``) on ``X``; returns
-    output memories ``(N, B, M)`` and whether each run finished within ``fuel`` ticks."""
+    output memories ``(N, B, M)`` and whether each run finished within ``fuel`` ticks.
+    Memory and tables are read and written flat (``base + cell``: one take per access)."""
     N, B = F_.shape[0], X.shape[0]
     mem = np.broadcast_to(X, (N, B, M)).copy()
-    r, b = np.arange(N)[:, None], np.arange(B)[None]
+    flat, fa, ga = mem.reshape(-1), F_.reshape(-1), G_.reshape(-1)
+    base = (np.arange(N)[:, None] * B + np.arange(B)[None]) * M  # run (n, b)'s memory
+    tab = np.arange(N)[:, None] * (M * M)  # program n's tables
+    nxt = int(inner == "pairs")
     i = np.full((N, B), s)
-    outer = mem[r, b, i] != 0
+    outer = flat[base + i] != 0
     j = (i + 1) % M if inner == "after" else np.full((N, B), s)
-    inner_live = outer & (mem[r, b, (j + (inner == "pairs")) % M] != 0)
+    inner_live = outer & (flat[base + (j + nxt) % M] != 0)
     for _ in range(fuel):
         if not outer.any():
             break
         if inner == "after":
-            p, q = i, j
+            p, q = base + i, base + j
         else:
-            p, q = j, (j + 1) % M
-        u, w = mem[r, b, p], mem[r, b, q]
-        pt = u * M + w
-        fv, gv = F_[r, pt], G_[r, pt]
+            p, q = base + j, base + (j + 1) % M
+        u, w = flat[p], flat[q]
+        pt = tab + u * M + w
         live = inner_live
-        mem[r, b, p] = np.where(live, fv, u)
-        mem[r, b, q] = np.where(live, gv, mem[r, b, q])
+        flat[p] = np.where(live, fa[pt], u)
+        flat[q] = np.where(live, ga[pt], flat[q])
         j = np.where(live, (j + 1) % M, j)
-        inner_live = live & (mem[r, b, (j + (inner == "pairs")) % M] != 0)
+        inner_live = live & (flat[base + (j + nxt) % M] != 0)
         adv = outer & ~inner_live & ~live
         i = np.where(adv, (i + 1) % M, i)
-        outer = outer & (~adv | (mem[r, b, i] != 0))
+        outer = outer & (~adv | (flat[base + i] != 0))
         start = adv & outer
         j = np.where(start, (i + 1) % M if inner == "after" else s, j)
-        inner_live = inner_live | (start & (mem[r, b, (j + (inner == "pairs")) % M] != 0))
+        inner_live = inner_live | (start & (flat[base + (j + nxt) % M] != 0))
     return mem, ~outer.any(1)
 
 
