@@ -24,7 +24,9 @@ A hole (``hole k n (u, w)``) becomes ``n`` free lines (its size; ``hole_lines`` 
 it): NOOPs, then ``out = MAX u, w`` — a placeholder that names the registers the hole reads
 and writes; every free line of a hole reads all its operands, so they stay live (and out of
 ``out``'s register) through the hole. :class:`Lowered` lists the free lines, for
-compilation to leave them open. ``pad`` NOOPs go
+compilation to leave them open, and the registers the holes may read and write to stay
+functions of their operands (their operands, constants and temporaries; their outputs and
+registers dead after them), for tuning to hold them to. ``pad`` NOOPs go
 before every backward jump (the seed paper found padding helps tuning). A skeleton that
 needs more than ``M`` lines or ``R_max`` registers raises :class:`LoweringError`.
 """
@@ -49,10 +51,23 @@ class LoweringError(ValueError):
 
 @dataclasses.dataclass(frozen=True)
 class Lowered:
-    """A lowered skeleton: the program and the lines that are holes (free for tuning)."""
+    """A lowered skeleton: the program and the lines that are holes (free for tuning).
+
+    ``reads`` and ``writes`` are the registers a hole line may read and write for the
+    hole to stay what the skeleton says it is, a function of its operands that sets its
+    output: it reads its operands, the constants it is given (:data:`HOLE_CONSTANTS`)
+    and its own temporaries, and writes its output and registers nothing reads after it
+    (dead there). A register live past the hole that is not its output (a loop counter,
+    a label, the constant kept for it) is never written, nor a register that is not one
+    of its operands read (both empty without holes; over several holes, the union).
+    ``outputs``: per hole, its last line and its output register (a hole's last line
+    sets its output: tuning holds it there)."""
 
     program: Program
     free: tuple[int, ...] = ()
+    reads: tuple[int, ...] = ()
+    writes: tuple[int, ...] = ()
+    outputs: tuple[tuple[int, int], ...] = ()
 
 
 @dataclasses.dataclass
@@ -88,6 +103,7 @@ class _Compiler:
         self.cse: dict[tuple, int] = {}
         self.touched: set[str] = set()  # variables emitted code has read or written
         self.depth = 0  # loops the code being emitted is inside
+        self.holes: list[tuple[int, tuple[int, ...], int]] = []  # (last line, reads, out) per hole
 
     # -------------------------------------------------------------------- registers
 
@@ -160,6 +176,7 @@ class _Compiler:
             n = self.hole_lines or hole_size(e)
             first, last = (args[0], args[-1]) if args else (None, None)
             extra = [*args[1:-1], *(self.const(k) for k in HOLE_CONSTANTS if n > 1)]
+            self.holes.append((len(self.code) + n - 1, (*args, *extra), out))
             for k in range(n):
                 self.emit("NOOP" if k < n - 1 else "HOLE", first, last, out, True, tuple(extra))
             return out
@@ -401,10 +418,13 @@ def _defs(ins: _Instr) -> set[int]:
     return {ins.o} if (ins.op in VALUE_OPS or ins.op == "HOLE" or ins.free) and ins.o is not None else set()
 
 
-def _allocate(code: list[_Instr], labels: dict[int, int], init: dict[int, int]) -> dict[int, int]:
+def _allocate(
+    code: list[_Instr], labels: dict[int, int], init: dict[int, int]
+) -> tuple[dict[int, int], set[int], dict[int, set[int]]]:
     """Physical registers for the virtual ones: liveness on the control-flow graph, then
     greedy colouring of the interference graph (registers with initial values that are
-    live at entry interfere with each other)."""
+    live at entry interfere with each other). Returns the colouring, the registers live
+    at entry, and per line the registers live after it."""
     flow = _flow(code, labels)
     n = len(code)
     live_in: dict[int, set[int]] = {i: set() for i in range(n + 1)}
@@ -421,11 +441,11 @@ def _allocate(code: list[_Instr], labels: dict[int, int], init: dict[int, int]) 
     inter.add_nodes_from(r for ins in code for r in (ins.a, ins.b, ins.o, *ins.reads) if r is not None)
     entry = live_in[0] if n else set()
     inter.add_edges_from((a, b) for a in entry for b in entry if a < b and init.get(a, 0) != init.get(b, 0))
+    live_out = {i: set().union(*(live_in[s] for s in flow.successors(i))) for i in range(n)}
     for i, ins in enumerate(code):
-        out = set().union(*(live_in[s] for s in flow.successors(i)))
         for d in _defs(ins):
-            inter.add_edges_from((d, x) for x in out if x != d)
-    return nx.greedy_color(inter, strategy="DSATUR"), entry
+            inter.add_edges_from((d, x) for x in live_out[i] if x != d)
+    return nx.greedy_color(inter, strategy="DSATUR"), entry, live_out
 
 
 def lower(
@@ -459,7 +479,7 @@ def lower(
     init = dict(comp.init)
     for r, line in labels.items():
         init[r] = line
-    color, entry = _allocate(code, labels, init)
+    color, entry, live_out = _allocate(code, labels, init)
     R = max(R_min, 1 + max(color.values(), default=0))
     if R_max < R:
         raise LoweringError(f"needs {R} registers; R_max={R_max}")
@@ -478,4 +498,22 @@ def lower(
         lines.append(Line(OP_INDEX[op], a, b, o))
         if ins.free:
             free.append(i)
-    return Lowered(Program(M, R, tuple(regs), tuple(lines)), tuple(free))
+    reads, writes = _hole_registers(comp.holes, color, live_out, R)
+    outputs = tuple((last, color[out]) for last, _, out in comp.holes)
+    return Lowered(Program(M, R, tuple(regs), tuple(lines)), tuple(free), reads, writes, outputs)
+
+
+def _hole_registers(
+    holes: list[tuple[int, tuple[int, ...], int]], color: dict[int, int], live_out: dict[int, set[int]], R: int
+) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """The physical registers the holes may read and write (see :class:`Lowered`): per
+    hole, it writes its output and the registers dead after its last line, and reads
+    those and its operands; the union over the holes."""
+    reads: set[int] = set()
+    writes: set[int] = set()
+    for last, operands, out in holes:
+        busy = {color[v] for v in live_out[last] if v != out}
+        own = {r for r in range(R) if r not in busy} | {color[out]}
+        writes |= own
+        reads |= own | {color[v] for v in operands}
+    return tuple(sorted(reads)), tuple(sorted(writes))

@@ -45,6 +45,7 @@ from .tasks import Task
 METHODS = ("synth", "opt", "both")
 TRAIN_MODES = ("all", "free")
 PROTECT = ("control", "labels", "none")
+SCOPES = ("operands", "any")
 SYNTH_ALONE_SHARE = 0.9
 """With a time limit, the share ``synth`` gives its search: the e-graph and the checks run
 after it, and a batch stops a task at its limit, losing what the search found (a held-out
@@ -87,6 +88,13 @@ class HoleTuning:
       ``"none"``; a hole line never reads a jump target unless ``"none"``.
     - ``hold``: the hole's limits (``kinds``, ``protect``) hold through tuning (their
       logits stay shut), not only at the start.
+    - ``scope``: with ``"operands"``, a lowered hole (:class:`~bridge.lower.Lowered`'s
+      ``reads``, ``writes``, ``outputs``) reads only its operands, the constants kept for
+      it and its own temporaries, writes only its output and registers dead after it,
+      and its last line writes its output, as the skeleton's ``?k(u, w)`` says (parity's
+      two-line open fold: 0 of 60 restarts without, 20 of 40 with; without the last
+      line's output 1 of 20); ``"any"``: only ``protect`` limits it. A program
+      opened from a known one (Table 1, ``scripts/hole_fill.py``) has no such limits.
 
     The defaults were measured on Table 1's ``init loop skeleton`` row (``reduce``, 20
     restarts, 400 steps, restarts recovered of 20): ``scale`` 0.2: 16, 1.0: 9, 3.0: 11;
@@ -108,6 +116,7 @@ class HoleTuning:
     hold: bool = True
     gumbel: float = 2.0
     steps: int | None = 800
+    scope: str = "operands"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -286,6 +295,7 @@ def tune_from(
     free_reads: tuple[bool, ...] | None = None,
     free_writes: tuple[bool, ...] | None = None,
     hold: bool = False,
+    line_writes: dict[int, tuple[bool, ...]] | None = None,
 ) -> TuneResult:
     """Compile ``program`` ``restarts`` times (own noise each; ``free`` lines left open,
     see :func:`~neural.compile.compile_program` for ``free_init``, ``free_scale``,
@@ -296,7 +306,8 @@ def tune_from(
     ``"all"`` tunes every weight. ``free_reads`` / ``free_writes`` (a flag per register)
     shut the registers a free line may not read (``a``, ``b``) or write (``o``) at the start;
     ``hold`` keeps those and ``free_ops`` shut through tuning (their gradient is zero), and
-    the heads not in ``free_heads`` as compiled."""
+    the heads not in ``free_heads`` as compiled. ``line_writes`` gives some free lines
+    their own ``free_writes`` (a hole's last line writes its output)."""
     if train not in TRAIN_MODES:
         raise ValueError(f"train must be one of {', '.join(TRAIN_MODES)}, got {train!r}")
     K = restarts or cfg.restarts
@@ -325,6 +336,9 @@ def tune_from(
     writes = free_writes if "o" in heads else None
     if free and (reads is not None or writes is not None):
         w = shut(w, free, reads=reads, writes=writes)
+    own = {i: f for i, f in (line_writes or {}).items() if i in set(free)} if "o" in heads else {}
+    for i, f in own.items():
+        w = shut(w, [i], writes=f)
     op_flags = None
     if free_ops is not None and "op" in heads:
         op_flags = tuple(o in set(free_ops) for o in ops)
@@ -343,6 +357,11 @@ def tune_from(
         mask = jax.tree.map(lambda x, y: x + y, line_mask(w, fixed), line_mask(w, free, init=False, **limits))
     else:
         mask = None
+    if mask is not None and hold and own:  # those lines' writes held to their own limits
+        o = mask.o
+        for i, f in own.items():
+            o = o.at[i].set(jax.numpy.asarray(f, dtype=o.dtype))
+        mask = type(mask)(mask.op, mask.a, mask.b, o, mask.init)
     tcfg = dataclasses.replace(cfg.tune, time_limit=budget.left()) if budget.deadline is not None else cfg.tune
     judged = getattr(task, judge_on)
     if mask is None:  # a tuner written before masks existed is called as it always was
@@ -360,11 +379,19 @@ def tune_holes(
     salt: int = 0,
     budget: Budget = Budget(None),
     judge_on: str = "test",
+    scope: Lowered | None = None,
 ) -> TuneResult:
-    """:func:`tune_from` with the ``free`` lines of ``program`` opened as ``cfg.holes`` says."""
+    """:func:`tune_from` with the ``free`` lines of ``program`` opened as ``cfg.holes`` says.
+    ``scope``: the lowering ``program`` came from, whose holes' limits
+    (:class:`~bridge.lower.Lowered`'s ``reads``, ``writes``, ``outputs``) apply if
+    ``cfg.holes.scope`` is ``"operands"``: a hole line reads its operands, constants and
+    temporaries, writes its output or a dead register, or is a NOOP, and its last line
+    writes its output (if it is not a NOOP); ``None``: no such limits."""
     how = cfg.holes
     if how.protect not in PROTECT:
         raise ValueError(f"protect must be one of {', '.join(PROTECT)}, got {how.protect!r}")
+    if how.scope not in SCOPES:
+        raise ValueError(f"scope must be one of {', '.join(SCOPES)}, got {how.scope!r}")
     R = max(program.R, task.machine.R)
     reads = writes = None
     if how.protect != "none":
@@ -373,6 +400,13 @@ def tune_holes(
         if how.protect == "control":
             shut_r = control_registers(program, free)
         writes = tuple(r not in shut_r for r in range(R))
+    line_writes, kinds = None, VALUE_OPS
+    if scope is not None and how.scope == "operands":
+        within = lambda flags, allowed: tuple(bool(f is None or f) and r in allowed for r, f in zip(range(R), flags))
+        reads = within(reads or (None,) * R, set(scope.reads))
+        writes = within(writes or (None,) * R, set(scope.writes))
+        line_writes = {last: within(writes, {out}) for last, out in scope.outputs}
+        kinds = VALUE_OPS | {NOOP}  # a line may do nothing: a k-line hole holds a shorter fill
     over = {k: v for k, v in {"gumbel": how.gumbel, "lr": how.lr, "steps": how.steps}.items() if v is not None}
     cfg = dataclasses.replace(cfg, tune=dataclasses.replace(cfg.tune, **over))
     return tune_from(
@@ -387,13 +421,14 @@ def tune_holes(
         judge_on,
         free_init=how.fill,
         free_scale=how.scale,
-        free_ops=tuple(sorted(VALUE_OPS)) if how.kinds == "value" else None,
+        free_ops=tuple(sorted(kinds)) if how.kinds == "value" else None,
         free_heads=HOLE_HEADS[how.heads],
         sharpness=how.sharpness,
         train=how.train,
         free_reads=reads,
         free_writes=writes,
         hold=how.hold,
+        line_writes=line_writes,
     )
 
 
@@ -650,7 +685,7 @@ def _tune_proposals(
             continue
         tuned += 1
         report()
-        r = tune_holes(low.program, low.free, task, cfg, tuner, per, 10 + tuned, budget, judge_on="train")
+        r = tune_holes(low.program, low.free, task, cfg, tuner, per, 10 + tuned, budget, judge_on="train", scope=low)
         held = int(_held_out(r, task).sum())
         out.skeletons_tried += 1
         out.restarts += per

@@ -5,8 +5,8 @@ import pytest
 
 from bridge.lower import LoweringError, lower
 from neural import run
-from neural.asm import JMP, MAX, NOOP, OPS, READ, VALUE_OPS, WRITE
-from synth.lang import Term, app, assign, cell, const, for_list, hole, par, repeat, seq, var, write
+from neural.asm import DEC, JEZ, JMP, MAX, NOOP, OPS, READ, VALUE_OPS, WRITE
+from synth.lang import Term, app, assign, cell, const, for_list, hole, par, read, repeat, seq, var, write
 from synth.sample import program
 from synth.semantics import DIVERGED, execute
 
@@ -127,6 +127,26 @@ def test_a_hole_lowers_to_its_own_size():
     for bad in (0, -1, 1.5):  # an override is a whole number of lines, at least one
         with pytest.raises(ValueError, match="hole_lines"):
             lower(seq(body(1), write(const(0), var("a"))), 12, 8, hole_lines=bad)
+
+
+def test_a_hole_reads_its_operands_and_writes_only_what_is_dead_after_it():
+    # parity's open fold: the hole reads a, mem[c] and the constant 1, writes a or the
+    # cell it read (dead after it); never the counter, the labels or the constant
+    step = assign("a", hole(0, var("a"), read(var("c")), lines=2))
+    t = seq(assign("a", const(0)), repeat("c", const(7), step), write(const(0), var("a")))
+    low = lower(t, 8, 10, R_min=6)
+    p = low.program
+    x = next(ln.o for ln in p.lines if ln.op == READ)
+    a = next(ln.b for ln in p.lines if ln.op == WRITE)
+    one = p.init.index(1)
+    counter = next(ln.o for ln in p.lines if ln.op == DEC)
+    jumps = {ln.b for ln in p.lines if ln.op in (JEZ, JMP)}
+    assert set(low.writes) == {x, a} and low.outputs == ((low.free[-1], a),)
+    assert set(low.reads) == {x, a, one}
+    assert counter not in low.reads and not jumps & (set(low.reads) | set(low.writes))
+    # a complete skeleton has no hole to limit
+    whole = lower(seq(assign("a", const(0)), write(const(0), var("a"))), 8, 6)
+    assert (whole.free, whole.reads, whole.writes, whole.outputs) == ((), (), (), ())
 
 
 def test_a_loop_inside_a_parallel_block_is_refused():

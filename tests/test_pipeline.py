@@ -4,6 +4,7 @@ import dataclasses
 
 import jax
 import numpy as np
+import pytest
 
 from bridge import pipeline
 from bridge.pipeline import Budget, SolveConfig, near_miss, solve
@@ -11,7 +12,7 @@ from bridge.tasks import Machine, Task
 from neural import Examples
 from neural.asm import parse_program
 from neural.compile import decompile
-from neural.tune import TuneConfig, TuneResult
+from neural.tune import TuneConfig, TuneResult, tune
 from synth import SynthConfig
 
 
@@ -137,3 +138,49 @@ def test_both_tunes_each_hole_size_with_its_own_free_lines(task):
     sizes = [2 if "?0:2(" in t.skeleton else 1 for t in tuned]
     assert {1, 2} <= set(sizes) and sizes.index(2) > sizes.index(1)
     assert all(t.holes == s for t, s in zip(tuned, sizes) if t.skeleton.count("?") == 1)
+
+
+def test_a_lowered_hole_stays_a_function_of_its_operands(task):
+    # parity's open fold, tuned with its lowering as scope: every line reads only a, the
+    # cell and the constant 1 (never the counter), writes a or the dead cell, and the
+    # last line writes a; without the scope (scope "any") the counter may be read and
+    # the constant written
+    from bridge.lower import lower
+    from bridge.pipeline import HoleTuning, tune_holes
+    from neural.asm import DEC, NOOP, READ, USES_A, USES_B, VALUE_OPS
+    from synth.lang import assign, const, hole, read, repeat, seq, var, write
+
+    t = task("parity")
+    m = t.machine
+    step = assign("a", hole(0, var("a"), read(var("c")), lines=2))
+    low = lower(seq(assign("a", const(0)), repeat("c", const(7), step), write(const(0), var("a"))), m.M, 10, R_min=m.R)
+    masks = []
+
+    def tuner(*args, trainable=None):
+        masks.append(trainable)
+        return tune(*args, trainable=trainable)
+
+    cfg = SolveConfig(restarts=3, holes=HoleTuning(steps=25))
+    r = tune_holes(low.program, low.free, t, cfg, tuner, scope=low)
+    (last, out), first = low.outputs[0], low.free[0]
+    cell = next(ln.o for ln in low.program.lines if ln.op == READ)
+    assert last == low.free[-1] and set(low.writes) == {out, cell}
+    for q in r.programs:
+        for i in low.free:
+            ln = q.lines[i]
+            assert ln.op in VALUE_OPS | {NOOP}  # a line may do nothing
+            used = {r for r, uses in ((ln.a, USES_A), (ln.b, USES_B)) if ln.op in uses}
+            assert used <= set(low.reads) and (ln.op == NOOP or ln.o in low.writes)
+        assert q.lines[last].op == NOOP or q.lines[last].o == out
+    o = np.asarray(masks[-1].o)
+    assert np.asarray(masks[-1].op)[first, NOOP]  # the parity machine's ops are all 13, in order
+    assert o[last].tolist() == [r == out for r in range(o.shape[1])]
+    assert o[first].tolist() == [r in low.writes for r in range(o.shape[1])]
+    loose = dataclasses.replace(cfg, holes=dataclasses.replace(cfg.holes, scope="any"))
+    tune_holes(low.program, low.free, t, loose, tuner, scope=low)
+    a, o, op = np.asarray(masks[-1].a), np.asarray(masks[-1].o), np.asarray(masks[-1].op)
+    counter = next(ln.o for ln in low.program.lines if ln.op == DEC)
+    one = low.program.init.index(1)
+    assert a[first, counter] and o[first, one] and o[last].sum() > 1 and not op[first, NOOP]
+    with pytest.raises(ValueError, match="scope must be one of"):
+        tune_holes(low.program, low.free, t, dataclasses.replace(cfg, holes=HoleTuning(scope="all")), scope=low)
