@@ -10,6 +10,13 @@ process's CPU time (the figure to compare on a shared machine). Published Python
 bottom-up enumerators reach about 30,000-110,000 candidates per second.
 
     python scripts/bench_synth.py [--tasks parity fibonacci] [--max-cost 7] [--json F]
+        [--holes] [--dump F]
+
+``--dump F`` writes every kept skeleton, per task in discovery order, with its cost,
+family, whether it is complete and its e-class (the form egglog extracts), as text: two
+runs of different code at the same settings give byte-identical dumps exactly when they
+kept the same skeletons, in the same order, in the same classes (how a speed-up is
+checked not to change results: ``diff`` the dumps).
 """
 
 from __future__ import annotations
@@ -31,9 +38,11 @@ def main() -> None:
     ap.add_argument("--n-train", type=int, default=16)
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--json", default="results/bench_synth.json")
+    ap.add_argument("--holes", action="store_true", help="keep structures with holes too")
+    ap.add_argument("--dump", default=None, help="write the kept skeletons as text here")
     a = ap.parse_args()
 
-    rows = []
+    rows, dump = [], []
     print(
         f"{'task':<10} {'candidates':>11} {'solved-for':>12} {'seconds':>8} {'cand/s':>11} "
         f"{'kept':>6} {'e-classes':>9} {'egglog s':>8} {'cpu s':>6} {'egglog cpu':>10}"
@@ -43,17 +52,22 @@ def main() -> None:
         task = b.task(n_train=a.n_train, seed=a.seed)
         t0, c0 = time.perf_counter(), time.process_time()
         r = enumerate_programs(
-            task.train, b.machine.M, cfg=SynthConfig(max_cost=a.max_cost, time_limit=None, stop_when_solved=False)
+            task.train,
+            b.machine.M,
+            cfg=SynthConfig(max_cost=a.max_cost, time_limit=None, stop_when_solved=False, holes=a.holes),
         )
         dt, cpu = time.perf_counter() - t0, time.process_time() - c0
         s = r.stats
         t0, c0 = time.perf_counter(), time.process_time()
         sat = saturate([c.term for c in r.candidates], b.machine.M)
         egg, egg_cpu = time.perf_counter() - t0, time.process_time() - c0
+        dump.append(f"## {name} max_cost={a.max_cost} holes={a.holes} candidates={s.enumerated}")
+        dump += [f"{c.order} {c.cost} {c.family} {c.correct} {c.term} | {e}" for c, e in zip(r.candidates, sat.best)]
         rows.append(
             {
                 "task": name,
                 "max_cost": a.max_cost,
+                "holes": a.holes,
                 "candidates": s.enumerated,
                 "completions": s.completions,
                 "seconds": dt,
@@ -72,6 +86,9 @@ def main() -> None:
             f"{len(r.candidates):>6,} {sat.classes:>9,} {egg:>8.2f} {cpu:>6.2f} {egg_cpu:>10.2f}",
             flush=True,
         )
+    if a.dump:
+        Path(a.dump).parent.mkdir(parents=True, exist_ok=True)
+        Path(a.dump).write_text("\n".join(dump) + "\n")
     if a.json:
         Path(a.json).parent.mkdir(parents=True, exist_ok=True)
         Path(a.json).write_text(json.dumps(rows, indent=1) + "\n")

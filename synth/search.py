@@ -449,8 +449,16 @@ class Carry:
         return masked_row_hash(parts, [valid] * len(parts))  # iterations past n read -1
 
     def finals(self, ctl: Control, idx: np.ndarray) -> list[tuple[str, np.ndarray]]:
-        B = len(ctl.n)
-        return [(name, t[idx][:, np.arange(B), ctl.n]) for name, t in self.traj.items()]
+        """Each variable's value after the loop, for configurations ``idx``: ``(N, B)``."""
+        at = np.arange(len(ctl.n)) * (ctl.v.shape[1] + 1) + ctl.n
+        return [(name, t.reshape(self.N, -1)[idx[:, None], at[None]]) for name, t in self.traj.items()]
+
+    def before(self, ctl: Control, idx: np.ndarray) -> list[tuple[str, np.ndarray]]:
+        """Each variable's value before each valid iteration, for configurations ``idx``:
+        rows ``(N, P)`` over the valid iterations (one gather)."""
+        F = ctl.v.shape[1]
+        at = (np.arange(len(ctl.n))[:, None] * (F + 1) + np.arange(F)[None])[ctl.valid]
+        return [(name, t.reshape(self.N, -1)[idx[:, None], at[None]]) for name, t in self.traj.items()]
 
     def describe(self, i: int) -> tuple[list[Term], list[Term]]:
         """Configuration ``i`` as statements: the initialising sets, the updating sets."""
@@ -1022,18 +1030,19 @@ class Search:
         """Solve for the body write and the final writes of configurations ``idx``; record
         every skeleton that comes out complete (or, with ``holes``, with one hole)."""
         D = self.spec.changed
+        carried = carry.before(ctl, idx) if ctl.addresses else []
         for h in [None, *ctl.addresses]:
             if h is None:
                 written, body = np.zeros_like(D), [None] * len(idx)
                 live = np.arange(len(idx))
             else:
                 written, need = self._address(ctl, h)
-                body = self.body_values(ctl, carry, idx, need, h)
+                body = self.body_values(ctl, carried, len(idx), need, h)
                 live = np.array([n for n, b in enumerate(body) if b is not None], dtype=np.int64)
                 if not live.size:
                     continue
                 if carry.traj:  # also the carried variables' own match (see body_values)
-                    alt = self.body_values(ctl, carry, idx, need, h, carried_only=True, todo=live)
+                    alt = self.body_values(ctl, carried, len(idx), need, h, carried_only=True, todo=live)
                     body = [b if a is None or a == b else (b, a) for b, a in zip(body, alt)]
             final = self.final_writes(ctl, carry, idx, D & ~written, written.any(), live)
             for n in live:
@@ -1068,7 +1077,7 @@ class Search:
         for sizes in itertools.product(self.sizes, repeat=n):
             yield resize(t, iter(sizes))
 
-    def operands(self, ctl: Control, carry: Carry, idx: np.ndarray, h: tuple) -> tuple[list, list]:
+    def operands(self, ctl: Control, carried: list, h: tuple) -> tuple[list, list]:
         """Operands a body value writing at ``h`` may use, as :data:`Operand` rows over the
         valid iterations: the control's, the carried variables (their values before the
         iteration's update: the body is simultaneous; ``(N, P)``), then the cells further
@@ -1081,13 +1090,7 @@ class Search:
             sources, offsets = ctl.fresh(str(h[0]), h[1])
             ctl.memo[key] = tuple([(t, v.reshape(-1)[flat], False) for t, v in part] for part in (sources, offsets))
         first, far = ctl.memo[key]
-        carried = [(var(name), self._carried(ctl, traj[idx][:, :, :-1]), True) for name, traj in carry.traj.items()]
-        return [*first[:2], *carried, *first[2:]], far
-
-    @staticmethod
-    def _carried(ctl: Control, traj: np.ndarray) -> np.ndarray:
-        """Carried trajectories ``(N, B, F)`` as rows over the valid iterations ``(N, P)``."""
-        return traj.reshape(len(traj), -1)[:, ctl.valid.reshape(-1)]
+        return [*first[:2], *((var(name), v, True) for name, v in carried), *first[2:]], far
 
     def solve(
         self, N: int, need: np.ndarray, choices: Iterable[Choice], holes: Iterable[Choice], memo: dict, todo=None
@@ -1156,23 +1159,24 @@ class Search:
     def body_values(
         self,
         ctl: Control,
-        carry: Carry,
-        idx,
+        carried: list[tuple[str, np.ndarray]],
+        N: int,
         need: np.ndarray,
         h: tuple,
         carried_only: bool = False,
         todo: np.ndarray | None = None,
     ) -> list[Term | None]:
-        """For each configuration (of ``todo``, default all), the cheapest value expression
-        with the needed value ``need`` ``(P,)`` at every valid iteration (of one operand,
-        then of two), a hole, or None.
+        """For each of ``N`` configurations (of ``todo``, default all), the cheapest value
+        expression with the needed value ``need`` ``(P,)`` at every valid iteration (of one
+        operand, then of two), a hole, or None. ``carried``: the carried variables' values
+        before each valid iteration (:meth:`Carry.before`).
 
         ``carried_only``: a function of one carried variable alone (no holes). The first
         match above can be a function of the element even when a carried variable holds the
         value (``mem[p] ← inc(mem[p])`` beside ``a ← inc(mem[0])``), which leaves the variable
         dead; this match keeps the program that computes the value once."""
         M = self.M
-        ops, far = self.operands(ctl, carry, idx, h)
+        ops, far = self.operands(ctl, carried, h)
         if carried_only:
             ops, far = [o for o in ops if o[2]], []
         u, uw, um = self.table("u"), self.table("uw"), self.table("um")
@@ -1190,7 +1194,7 @@ class Search:
         )
         holes = (_pair(None, a, b, M) for a, b in pairs()) if not carried_only else ()
         memo = ctl.memo.setdefault(("body", str(h[0]), carried_only), {})
-        return self.solve(len(idx), need, choices, holes, memo, todo)
+        return self.solve(N, need, choices, holes, memo, todo)
 
     def final_writes(
         self, ctl, carry, idx, left, body_writes: bool, todo: np.ndarray | None = None, max_cells: int = 2
@@ -1424,35 +1428,38 @@ def _covers(writes: list, D: np.ndarray, max_writes: int, max_total: int) -> Ite
 
 def _run_nested(s: int, inner: str, F_: np.ndarray, G_: np.ndarray, X: np.ndarray, M: int, fuel: int):
     """Run ``N`` nested-loop programs (tables ``F_``, ``G_`` ``(N, M²)``) on ``X``; returns
-    output memories ``(N, B, M)`` and whether each run finished within ``fuel`` ticks."""
+    output memories ``(N, B, M)`` and whether each run finished within ``fuel`` ticks.
+    Memory and tables are read and written flat (``base + cell``: one take per access)."""
     N, B = F_.shape[0], X.shape[0]
     mem = np.broadcast_to(X, (N, B, M)).copy()
-    r, b = np.arange(N)[:, None], np.arange(B)[None]
+    flat, fa, ga = mem.reshape(-1), F_.reshape(-1), G_.reshape(-1)
+    base = (np.arange(N)[:, None] * B + np.arange(B)[None]) * M  # run (n, b)'s memory
+    tab = np.arange(N)[:, None] * (M * M)  # program n's tables
+    nxt = int(inner == "pairs")
     i = np.full((N, B), s)
-    outer = mem[r, b, i] != 0
+    outer = flat[base + i] != 0
     j = (i + 1) % M if inner == "after" else np.full((N, B), s)
-    inner_live = outer & (mem[r, b, (j + (inner == "pairs")) % M] != 0)
+    inner_live = outer & (flat[base + (j + nxt) % M] != 0)
     for _ in range(fuel):
         if not outer.any():
             break
         if inner == "after":
-            p, q = i, j
+            p, q = base + i, base + j
         else:
-            p, q = j, (j + 1) % M
-        u, w = mem[r, b, p], mem[r, b, q]
-        pt = u * M + w
-        fv, gv = F_[r, pt], G_[r, pt]
+            p, q = base + j, base + (j + 1) % M
+        u, w = flat[p], flat[q]
+        pt = tab + u * M + w
         live = inner_live
-        mem[r, b, p] = np.where(live, fv, u)
-        mem[r, b, q] = np.where(live, gv, mem[r, b, q])
+        flat[p] = np.where(live, fa[pt], u)
+        flat[q] = np.where(live, ga[pt], flat[q])
         j = np.where(live, (j + 1) % M, j)
-        inner_live = live & (mem[r, b, (j + (inner == "pairs")) % M] != 0)
+        inner_live = live & (flat[base + (j + nxt) % M] != 0)
         adv = outer & ~inner_live & ~live
         i = np.where(adv, (i + 1) % M, i)
-        outer = outer & (~adv | (mem[r, b, i] != 0))
+        outer = outer & (~adv | (flat[base + i] != 0))
         start = adv & outer
         j = np.where(start, (i + 1) % M if inner == "after" else s, j)
-        inner_live = inner_live | (start & (mem[r, b, (j + (inner == "pairs")) % M] != 0))
+        inner_live = inner_live | (start & (flat[base + (j + nxt) % M] != 0))
     return mem, ~outer.any(1)
 
 

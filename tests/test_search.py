@@ -8,7 +8,7 @@ import pytest
 from neural import Examples
 from synth import SizePrior, SynthConfig, enumerate_programs, execute
 from synth.lang import assign, const, for_list, substitute, var, write
-from synth.search import Search, Spec, Table, _pair, functional, orbits, pair_orbits, useful
+from synth.search import Search, Spec, Table, _pair, _run_nested, functional, orbits, pair_orbits, useful
 
 TABLE1 = ["inc", "map_inc", "map_dec", "reduce", "parity", "fibonacci"]
 ANC = ["access", "increment", "swap", "listk", "addition", "sort"]
@@ -267,3 +267,21 @@ def test_static_choices_answer_as_trying_every_choice_per_query(task):
                         want = str(substitute(tab.terms[g], ch.env))
                         break
                 assert (None if got[q] is None else str(got[q])) == want
+
+
+@pytest.mark.parametrize("inner", ["after", "pairs"])
+def test_the_nested_runner_agrees_with_execute(task, inner):
+    """Nested-loop programs run by the batched runner end where :func:`execute` ends them."""
+    t = task("sort")
+    M, X = t.machine.M, t.train.inputs
+    s = Search(Spec.of(t.train, M), SizePrior(), SynthConfig())
+    tf = s.level("uw", 3)
+    rng = np.random.default_rng(3)
+    f, g = rng.integers(0, len(tf), 40), rng.integers(0, len(tf), 40)
+    for start in (0, 1):
+        out, ok = _run_nested(start, inner, tf.values[f], tf.values[g], X, M, s.F * s.F)
+        assert ok.any()
+        for n in np.flatnonzero(ok):
+            want = execute(Search._nested_term(start, inner, tf.terms[f[n]], tf.terms[g[n]]), X, M)
+            fine = (want != -1).all(1)  # execute's fuel is its own
+            assert np.array_equal(out[n][fine], want[fine])
