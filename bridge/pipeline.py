@@ -32,7 +32,7 @@ import numpy as np
 
 from neural import Examples, Line, Program, format_program
 from neural.asm import NOOP, VALUE_OPS, widen
-from neural.compile import DEFAULT_NOISE, compile_program, random_weights
+from neural.compile import DEFAULT_NOISE, FREE_INITS, compile_program, random_weights
 from neural.interp import encode, run_batch
 from neural.tune import TuneConfig, Tuner, TuneResult, line_mask, shut, stack, tune
 from synth import SizePrior, SynthConfig, VersionSpace, synthesize
@@ -48,6 +48,7 @@ METHODS = ("synth", "opt", "both")
 TRAIN_MODES = ("all", "free")
 PROTECT = ("control", "labels", "none")
 SCOPES = ("operands", "any")
+KINDS = ("value", "any")
 SIZES = ("largest", "ranked")
 SYNTH_ALONE_SHARE = 0.9
 """With a time limit, the share ``synth`` gives its search: the e-graph and the checks run
@@ -126,6 +127,23 @@ class HoleTuning:
     steps: int | None = 800
     scope: str = "operands"
     sizes: str = "largest"
+
+    def __post_init__(self) -> None:
+        """A setting outside its choices fails here, where it is written (not after
+        synthesis, deep in a lookup, or never)."""
+        choices = {
+            "fill": FREE_INITS,
+            "kinds": KINDS,
+            "heads": tuple(HOLE_HEADS),
+            "train": TRAIN_MODES,
+            "protect": PROTECT,
+            "scope": SCOPES,
+            "sizes": SIZES,
+        }
+        for name, allowed in choices.items():
+            value = getattr(self, name)
+            if value not in allowed:
+                raise ValueError(f"{name} must be one of {', '.join(allowed)}, got {value!r}")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -397,10 +415,6 @@ def tune_holes(
     temporaries, writes its output or a dead register, or is a NOOP, and its last line
     writes its output (if it is not a NOOP); ``None``: no such limits."""
     how = cfg.holes
-    if how.protect not in PROTECT:
-        raise ValueError(f"protect must be one of {', '.join(PROTECT)}, got {how.protect!r}")
-    if how.scope not in SCOPES:
-        raise ValueError(f"scope must be one of {', '.join(SCOPES)}, got {how.scope!r}")
     R = max(program.R, task.machine.R)
     reads = writes = None
     if how.protect != "none":
@@ -680,8 +694,6 @@ def _tune_proposals(
     """Tune the top proposals one at a time (``K/N`` restarts each); feedback re-ranks
     after each failure. ``report()`` before each tuning and after each failure."""
     per = max(1, cfg.restarts // cfg.top_n)
-    if cfg.holes.sizes not in SIZES:
-        raise ValueError(f"sizes must be one of {', '.join(SIZES)}, got {cfg.holes.sizes!r}")
     family = _size_families(vs) if cfg.holes.sizes == "largest" else {}
     tried: set[int] = set()
     tuned = 0
