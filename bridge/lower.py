@@ -56,10 +56,12 @@ class Lowered:
     ``reads`` and ``writes`` are the registers a hole line may read and write for the
     hole to stay what the skeleton says it is, a function of its operands that sets its
     output: it reads its operands, the constants it is given (:data:`HOLE_CONSTANTS`)
-    and its own temporaries, and writes its output and registers nothing reads after it
-    (dead there). A register live past the hole that is not its output (a loop counter,
-    a label, the constant kept for it) is never written, nor a register that is not one
-    of its operands read (both empty without holes; over several holes, the union).
+    and, with more than one line, the registers it may use as temporaries, and writes its
+    output and registers nothing reads after it (dead there; before a hole line writes
+    one, it holds a stale value). A register live past the hole that is not its output (a
+    loop counter, a label, the constant kept for it) is never written (both empty without
+    holes; over several holes, the union: one hole's lines may then write what is dead
+    only after another, such as a later hole's operand or constant).
     ``outputs``: per hole, its last line and its output register (a hole's last line
     sets its output: tuning holds it there)."""
 
@@ -103,7 +105,7 @@ class _Compiler:
         self.cse: dict[tuple, int] = {}
         self.touched: set[str] = set()  # variables emitted code has read or written
         self.depth = 0  # loops the code being emitted is inside
-        self.holes: list[tuple[int, tuple[int, ...], int]] = []  # (last line, reads, out) per hole
+        self.holes: list[tuple[int, tuple[int, ...], int, int]] = []  # (last line, reads, out, lines) per hole
 
     # -------------------------------------------------------------------- registers
 
@@ -176,7 +178,7 @@ class _Compiler:
             n = self.hole_lines or hole_size(e)
             first, last = (args[0], args[-1]) if args else (None, None)
             extra = [*args[1:-1], *(self.const(k) for k in HOLE_CONSTANTS if n > 1)]
-            self.holes.append((len(self.code) + n - 1, (*args, *extra), out))
+            self.holes.append((len(self.code) + n - 1, (*args, *extra), out, n))
             for k in range(n):
                 self.emit("NOOP" if k < n - 1 else "HOLE", first, last, out, True, tuple(extra))
             return out
@@ -499,21 +501,22 @@ def lower(
         if ins.free:
             free.append(i)
     reads, writes = _hole_registers(comp.holes, color, live_out, R)
-    outputs = tuple((last, color[out]) for last, _, out in comp.holes)
+    outputs = tuple((last, color[out]) for last, _, out, _ in comp.holes)
     return Lowered(Program(M, R, tuple(regs), tuple(lines)), tuple(free), reads, writes, outputs)
 
 
 def _hole_registers(
-    holes: list[tuple[int, tuple[int, ...], int]], color: dict[int, int], live_out: dict[int, set[int]], R: int
+    holes: list[tuple[int, tuple[int, ...], int, int]], color: dict[int, int], live_out: dict[int, set[int]], R: int
 ) -> tuple[tuple[int, ...], tuple[int, ...]]:
     """The physical registers the holes may read and write (see :class:`Lowered`): per
-    hole, it writes its output and the registers dead after its last line, and reads
-    those and its operands; the union over the holes."""
+    hole, it writes its output and the registers dead after its last line, and reads its
+    operands and, with more than one line (temporaries to pass on), those; the union over
+    the holes."""
     reads: set[int] = set()
     writes: set[int] = set()
-    for last, operands, out in holes:
+    for last, operands, out, n in holes:
         busy = {color[v] for v in live_out[last] if v != out}
         own = {r for r in range(R) if r not in busy} | {color[out]}
         writes |= own
-        reads |= own | {color[v] for v in operands}
+        reads |= (own if n > 1 else set()) | {color[v] for v in operands}
     return tuple(sorted(reads)), tuple(sorted(writes))

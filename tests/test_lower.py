@@ -153,3 +153,17 @@ def test_a_loop_inside_a_parallel_block_is_refused():
     body = repeat("c", const(2), assign("a", var("a")))
     with pytest.raises(LoweringError, match="only writes and sets"):
         lower(Term("par", (assign("b", const(1)), body)), 8, 6)
+
+
+def test_a_one_line_hole_reads_only_its_operands():
+    # a one-line hole has no temporaries: a register dead after it that is not an operand
+    # holds a stale value (here inc(mem[3]), dead once written), which would make the
+    # hole a function of more than its operands
+    b = assign("b", app("inc", read(const(3))))
+    t = seq(b, write(const(3), var("b")), assign("a", hole(0, read(const(1)))), write(const(0), var("a")))
+    low = lower(t, 12, 10)
+    p = low.program
+    (i,) = low.free
+    cell = p.lines[i - 1].o  # the hole's operand, mem[1]
+    assert p.lines[i - 1].op == READ and low.reads == (cell,)
+    assert low.outputs == ((i, p.lines[i + 1].b),)
