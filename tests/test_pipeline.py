@@ -205,3 +205,29 @@ def test_a_lowered_hole_stays_a_function_of_its_operands(task):
     assert a[first, counter] and o[first, one] and o[last].sum() > 1 and not op[first, NOOP]
     with pytest.raises(ValueError, match="scope must be one of"):
         tune_holes(low.program, low.free, t, dataclasses.replace(cfg, holes=HoleTuning(scope="all")), scope=low)
+
+
+@pytest.mark.parametrize(
+    "field, value",
+    [
+        ("scope", "all"),
+        ("sizes", "all"),
+        ("heads", "lines"),
+        ("kinds", "values"),
+        ("fill", "zero"),
+        ("train", "some"),
+        ("protect", "some"),
+    ],
+)
+def test_hole_tuning_refuses_an_unknown_setting_when_made(field, value):
+    # a typo fails where it is written, not after synthesis (sizes, scope), deep in a
+    # lookup (heads: KeyError) or never (kinds: anything but "value" meant "any"; sizes
+    # and scope when synthesis alone solves the task)
+    from bridge.pipeline import HoleTuning
+    from bridge.table1 import SkeletonInit
+
+    for cls in (HoleTuning, SkeletonInit):
+        with pytest.raises(ValueError, match=f"^{field} must be one of .*got {value!r}$"):
+            cls(**{field: value})
+    with pytest.raises(ValueError, match=f"^{field} must be one of"):
+        dataclasses.replace(HoleTuning(), **{field: value})
