@@ -525,7 +525,9 @@ class Search:
         self.stop = ""
         self._tables: dict = {}  # solving tables by name, carried-update levels by (name, cost)
         self._none = Table([], np.zeros(0, dtype=np.int64), np.zeros((0, 1), dtype=np.int64), M)
-        self._orbits: dict = {}  # (table key, ...) -> orbits of a carried update, the same for every control
+        # (kind, id(table), ...) -> (the tables, what is computed from them): keyed by id, so
+        # each entry holds its tables, which pins them (an id is unique only while alive)
+        self._orbits: dict = {}
         self._straight_state: dict | None = None  # straight_line's table, kept across levels
         self._cursor_cache: dict[str, tuple[list, list]] = {}  # cursor name -> its read terms
         self._let_cache: dict[int, tuple] = {}  # id(let values) -> (values, Carry)
@@ -903,8 +905,9 @@ class Search:
         a = np.repeat(np.stack([v for _, v in inits]), G, axis=0)
         key = ("one", id(tab))
         if key not in self._orbits:  # an orbit per table row (per (row, example) if it reads memory)
-            self._orbits[key] = orbit_table(tab.values.reshape(G * B, self.M) if per_example else tab.values, self.F)
-        orbit = self._orbits[key]
+            values = tab.values.reshape(G * B, self.M) if per_example else tab.values
+            self._orbits[key] = tab, orbit_table(values, self.F)
+        orbit = self._orbits[key][1]
         traj = orbits(None, a, ctl.n, len(inits), self.F, examples=B if per_example else 0, orbit=orbit)
         env = {"u": var("a")}
 
@@ -928,8 +931,8 @@ class Search:
         key = ("flat", *(id(tab) for tab in tabs))
         if key not in self._orbits:  # the jobs' tables one after the other, flat, then the identity
             held = np.repeat(np.arange(M), M)  # [a * M + s] = a: a run past its last iteration
-            self._orbits[key] = np.concatenate([*(tab.values.reshape(-1) for tab in tabs), held])
-        flat = self._orbits[key]
+            self._orbits[key] = tabs, np.concatenate([*(tab.values.reshape(-1) for tab in tabs), held])
+        flat = self._orbits[key][1]
         first = np.cumsum([0, *(len(tab) for tab in tabs)])
         row = np.concatenate([s + np.tile(np.arange(len(tab)), I) for s, tab in zip(first, tabs)])  # table row
         a = np.concatenate([np.repeat(a0, len(tab), axis=0) for tab in tabs])
@@ -963,8 +966,8 @@ class Search:
         if key not in self._orbits:  # every example starts alike: one orbit per pair of rows
             ga, gb = np.repeat(np.arange(len(fa)), len(fb)), np.tile(np.arange(len(fb)), len(fa))
             orbit = pair_orbits(fa.values[ga], fb.values[gb], a_init[1], b_init[1], self.M, self.F)
-            self._orbits[key] = ga, gb, *orbit
-        ga, gb, oa, ob = self._orbits[key]
+            self._orbits[key] = (fa, fb), (ga, gb, *orbit)
+        ga, gb, oa, ob = self._orbits[key][1]
         t = np.minimum(np.arange(self.F + 1)[None], ctl.n[:, None])  # held after n steps
         ta, tb = oa[:, t].astype(np.int64), ob[:, t].astype(np.int64)
         env = {"u": var("a"), "w": var("b")}
