@@ -302,6 +302,39 @@ def restart_keys(seed: int, n: int, salt: int) -> jax.Array:
     return jax.random.split(jax.random.fold_in(jax.random.PRNGKey(seed), salt), n)
 
 
+@dataclasses.dataclass(frozen=True)
+class FreeLines:
+    """Which lines of a program :func:`tune_from` leaves open, and how.
+
+    - ``lines``: the free lines; ``init``, ``scale``, ``ops``, ``heads``, ``sharpness``:
+      how they are compiled (:func:`~neural.compile.compile_program`'s ``free_*`` and
+      ``sharpness``);
+    - ``train``: ``"free"`` tunes only the free lines (the rest, registers' initial values
+      included, stay as compiled), ``"all"`` every weight;
+    - ``reads`` / ``writes`` (a flag per register): the registers a free line may read
+      (``a``, ``b``) or write (``o``), shut at the start; ``line_writes``: some free lines'
+      own ``writes``, as ``(line, flags)`` pairs (a hole's last line writes its output);
+    - ``hold``: those limits and ``ops`` stay shut through tuning (their gradient is
+      zero), and the heads not in ``heads`` stay as compiled.
+    """
+
+    lines: tuple[int, ...] = ()
+    init: str = "uniform"
+    scale: float = 0.2
+    ops: tuple[int, ...] | None = None
+    heads: tuple[str, ...] = ("op", "a", "b", "o")
+    sharpness: float = 1.0
+    train: str = "all"
+    reads: tuple[bool, ...] | None = None
+    writes: tuple[bool, ...] | None = None
+    line_writes: tuple[tuple[int, tuple[bool, ...]], ...] = ()
+    hold: bool = False
+
+    def __post_init__(self):
+        if self.train not in TRAIN_MODES:
+            raise ValueError(f"train must be one of {', '.join(TRAIN_MODES)}, got {self.train!r}")
+
+
 def tune_from(
     program: Program,
     task: Task,
@@ -309,38 +342,19 @@ def tune_from(
     tuner: Tuner = tune,
     restarts: int | None = None,
     salt: int = 0,
-    free: tuple[int, ...] = (),
     budget: Budget = Budget(None),
     judge_on: str = "test",
-    *,
-    free_init: str = "uniform",
-    free_scale: float = 0.2,
-    free_ops: tuple[int, ...] | None = None,
-    free_heads: tuple[str, ...] = ("op", "a", "b", "o"),
-    sharpness: float = 1.0,
-    train: str = "all",
-    free_reads: tuple[bool, ...] | None = None,
-    free_writes: tuple[bool, ...] | None = None,
-    hold: bool = False,
-    line_writes: dict[int, tuple[bool, ...]] | None = None,
+    free: FreeLines = FreeLines(),
 ) -> TuneResult:
-    """Compile ``program`` ``restarts`` times (own noise each; ``free`` lines left open,
-    see :func:`~neural.compile.compile_program` for ``free_init``, ``free_scale``,
-    ``free_ops``, ``free_heads`` and ``sharpness``) and tune on ``task``'s train examples; a restart is
-    recovered when its program is correct on ``task.<judge_on>`` (``solve`` judges on
-    ``train``; Table 1 measures recovery on the held-out ``test``). ``train="free"`` tunes
-    only the free lines (the rest, registers' initial values included, stay as compiled);
-    ``"all"`` tunes every weight. ``free_reads`` / ``free_writes`` (a flag per register)
-    shut the registers a free line may not read (``a``, ``b``) or write (``o``) at the start;
-    ``hold`` keeps those and ``free_ops`` shut through tuning (their gradient is zero), and
-    the heads not in ``free_heads`` as compiled. ``line_writes`` gives some free lines
-    their own ``free_writes`` (a hole's last line writes its output)."""
-    if train not in TRAIN_MODES:
-        raise ValueError(f"train must be one of {', '.join(TRAIN_MODES)}, got {train!r}")
+    """Compile ``program`` ``restarts`` times (own noise each; the ``free`` lines left open
+    as it says) and tune on ``task``'s train examples; a restart is recovered when its
+    program is correct on ``task.<judge_on>`` (``solve`` judges on ``train``; Table 1
+    measures recovery on the held-out ``test``)."""
     K = restarts or cfg.restarts
     R = max(program.R, task.machine.R)
     p = widen(program, R)
     ops = task.machine.op_codes
+    lines = set(free.lines)
     w = stack(
         [
             compile_program(
@@ -348,43 +362,43 @@ def tune_from(
                 k,
                 ops,
                 cfg.noise,
-                free=free,
-                free_init=free_init,
-                free_scale=free_scale,
-                free_ops=free_ops,
-                free_heads=free_heads,
-                sharpness=sharpness,
+                free=free.lines,
+                free_init=free.init,
+                free_scale=free.scale,
+                free_ops=free.ops,
+                free_heads=free.heads,
+                sharpness=free.sharpness,
             )
             for k in restart_keys(cfg.seed, K, salt)
         ]
     )
-    heads = set(free_heads)
-    reads = free_reads if heads & {"a", "b"} else None
-    writes = free_writes if "o" in heads else None
-    if free and (reads is not None or writes is not None):
-        w = shut(w, free, reads=reads, writes=writes)
-    own = {i: f for i, f in (line_writes or {}).items() if i in set(free)} if "o" in heads else {}
+    heads = set(free.heads)
+    reads = free.reads if heads & {"a", "b"} else None
+    writes = free.writes if "o" in heads else None
+    if lines and (reads is not None or writes is not None):
+        w = shut(w, free.lines, reads=reads, writes=writes)
+    own = {i: f for i, f in free.line_writes if i in lines} if "o" in heads else {}
     for i, f in own.items():
         w = shut(w, [i], writes=f)
     op_flags = None
-    if free_ops is not None and "op" in heads:
-        op_flags = tuple(o in set(free_ops) for o in ops)
+    if free.ops is not None and "op" in heads:
+        op_flags = tuple(o in set(free.ops) for o in ops)
     limits = {}
-    if hold:  # the heads a hole does not open stay as compiled, too
+    if free.hold:  # the heads a hole does not open stay as compiled, too
         closed = lambda flags, opened, n: flags if opened else (False,) * n
         limits = {
             "ops": closed(op_flags, "op" in heads, len(ops)),
             "reads": closed(reads, bool(heads & {"a", "b"}), R),
             "writes": closed(writes, "o" in heads, R),
         }
-    if train == "free":
-        mask = line_mask(w, free, init=False, **limits)
-    elif hold and free:
-        fixed = [i for i in range(p.M) if i not in set(free)]
-        mask = jax.tree.map(lambda x, y: x + y, line_mask(w, fixed), line_mask(w, free, init=False, **limits))
+    if free.train == "free":
+        mask = line_mask(w, free.lines, init=False, **limits)
+    elif free.hold and lines:
+        fixed = [i for i in range(p.M) if i not in lines]
+        mask = jax.tree.map(lambda x, y: x + y, line_mask(w, fixed), line_mask(w, free.lines, init=False, **limits))
     else:
         mask = None
-    if mask is not None and hold and own:  # those lines' writes held to their own limits
+    if mask is not None and free.hold and own:  # those lines' writes held to their own limits
         o = mask.o
         for i, f in own.items():
             o = o.at[i].set(jax.numpy.asarray(f, dtype=o.dtype))
@@ -432,27 +446,20 @@ def tune_holes(
         kinds = VALUE_OPS | {NOOP}  # a line may do nothing: a k-line hole holds a shorter fill
     over = {k: v for k, v in {"gumbel": how.gumbel, "lr": how.lr, "steps": how.steps}.items() if v is not None}
     cfg = dataclasses.replace(cfg, tune=dataclasses.replace(cfg.tune, **over))
-    return tune_from(
-        program,
-        task,
-        cfg,
-        tuner,
-        restarts,
-        salt,
-        free,
-        budget,
-        judge_on,
-        free_init=how.fill,
-        free_scale=how.scale,
-        free_ops=tuple(sorted(kinds)) if how.kinds == "value" else None,
-        free_heads=HOLE_HEADS[how.heads],
+    opened = FreeLines(
+        lines=free,
+        init=how.fill,
+        scale=how.scale,
+        ops=tuple(sorted(kinds)) if how.kinds == "value" else None,
+        heads=HOLE_HEADS[how.heads],
         sharpness=how.sharpness,
         train=how.train,
-        free_reads=reads,
-        free_writes=writes,
+        reads=reads,
+        writes=writes,
+        line_writes=tuple(line_writes.items()) if line_writes else (),
         hold=how.hold,
-        line_writes=line_writes,
     )
+    return tune_from(program, task, cfg, tuner, restarts, salt, budget, judge_on, opened)
 
 
 def synthesize_for(
