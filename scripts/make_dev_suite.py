@@ -38,10 +38,11 @@ def a_list(rng, M, start=0, max_len=None, lo=1, hi=None):
     return m
 
 
-def headed_list(rng, M, lo=0):
-    """A 0-terminated list at cell 1 (:func:`a_list`) and a value ``lo..M-1`` in cell 0."""
-    m = a_list(rng, M, start=1)
-    m[0] = rng.integers(lo, M)
+def headed_list(rng, M, lo=0, hi=None):
+    """A 0-terminated list at cell 1 (:func:`a_list`, values ``1..hi-1``) and a value
+    ``lo..hi-1`` in cell 0 (``hi`` defaults to ``M``)."""
+    m = a_list(rng, M, start=1, hi=hi)
+    m[0] = rng.integers(lo, hi or M)
     return m
 
 

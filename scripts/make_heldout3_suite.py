@@ -13,7 +13,7 @@ import math
 
 import make_dev_suite
 import numpy as np
-from make_dev_suite import a_list, cells, length, out_mask
+from make_dev_suite import a_list, cells, headed_list, length, out_mask
 
 
 def _any(r, M):
@@ -81,11 +81,6 @@ def t_alt_sum(M):
 
 
 def t_find_index(M):
-    def gen(r, M):
-        m = a_list(r, M, start=1, hi=6)
-        m[0] = r.integers(1, 6)
-        return m
-
     def ref(m, M):
         o = m.copy()
         L = length(m, 1)
@@ -93,7 +88,7 @@ def t_find_index(M):
         o[0] = 1 + hits[0] if len(hits) else 0  # the address of the first match
         return o, out_mask(m, [0])
 
-    return gen, ref
+    return (lambda r, M: headed_list(r, M, lo=1, hi=6)), ref
 
 
 def t_is_sorted(M):
@@ -157,11 +152,6 @@ def t_bubble_pass(M):
 
 
 def t_remove_value(M):
-    def gen(r, M):
-        m = a_list(r, M, start=1, hi=5)
-        m[0] = r.integers(1, 5)
-        return m
-
     def ref(m, M):
         o = m.copy()
         L = length(m, 1)
@@ -170,7 +160,7 @@ def t_remove_value(M):
         o[1 + len(kept)] = 0  # the shorter list is 0-terminated; cells after it are free
         return o, out_mask(m, range(1, 2 + len(kept)))
 
-    return gen, ref
+    return (lambda r, M: headed_list(r, M, lo=1, hi=5)), ref
 
 
 TASKS = {
