@@ -437,12 +437,12 @@ def tune_holes(
         if how.protect == "control":
             shut_r = control_registers(program, free)
         writes = tuple(r not in shut_r for r in range(R))
-    line_writes, kinds = None, VALUE_OPS
+    line_writes, kinds = (), VALUE_OPS
     if scope is not None and how.scope == "operands":
         within = lambda flags, allowed: tuple(bool(f is None or f) and r in allowed for r, f in zip(range(R), flags))
         reads = within(reads or (None,) * R, set(scope.reads))
         writes = within(writes or (None,) * R, set(scope.writes))
-        line_writes = {last: within(writes, {out}) for last, out in scope.outputs}
+        line_writes = tuple((last, within(writes, {out})) for last, out in scope.outputs)
         kinds = VALUE_OPS | {NOOP}  # a line may do nothing: a k-line hole holds a shorter fill
     over = {k: v for k, v in {"gumbel": how.gumbel, "lr": how.lr, "steps": how.steps}.items() if v is not None}
     cfg = dataclasses.replace(cfg, tune=dataclasses.replace(cfg.tune, **over))
@@ -456,7 +456,7 @@ def tune_holes(
         train=how.train,
         reads=reads,
         writes=writes,
-        line_writes=tuple(line_writes.items()) if line_writes else (),
+        line_writes=line_writes,
         hold=how.hold,
     )
     return tune_from(program, task, cfg, tuner, restarts, salt, budget, judge_on, opened)
