@@ -1,12 +1,14 @@
 """Loop structures run in batches on the examples: controls, carried variables, nested loops.
 
 A loop's *control* (kind, cursor start, condition, step) is run on every example with the
-memory held at the input (:func:`trajectories`); what it visits is kept in a
-:class:`Control`. Its carried variables are run as a batch of configurations
-(:class:`Carry`) by stepping value tables, not terms: :func:`orbits` and
-:func:`pair_orbits` give ``a ← f(a)`` and ``(a, b) ← (fa(a, b), fb(a, b))`` at every
-iteration. :func:`_run_nested` runs nested compare-and-exchange loops. These runners only
-propose: every program the search keeps is checked by :func:`synth.semantics.execute`.
+memory held at the input (:func:`trajectories`); :func:`loop_controls` keeps one
+:class:`Control` per distinct run, from the starts :func:`cursor_starts` gives. Its carried
+variables are run as a batch of configurations (:class:`Carry`) by stepping value tables,
+not terms: :func:`orbits` and :func:`pair_orbits` give ``a ← f(a)`` and
+``(a, b) ← (fa(a, b), fb(a, b))`` at every iteration, and :func:`carry_one`,
+:func:`carry_sourced` and :func:`carry_pair` build the batches. :func:`_run_nested` runs
+nested compare-and-exchange loops. These runners only propose: every program the search
+keeps is checked by :func:`synth.semantics.execute`.
 """
 
 from __future__ import annotations
@@ -17,8 +19,9 @@ from collections.abc import Callable
 
 import numpy as np
 
-from .enumerate import masked_row_hash
-from .lang import Term, app, assign, do_loop, for_list, read, repeat, var, while_loop
+from .enumerate import Bank, leaf_cost, masked_row_hash
+from .lang import Term, app, assign, const, cost, do_loop, for_list, read, repeat, substitute, var, while_loop
+from .solve import Table
 
 FOR, REPEAT, WHILE, DO = "for", "repeat", "while", "do"
 CONDS = {"var": lambda v: var(v), "read": lambda v: read(var(v)), "read_inc": lambda v: read(app("inc", var(v)))}
@@ -130,6 +133,56 @@ class Control:
         return make(v, self.init, CONDS[self.cond](v), STEPS[self.step](v), body)
 
 
+def cursor_starts(mem: Bank, M: int, costs: dict[str, int]) -> Table:
+    """A loop cursor's possible starts: the ``mem``-bank expressions of cost at most 2,
+    plus every constant (a cell range that starts or ends anywhere, e.g. a count-down
+    from the last list cell), each at its leaf cost."""
+    tab = Table.of(mem, 2)
+    have = {t.args[0] for t in tab.terms if t.op == "const"}
+    extra = [const(k) for k in range(M) if k not in have]
+    if not extra:
+        return tab
+    B = tab.values.shape[1]
+    terms = [*tab.terms, *extra]
+    start_costs = np.concatenate([tab.costs, [leaf_cost(t, costs) for t in extra]])
+    values = np.concatenate([tab.values, np.array([[t.args[0]] * B for t in extra], dtype=np.int64)])
+    order = np.argsort(start_costs, kind="stable")
+    return Table([terms[i] for i in order], start_costs[order], values[order], M)
+
+
+def loop_controls(inits: Table, X: np.ndarray, M: int, F: int, costs: dict[str, int]) -> tuple[list[Control], int]:
+    """Every loop control whose initial cursor is one of ``inits``, one per distinct
+    trajectory (the cheapest), by cost; controls that run past ``F`` iterations on an
+    example, or never more than once, are dropped. Also returns how many were run."""
+    kinds = [(FOR, "read", "inc"), (REPEAT, "var", "dec")]
+    kinds += [(WHILE, c, s) for c in CONDS for s in STEPS if (c, s) not in (("read", "inc"), ("var", "dec"))]
+    kinds += [(DO, c, s) for c in CONDS for s in STEPS]
+    out: dict[bytes, Control] = {}
+    runs = 0
+    cheap = inits.costs <= 1
+    for kind, cond, step in kinds:
+        if kind == WHILE:  # a general loop starts from a constant or a cell
+            ivals, iterms, icosts = (
+                inits.values[cheap],
+                [t for t, c in zip(inits.terms, cheap) if c],
+                inits.costs[cheap],
+            )
+        else:
+            ivals, iterms, icosts = inits.values, inits.terms, inits.costs
+        traj, n, end, over = trajectories(ivals, cond, step, X, M, F, test_last=kind == DO)
+        runs += len(traj)
+        extra = costs.get(kind, 1)
+        if kind in (WHILE, DO):  # a condition and a step: an idiom (cells, chase) costs one more
+            extra += (cost(CONDS[cond]("p"), costs) + cost(STEPS[step]("p"), costs)) // 2
+        for i in np.flatnonzero(~over.any(1) & (n > 1).any(1)):  # a loop that runs once is an if
+            valid = np.arange(F)[None] < n[i][:, None]
+            key = np.concatenate([np.where(valid, traj[i], -1).ravel(), n[i], end[i]]).astype(np.int16).tobytes()
+            ctl = Control(kind, iterms[i], cond, step, int(extra + icosts[i]), traj[i], n[i], end[i])
+            if key not in out or ctl.cost < out[key].cost:
+                out[key] = ctl
+    return sorted(out.values(), key=lambda c: c.cost), runs
+
+
 @dataclasses.dataclass
 class Carry:
     """A batch of ``N`` carried-variable configurations of one control, run.
@@ -224,6 +277,85 @@ def orbits(
     t = np.minimum(np.arange(F + 1)[None], n[:, None])[None]  # (1, B, F + 1)
     M = orbit.shape[1]
     return orbit.reshape(-1).take((g * M + a0[:, :, None]) * (F + 1) + t)  # orbit[g, a0, t], flat
+
+
+def carry_one(
+    ctl: Control, inits: list[tuple[Term, np.ndarray]], tab: Table, orbit: np.ndarray, F: int, per_example: bool
+) -> Carry:
+    """``a ← f(a)`` from every initial value in ``inits`` for every row ``f`` of ``tab``
+    (over ``u``, or example x ``u`` when it reads memory), given the rows' orbits
+    (:func:`orbit_table`); ``a ← f(a, source)`` is :func:`carry_sourced`."""
+    G, B = len(tab), len(ctl.n)
+    a = np.repeat(np.stack([v for _, v in inits]), G, axis=0)
+    traj = orbits(None, a, ctl.n, len(inits), F, examples=B if per_example else 0, orbit=orbit)
+    env = {"u": var("a")}
+
+    def make(i: int) -> tuple:
+        return (("a", inits[i // G][0]),), (("a", substitute(tab.terms[i % G], env)),)
+
+    return Carry(len(a), {"a": traj}, [(0, make)])
+
+
+def flat_tables(tabs: list[Table], M: int) -> np.ndarray:
+    """Two-value tables ``tabs`` one after the other, flat, then the identity on ``a``
+    (``[a * M + s] = a``: a run past its last iteration holds its value)."""
+    held = np.repeat(np.arange(M), M)
+    return np.concatenate([*(tab.values.reshape(-1) for tab in tabs), held])
+
+
+def carry_sourced(
+    ctl: Control, inits: list[tuple[Term, np.ndarray]], jobs: list, flat: np.ndarray, M: int, F: int
+) -> list[Carry]:
+    """``a ← f(a, source)`` from every initial value for every row ``f`` of each job's
+    two-value table, ``jobs`` ``[(source term, source values (B, F), table)]``, the jobs'
+    tables laid out by :func:`flat_tables` in ``flat``: every job's rows stepped together
+    (one numpy step per iteration for all of them), one :class:`Carry` per job."""
+    B, I = len(ctl.n), len(inits)
+    a0 = np.stack([v for _, v in inits])
+    tabs = [tab for _, _, tab in jobs]
+    sizes = [I * len(tab) for tab in tabs]
+    first = np.cumsum([0, *(len(tab) for tab in tabs)])
+    row = np.concatenate([s + np.tile(np.arange(len(tab)), I) for s, tab in zip(first, tabs)])  # table row
+    a = np.concatenate([np.repeat(a0, len(tab), axis=0) for tab in tabs])
+    job = np.repeat(np.arange(len(jobs)), sizes)
+    src = np.stack([svals.T for _, svals, _ in jobs], axis=1)  # (F, J, B)
+    live = (np.arange(F)[:, None] < ctl.n[None])[:, None, :]  # (F, 1, B)
+    # where each row's step t reads, less a * M: (F, N, B)
+    at = np.where(live, (row * (M * M))[None, :, None] + src[:, job], first[-1] * M * M)
+    N = len(a)
+    traj = np.empty((N, B, F + 1), dtype=np.int64)
+    traj[:, :, 0] = a
+    last = int(ctl.n.max())
+    for t in range(last):
+        a = flat.take(at[t] + a * M)
+        traj[:, :, t + 1] = a
+    traj[:, :, last + 1 :] = a[:, :, None]
+    out, start = [], 0
+    for (term, _, tab), n in zip(jobs, sizes):
+        G, env = len(tab), {"u": var("a"), "w": term}
+
+        def make(i: int, G=G, env=env, tab=tab) -> tuple:
+            return (("a", inits[i // G][0]),), (("a", substitute(tab.terms[i % G], env)),)
+
+        out.append(Carry(n, {"a": traj[start : start + n]}, [(0, make)]))
+        start += n
+    return out
+
+
+def carry_pair(ctl: Control, a_init: tuple, b_init: tuple, fa: Table, fb: Table, orbit: tuple, F: int) -> Carry:
+    """``(a, b) ← (fa(a, b), fb(a, b))`` for every pair of rows of ``fa`` x ``fb``, from
+    ``(term, value)`` initial values, given ``orbit``: the rows of each pair and their
+    :func:`pair_orbits`, ``(ga, gb, oa, ob)``."""
+    ga, gb, oa, ob = orbit
+    t = np.minimum(np.arange(F + 1)[None], ctl.n[:, None])  # held after n steps
+    ta, tb = oa[:, t].astype(np.int64), ob[:, t].astype(np.int64)
+    env = {"u": var("a"), "w": var("b")}
+    inits = (("a", a_init[0]), ("b", b_init[0]))
+
+    def make(i: int) -> tuple:
+        return inits, (("a", substitute(fa.terms[ga[i]], env)), ("b", substitute(fb.terms[gb[i]], env)))
+
+    return Carry(len(ga), {"a": ta, "b": tb}, [(0, make)])
 
 
 def _unseen(hashes: list[int], seen: set[int]) -> np.ndarray:

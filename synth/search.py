@@ -76,21 +76,20 @@ from .lang import (
     write,
 )
 from .loops import (
-    CONDS,
-    DO,
     FOR,
-    REPEAT,
-    STEPS,
-    WHILE,
     Carry,
     Control,
     _at,
     _run_nested,
     _unseen,
+    carry_one,
+    carry_pair,
+    carry_sourced,
+    cursor_starts,
+    flat_tables,
+    loop_controls,
     orbit_table,
-    orbits,
     pair_orbits,
-    trajectories,
 )
 from .semantics import execute
 from .solve import Choice, Table, _choice, _covers, _keeps, _pair, functional, solve
@@ -434,57 +433,17 @@ class Search:
     # ------------------------------------------------------------------------- loops
 
     def controls(self) -> list[Control]:
-        """Every loop control whose initial cursor costs at most 2, one per distinct
-        trajectory (the cheapest); controls that run past ``F`` iterations on an example,
-        or never more than once, are dropped."""
+        """The loop controls (:func:`synth.loops.loop_controls` from
+        :func:`~synth.loops.cursor_starts`), each with its operands and write addresses
+        (built once)."""
         if self._controls is not None:
             return self._controls
-        X, M, F = self.spec.inputs, self.M, self.F
-        inits = self.starts()
-        kinds = [(FOR, "read", "inc"), (REPEAT, "var", "dec")]
-        kinds += [(WHILE, c, s) for c in CONDS for s in STEPS if (c, s) not in (("read", "inc"), ("var", "dec"))]
-        kinds += [(DO, c, s) for c in CONDS for s in STEPS]
-        out: dict[bytes, Control] = {}
-        cheap = inits.costs <= 1
-        for kind, cond, step in kinds:
-            if kind == WHILE:  # a general loop starts from a constant or a cell
-                ivals, iterms, icosts = (
-                    inits.values[cheap],
-                    [t for t, c in zip(inits.terms, cheap) if c],
-                    inits.costs[cheap],
-                )
-            else:
-                ivals, iterms, icosts = inits.values, inits.terms, inits.costs
-            traj, n, end, over = trajectories(ivals, cond, step, X, M, F, test_last=kind == DO)
-            self.stats.structures += len(traj)
-            extra = self.c(kind)
-            if kind in (WHILE, DO):  # a condition and a step: an idiom (cells, chase) costs one more
-                extra += (cost(CONDS[cond]("p"), self.costs) + cost(STEPS[step]("p"), self.costs)) // 2
-            for i in np.flatnonzero(~over.any(1) & (n > 1).any(1)):  # a loop that runs once is an if
-                valid = np.arange(F)[None] < n[i][:, None]
-                key = np.concatenate([np.where(valid, traj[i], -1).ravel(), n[i], end[i]]).astype(np.int16).tobytes()
-                ctl = Control(kind, iterms[i], cond, step, int(extra + icosts[i]), traj[i], n[i], end[i])
-                if key not in out or ctl.cost < out[key].cost:
-                    out[key] = ctl
-        self.stats.structure_classes += len(out)
-        self._controls = [self.derive(c) for c in sorted(out.values(), key=lambda c: c.cost)]
+        starts = cursor_starts(self.mem, self.M, self.costs)
+        found, runs = loop_controls(starts, self.spec.inputs, self.M, self.F, self.costs)
+        self.stats.structures += runs
+        self.stats.structure_classes += len(found)
+        self._controls = [self.derive(c) for c in found]
         return self._controls
-
-    def starts(self) -> Table:
-        """A loop cursor's possible starts: the ``mem``-bank expressions of cost at most 2,
-        plus every constant (a cell range that starts or ends anywhere, e.g. a count-down
-        from the last list cell), each at its leaf cost."""
-        tab = Table.of(self.mem, 2)
-        have = {t.args[0] for t in tab.terms if t.op == "const"}
-        extra = [const(k) for k in range(self.M) if k not in have]
-        if not extra:
-            return tab
-        B = tab.values.shape[1]
-        terms = [*tab.terms, *extra]
-        costs = np.concatenate([tab.costs, [leaf_cost(t, self.costs) for t in extra]])
-        values = np.concatenate([tab.values, np.array([[t.args[0]] * B for t in extra], dtype=np.int64)])
-        order = np.argsort(costs, kind="stable")
-        return Table([terms[i] for i in order], costs[order], values[order], self.M)
 
     def derive(self, ctl: Control) -> Control:
         """Fill in a control's operands (one per distinct value array: the element, the
@@ -633,85 +592,31 @@ class Search:
         return cache[id(vals)][1]
 
     def _one(self, ctl, inits: list[tuple[Term, np.ndarray]], tab: Table, per_example: bool) -> Carry:
-        """``a ← f(a)`` from every initial value in ``inits`` for every row ``f`` of ``tab``
-        (over ``u``, or example x ``u`` when it reads memory); ``a ← f(a, source)`` is
-        :meth:`_sourced`."""
-        G, B = len(tab), len(ctl.n)
-        a = np.repeat(np.stack([v for _, v in inits]), G, axis=0)
+        """:func:`synth.loops.carry_one`, with each table's orbits computed once."""
         key = ("one", id(tab))
         if key not in self._orbits:  # an orbit per table row (per (row, example) if it reads memory)
-            values = tab.values.reshape(G * B, self.M) if per_example else tab.values
+            values = tab.values.reshape(len(tab) * len(ctl.n), self.M) if per_example else tab.values
             self._orbits[key] = tab, orbit_table(values, self.F)
-        orbit = self._orbits[key][1]
-        traj = orbits(None, a, ctl.n, len(inits), self.F, examples=B if per_example else 0, orbit=orbit)
-        env = {"u": var("a")}
-
-        def make(i: int) -> tuple:
-            return (("a", inits[i // G][0]),), (("a", substitute(tab.terms[i % G], env)),)
-
-        return Carry(len(a), {"a": traj}, [(0, make)])
+        return carry_one(ctl, inits, tab, self._orbits[key][1], self.F, per_example)
 
     def _sourced(self, ctl, inits: list[tuple[Term, np.ndarray]], jobs: list) -> list[Carry]:
-        """``a ← f(a, source)`` from every initial value for every row ``f`` of each job's
-        two-value table, ``jobs`` ``[(source term, source values (B, F), table)]``: every
-        job's rows stepped together (one numpy step per iteration for all of them), one
-        :class:`Carry` per job."""
+        """:func:`synth.loops.carry_sourced`, with each list of tables laid out flat once."""
         if not jobs:
             return []
-        M, F = self.M, self.F
-        B, I = len(ctl.n), len(inits)
-        a0 = np.stack([v for _, v in inits])
         tabs = [tab for _, _, tab in jobs]
-        sizes = [I * len(tab) for tab in tabs]
         key = ("flat", *(id(tab) for tab in tabs))
-        if key not in self._orbits:  # the jobs' tables one after the other, flat, then the identity
-            held = np.repeat(np.arange(M), M)  # [a * M + s] = a: a run past its last iteration
-            self._orbits[key] = tabs, np.concatenate([*(tab.values.reshape(-1) for tab in tabs), held])
-        flat = self._orbits[key][1]
-        first = np.cumsum([0, *(len(tab) for tab in tabs)])
-        row = np.concatenate([s + np.tile(np.arange(len(tab)), I) for s, tab in zip(first, tabs)])  # table row
-        a = np.concatenate([np.repeat(a0, len(tab), axis=0) for tab in tabs])
-        job = np.repeat(np.arange(len(jobs)), sizes)
-        src = np.stack([svals.T for _, svals, _ in jobs], axis=1)  # (F, J, B)
-        live = (np.arange(F)[:, None] < ctl.n[None])[:, None, :]  # (F, 1, B)
-        # where each row's step t reads, less a * M: (F, N, B)
-        at = np.where(live, (row * (M * M))[None, :, None] + src[:, job], first[-1] * M * M)
-        N = len(a)
-        traj = np.empty((N, B, F + 1), dtype=np.int64)
-        traj[:, :, 0] = a
-        last = int(ctl.n.max())
-        for t in range(last):
-            a = flat.take(at[t] + a * M)
-            traj[:, :, t + 1] = a
-        traj[:, :, last + 1 :] = a[:, :, None]
-        out, start = [], 0
-        for (term, _, tab), n in zip(jobs, sizes):
-            G, env = len(tab), {"u": var("a"), "w": term}
-
-            def make(i: int, G=G, env=env, tab=tab) -> tuple:
-                return (("a", inits[i // G][0]),), (("a", substitute(tab.terms[i % G], env)),)
-
-            out.append(Carry(n, {"a": traj[start : start + n]}, [(0, make)]))
-            start += n
-        return out
+        if key not in self._orbits:
+            self._orbits[key] = tabs, flat_tables(tabs, self.M)
+        return carry_sourced(ctl, inits, jobs, self._orbits[key][1], self.M, self.F)
 
     def _pair(self, ctl, a_init, b_init, fa: Table, fb: Table) -> Carry:
-        """``(a, b) ← (fa(a, b), fb(a, b))`` for every pair of rows of ``ta`` x ``tb``."""
+        """:func:`synth.loops.carry_pair`, with each pair of tables' orbits computed once."""
         key = ("pair", a_init[1], b_init[1], id(fa), id(fb))
         if key not in self._orbits:  # every example starts alike: one orbit per pair of rows
             ga, gb = np.repeat(np.arange(len(fa)), len(fb)), np.tile(np.arange(len(fb)), len(fa))
             orbit = pair_orbits(fa.values[ga], fb.values[gb], a_init[1], b_init[1], self.M, self.F)
             self._orbits[key] = (fa, fb), (ga, gb, *orbit)
-        ga, gb, oa, ob = self._orbits[key][1]
-        t = np.minimum(np.arange(self.F + 1)[None], ctl.n[:, None])  # held after n steps
-        ta, tb = oa[:, t].astype(np.int64), ob[:, t].astype(np.int64)
-        env = {"u": var("a"), "w": var("b")}
-        inits = (("a", a_init[0]), ("b", b_init[0]))
-
-        def make(i: int) -> tuple:
-            return inits, (("a", substitute(fa.terms[ga[i]], env)), ("b", substitute(fb.terms[gb[i]], env)))
-
-        return Carry(len(ga), {"a": ta, "b": tb}, [(0, make)])
+        return carry_pair(ctl, a_init, b_init, fa, fb, self._orbits[key][1], self.F)
 
     def loops(self, level: int) -> None:
         """Every single-loop skeleton whose structure costs ``level``, completed by solving
@@ -816,11 +721,11 @@ class Search:
             yield resize(t, iter(sizes))
 
     def operands(self, ctl: Control, carried: list, h: tuple) -> tuple[list, list]:
-        """Operands a body value writing at ``h`` may use, as :data:`Operand` rows over the
-        valid iterations: the control's, the carried variables (their values before the
-        iteration's update: the body is simultaneous; ``(N, P)``), then the cells further
-        away. A read of a cell that an earlier iteration wrote would see the written value,
-        not the input's: such operands are left out. Returns (primary operands, further
+        """Operands a body value writing at ``h`` may use, as :data:`~synth.solve.Operand`
+        rows over the valid iterations: the control's, the carried variables (their values
+        before the iteration's update: the body is simultaneous; ``(N, P)``), then the cells
+        further away. A read of a cell that an earlier iteration wrote would see the written
+        value, not the input's: such operands are left out. Returns (primary operands, further
         cells)."""
         key = ("operands", str(h[0]))
         if key not in ctl.memo:  # the control's own operands: one row (P,) each

@@ -3,10 +3,10 @@
 A write's value expression is not enumerated but solved for: among a bank's expressions up
 to a cost (a :class:`Table`, cheapest first), the first whose values at the points a
 structure visits are the values the examples need. A bitset per (point, value) makes that
-one AND per point, for many queries at once. :func:`solve` tries :class:`Choice` s (a
-table over some operands) in order and falls back to holes when no expression fits but the
-needs are a function of the operands (:func:`functional`); :func:`_covers` picks the
-straight-line writes that together cover the changed cells.
+one AND per point, for many queries at once. :func:`solve` tries choices in order (a
+:class:`Choice`: a table over some operands) and falls back to holes when no expression
+fits but the needs are a function of the operands (:func:`functional`); :func:`_covers`
+picks the straight-line writes that together cover the changed cells.
 """
 
 from __future__ import annotations
