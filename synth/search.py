@@ -674,8 +674,11 @@ class Search:
         every skeleton that comes out complete (or, with ``holes``, with one hole)."""
         D = self.spec.changed
         carried = carry.before(ctl, idx) if ctl.addresses else []
+        walks = bool((ctl.end != ctl.end[0]).any())  # else a walk's cursor is a constant after it
         for h in [None, *ctl.addresses]:
             if h is None:
+                if not carry.traj and not walks:  # an empty body, and no cursor worth using after it
+                    continue
                 written, body = np.zeros_like(D), [None] * len(idx)
                 live = np.arange(len(idx))
             else:
@@ -687,7 +690,7 @@ class Search:
                 if carry.traj:  # also the carried variables' own match (see body_values)
                     alt = self.body_values(ctl, carried, len(idx), need, h, carried_only=True, todo=live)
                     body = [b if a is None or a == b else (b, a) for b, a in zip(body, alt)]
-            final = self.final_writes(ctl, carry, idx, D & ~written, written.any(), live)
+            final = self.final_writes(ctl, carry, idx, D & ~written, written, live)
             for n in live:
                 bv, fw = body[n], final[n]
                 if fw is None:
@@ -695,8 +698,10 @@ class Search:
                 inits, sets = carry.describe(idx[n])
                 for v in bv if isinstance(bv, tuple) else (bv,):
                     writes = [] if h is None or v is None else [write(h[0], v)]
-                    if sets or writes:
-                        for t in self.sized(seq(*inits, ctl.term(par(*sets, *writes)), fw)):
+                    # a pure walk is kept when a write after it uses its cursor
+                    if sets or writes or (walks and ctl.name in reads(fw)):
+                        body_term = par(*sets, *writes) if sets or writes else seq()
+                        for t in self.sized(seq(*inits, ctl.term(body_term), fw)):
                             self.record(t, "loop")
 
     def _address(self, ctl: Control, h: tuple) -> tuple[np.ndarray, np.ndarray]:
@@ -784,48 +789,140 @@ class Search:
         return self.solve(N, need, choices, holes, memo, todo)
 
     def final_writes(
-        self, ctl, carry, idx, left, body_writes: bool, todo: np.ndarray | None = None, max_cells: int = 2
+        self, ctl, carry, idx, left, written: np.ndarray, todo: np.ndarray | None = None, max_cells: int = 2
     ) -> list[Term | None]:
-        """For each configuration (of ``todo``, default all), writes after the loop (to
-        constant cells, of functions of the loop's final variables) that leave every cell
-        in ``left`` at its target (``seq()`` if there is none to make), or None. A
-        configuration one cell fails is not solved for the next."""
-        M, Y, K = self.M, self.spec.outputs, self.spec.mask
+        """For each configuration (of ``todo``, default all), writes after the loop that
+        leave every cell in ``left`` at its target (``seq()`` if there is none to make), or
+        None. ``written``: the cells the body writes ``(B, M)``.
+
+        The addresses are constant cells, or (when those fail) the loop's final cursor
+        ``i``, ``inc(i)`` or ``dec(i)`` (:meth:`final_covers`); the values are functions of
+        the loop's final values (carried variables, the cursor) and then of the cells the
+        body left at the input: at the final cursor and fixed ones (:meth:`final_reads`). A
+        configuration one write fails is not solved for the next."""
         N = len(idx)
-        cells = np.flatnonzero(left.any(0))
-        if not cells.size:
+        if not left.any():
             return [seq()] * N
-        if len(cells) > max_cells:
-            return [None] * N
         todo = np.arange(N) if todo is None else np.asarray(todo, dtype=np.int64)
         finals = [(var(n), v, True) for n, v in carry.finals(ctl, idx)]
         finals.append((var(ctl.name), ctl.end, False))
-        u, uw, um = self.table("u"), self.table("uw"), self.table("um")
-        B = len(ctl.n)
-        per_cell = []
-        for c in cells:
-            rows = K[:, c]
-            ops = [(t, v[:, rows] if d else v[rows], d) for t, v, d in finals]
-            base = np.arange(B)[rows] * M
-            choices = itertools.chain(
-                (_choice(u, {"u": t}, v, d) for t, v, d in ops),
-                # memory is still the input's only without body writes: then memory-reading functions apply
-                (_choice(um, {"u": t}, v, d, base=base) for t, v, d in ops if not body_writes),
-                (_pair(uw, a, b, M) for a, b in itertools.combinations(ops, 2)),
-            )
-            holes = (_choice(None, (t,), v, d) for t, v, d in ops)
-            memo = ctl.memo.setdefault(("final", int(c), body_writes), {})
-            vals = self.solve(N, Y[rows, c], choices, holes, memo, todo)
-            made: dict[int, Term] = {}
-            for e in vals:
-                if e is not None and id(e) not in made:
-                    made[id(e)] = write(const(c), e)
-            per_cell.append([None if e is None else made[id(e)] for e in vals])
-            todo = np.array([q for q in todo if vals[q] is not None], dtype=np.int64)
+        extra = self.final_reads(ctl, written)
         out: list[Term | None] = [None] * N
-        for q in todo:
-            out[q] = par(*(pc[q] for pc in per_cell))
+        for cover in self.final_covers(ctl, left, max_cells):
+            if not todo.size:
+                break
+            per_write, open_ = [], todo
+            for adr, rows, need in cover:
+                vals = self._final_value(ctl, adr, rows, need, finals, extra, bool(written.any()), N, open_)
+                made: dict[int, Term] = {}
+                for e in vals:
+                    if e is not None and id(e) not in made:
+                        made[id(e)] = write(adr, e)
+                per_write.append([None if e is None else made[id(e)] for e in vals])
+                open_ = np.array([q for q in open_ if vals[q] is not None], dtype=np.int64)
+            for q in open_:
+                out[q] = par(*(pw[q] for pw in per_write))
+            todo = np.setdiff1d(todo, open_)
         return out
+
+    def final_covers(self, ctl: Control, left: np.ndarray, max_cells: int) -> Iterator[list]:
+        """Ways to write the cells ``left`` ``(B, M)`` after the loop with at most
+        ``max_cells`` writes, each ``[(address, rows of the examples it must fit (B,),
+        needed values there)]``: constant cells alone first (as many as there are changed
+        cells), then covers that write at the final cursor (one of :meth:`final_addresses`
+        per write, each covering a cell left), the rest at constant cells, cheapest
+        addresses first. A cursor write may not hit a constant write's cell."""
+        Y, K = self.spec.outputs, self.spec.mask
+        B = len(Y)
+        cells = np.flatnonzero(left.any(0))
+        if len(cells) <= max_cells:
+            yield [(const(c), K[:, c], Y[K[:, c], c]) for c in cells]
+        useful_ = [(t, at) for t, at in self.final_addresses(ctl) if left[np.arange(B), at].any()]
+        combos = [s for k in range(1, max_cells + 1) for s in itertools.combinations(useful_, k)]
+        combos.sort(key=lambda s: sum(cost(t, self.costs) for t, _ in s))  # stable: fewer writes first at a tie
+        everywhere = np.ones(B, dtype=bool)
+        for s in combos:
+            rest = left.copy()
+            for _, at in s:
+                rest[np.arange(B), at] = False
+            fixed = np.flatnonzero(rest.any(0))
+            if len(fixed) + len(s) > max_cells or any(np.isin(at, fixed).any() for _, at in s):
+                continue
+            yield [
+                *((const(c), K[:, c], Y[K[:, c], c]) for c in fixed),
+                *((t, everywhere, Y[np.arange(B), at]) for t, at in s),
+            ]
+
+    def final_addresses(self, ctl: Control) -> list[tuple[Term, np.ndarray]]:
+        """Addresses after the loop at its final cursor ``v``: ``v``, ``inc(v)``, ``dec(v)``
+        (the neighbours a body reads), each with the cells it addresses ``(B,)``; kept when
+        the cell differs between examples (else a constant cell is the same write) and is
+        compared on every example (built once per control)."""
+        if "final addresses" not in ctl.memo:
+            X, K, M = self.spec.inputs, self.spec.mask, self.M
+            B = len(X)
+            out = []
+            for op in ("var", "inc", "dec"):
+                at = _at(op, ctl.end, X, M)
+                if (at != at[0]).any() and K[np.arange(B), at].all():
+                    out.append((var(ctl.name) if op == "var" else app(op, var(ctl.name)), at))
+            ctl.memo["final addresses"] = out
+        return ctl.memo["final addresses"]
+
+    def final_reads(self, ctl: Control, written: np.ndarray) -> list[tuple[Term, np.ndarray, bool]]:
+        """Cells a final write's value may read besides the loop's final values: at the
+        final cursor (``mem[v]``, ``mem[inc(v)]``, ``mem[dec(v)]``), then fixed cells
+        ``mem[k]`` (read only when the body writes nothing); ``(term, values (B,), at the
+        cursor)``. A read at the cursor must reach different cells on different examples
+        (else it is a fixed cell); every read is of cells the body writes on no example (the
+        solving sees the input's memory), one per distinct value array that is not the same
+        on every example (a constant is a leaf of every table)."""
+        key = ("final reads", written.tobytes())
+        if key not in ctl.memo:
+            X, M = self.spec.inputs, self.M
+            B = len(X)
+            rows = np.arange(B)
+            name = ctl.name
+            cands = [(read(var(name)), _at("var", ctl.end, X, M), True)]
+            cands += [(read(app(op, var(name))), _at(op, ctl.end, X, M), True) for op in ("inc", "dec")]
+            cands += [(cell(k), np.full(B, k), False) for k in range(M)]
+            seen = {ctl.end.tobytes()}
+            out = []
+            for t, at, near in cands:
+                vals = X[rows, at]
+                if near and (at == at[0]).all():  # the same cell on every example: a fixed cell
+                    continue
+                if written[rows, at].any() or (vals == vals[0]).all() or vals.tobytes() in seen:
+                    continue
+                seen.add(vals.tobytes())
+                out.append((t, vals, near))
+            ctl.memo[key] = out
+        return ctl.memo[key]
+
+    def _final_value(self, ctl, adr, rows, need, finals, extra, body_writes: bool, N: int, todo) -> list:
+        """The cheapest value for one write after the loop at ``adr``, per configuration:
+        a function of one of the loop's final values ``finals``, or of a cell at the final
+        cursor; without body writes, one that reads memory, or a fixed cell (as memory is
+        still the input's); then of two final values, or of a final value and a cell at the
+        cursor; a hole over a final value; or None. ``extra``: :meth:`final_reads`;
+        ``rows``: the examples it must fit."""
+        M = self.M
+        u, uw, um = self.table("u"), self.table("uw"), self.table("um")
+        ops = [(t, v[:, rows] if d else v[rows], d) for t, v, d in finals]
+        cur = [(t, v[rows], False) for t, v, near in extra if near]
+        base = np.flatnonzero(rows) * M
+        choices = itertools.chain(
+            (_choice(u, {"u": t}, v, d) for t, v, d in ops),
+            (_choice(u, {"u": t}, v[rows], False) for t, v, near in extra if near),
+            # memory is still the input's only without body writes: then memory-reading functions apply
+            (_choice(um, {"u": t}, v, d, base=base) for t, v, d in ops if not body_writes),
+            (_choice(u, {"u": t}, v[rows], False) for t, v, near in extra if not near and not body_writes),
+            (_pair(uw, a, b, M) for a, b in itertools.combinations(ops, 2)),
+            (_pair(uw, a, b, M) for a in ops for b in cur),
+        )
+        holes = (_choice(None, (t,), v, d) for t, v, d in ops)
+        memo = ctl.memo.setdefault(("final", str(adr), body_writes, tuple(str(t) for t, _, _ in extra)), {})
+        return self.solve(N, need, choices, holes, memo, todo)
 
     # ------------------------------------------------------------------ nested loops
 

@@ -7,7 +7,7 @@ import pytest
 
 from neural import Examples
 from synth import SizePrior, SynthConfig, enumerate_programs, execute
-from synth.lang import assign, const, for_list, substitute, var, write
+from synth.lang import app, assign, const, for_list, read, reads, seq, substitute, var, write
 from synth.loops import _run_nested, orbits, pair_orbits
 from synth.search import Search, Spec, useful
 from synth.solve import Table, _pair, functional
@@ -287,3 +287,62 @@ def test_the_nested_runner_agrees_with_execute(task, inner):
             want = execute(Search._nested_term(start, inner, tf.terms[f[n]], tf.terms[g[n]]), X, M)
             fine = (want != -1).all(1)  # execute's fuel is its own
             assert np.array_equal(out[n][fine], want[fine])
+
+
+def _lists(rng, B: int, M: int) -> tuple[np.ndarray, np.ndarray]:
+    """``B`` memories with a 0-terminated list at cell 0 (1 to ``M - 2`` elements) and
+    random cells after it; and the lists' lengths."""
+    X = rng.integers(0, M, (B, M))
+    n = rng.integers(1, M - 1, B)
+    for b in range(B):
+        X[b, : n[b]] = rng.integers(1, M, n[b])
+        X[b, n[b]] = 0
+    return X, n
+
+
+def _after_loop(t) -> tuple:
+    """A single-loop skeleton's loop and the writes after it."""
+    stmts = t.args if t.op == "seq" else (t,)
+    k = max(j for j, s in enumerate(stmts) if s.op in ("for", "repeat", "while", "do"))
+    return stmts[k], [w for s in stmts[k + 1 :] for w in (s.args if s.op == "par" else (s,))]
+
+
+def _cursor_task(kind: str, rng, B: int, M: int) -> Examples:
+    X, n = _lists(rng, B, M)
+    Y, r = X.copy(), np.arange(B)
+    if kind == "sum at the end":  # the list's sum in its terminating cell
+        Y[r, n] = np.array([x[:k].sum() % M for x, k in zip(X, n)])
+    else:  # the list's last element in cell 0
+        Y[:, 0] = X[r, n - 1]
+    return Examples(X, Y, np.ones((B, M), bool))
+
+
+def test_a_write_after_a_loop_at_its_final_cursor():
+    """The sum of a list written at its terminating cell: the write after the loop is at
+    the loop's final cursor (``mem[i] ← a``), which no constant cell could be."""
+    M, rng = 8, np.random.default_rng(4)
+    train, test = _cursor_task("sum at the end", rng, 16, M), _cursor_task("sum at the end", rng, 200, M)
+    r = enumerate_programs(train, M, cfg=SynthConfig(max_cost=9, time_limit=120))
+    good = [c.term for c in r.solutions if test.correct(execute(c.term, test.inputs, M)).all()]
+    assert good
+    for t in good:
+        loop, after = _after_loop(t)
+        assert any(w.args[0] == var(loop.args[0]) for w in after), str(t)
+
+
+def test_a_pure_walk_is_kept_when_a_write_after_it_reads_its_cursor():
+    """The last element copied to cell 0: a loop with an empty body walks to the list's
+    end, and the write after it reads ``mem[dec(i)]``. Every pure walk the search keeps
+    uses its cursor after the loop."""
+    M, rng = 12, np.random.default_rng(5)
+    train, test = _cursor_task("last", rng, 16, M), _cursor_task("last", rng, 200, M)
+    r = enumerate_programs(train, M, cfg=SynthConfig(max_cost=9, time_limit=120))
+    good = [c.term for c in r.solutions if test.correct(execute(c.term, test.inputs, M)).all()]
+    assert good
+    loop, after = _after_loop(good[0])
+    assert loop.args[-1] == seq()
+    assert any(read(app("dec", var(loop.args[0]))) in w.args[1].walk() for w in after), str(good[0])
+    for c in (c for c in r.candidates if c.family == "loop"):
+        loop, after = _after_loop(c.term)
+        if loop.args[-1] == seq():
+            assert any(loop.args[0] in reads(w) for w in after), str(c.term)
