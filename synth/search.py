@@ -15,7 +15,9 @@ shapes composed this way:
 - **single loop**: a ``for`` list walk, a ``repeat`` count or a ``while`` loop (pointer
   chasing, cell ranges), carrying 0–2 variables, writing at an address that is a function
   of its cursor (at the cursor, at an offset, mirrored), then writing results computed
-  from the loop's final variables;
+  from the loop's final variables and the cells at its final cursor, at fixed cells or at
+  the final cursor (``mem[i] ← a`` after a list walk; a walk with an empty body is kept
+  when a write after it uses its cursor);
 - **nested loops**: a walk inside a walk, updating the two cursors' cells together (the
   compare-and-exchange of sorting).
 
