@@ -839,8 +839,8 @@ class Search:
         cells = np.flatnonzero(left.any(0))
         if len(cells) <= max_cells:
             yield [(const(c), K[:, c], Y[K[:, c], c]) for c in cells]
-        useful_ = [(t, at) for t, at in self.final_addresses(ctl) if left[np.arange(B), at].any()]
-        combos = [s for k in range(1, max_cells + 1) for s in itertools.combinations(useful_, k)]
+        hits = [(t, at) for t, at in self.final_addresses(ctl) if left[np.arange(B), at].any()]
+        combos = [s for k in range(1, max_cells + 1) for s in itertools.combinations(hits, k)]
         combos.sort(key=lambda s: sum(cost(t, self.costs) for t, _ in s))  # stable: fewer writes first at a tie
         everywhere = np.ones(B, dtype=bool)
         for s in combos:
