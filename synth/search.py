@@ -810,7 +810,10 @@ class Search:
         finals.append((var(ctl.name), ctl.end, False))
         extra = self.final_reads(ctl, written)
         out: list[Term | None] = [None] * N
-        for cover in self.final_covers(ctl, left, max_cells):
+        key = ("final covers", left.tobytes())
+        if key not in ctl.memo:  # the same for every batch of this control and body address
+            ctl.memo[key] = list(self.final_covers(ctl, left, max_cells))
+        for cover in ctl.memo[key]:
             if not todo.size:
                 break
             per_write, open_ = [], todo
@@ -824,7 +827,8 @@ class Search:
                 open_ = np.array([q for q in open_ if vals[q] is not None], dtype=np.int64)
             for q in open_:
                 out[q] = par(*(pw[q] for pw in per_write))
-            todo = np.setdiff1d(todo, open_)
+            if open_.size:
+                todo = np.setdiff1d(todo, open_)
         return out
 
     def final_covers(self, ctl: Control, left: np.ndarray, max_cells: int) -> Iterator[list]:
