@@ -42,7 +42,7 @@ from .lang import (
 
 SHAPES = ("par", "let", "loop", "nested", "two loops")
 
-# The search's loop conditions and steps over a cursor (synth.search.CONDS / STEPS).
+# The search's loop conditions and steps over a cursor (synth.loops.CONDS / STEPS).
 CONDS = (lambda v: var(v), lambda v: read(var(v)), lambda v: read(app("inc", var(v))))
 STEPS = (
     lambda v: app("inc", var(v)),

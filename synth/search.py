@@ -35,20 +35,24 @@ it) is part of the search: each hole is proposed at every size from 1 to
 ``SynthConfig.hole_lines``, a hole of ``n`` lines costing ``n`` (an open fold with a
 two-line step is found one level after the one-line one; a solved value's hole is kept at
 each size, the larger costing more), so smaller holes are proposed first.
+
+This module is the driver (:class:`Search`, :func:`enumerate_programs`) and what it takes
+and returns. The expression banks are :mod:`synth.enumerate`; the value tables and the
+solving for writes, :mod:`synth.solve`; the loop controls, carried variables and batched
+loop runners, :mod:`synth.loops`.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import functools
 import itertools
 import time
 from collections.abc import Callable, Iterable, Iterator
-from typing import ClassVar, NamedTuple
+from typing import ClassVar
 
 import numpy as np
 
-from .enumerate import Bank, Chain, leaf_cost, masked_row_hash, row_hash
+from .enumerate import Bank, Chain, leaf_cost, row_hash
 from .heuristics import Heuristic, SizePrior
 from .lang import (
     LOOPS,
@@ -58,14 +62,12 @@ from .lang import (
     cell,
     const,
     cost,
-    do_loop,
     for_list,
     hole,
     holes,
     par,
     read,
     reads,
-    repeat,
     resize,
     seq,
     substitute,
@@ -73,7 +75,24 @@ from .lang import (
     while_loop,
     write,
 )
+from .loops import (
+    FOR,
+    Carry,
+    Control,
+    _at,
+    _run_nested,
+    _unseen,
+    carry_one,
+    carry_pair,
+    carry_sourced,
+    cursor_starts,
+    flat_tables,
+    loop_controls,
+    orbit_table,
+    pair_orbits,
+)
 from .semantics import execute
+from .solve import Choice, Table, _choice, _covers, _keeps, _pair, functional, solve
 
 # ----------------------------------------------------------------------------- the task
 
@@ -180,291 +199,6 @@ class SearchResult:
     @property
     def structures(self) -> list[Candidate]:
         return [c for c in self.candidates if not c.correct]
-
-
-# ---------------------------------------------------------------------- solving for values
-
-_LOWEST_BIT = np.array([(b & -b).bit_length() - 1 if b else 8 for b in range(256)], dtype=np.int64)
-
-
-@dataclasses.dataclass
-class Table:
-    """The expressions of one context up to a cost, as a lookup table.
-
-    ``values[g, p]`` is expression ``g``'s value at domain point ``p``; expressions are in
-    order of cost. :meth:`first` answers "the cheapest expression with these values at
-    these points" for many queries at once, through a bitset per (point, value).
-    """
-
-    terms: list[Term]
-    costs: np.ndarray
-    values: np.ndarray  # (G, D)
-    M: int
-
-    @staticmethod
-    def of(bank: Bank, max_cost: int, keep: Callable[[Term], bool] | None = None) -> Table:
-        levels = list(bank.upto(max_cost))
-        terms = Chain([lv.terms for _, lv in levels])
-        costs = np.array([c for c, lv in levels for _ in range(len(lv.terms))], dtype=np.int64)
-        values = np.concatenate([lv.values for _, lv in levels]) if levels else np.zeros((0, bank.width))
-        values = values.astype(np.int64)
-        if keep is not None:
-            sel = np.array([keep(t) for t in terms], dtype=bool)
-            terms, costs, values = [t for t, s in zip(terms, sel) if s], costs[sel], values[sel]
-        return Table(terms, costs, values, bank.M)
-
-    def __len__(self) -> int:
-        return len(self.terms)
-
-    @property
-    def bits(self) -> np.ndarray:
-        """``(D + 1, M, ceil(G/8))`` packed: bit ``g`` of ``[p, y]`` is ``values[g, p] == y``;
-        row ``D`` is all ones (a point that does not count)."""
-        if not hasattr(self, "_bits"):
-            G = len(self.values)
-            onehot = self.values[:, :, None] == np.arange(self.M)[None, None]  # (G, D, M)
-            packed = np.packbits(onehot, axis=0, bitorder="little").transpose(1, 2, 0)  # (D, M, W)
-            ones = np.full((1, self.M, packed.shape[2]), 255, dtype=np.uint8)
-            self._bits = np.ascontiguousarray(np.concatenate([packed, ones]))
-            if G % 8:  # no expression beyond G
-                self._bits[..., -1] &= np.uint8((1 << (G % 8)) - 1)
-        return self._bits
-
-    def first(self, points: np.ndarray, need: np.ndarray, valid: np.ndarray | None = None, chunk: int = 4096):
-        """Per query (rows of ``points`` ``(N, P)``, ``need`` ``(N, P)`` or ``(P,)``): the
-        index of the cheapest expression with value ``need`` at every valid point, or -1."""
-        N = len(points)
-        out = np.full(N, -1)
-        if not len(self) or not N:
-            return out
-        bits = self.bits
-        D = self.values.shape[1]
-        if valid is not None:
-            points = np.where(valid, points, D)
-        for s in range(0, N, chunk):
-            ns = need if need.ndim == 1 else need[s : s + chunk]  # a shared need broadcasts
-            acc = np.bitwise_and.reduce(bits[points[s : s + chunk], ns], axis=1)  # (n, W)
-            nz = acc != 0
-            has = nz.any(1)
-            w = nz.argmax(1)
-            byte = acc[np.arange(len(acc)), w]
-            out[s : s + chunk] = np.where(has, 8 * w + _LOWEST_BIT[byte], -1)
-        return out
-
-
-def functional(points: np.ndarray, need: np.ndarray) -> np.ndarray:
-    """Per query ``(N, P)``: whether the needs are a function of the points (no point
-    needs two different values), i.e. some expression of these operands fits.
-
-    Each query scatters its needs into a table indexed by point and reads them back: a
-    point that needs two different values reads back the other one somewhere (no sort per
-    query)."""
-    N, P = points.shape
-    if not N or not P:
-        return np.ones(N, dtype=bool)
-    lo = int(points.min())
-    width = int(points.max()) - lo + 1
-    if N * width > max(1 << 22, 8 * N * P):  # sparse points (e.g. hashes): sort each query
-        order = np.argsort(points, axis=1, kind="stable")
-        p = np.take_along_axis(points, order, 1)
-        v = np.take_along_axis(np.broadcast_to(need, points.shape), order, 1)
-        return ~((p[:, 1:] == p[:, :-1]) & (v[:, 1:] != v[:, :-1])).any(1)
-    flat = (points - lo).astype(np.int64) + (np.arange(N) * width)[:, None]  # uint64 points too
-    table = np.empty(N * width, dtype=np.result_type(need))
-    table[flat] = need
-    return (table[flat] == need).all(1)
-
-
-Operand = tuple  # (term, values, dynamic): values (P,) for every query, or (N, P) per query
-
-
-class Choice(NamedTuple):
-    """One way to solve for a value: the cheapest row of ``table`` with the needed values
-    at the points (``table`` None: a hole over the operand terms ``env``), ``env``
-    mapping the table's ``u``/``w`` to operand terms. ``static``: every query has the
-    same points, ``points()`` gives them ``(P,)``; else ``points(todo)`` gives each
-    query's ``(n, P)``. ``prefilter``: test first that the needs are a function of the
-    points (cheap; no table row can fit otherwise)."""
-
-    table: Table | None
-    env: dict | tuple
-    points: Callable
-    static: bool
-    prefilter: bool = True
-
-
-def _choice(table: Table | None, env, v: np.ndarray, dynamic: bool, base: np.ndarray | None = None) -> Choice:
-    """A choice over one operand's values ``v`` (``base + v``: the flat index of a
-    memory-reading table's rows, example x value, tried without the prefilter)."""
-    if base is not None:
-        if dynamic:
-            return Choice(table, env, lambda todo: base + v[todo], False, prefilter=False)
-        return Choice(table, env, lambda: base + v, True, prefilter=False)
-    if dynamic:
-        return Choice(table, env, lambda todo: v[todo], False)
-    return Choice(table, env, lambda: v, True)
-
-
-def _pair(table: Table | None, a: Operand, b: Operand, M: int) -> Choice:
-    """A choice over two operands: points ``a * M + b`` (a hole over both if ``table`` is
-    None)."""
-    (ta, va, da), (tb, vb, db) = a, b
-    env = {"u": ta, "w": tb} if table is not None else (ta, tb)
-    if da or db:
-        return Choice(table, env, lambda todo: (va[todo] if da else va) * M + (vb[todo] if db else vb), False)
-    return Choice(table, env, lambda: va * M + vb, True)
-
-
-# ----------------------------------------------------------------------- loop structures
-
-FOR, REPEAT, WHILE, DO = "for", "repeat", "while", "do"
-CONDS = {"var": lambda v: var(v), "read": lambda v: read(var(v)), "read_inc": lambda v: read(app("inc", var(v)))}
-STEPS = {
-    "inc": lambda v: app("inc", var(v)),
-    "dec": lambda v: app("dec", var(v)),
-    "read": lambda v: read(var(v)),
-    "read_inc": lambda v: read(app("inc", var(v))),
-}
-CURSOR = {FOR: "i", REPEAT: "c", WHILE: "p", DO: "p"}
-
-
-def _at(kind: str, v: np.ndarray, X: np.ndarray, M: int) -> np.ndarray:
-    """A cursor function (``CONDS``/``STEPS`` key) on cursors ``(..., B)`` over memories ``X``."""
-    rows = np.arange(X.shape[0])
-    if kind == "var":
-        return v
-    if kind == "inc":
-        return (v + 1) % M
-    if kind == "dec":
-        return (v - 1) % M
-    if kind == "read":
-        return X[rows, v]
-    return X[rows, (v + 1) % M]  # read_inc
-
-
-def trajectories(inits: np.ndarray, cond: str, step: str, X: np.ndarray, M: int, F: int, test_last: bool = False):
-    """For ``C`` initial cursors ``(C, B)``: cursor trajectories ``(C, B, F)``, iterations
-    ``(C, B)``, end cursors ``(C, B)``, and whether a run needed more than ``F``.
-    ``test_last``: a ``do`` loop, whose body runs before the first test."""
-    C, B = inits.shape
-    v = inits.copy()
-    traj = np.zeros((C, B, F), dtype=np.int64)
-    n = np.zeros((C, B), dtype=np.int64)
-    live = np.ones((C, B), dtype=bool) if test_last else _at(cond, v, X, M) != 0
-    for t in range(F):
-        if not live.any():
-            break
-        traj[:, :, t] = v
-        n += live
-        if test_last:
-            live &= _at(cond, v, X, M) != 0
-            v = np.where(live, _at(step, v, X, M), v)
-        else:
-            v = np.where(live, _at(step, v, X, M), v)
-            live &= _at(cond, v, X, M) != 0
-    return traj, n, v, live
-
-
-@dataclasses.dataclass
-class Control:
-    """A loop's control and what it visits on each example (with the memory held fixed),
-    plus what the search derives from it once: its operands and its write addresses."""
-
-    kind: str
-    init: Term
-    cond: str
-    step: str
-    cost: int
-    v: np.ndarray  # (B, F): the cursor at the start of each iteration
-    n: np.ndarray  # (B,): iterations
-    end: np.ndarray  # (B,): the cursor after the loop
-    sources: list = dataclasses.field(default_factory=list)  # [(term, cost, values, cells read)]
-    offsets: list = dataclasses.field(default_factory=list)  # mem[cursor + c]: [(term, cost, values, cells)]
-    addresses: list = dataclasses.field(default_factory=list)  # [(term, cells (B, F))]
-    seen: set = dataclasses.field(default_factory=set)  # trajectory hashes of the configurations solved
-    clean: dict = dataclasses.field(default_factory=dict)  # write address -> operands it leaves fresh
-    memo: dict = dataclasses.field(default_factory=dict)  # what solving for writes keeps across levels
-
-    @property
-    def name(self) -> str:
-        return CURSOR[self.kind]
-
-    @functools.cached_property
-    def valid(self) -> np.ndarray:
-        return np.arange(self.v.shape[1])[None] < self.n[:, None]
-
-    def fresh(self, h: str, adr: np.ndarray) -> tuple[list, list]:
-        """The sources and offsets a body writing at ``adr`` (address ``h``) may read: a
-        read of a cell an earlier iteration wrote would see the written value, not the
-        input's. Computed once per address."""
-        if h not in self.clean:
-            valid = self.valid
-            parts = [*self.sources, *self.offsets]
-            read = [i for i, p in enumerate(parts) if p[3] is not None]
-            ok = np.ones(len(parts), dtype=bool)
-            if read:  # all operands at once: (K, B, F)
-                cells = np.stack([parts[i][3] for i in read])
-                B, F = adr.shape
-                rows = np.broadcast_to(np.arange(B)[:, None], adr.shape)
-                t = np.broadcast_to(np.arange(F), adr.shape)
-                first = np.full((B, int(max(adr.max(), cells.max())) + 1), F)  # per cell: the first write
-                np.minimum.at(first, (rows[valid], adr[valid]), t[valid])
-                ok[read] = ~((first[rows[None], cells] < t[None]) & valid[None]).any((1, 2))
-            k = len(self.sources)
-            self.clean[h] = (
-                [(t, v) for (t, _, v, _), o in zip(self.sources, ok[:k]) if o],
-                [(t, v) for (t, _, v, _), o in zip(self.offsets, ok[k:]) if o],
-            )
-        return self.clean[h]
-
-    def term(self, body: Term) -> Term:
-        v = self.name
-        if self.kind == FOR:
-            return for_list(v, "x", self.init, body)
-        if self.kind == REPEAT:
-            return repeat(v, self.init, body)
-        make = do_loop if self.kind == DO else while_loop
-        return make(v, self.init, CONDS[self.cond](v), STEPS[self.step](v), body)
-
-
-@dataclasses.dataclass
-class Carry:
-    """A batch of ``N`` carried-variable configurations of one control, run.
-
-    ``traj[name]`` is ``(N, B, F + 1)``: the variable's value at the start of each
-    iteration, and from the last iteration on, its final value. ``rows`` describe each
-    configuration (its terms are built only for the ones that make a program).
-    """
-
-    N: int
-    traj: dict[str, np.ndarray]
-    groups: list[tuple[int, Callable[[int], tuple]]]  # (first row, row -> (inits, updates))
-
-    def hashes(self, ctl: Control) -> np.ndarray:
-        """One hash per configuration's trajectories (all zero when nothing is carried)."""
-        if not self.traj:
-            return np.zeros(self.N, dtype=np.uint64)
-        valid = (np.arange(ctl.v.shape[1] + 1)[None] <= ctl.n[:, None]).reshape(-1)
-        parts = [t.reshape(self.N, -1) for t in self.traj.values()]
-        return masked_row_hash(parts, [valid] * len(parts))  # iterations past n read -1
-
-    def finals(self, ctl: Control, idx: np.ndarray) -> list[tuple[str, np.ndarray]]:
-        """Each variable's value after the loop, for configurations ``idx``: ``(N, B)``."""
-        at = np.arange(len(ctl.n)) * (ctl.v.shape[1] + 1) + ctl.n
-        return [(name, t.reshape(self.N, -1)[idx[:, None], at[None]]) for name, t in self.traj.items()]
-
-    def before(self, ctl: Control, idx: np.ndarray) -> list[tuple[str, np.ndarray]]:
-        """Each variable's value before each valid iteration, for configurations ``idx``:
-        rows ``(N, P)`` over the valid iterations (one gather)."""
-        F = ctl.v.shape[1]
-        at = (np.arange(len(ctl.n))[:, None] * (F + 1) + np.arange(F)[None])[ctl.valid]
-        return [(name, t.reshape(self.N, -1)[idx[:, None], at[None]]) for name, t in self.traj.items()]
-
-    def describe(self, i: int) -> tuple[list[Term], list[Term]]:
-        """Configuration ``i`` as statements: the initialising sets, the updating sets."""
-        start, make = next((s, m) for s, m in reversed(self.groups) if s <= i)
-        inits, updates = make(i - start)
-        return [assign(n, t) for n, t in inits], [assign(n, t) for n, t in updates]
 
 
 def useful(t: Term) -> bool:
@@ -699,57 +433,17 @@ class Search:
     # ------------------------------------------------------------------------- loops
 
     def controls(self) -> list[Control]:
-        """Every loop control whose initial cursor costs at most 2, one per distinct
-        trajectory (the cheapest); controls that run past ``F`` iterations on an example,
-        or never more than once, are dropped."""
+        """The loop controls (:func:`synth.loops.loop_controls` from
+        :func:`~synth.loops.cursor_starts`), each with its operands and write addresses
+        (built once)."""
         if self._controls is not None:
             return self._controls
-        X, M, F = self.spec.inputs, self.M, self.F
-        inits = self.starts()
-        kinds = [(FOR, "read", "inc"), (REPEAT, "var", "dec")]
-        kinds += [(WHILE, c, s) for c in CONDS for s in STEPS if (c, s) not in (("read", "inc"), ("var", "dec"))]
-        kinds += [(DO, c, s) for c in CONDS for s in STEPS]
-        out: dict[bytes, Control] = {}
-        cheap = inits.costs <= 1
-        for kind, cond, step in kinds:
-            if kind == WHILE:  # a general loop starts from a constant or a cell
-                ivals, iterms, icosts = (
-                    inits.values[cheap],
-                    [t for t, c in zip(inits.terms, cheap) if c],
-                    inits.costs[cheap],
-                )
-            else:
-                ivals, iterms, icosts = inits.values, inits.terms, inits.costs
-            traj, n, end, over = trajectories(ivals, cond, step, X, M, F, test_last=kind == DO)
-            self.stats.structures += len(traj)
-            extra = self.c(kind)
-            if kind in (WHILE, DO):  # a condition and a step: an idiom (cells, chase) costs one more
-                extra += (cost(CONDS[cond]("p"), self.costs) + cost(STEPS[step]("p"), self.costs)) // 2
-            for i in np.flatnonzero(~over.any(1) & (n > 1).any(1)):  # a loop that runs once is an if
-                valid = np.arange(F)[None] < n[i][:, None]
-                key = np.concatenate([np.where(valid, traj[i], -1).ravel(), n[i], end[i]]).astype(np.int16).tobytes()
-                ctl = Control(kind, iterms[i], cond, step, int(extra + icosts[i]), traj[i], n[i], end[i])
-                if key not in out or ctl.cost < out[key].cost:
-                    out[key] = ctl
-        self.stats.structure_classes += len(out)
-        self._controls = [self.derive(c) for c in sorted(out.values(), key=lambda c: c.cost)]
+        starts = cursor_starts(self.mem, self.M, self.costs)
+        found, runs = loop_controls(starts, self.spec.inputs, self.M, self.F, self.costs)
+        self.stats.structures += runs
+        self.stats.structure_classes += len(found)
+        self._controls = [self.derive(c) for c in found]
         return self._controls
-
-    def starts(self) -> Table:
-        """A loop cursor's possible starts: the ``mem``-bank expressions of cost at most 2,
-        plus every constant (a cell range that starts or ends anywhere, e.g. a count-down
-        from the last list cell), each at its leaf cost."""
-        tab = Table.of(self.mem, 2)
-        have = {t.args[0] for t in tab.terms if t.op == "const"}
-        extra = [const(k) for k in range(self.M) if k not in have]
-        if not extra:
-            return tab
-        B = tab.values.shape[1]
-        terms = [*tab.terms, *extra]
-        costs = np.concatenate([tab.costs, [leaf_cost(t, self.costs) for t in extra]])
-        values = np.concatenate([tab.values, np.array([[t.args[0]] * B for t in extra], dtype=np.int64)])
-        order = np.argsort(costs, kind="stable")
-        return Table([terms[i] for i in order], costs[order], values[order], self.M)
 
     def derive(self, ctl: Control) -> Control:
         """Fill in a control's operands (one per distinct value array: the element, the
@@ -898,85 +592,31 @@ class Search:
         return cache[id(vals)][1]
 
     def _one(self, ctl, inits: list[tuple[Term, np.ndarray]], tab: Table, per_example: bool) -> Carry:
-        """``a ← f(a)`` from every initial value in ``inits`` for every row ``f`` of ``tab``
-        (over ``u``, or example x ``u`` when it reads memory); ``a ← f(a, source)`` is
-        :meth:`_sourced`."""
-        G, B = len(tab), len(ctl.n)
-        a = np.repeat(np.stack([v for _, v in inits]), G, axis=0)
+        """:func:`synth.loops.carry_one`, with each table's orbits computed once."""
         key = ("one", id(tab))
         if key not in self._orbits:  # an orbit per table row (per (row, example) if it reads memory)
-            values = tab.values.reshape(G * B, self.M) if per_example else tab.values
+            values = tab.values.reshape(len(tab) * len(ctl.n), self.M) if per_example else tab.values
             self._orbits[key] = tab, orbit_table(values, self.F)
-        orbit = self._orbits[key][1]
-        traj = orbits(None, a, ctl.n, len(inits), self.F, examples=B if per_example else 0, orbit=orbit)
-        env = {"u": var("a")}
-
-        def make(i: int) -> tuple:
-            return (("a", inits[i // G][0]),), (("a", substitute(tab.terms[i % G], env)),)
-
-        return Carry(len(a), {"a": traj}, [(0, make)])
+        return carry_one(ctl, inits, tab, self._orbits[key][1], self.F, per_example)
 
     def _sourced(self, ctl, inits: list[tuple[Term, np.ndarray]], jobs: list) -> list[Carry]:
-        """``a ← f(a, source)`` from every initial value for every row ``f`` of each job's
-        two-value table, ``jobs`` ``[(source term, source values (B, F), table)]``: every
-        job's rows stepped together (one numpy step per iteration for all of them), one
-        :class:`Carry` per job."""
+        """:func:`synth.loops.carry_sourced`, with each list of tables laid out flat once."""
         if not jobs:
             return []
-        M, F = self.M, self.F
-        B, I = len(ctl.n), len(inits)
-        a0 = np.stack([v for _, v in inits])
         tabs = [tab for _, _, tab in jobs]
-        sizes = [I * len(tab) for tab in tabs]
         key = ("flat", *(id(tab) for tab in tabs))
-        if key not in self._orbits:  # the jobs' tables one after the other, flat, then the identity
-            held = np.repeat(np.arange(M), M)  # [a * M + s] = a: a run past its last iteration
-            self._orbits[key] = tabs, np.concatenate([*(tab.values.reshape(-1) for tab in tabs), held])
-        flat = self._orbits[key][1]
-        first = np.cumsum([0, *(len(tab) for tab in tabs)])
-        row = np.concatenate([s + np.tile(np.arange(len(tab)), I) for s, tab in zip(first, tabs)])  # table row
-        a = np.concatenate([np.repeat(a0, len(tab), axis=0) for tab in tabs])
-        job = np.repeat(np.arange(len(jobs)), sizes)
-        src = np.stack([svals.T for _, svals, _ in jobs], axis=1)  # (F, J, B)
-        live = (np.arange(F)[:, None] < ctl.n[None])[:, None, :]  # (F, 1, B)
-        # where each row's step t reads, less a * M: (F, N, B)
-        at = np.where(live, (row * (M * M))[None, :, None] + src[:, job], first[-1] * M * M)
-        N = len(a)
-        traj = np.empty((N, B, F + 1), dtype=np.int64)
-        traj[:, :, 0] = a
-        last = int(ctl.n.max())
-        for t in range(last):
-            a = flat.take(at[t] + a * M)
-            traj[:, :, t + 1] = a
-        traj[:, :, last + 1 :] = a[:, :, None]
-        out, start = [], 0
-        for (term, _, tab), n in zip(jobs, sizes):
-            G, env = len(tab), {"u": var("a"), "w": term}
-
-            def make(i: int, G=G, env=env, tab=tab) -> tuple:
-                return (("a", inits[i // G][0]),), (("a", substitute(tab.terms[i % G], env)),)
-
-            out.append(Carry(n, {"a": traj[start : start + n]}, [(0, make)]))
-            start += n
-        return out
+        if key not in self._orbits:
+            self._orbits[key] = tabs, flat_tables(tabs, self.M)
+        return carry_sourced(ctl, inits, jobs, self._orbits[key][1], self.M, self.F)
 
     def _pair(self, ctl, a_init, b_init, fa: Table, fb: Table) -> Carry:
-        """``(a, b) ← (fa(a, b), fb(a, b))`` for every pair of rows of ``ta`` x ``tb``."""
+        """:func:`synth.loops.carry_pair`, with each pair of tables' orbits computed once."""
         key = ("pair", a_init[1], b_init[1], id(fa), id(fb))
         if key not in self._orbits:  # every example starts alike: one orbit per pair of rows
             ga, gb = np.repeat(np.arange(len(fa)), len(fb)), np.tile(np.arange(len(fb)), len(fa))
             orbit = pair_orbits(fa.values[ga], fb.values[gb], a_init[1], b_init[1], self.M, self.F)
             self._orbits[key] = (fa, fb), (ga, gb, *orbit)
-        ga, gb, oa, ob = self._orbits[key][1]
-        t = np.minimum(np.arange(self.F + 1)[None], ctl.n[:, None])  # held after n steps
-        ta, tb = oa[:, t].astype(np.int64), ob[:, t].astype(np.int64)
-        env = {"u": var("a"), "w": var("b")}
-        inits = (("a", a_init[0]), ("b", b_init[0]))
-
-        def make(i: int) -> tuple:
-            return inits, (("a", substitute(fa.terms[ga[i]], env)), ("b", substitute(fb.terms[gb[i]], env)))
-
-        return Carry(len(ga), {"a": ta, "b": tb}, [(0, make)])
+        return carry_pair(ctl, a_init, b_init, fa, fb, self._orbits[key][1], self.F)
 
     def loops(self, level: int) -> None:
         """Every single-loop skeleton whose structure costs ``level``, completed by solving
@@ -1081,11 +721,11 @@ class Search:
             yield resize(t, iter(sizes))
 
     def operands(self, ctl: Control, carried: list, h: tuple) -> tuple[list, list]:
-        """Operands a body value writing at ``h`` may use, as :data:`Operand` rows over the
-        valid iterations: the control's, the carried variables (their values before the
-        iteration's update: the body is simultaneous; ``(N, P)``), then the cells further
-        away. A read of a cell that an earlier iteration wrote would see the written value,
-        not the input's: such operands are left out. Returns (primary operands, further
+        """Operands a body value writing at ``h`` may use, as :data:`~synth.solve.Operand`
+        rows over the valid iterations: the control's, the carried variables (their values
+        before the iteration's update: the body is simultaneous; ``(N, P)``), then the cells
+        further away. A read of a cell that an earlier iteration wrote would see the written
+        value, not the input's: such operands are left out. Returns (primary operands, further
         cells)."""
         key = ("operands", str(h[0]))
         if key not in ctl.memo:  # the control's own operands: one row (P,) each
@@ -1098,65 +738,9 @@ class Search:
     def solve(
         self, N: int, need: np.ndarray, choices: Iterable[Choice], holes: Iterable[Choice], memo: dict, todo=None
     ) -> list[Term | None]:
-        """The cheapest expression, per query (``todo``, default all ``N``), that has value
-        ``need`` ``(P,)`` at the query's points, trying ``choices`` in order. Queries still
-        open get a hole over the first of ``holes`` whose needs are a function of its
-        points, if holes are on.
-
-        A static choice (no carried variable among its operands) answers every query
-        alike: it is tried once and its answer kept in ``memo`` (a dict per need and
-        choice list: the same choices come back at every level), and once one fits, the
-        queries still open take it and the choices after it are never looked at."""
-        out: list[Term | None] = [None] * N
-        todo = np.arange(N) if todo is None else np.asarray(todo, dtype=np.int64)
-        todo = self._try(out, todo, need, choices, memo, "choice")
-        if self.holes and todo.size:
-            self._try(out, todo, need, holes, memo, "hole")
-        return out
-
-    def _try(self, out: list, todo: np.ndarray, need: np.ndarray, choices: Iterable[Choice], memo: dict, kind: str):
-        """Fill ``out`` for the queries ``todo`` from ``choices`` in order (see :meth:`solve`);
-        returns the queries left open."""
-        k = 0  # static choices seen
-        for ch in choices:
-            if not todo.size:
-                break
-            if ch.static:
-                key = (kind, k)
-                k += 1
-                if key not in memo:
-                    memo[key] = self._fit(ch, ch.points()[None], need, kind)[0]
-                if memo[key] is not None:
-                    for q in todo:
-                        out[q] = memo[key]
-                    return todo[:0]
-                continue
-            found = self._fit(ch, ch.points(todo), need, kind)
-            hit = np.array([t is not None for t in found], dtype=bool)
-            for q, t in zip(todo[hit], itertools.compress(found, hit)):
-                out[q] = t
-            todo = todo[~hit]
-        return todo
-
-    def _fit(self, ch: Choice, pts: np.ndarray, need: np.ndarray, kind: str) -> list[Term | None]:
-        """Per row of ``pts`` ``(n, P)``: the term choice ``ch`` gives (a hole for a hole
-        choice), or None."""
-        out: list[Term | None] = [None] * len(pts)
-        if kind == "hole":
-            t = hole(0, *ch.env)
-            for q in np.flatnonzero(functional(pts, need)):
-                out[q] = t
-            return out
-        sel = np.flatnonzero(functional(pts, need)) if ch.prefilter else np.arange(len(pts))
-        if not sel.size:
-            return out
-        g = ch.table.first(pts[sel], need)
-        self.stats.completions += len(ch.table) * len(sel)
-        made: dict[int, Term] = {}
-        for q, gq in zip(sel[g >= 0], g[g >= 0]):
-            if gq not in made:
-                made[gq] = substitute(ch.table.terms[gq], ch.env)
-            out[q] = made[gq]
+        """:func:`synth.solve.solve` with ``holes`` if holes are on, counting its comparisons."""
+        out, compared = solve(N, need, choices, holes if self.holes else (), memo, todo)
+        self.stats.completions += compared
         return out
 
     def body_values(
@@ -1313,157 +897,6 @@ class Search:
         self.stats.enumerated_expressions = sum(b.enumerated for b in banks)
         self.stats.expression_classes = sum(len(b) for b in banks)
         self.stats.seconds = time.perf_counter() - t0
-
-
-# ------------------------------------------------------------------------------ helpers
-
-
-def orbit_table(f: np.ndarray, F: int) -> np.ndarray:
-    """``(G, M, F + 1)``: the orbit of every start value under each of the value tables ``f``
-    ``(G, M)``: ``[g, a, t]`` is ``f_g`` applied ``t`` times to ``a``."""
-    GB, M = f.shape
-    orbit = np.empty((GB, M, F + 1), dtype=np.int64)
-    orbit[:, :, 0] = np.arange(M)
-    rows = np.arange(GB)[:, None]
-    for t in range(F):
-        orbit[:, :, t + 1] = f[rows, orbit[:, :, t]]
-    return orbit
-
-
-def pair_orbits(fa: np.ndarray, fb: np.ndarray, a0: int, b0: int, M: int, F: int) -> tuple[np.ndarray, np.ndarray]:
-    """``(a, b) <- (fa_i(a, b), fb_i(a, b))`` from ``(a0, b0)`` for the ``N`` pairs of value
-    tables ``fa``, ``fb`` ``(N, M²)``: ``a`` and ``b`` after ``t`` steps, ``(N, F + 1)`` each
-    (as int16: values are below ``M``)."""
-    N = len(fa)
-    oa, ob = np.empty((N, F + 1), dtype=np.int16), np.empty((N, F + 1), dtype=np.int16)
-    a, b = np.full(N, a0, dtype=np.int64), np.full(N, b0, dtype=np.int64)
-    oa[:, 0], ob[:, 0] = a, b
-    r = np.arange(N)
-    for t in range(F):
-        p = a * M + b
-        a, b = fa[r, p], fb[r, p]
-        oa[:, t + 1], ob[:, t + 1] = a, b
-    return oa, ob
-
-
-def orbits(
-    f: np.ndarray | None,
-    a0: np.ndarray,
-    n: np.ndarray,
-    copies: int,
-    F: int,
-    examples: int = 0,
-    orbit: np.ndarray | None = None,
-) -> np.ndarray:
-    """Trajectories of ``a <- f_g(a)`` for the ``G`` value tables ``f`` (``(G, M)``, over
-    ``a`` alone), ``copies`` times over (row ``i`` uses table ``i % G`` and starts at
-    ``a0[i]``, ``(N, B)``), held at their value after ``n[b]`` iterations: ``(N, B, F + 1)``.
-    The orbit of every start value is computed once per table (``(G, M, F + 1)``) and the
-    examples gather from it, instead of stepping ``N x B`` values ``F`` times. With
-    ``examples = B``, ``f`` has a table per example (``(G * B, M)``, a function that reads
-    memory): example ``b`` of row ``i`` follows table ``(i % G) * B + b``. ``orbit``: ``f``'s
-    :func:`orbit_table`, if already computed (``f`` is then not read)."""
-    orbit = orbit_table(f, F) if orbit is None else orbit
-    GB = len(orbit)
-    G = GB // examples if examples else GB
-    g = np.tile(np.arange(G), copies)[:, None, None]
-    if examples:
-        g = g * examples + np.arange(examples)[None, :, None]
-    t = np.minimum(np.arange(F + 1)[None], n[:, None])[None]  # (1, B, F + 1)
-    M = orbit.shape[1]
-    return orbit.reshape(-1).take((g * M + a0[:, :, None]) * (F + 1) + t)  # orbit[g, a0, t], flat
-
-
-def _unseen(hashes: list[int], seen: set[int]) -> np.ndarray:
-    """Indices of the hashes not in ``seen`` and not earlier in the list, in order; adds
-    them to ``seen``."""
-    out = []
-    for i, h in enumerate(hashes):
-        if h not in seen:
-            seen.add(h)
-            out.append(i)
-    return np.array(out, dtype=np.int64)
-
-
-def _keeps(name: str, t: Term) -> bool:
-    """Whether a carried update or solving table keeps ``t``: it must use an argument (``u``
-    for a function of one value; ``u`` or ``w`` for two); the memory-reading table keeps
-    only the terms that read (the rest are in ``u``)."""
-    if not reads(t) & ({"u", "w"} if name == "uw" else {"u"}):
-        return False
-    return name != "um" or any(n.op in ("read", "cell") for n in t.walk())
-
-
-def _covers(writes: list, D: np.ndarray, max_writes: int, max_total: int) -> Iterator[list]:
-    """Sets of writes that together cover every changed cell, cheapest first (at most
-    ``max_writes``, built from the cheapest write per covered pattern); failing that, one
-    write per changed cell where each has one (any number of result cells) if they cost
-    at most ``max_total`` together (more would memorise the examples cell by cell)."""
-    best: dict[bytes, tuple] = {}
-    for w in writes:
-        cov = w[3] & D
-        key = cov.tobytes()
-        if cov.any() and (key not in best or w[0] < best[key][0]):
-            best[key] = w
-    pats = sorted(best.values(), key=lambda w: w[0])[:40]
-    found = []
-    for k in range(1, max_writes + 1):
-        for combo in itertools.combinations(pats, k):
-            cov = np.zeros_like(D)
-            for w in combo:
-                cov |= w[3]
-            if (cov | ~D).all():
-                found.append((sum(w[0] for w in combo), combo))
-        if found:
-            break
-    if not found:
-        cheapest: dict[int, tuple] = {}
-        for w in sorted(best.values(), key=lambda w: w[0]):
-            cols = np.flatnonzero(w[3].any(0))
-            if len(cols) == 1 and (w[3][:, cols[0]] | ~D[:, cols[0]]).all():
-                cheapest.setdefault(int(cols[0]), w)
-        total = sum(w[0] for w in cheapest.values())
-        if set(cheapest) == set(np.flatnonzero(D.any(0)).tolist()) and total <= max_total:
-            found.append((total, tuple(cheapest.values())))
-    for _, combo in sorted(found, key=lambda x: x[0])[:3]:
-        yield list(combo)
-
-
-def _run_nested(s: int, inner: str, F_: np.ndarray, G_: np.ndarray, X: np.ndarray, M: int, fuel: int):
-    """Run ``N`` nested-loop programs (tables ``F_``, ``G_`` ``(N, M²)``) on ``X``; returns
-    output memories ``(N, B, M)`` and whether each run finished within ``fuel`` ticks.
-    Memory and tables are read and written flat (``base + cell``: one take per access)."""
-    N, B = F_.shape[0], X.shape[0]
-    mem = np.broadcast_to(X, (N, B, M)).copy()
-    flat, fa, ga = mem.reshape(-1), F_.reshape(-1), G_.reshape(-1)
-    base = (np.arange(N)[:, None] * B + np.arange(B)[None]) * M  # run (n, b)'s memory
-    tab = np.arange(N)[:, None] * (M * M)  # program n's tables
-    nxt = int(inner == "pairs")
-    i = np.full((N, B), s)
-    outer = flat[base + i] != 0
-    j = (i + 1) % M if inner == "after" else np.full((N, B), s)
-    inner_live = outer & (flat[base + (j + nxt) % M] != 0)
-    for _ in range(fuel):
-        if not outer.any():
-            break
-        if inner == "after":
-            p, q = base + i, base + j
-        else:
-            p, q = base + j, base + (j + 1) % M
-        u, w = flat[p], flat[q]
-        pt = tab + u * M + w
-        live = inner_live
-        flat[p] = np.where(live, fa[pt], u)
-        flat[q] = np.where(live, ga[pt], flat[q])
-        j = np.where(live, (j + 1) % M, j)
-        inner_live = live & (flat[base + (j + nxt) % M] != 0)
-        adv = outer & ~inner_live & ~live
-        i = np.where(adv, (i + 1) % M, i)
-        outer = outer & (~adv | (flat[base + i] != 0))
-        start = adv & outer
-        j = np.where(start, (i + 1) % M if inner == "after" else s, j)
-        inner_live = inner_live | (start & (flat[base + (j + nxt) % M] != 0))
-    return mem, ~outer.any(1)
 
 
 def enumerate_programs(

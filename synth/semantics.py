@@ -2,7 +2,7 @@
 
 :func:`execute` runs one program on ``B`` input memories at once: every expression is a
 ``(B,)`` array, and a loop keeps a mask of the examples still iterating. It is the ground
-truth the enumerator's batched runners (:mod:`synth.search`) and the lowering
+truth the enumerator's batched runners (:mod:`synth.loops`) and the lowering
 (``bridge.lower``) are tested against.
 
 Loops follow the machine: a list walk whose list has no 0 wraps around memory, and reads

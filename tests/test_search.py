@@ -8,7 +8,9 @@ import pytest
 from neural import Examples
 from synth import SizePrior, SynthConfig, enumerate_programs, execute
 from synth.lang import assign, const, for_list, substitute, var, write
-from synth.search import Search, Spec, Table, _pair, _run_nested, functional, orbits, pair_orbits, useful
+from synth.loops import _run_nested, orbits, pair_orbits
+from synth.search import Search, Spec, useful
+from synth.solve import Table, _pair, functional
 
 TABLE1 = ["inc", "map_inc", "map_dec", "reduce", "parity", "fibonacci"]
 ANC = ["access", "increment", "swap", "listk", "addition", "sort"]
