@@ -43,7 +43,7 @@ from synth.rules import saturate
 
 from .control import control_registers, labels, steers
 from .lower import Lowered, LoweringError, lower
-from .tasks import Task
+from .tasks import Task, contradiction
 
 METHODS = ("synth", "opt", "both")
 TRAIN_MODES = ("all", "free")
@@ -546,6 +546,10 @@ def solve(
         if progress is not None:
             progress(dataclasses.replace(copy.deepcopy(out), seconds=time.perf_counter() - t0))
 
+    clash = contradiction(("train", task.train))
+    if clash:  # no program is correct on every train example: nothing to search for
+        out.why = f"no skeleton can fit the train examples: {clash}"
+        return _finish(out, None, task, t0)
     if method == "opt":
         best = _optimize(task, cfg, tuner, budget, out)
     else:
@@ -572,7 +576,8 @@ def _finish(out: SolveResult, program: Program | None, task: Task, t0: float) ->
         out.program = format_program(program)
         out.raw_programs = float(len(task.machine.op_codes) * program.R**3) ** len(program)
     if not out.solved and not out.why:
-        out.why = _why(out)
+        clash = contradiction(("train", task.train), ("test", task.test))
+        out.why = f"no program can be correct on every example: {clash}" if clash else _why(out)
     out.seconds = time.perf_counter() - t0
     return out
 
