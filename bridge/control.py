@@ -1,14 +1,13 @@
 """Control flow of a lowered program, read from its jumps: the loop, its labels, and the
-registers that steer it. Table 1 opens a loop's body from it (:func:`loop_parts`), hole
-tuning keeps holes off the registers the fixed lines steer with
-(:func:`control_registers`) and, where no fill can change the path the program takes
-(:func:`steers`), runs the soft machine only as long as that path."""
+registers that steer it. Table 1 opens a loop's body from it (:func:`loop_parts`), and
+hole tuning keeps holes off the registers the fixed lines steer with
+(:func:`control_registers`)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from neural.asm import DEC, INC, JEZ, JMP, READ, STOP, USES_A, USES_B, VALUE_OPS, WRITE, Program
+from neural.asm import DEC, INC, JEZ, JMP, READ, VALUE_OPS, WRITE, Program
 
 
 def jumps(p: Program) -> dict[int, tuple[int, bool]]:
@@ -65,49 +64,3 @@ def control_registers(p: Program, free: Iterable[int] = ()) -> frozenset[int]:
     around it rather than compute its step."""
     stepped = {p.lines[i].o for i in step_lines(p) - set(free)}
     return labels(p) | frozenset(stepped)
-
-
-def steers(p: Program, free: Iterable[int], writes: Iterable[int]) -> bool:
-    """Whether a fill of the ``free`` lines can change which lines ``p`` runs: whether a
-    jump's test or target depends, through registers or memory, on a register a free line
-    may write (``writes``). The free lines are taken to be value ops or NOOPs (they
-    neither jump nor store). A forward data-flow analysis over the lines, joining at
-    merges; a jump whose target is not a label counts as steered (its successors are
-    unknown).
-
-    When it returns False every fill runs the same lines on every input, so the run's
-    length is known before tuning."""
-    free, writes = frozenset(free), frozenset(writes)
-    known = jumps(p)
-    P, M = len(p.lines), p.M
-    state: dict[int, tuple[frozenset[int], bool]] = {}
-    todo = [(0, frozenset(), False)]
-    while todo:
-        i, regs, mem = todo.pop()
-        if i in state:
-            old_regs, old_mem = state[i]
-            if regs <= old_regs and mem <= old_mem:
-                continue
-            regs, mem = regs | old_regs, mem or old_mem
-        state[i] = (regs, mem)
-        if i >= P:  # past the last line: STOP
-            continue
-        ln = p.lines[i]
-        uses = ({ln.a} if ln.op in USES_A else set()) | ({ln.b} if ln.op in USES_B else set())
-        if i in free:
-            regs = regs | writes
-        elif ln.op in (JEZ, JMP):
-            if uses & regs or i not in known:
-                return True
-        elif ln.op == WRITE:
-            mem = mem or bool(uses & regs)
-        elif ln.op in VALUE_OPS:
-            tainted = bool(uses & regs) or (ln.op == READ and mem)
-            regs = regs | {ln.o} if tainted else regs - {ln.o}
-        if ln.op == STOP and i not in free:
-            continue
-        nxt = [(i + 1) % M] if ln.op != JMP or i in free else []
-        if ln.op in (JEZ, JMP) and i not in free:
-            nxt.append(known[i][0])
-        todo.extend((j, regs, mem) for j in nxt)
-    return False

@@ -31,7 +31,6 @@ import jax
 import numpy as np
 
 from neural import Examples, Line, Program, format_program
-from neural.adapt import cut_T
 from neural.asm import NOOP, VALUE_OPS, widen
 from neural.compile import DEFAULT_NOISE, FREE_INITS, compile_program, random_weights
 from neural.interp import encode, run_batch
@@ -41,7 +40,7 @@ from synth.heuristics import Heuristic
 from synth.lang import hole_size, holes, resize
 from synth.rules import saturate
 
-from .control import control_registers, labels, steers
+from .control import control_registers, labels
 from .lower import Lowered, LoweringError, lower
 from .tasks import Task, contradiction
 
@@ -346,13 +345,11 @@ def tune_from(
     budget: Budget = Budget(None),
     judge_on: str = "test",
     free: FreeLines = FreeLines(),
-    T: int | None = None,
 ) -> TuneResult:
     """Compile ``program`` ``restarts`` times (own noise each; the ``free`` lines left open
     as it says) and tune on ``task``'s train examples; a restart is recovered when its
     program is correct on ``task.<judge_on>`` (``solve`` judges on ``train``; Table 1
-    measures recovery on the held-out ``test``). ``T``: the soft machine's step limit,
-    which also bounds the runs judged (``None``: the task's)."""
+    measures recovery on the held-out ``test``)."""
     K = restarts or cfg.restarts
     R = max(program.R, task.machine.R)
     p = widen(program, R)
@@ -409,8 +406,8 @@ def tune_from(
     tcfg = dataclasses.replace(cfg.tune, time_limit=budget.left()) if budget.deadline is not None else cfg.tune
     judged = getattr(task, judge_on)
     if mask is None:  # a tuner written before masks existed is called as it always was
-        return tuner(w, task.machine.soft(R, T=T), task.train, judged, tcfg)
-    return tuner(w, task.machine.soft(R, T=T), task.train, judged, tcfg, trainable=mask)
+        return tuner(w, task.machine.soft(R), task.train, judged, tcfg)
+    return tuner(w, task.machine.soft(R), task.train, judged, tcfg, trainable=mask)
 
 
 def tune_holes(
@@ -430,11 +427,7 @@ def tune_holes(
     (:class:`~bridge.lower.Lowered`'s ``reads``, ``writes``, ``outputs``) apply if
     ``cfg.holes.scope`` is ``"operands"``: a hole line reads its operands, constants and
     temporaries, writes its output or a dead register, or is a NOOP, and its last line
-    writes its output (if it is not a NOOP); ``None``: no such limits.
-
-    When no fill of the holes can change which lines run (:func:`~bridge.control.steers`:
-    hole lines held to value ops and NOOPs, only they tuned), the soft machine runs only
-    as many steps as the program's longest run on the examples (:func:`path_limit`)."""
+    writes its output (if it is not a NOOP); ``None``: no such limits."""
     how = cfg.holes
     R = max(program.R, task.machine.R)
     reads = writes = None
@@ -466,23 +459,7 @@ def tune_holes(
         line_writes=line_writes,
         hold=how.hold,
     )
-    T = None
-    if how.kinds == "value" and how.hold and how.train == "free" and "op" in opened.heads:
-        own = {program.lines[i].o for i in free}
-        may_write = [r for r in range(R) if writes is None or writes[r]] if "o" in opened.heads else own
-        if not steers(program, free, may_write):
-            T = path_limit(program, free, (task.train, getattr(task, judge_on)), task.machine.T)
-    return tune_from(program, task, cfg, tuner, restarts, salt, budget, judge_on, opened, T)
-
-
-def path_limit(program: Program, free: tuple[int, ...], examples: tuple[Examples, ...], T: int) -> int:
-    """The step limit for tuning ``program``'s ``free`` lines when no fill of them can
-    steer it: every fill runs the lines the program with NOOPs there runs, so its longest
-    run on ``examples`` plus 2 steps (at most ``T``) loses nothing, and the soft machine's
-    cost is linear in its steps."""
-    blank = Line(NOOP, 0, 0, 0)
-    lines = tuple(blank if i in free else ln for i, ln in enumerate(program.lines))
-    return cut_T([dataclasses.replace(program, lines=lines)], examples, T, 0.0)
+    return tune_from(program, task, cfg, tuner, restarts, salt, budget, judge_on, opened)
 
 
 def synthesize_for(

@@ -42,12 +42,11 @@ class Machine:
         """The instruction set as op codes."""
         return INSTRUCTION_SETS[self.ops]
 
-    def soft(self, R: int | None = None, impl: str = "matmul", T: int | None = None) -> SoftMachine:
-        """The differentiable twin of this machine (with ``R`` registers and a step limit
-        of ``T`` if given)."""
+    def soft(self, R: int | None = None, impl: str = "matmul") -> SoftMachine:
+        """The differentiable twin of this machine (with ``R`` registers if given)."""
         from neural.machine import SoftMachine
 
-        return SoftMachine(self.M, R or self.R, T or self.T, self.op_codes, impl)
+        return SoftMachine(self.M, R or self.R, self.T, self.op_codes, impl)
 
 
 Generator = Callable[[np.random.Generator, int], Examples]
