@@ -133,3 +133,33 @@ def test_a_test_example_that_contradicts_the_train_examples_is_why():
         "no program can be correct on every example: "
         "train[2] and test[1] have the same input but want 3 and 0 in cell 0"
     )
+
+
+def _list_inc(values: list[int], M: int = 8) -> tuple:
+    """``map_inc`` on one list: its cells ``+1 mod M``, only they compared."""
+    i = np.zeros(M, dtype=int)
+    i[: len(values)] = values
+    o, m = i.copy(), np.zeros(M, dtype=bool)
+    o[: len(values)], m[: len(values)] = (i[: len(values)] + 1) % M, True
+    return i, o, m
+
+
+def test_a_step_limit_too_small_for_every_program_says_so():
+    """``T=2`` leaves no room for ``mem[0] += 1`` (3 steps): the skeleton is right, and
+    `why` says its runs went past T rather than only that it was not correct."""
+    rows = [([k, 0, 0, 0], [(k + 1) % 4, 0, 0, 0], ONLY0) for k in range(4)]
+    r = solve(_task(rows, rows, T=2), "synth", SolveConfig(synth=SynthConfig(time_limit=5)))
+    assert not r.solved and r.program is None
+    assert r.trials[0].train_timeouts == 4 and r.trials[0].train_correct == 0
+    assert r.why.endswith("(1 of them run past T=2 steps on some train examples: T may be too small)")
+
+
+def test_a_test_example_longer_than_the_step_limit_allows_says_so():
+    """A list loop that fits ``T`` on the short train lists and runs past it on a long test
+    list: `why` counts that test example as run past T."""
+    train = Examples.stack([_list_inc(v) for v in ([3], [5, 2], [1], [6, 4], [7, 1])])
+    test = Examples.stack([_list_inc(v) for v in ([3, 2], [1, 2, 3, 4, 5, 6])])
+    r = solve(Task("t", Machine(8, 4, 20), train, test), "synth", SolveConfig(synth=SynthConfig(time_limit=5)))
+    assert r.program is not None and r.test_correct == 1
+    assert r.trials[0].train_timeouts == 0
+    assert r.why == "the program chosen on the train examples fails 1 test examples (1 by running past T=20 steps)"
