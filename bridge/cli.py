@@ -10,6 +10,7 @@ the library and print.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import signal
@@ -751,14 +752,26 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         print(f"synthdiff {args.command}: interrupted", file=sys.stderr)
-        return 130
+        return _stopped(130, argv)
     except _Terminated:
         print(f"synthdiff {args.command}: terminated", file=sys.stderr)
-        return 143
+        return _stopped(143, argv)
     finally:
         if in_main:
             signal.signal(signal.SIGTERM, previous)
     return 0
+
+
+def _stopped(code: int, argv: list[str] | None) -> int:
+    """The status of a run stopped by a signal. Run as the program (``argv`` None), exit at
+    once: the workers are stopped and the files closed by now, and a normal exit would
+    wait for a tuning computation still in flight in XLA (minutes at a large ``T``)."""
+    if argv is None:
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing to flush to
+                stream.flush()
+        os._exit(code)
+    return code
 
 
 if __name__ == "__main__":

@@ -42,7 +42,7 @@ from synth.rules import saturate
 
 from .control import control_registers, labels
 from .lower import Lowered, LoweringError, lower
-from .tasks import Task
+from .tasks import Task, contradiction
 
 METHODS = ("synth", "opt", "both")
 TRAIN_MODES = ("all", "free")
@@ -230,6 +230,7 @@ class Trial:
     R: int = 0
     holes: int = 0
     train_correct: int | None = None  # checked as it is (complete skeletons)
+    train_timeouts: int | None = None  # of those train examples, the ones it ran past T on
     test_correct: int | None = None
     restarts: int = 0  # tuned
     recovered: int = 0
@@ -270,15 +271,15 @@ class SolveResult:
 def test_score(program: Program, task: Task) -> tuple[int, np.ndarray]:
     """(test examples solved, per-example correctness) on the discrete machine; a run that
     times out solves nothing."""
-    ok, _ = _judge(program, task)
+    ok = _judge(program, task)[0]
     return int(ok.sum()), ok
 
 
-def _judge(program: Program, task: Task, on: str = "test") -> tuple[np.ndarray, float]:
-    """Per example of ``task.train`` or ``task.test`` (``on``): correct (and halted); and
-    the mean steps over them."""
-    ok, steps = _judge_many([program], getattr(task, on), task.machine.T)
-    return ok[0], float(steps[0])
+def _judge(program: Program, task: Task, on: str = "test") -> tuple[np.ndarray, float, int]:
+    """Per example of ``task.train`` or ``task.test`` (``on``): correct (and halted); the
+    mean steps over them; and how many runs went past ``T``."""
+    ok, steps, late = _judge_many([program], getattr(task, on), task.machine.T)
+    return ok[0], float(steps[0]), int(late[0])
 
 
 def _held_out(result: TuneResult, task: Task) -> np.ndarray:
@@ -523,6 +524,10 @@ def solve(
         if progress is not None:
             progress(dataclasses.replace(copy.deepcopy(out), seconds=time.perf_counter() - t0))
 
+    clash = contradiction(("train", task.train))
+    if clash:  # no program is correct on every train example: nothing to search for
+        out.why = f"no skeleton can fit the train examples: {clash}"
+        return _finish(out, None, task, t0)
     if method == "opt":
         best = _optimize(task, cfg, tuner, budget, out)
     else:
@@ -543,19 +548,22 @@ def solve(
 
 
 def _finish(out: SolveResult, program: Program | None, task: Task, t0: float) -> SolveResult:
+    late = 0
     if program is not None:
-        ok, out.mean_steps = _judge(program, task)
+        ok, out.mean_steps, late = _judge(program, task)
         out.test_correct, out.solved = int(ok.sum()), bool(ok.all())
         out.program = format_program(program)
         out.raw_programs = float(len(task.machine.op_codes) * program.R**3) ** len(program)
     if not out.solved and not out.why:
-        out.why = _why(out)
+        clash = contradiction(("train", task.train), ("test", task.test))
+        out.why = f"no program can be correct on every example: {clash}" if clash else _why(out, task.machine.T, late)
     out.seconds = time.perf_counter() - t0
     return out
 
 
-def _why(out: SolveResult) -> str:
-    """One line on why a task was not solved."""
+def _why(out: SolveResult, T: int, late: int = 0) -> str:
+    """One line on why a task was not solved (``late``: test examples the program found
+    ran past the step limit ``T`` on)."""
     if out.method == "opt":
         return f"no restart of {out.restarts} recovered a program correct on the train and test examples"
     if not out.proposed:
@@ -564,8 +572,14 @@ def _why(out: SolveResult) -> str:
         reasons = sorted({t.why for t in out.trials if t.why})
         return "no proposed skeleton fits the machine: " + "; ".join(reasons[:2])
     if out.program is not None:
-        return f"the program chosen on the train examples fails {out.test_total - out.test_correct} test examples"
-    return f"none of {out.skeletons_tried} lowered skeletons is correct on every train example"
+        fails = out.test_total - out.test_correct
+        return f"the program chosen on the train examples fails {fails} test examples" + (
+            f" ({late} by running past T={T} steps)" if late else ""
+        )
+    slow = sum(1 for t in out.trials if t.train_timeouts)
+    return f"none of {out.skeletons_tried} lowered skeletons is correct on every train example" + (
+        f" ({slow} of them run past T={T} steps on some train examples: T may be too small)" if slow else ""
+    )
 
 
 def _lower(term, task: Task, cfg: SolveConfig, out: SolveResult) -> Lowered | None:
@@ -606,8 +620,8 @@ def _check(
     if low is None:
         return None
     out.skeletons_tried += 1
-    ok, steps = _judge(low.program, task, "train")
-    out.trials[-1].train_correct = int(ok.sum())
+    ok, steps, late = _judge(low.program, task, "train")
+    out.trials[-1].train_correct, out.trials[-1].train_timeouts = int(ok.sum()), late
     if report:
         out.trials[-1].test_correct = int(_judge(low.program, task)[0].sum())
     return low.program, bool(ok.all()), steps
@@ -648,10 +662,10 @@ def fastest_programs(task: Task, cfg: SolveConfig, vs: VersionSpace, out: SolveR
         trials.append((out.trials[-1], k))
     if not programs:
         return []
-    ok, steps = _judge_many(programs, task.train, task.machine.T)
+    ok, steps, late = _judge_many(programs, task.train, task.machine.T)
     test_ok = _judge_many(programs, task.test, task.machine.T)[0] if report else None
     for trial, k in trials:
-        trial.train_correct = int(ok[k].sum())
+        trial.train_correct, trial.train_timeouts = int(ok[k].sum()), int(late[k])
         if test_ok is not None:
             trial.test_correct = int(test_ok[k].sum())
     good = [k for k in range(len(programs)) if ok[k].all()]
@@ -671,11 +685,11 @@ def _runs(programs: list[Program], inputs: np.ndarray, T: int) -> tuple[np.ndarr
     return mem, halted, steps
 
 
-def _judge_many(programs: list[Program], ex: Examples, T: int) -> tuple[np.ndarray, np.ndarray]:
-    """Per program: per example correct (and halted), ``(N, B)``; and its mean steps,
-    ``(N,)``."""
+def _judge_many(programs: list[Program], ex: Examples, T: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per program: per example correct (and halted), ``(N, B)``; its mean steps, ``(N,)``;
+    and the examples it did not halt on within ``T``, ``(N,)``."""
     mem, halted, steps = _runs(programs, ex.inputs, T)
-    return ex.correct(mem) & halted, steps.mean(-1)
+    return ex.correct(mem) & halted, steps.mean(-1), (~halted).sum(-1)
 
 
 SEED_SEARCH = SolveConfig(fastest=True, synth=SynthConfig(time_limit=None, max_programs=2_000_000))

@@ -63,6 +63,32 @@ class Task:
     builtin: str | None = None
 
 
+def contradiction(*sets: tuple[str, Examples]) -> str:
+    """Two examples no program can both be correct on, named, or ``""``: the same input
+    (the machine is deterministic, so one final memory) and different expected values in
+    a cell both compare. ``sets``: ``(label, examples)``, e.g. ``("train", task.train)``.
+    Linear in the examples: per distinct input, each cell's wanted value and who wants it."""
+    names: list[tuple[str, int]] = []
+    wanted: dict[bytes, tuple[np.ndarray, np.ndarray]] = {}  # input -> (values, who: index into names, -1: none)
+    for label, ex in sets:
+        for i in range(len(ex)):
+            values, who = wanted.setdefault(
+                ex.inputs[i].tobytes(), (ex.outputs[i].copy(), np.full(ex.mask.shape[1], -1))
+            )
+            bad = np.flatnonzero(ex.mask[i] & (who >= 0) & (ex.outputs[i] != values))
+            if bad.size:
+                c = int(bad[0])
+                other, j = names[who[c]]
+                return (
+                    f"{other}[{j}] and {label}[{i}] have the same input but want {values[c]} and "
+                    f"{ex.outputs[i, c]} in cell {c}"
+                )
+            new = ex.mask[i] & (who < 0)
+            values[new], who[new] = ex.outputs[i][new], len(names)
+            names.append((label, i))
+    return ""
+
+
 # ------------------------------------------------------------------------ the generators
 # Each takes (rng, M) and returns one (input, output, mask) triple.
 

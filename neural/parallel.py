@@ -109,13 +109,19 @@ class TunePool:
         ]
         return merge([f.result() for f in futures], time.perf_counter() - t0)
 
-    def close(self) -> None:
+    def close(self, stop: bool = False) -> None:
+        """Shut the workers down: after their current shards, or (``stop``) at once, killing
+        them mid-shard (a run that is interrupted must not wait minutes for a tuning chunk)."""
         if self._pool is not None:
+            if stop:
+                for proc in list(getattr(self._pool, "_processes", {}).values()):
+                    with contextlib.suppress(OSError):
+                        proc.kill()
             self._pool.shutdown(cancel_futures=True)
             self._pool = None
 
     def __enter__(self) -> TunePool:
         return self
 
-    def __exit__(self, *exc) -> None:
-        self.close()
+    def __exit__(self, kind, value, tb) -> None:
+        self.close(stop=kind is not None)
