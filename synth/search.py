@@ -878,11 +878,12 @@ class Search:
     def final_reads(self, ctl: Control, written: np.ndarray) -> list[tuple[Term, np.ndarray, bool]]:
         """Cells a final write's value may read besides the loop's final values: at the
         final cursor (``mem[v]``, ``mem[inc(v)]``, ``mem[dec(v)]``), then fixed cells
-        ``mem[k]`` (read only when the body writes nothing); ``(term, values (B,), at the
-        cursor)``. A read at the cursor must reach different cells on different examples
-        (else it is a fixed cell); every read is of cells the body writes on no example (the
-        solving sees the input's memory), one per distinct value array that is not the same
-        on every example (a constant is a leaf of every table)."""
+        ``mem[k]`` (read only by a write at the cursor after a body that writes nothing);
+        ``(term, values (B,), at the cursor)``. A read at the cursor must reach different
+        cells on different examples (else it is a fixed cell); every read is of cells the
+        body writes on no example (the solving sees the input's memory), one per distinct
+        value array that is not the same on every example (a constant is a leaf of every
+        table)."""
         key = ("final reads", written.tobytes())
         if key not in ctl.memo:
             X, M = self.spec.inputs, self.M
@@ -908,21 +909,22 @@ class Search:
     def _final_value(self, ctl, adr, rows, need, finals, extra, body_writes: bool, N: int, todo) -> list:
         """The cheapest value for one write after the loop at ``adr``, per configuration:
         a function of one of the loop's final values ``finals``, or of a cell at the final
-        cursor; without body writes, one that reads memory, or a fixed cell (as memory is
-        still the input's); then of two final values, or of a final value and a cell at the
+        cursor; without body writes, one that reads memory, or (for a write at the cursor) a
+        fixed cell, as memory is still the input's; then of two final values, or of a final value and a cell at the
         cursor; a hole over a final value; or None. ``extra``: :meth:`final_reads`;
         ``rows``: the examples it must fit."""
         M = self.M
         u, uw, um = self.table("u"), self.table("uw"), self.table("um")
         ops = [(t, v[:, rows] if d else v[rows], d) for t, v, d in finals]
         cur = [(t, v[rows], False) for t, v, near in extra if near]
+        at_cell = adr.op == "const"  # a fixed cell's value there is a straight-line write, not the loop's
         base = np.flatnonzero(rows) * M
         choices = itertools.chain(
             (_choice(u, {"u": t}, v, d) for t, v, d in ops),
             (_choice(u, {"u": t}, v[rows], False) for t, v, near in extra if near),
             # memory is still the input's only without body writes: then memory-reading functions apply
             (_choice(um, {"u": t}, v, d, base=base) for t, v, d in ops if not body_writes),
-            (_choice(u, {"u": t}, v[rows], False) for t, v, near in extra if not near and not body_writes),
+            (_choice(u, {"u": t}, v[rows], False) for t, v, near in extra if not (near or body_writes or at_cell)),
             (_pair(uw, a, b, M) for a, b in itertools.combinations(ops, 2)),
             (_pair(uw, a, b, M) for a in ops for b in cur),
         )
