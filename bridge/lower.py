@@ -33,6 +33,7 @@ needs more than ``M`` lines or ``R_max`` registers raises :class:`LoweringError`
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 from functools import lru_cache
 from numbers import Integral
@@ -423,10 +424,19 @@ def _defs(ins: _Instr) -> set[int]:
 def _allocate(
     code: list[_Instr], labels: dict[int, int], init: dict[int, int]
 ) -> tuple[dict[int, int], set[int], dict[int, set[int]]]:
-    """Physical registers for the virtual ones: liveness on the control-flow graph, then
-    greedy colouring of the interference graph (registers with initial values that are
-    live at entry interfere with each other). Returns the colouring, the registers live
-    at entry, and per line the registers live after it."""
+    """Physical registers for the virtual ones: greedy colouring of the interference
+    graph. Returns the colouring, the registers live at entry, and per line the registers
+    live after it."""
+    inter, entry, live_out = _interference(code, labels, init)
+    return nx.greedy_color(inter, strategy="DSATUR"), entry, live_out
+
+
+def _interference(
+    code: list[_Instr], labels: dict[int, int], init: dict[int, int]
+) -> tuple[nx.Graph, set[int], dict[int, set[int]]]:
+    """Liveness on the control-flow graph and the interference graph it gives (registers
+    with initial values that are live at entry interfere with each other), the registers
+    live at entry, and per line the registers live after it."""
     flow = _flow(code, labels)
     n = len(code)
     live_in: dict[int, set[int]] = {i: set() for i in range(n + 1)}
@@ -447,7 +457,43 @@ def _allocate(
     for i, ins in enumerate(code):
         for d in _defs(ins):
             inter.add_edges_from((d, x) for x in live_out[i] if x != d)
-    return nx.greedy_color(inter, strategy="DSATUR"), entry, live_out
+    return inter, entry, live_out
+
+
+def _is_copy(ins: _Instr) -> bool:
+    """A copy the compiler emitted (``o = MAX a, a``), not a hole's placeholder."""
+    return ins.op == "MAX" and ins.a == ins.b and not ins.free
+
+
+def _coalesce(code: list[_Instr], labels: dict[int, int], init: dict[int, int], holes: list) -> tuple:
+    """Copies removed where their two sides never hold different live values: each such
+    pair becomes one virtual register (merged in the interference graph, so no register
+    is merged with one it interferes with), the copy between them is dropped, and the
+    labels and holes' last lines move up to match (a label on a dropped line moves to the
+    line after it). Returns the code, the labels, the initial values, the holes and the
+    renaming."""
+    inter, entry, _ = _interference(code, labels, init)
+    rep = {v: v for v in inter}
+    find = lambda v: v if rep[v] == v else find(rep[v])
+    for ins in filter(_is_copy, code):
+        a, o = find(ins.a), find(ins.o)
+        if a != o and not inter.has_edge(a, o):
+            nx.contracted_nodes(inter, a, o, self_loops=False, copy=False)
+            rep[o] = a
+    name = lambda v: None if v is None else find(v) if v in rep else v
+    kept = [i for i, ins in enumerate(code) if not (_is_copy(ins) and name(ins.a) == name(ins.o))]
+    at = {old: new for new, old in enumerate(kept)}
+    renamed = [
+        dataclasses.replace(ins, a=name(ins.a), b=name(ins.b), o=name(ins.o), reads=tuple(map(name, ins.reads)))
+        for ins in (code[i] for i in kept)
+    ]
+    return (
+        renamed,
+        {r: bisect.bisect_left(kept, line) for r, line in labels.items()},
+        {name(v): k for v, k in init.items() if v in entry or v not in rep},  # a value only matters live at entry
+        [(at[last], tuple(map(name, operands)), name(out), n) for last, operands, out, n in holes],
+        name,
+    )
 
 
 def lower(
@@ -472,18 +518,22 @@ def lower(
         raise ValueError(f"hole_lines must be a whole number >= 1 or None, got {hole_lines!r}")
     comp = _Compiler(M, ops, pad if OP_INDEX["NOOP"] in ops else 0, hole_lines, cse)
     comp.stmt(t)
-    code = comp.code
     labels = dict(comp.labels)
-    ends = bool(code) and (code[-1].op == "JMP" or (code[-1].op == "JEZ" and code[-1].a == comp.consts.get(0)))
-    if len(code) > M or (len(code) == M and (not ends or any(line == M for line in labels.values()))):
-        # a program of M lines has no line past its end to stop at: the machine wraps around
-        raise LoweringError(f"needs {len(code) + (len(code) == M)} lines; the machine has M={M}")
-    init = dict(comp.init)
-    for r, line in labels.items():
-        init[r] = line
-    color, entry, live_out = _allocate(code, labels, init)
-    R = max(R_min, 1 + max(color.values(), default=0))
-    if R_max < R:
+    plain = (comp.code, labels, comp.init | labels, comp.holes, lambda v: v)
+    coalesced = _coalesce(*plain[:3], comp.holes)
+    for tried in (coalesced, plain):  # the copies dropped, or (if that needs too many registers) kept
+        code, labels, init, holes, name = tried
+        zero = name(comp.consts[0]) if 0 in comp.consts else None
+        ends = bool(code) and (code[-1].op == "JMP" or (code[-1].op == "JEZ" and code[-1].a == zero))
+        if len(code) > M or (len(code) == M and (not ends or any(line == M for line in labels.values()))):
+            # a program of M lines has no line past its end to stop at: the machine wraps around
+            raise LoweringError(f"needs {len(code) + (len(code) == M)} lines; the machine has M={M}")
+        init = init | labels
+        color, entry, live_out = _allocate(code, labels, init)
+        R = max(R_min, 1 + max(color.values(), default=0))
+        if R_max >= R:
+            break
+    else:
         raise LoweringError(f"needs {R} registers; R_max={R_max}")
     regs = [0] * R
     for r in entry:  # registers read before they are written start at their value (or 0)
@@ -500,8 +550,8 @@ def lower(
         lines.append(Line(OP_INDEX[op], a, b, o))
         if ins.free:
             free.append(i)
-    reads, writes = _hole_registers(comp.holes, color, live_out, R)
-    outputs = tuple((last, color[out]) for last, _, out, _ in comp.holes)
+    reads, writes = _hole_registers(holes, color, live_out, R)
+    outputs = tuple((last, color[out]) for last, _, out, _ in holes)
     return Lowered(Program(M, R, tuple(regs), tuple(lines)), tuple(free), reads, writes, outputs)
 
 

@@ -167,3 +167,22 @@ def test_a_one_line_hole_reads_only_its_operands():
     cell = p.lines[i - 1].o  # the hole's operand, mem[1]
     assert p.lines[i - 1].op == READ and low.reads == (cell,)
     assert low.outputs == ((i, p.lines[i + 1].b),)
+
+
+def test_a_copy_whose_sides_do_not_interfere_is_coalesced_away():
+    """``if a = 0 then 3 else a`` copies ``a`` into the ``if``'s result on one branch and 3
+    on the other; ``a`` is dead after it, so the result takes ``a``'s register and that
+    copy is dropped (9 lines, not 10), while the copy of the constant, which is live in
+    its own register, stays. The program still computes what the skeleton does."""
+    v = var
+    t = seq(
+        for_list("i", "x", const(1), assign("a", app("add", v("a"), v("x")))),
+        write(const(0), app("ifz", v("a"), const(3), v("a"))),
+    )
+    low = lower(t, 12, 10)
+    copies = [ln for ln in low.program.lines if ln.op == MAX and ln.a == ln.b]
+    assert len(low.program.lines) == 9
+    assert len(copies) == 1 and copies[0].o != copies[0].a
+    X = np.random.default_rng(0).integers(0, 12, size=(64, 12))
+    X[:, -1] = 0
+    assert agree(t, 12, X) == 64
