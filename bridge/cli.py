@@ -767,6 +767,10 @@ def _stopped(code: int, argv: list[str] | None) -> int:
     once: the workers are stopped and the files closed by now, and a normal exit would
     wait for a tuning computation still in flight in XLA (minutes at a large ``T``)."""
     if argv is None:
+        ray = sys.modules.get("ray")
+        if ray is not None and ray.is_initialized():  # a local Ray's processes end with its shutdown
+            with contextlib.suppress(Exception):
+                ray.shutdown()
         for stream in (sys.stdout, sys.stderr):
             with contextlib.suppress(OSError, ValueError):  # a closed pipe: nothing to flush to
                 stream.flush()

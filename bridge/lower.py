@@ -10,6 +10,8 @@ values), and so is a variable whose first assignment is a constant. Then:
 - **registers** are allocated by liveness on the control-flow graph (a :mod:`networkx`
   graph of the lines) and greedy colouring of the interference graph, so a constant used
   once at the start and a loop variable can share a register;
+- **copies coalesced**: the two sides of a copy that never hold different live values
+  share a register and the copy is dropped (at the cost of a register, sometimes);
 - **no trailing STOP**: lines past the end are STOP, so a loop's exit jumps there.
 
 Loops: ``for i, x in list@s`` is ``x = READ i; JEZ x, end; body; i = INC i; JMP head``;
@@ -35,8 +37,10 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+from collections.abc import Callable
 from functools import lru_cache
 from numbers import Integral
+from typing import NamedTuple
 
 import networkx as nx
 import numpy as np
@@ -465,35 +469,55 @@ def _is_copy(ins: _Instr) -> bool:
     return ins.op == "MAX" and ins.a == ins.b and not ins.free
 
 
-def _coalesce(code: list[_Instr], labels: dict[int, int], init: dict[int, int], holes: list) -> tuple:
-    """Copies removed where their two sides never hold different live values: each such
-    pair becomes one virtual register (merged in the interference graph, so no register
-    is merged with one it interferes with), the copy between them is dropped, and the
-    labels and holes' last lines move up to match (a label on a dropped line moves to the
-    line after it). Returns the code, the labels, the initial values, the holes and the
-    renaming."""
-    inter, entry, _ = _interference(code, labels, init)
+class _Code(NamedTuple):
+    """Code over virtual registers: the lines, the labels (register -> line), the initial
+    values (the labels' included), the holes (last line, operands, output, size) and the
+    renaming from the compiler's registers to these (coalescing merges some)."""
+
+    lines: list[_Instr]
+    labels: dict[int, int]
+    init: dict[int, int]
+    holes: list[tuple[int, tuple[int, ...], int, int]]
+    name: Callable[[int | None], int | None]
+
+
+def _coalesce(c: _Code) -> _Code:
+    """``c`` without the copies whose two sides never hold different live values: each
+    such pair becomes one register (merged in the interference graph, so no register is
+    merged with one it interferes with) and the copy between them is dropped; labels and
+    holes' last lines move up to match (a label on a dropped line moves to the line after
+    it). Merging can cost a register where it saves a line."""
+    inter, entry, _ = _interference(c.lines, c.labels, c.init)
     rep = {v: v for v in inter}
     find = lambda v: v if rep[v] == v else find(rep[v])
-    for ins in filter(_is_copy, code):
+    for ins in filter(_is_copy, c.lines):
         a, o = find(ins.a), find(ins.o)
         if a != o and not inter.has_edge(a, o):
             nx.contracted_nodes(inter, a, o, self_loops=False, copy=False)
             rep[o] = a
     name = lambda v: None if v is None else find(v) if v in rep else v
-    kept = [i for i, ins in enumerate(code) if not (_is_copy(ins) and name(ins.a) == name(ins.o))]
+    kept = [i for i, ins in enumerate(c.lines) if not (_is_copy(ins) and name(ins.a) == name(ins.o))]
     at = {old: new for new, old in enumerate(kept)}
-    renamed = [
-        dataclasses.replace(ins, a=name(ins.a), b=name(ins.b), o=name(ins.o), reads=tuple(map(name, ins.reads)))
-        for ins in (code[i] for i in kept)
-    ]
-    return (
-        renamed,
-        {r: bisect.bisect_left(kept, line) for r, line in labels.items()},
-        {name(v): k for v, k in init.items() if v in entry or v not in rep},  # a value only matters live at entry
-        [(at[last], tuple(map(name, operands)), name(out), n) for last, operands, out, n in holes],
+    labels = {r: bisect.bisect_left(kept, line) for r, line in c.labels.items()}
+    return _Code(
+        [
+            dataclasses.replace(ins, a=name(ins.a), b=name(ins.b), o=name(ins.o), reads=tuple(map(name, ins.reads)))
+            for ins in (c.lines[i] for i in kept)
+        ],
+        labels,
+        {name(v): k for v, k in c.init.items() if v in entry or v not in rep} | labels,  # values matter live at entry
+        [(at[last], tuple(map(name, operands)), name(out), n) for last, operands, out, n in c.holes],
         name,
     )
+
+
+def _lines_needed(c: _Code, zero: int | None, M: int) -> int:
+    """Lines ``c`` takes in the machine: one more than its length when it fills all ``M``
+    and could fall off its end or jump past it (the machine wraps around; lines past the
+    end are its only STOP)."""
+    n = len(c.lines)
+    ends = bool(c.lines) and (c.lines[-1].op == "JMP" or (c.lines[-1].op == "JEZ" and c.lines[-1].a == zero))
+    return n + (n == M and (not ends or any(line == M for line in c.labels.values())))
 
 
 def lower(
@@ -510,6 +534,8 @@ def lower(
     registers (at least ``R_min``; the extra ones start at 0). A hole lowers to as many
     free lines as its size, or ``hole_lines`` each if given. ``cse=False`` computes
     every subexpression where it occurs (an ablation: ``scripts/lowering_lines.py``).
+    Copies are coalesced away (:func:`_coalesce`) unless that needs more than ``R_max``
+    registers, when they are kept.
 
     Raises :class:`LoweringError` if it does not fit, or needs an op outside ``ops``.
     """
@@ -519,22 +545,20 @@ def lower(
     comp = _Compiler(M, ops, pad if OP_INDEX["NOOP"] in ops else 0, hole_lines, cse)
     comp.stmt(t)
     labels = dict(comp.labels)
-    plain = (comp.code, labels, comp.init | labels, comp.holes, lambda v: v)
-    coalesced = _coalesce(*plain[:3], comp.holes)
-    for tried in (coalesced, plain):  # the copies dropped, or (if that needs too many registers) kept
-        code, labels, init, holes, name = tried
-        zero = name(comp.consts[0]) if 0 in comp.consts else None
-        ends = bool(code) and (code[-1].op == "JMP" or (code[-1].op == "JEZ" and code[-1].a == zero))
-        if len(code) > M or (len(code) == M and (not ends or any(line == M for line in labels.values()))):
-            # a program of M lines has no line past its end to stop at: the machine wraps around
-            raise LoweringError(f"needs {len(code) + (len(code) == M)} lines; the machine has M={M}")
-        init = init | labels
-        color, entry, live_out = _allocate(code, labels, init)
+    plain = _Code(comp.code, labels, comp.init | labels, comp.holes, lambda v: v)
+    short = ""
+    for c in (_coalesce(plain), plain):  # copies dropped; kept if dropping them needs more than R_max registers
+        n = _lines_needed(c, c.name(comp.consts.get(0)), M)
+        if n > M:
+            raise LoweringError(f"needs {n} lines; the machine has M={M}{short}")
+        color, entry, live_out = _allocate(c.lines, c.labels, c.init)
         R = max(R_min, 1 + max(color.values(), default=0))
         if R_max >= R:
             break
+        short = f" (or {n} lines with {R} registers; R_max={R_max})"
     else:
         raise LoweringError(f"needs {R} registers; R_max={R_max}")
+    code, init, holes = c.lines, c.init, c.holes
     regs = [0] * R
     for r in entry:  # registers read before they are written start at their value (or 0)
         regs[color[r]] = init.get(r, 0) % M

@@ -526,7 +526,7 @@ def solve(
 
     clash = contradiction(("train", task.train))
     if clash:  # no program is correct on every train example: nothing to search for
-        out.why = f"no skeleton can fit the train examples: {clash}"
+        out.why = f"no program can be correct on every train example: {clash}"
         return _finish(out, None, task, t0)
     if method == "opt":
         best = _optimize(task, cfg, tuner, budget, out)

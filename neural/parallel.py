@@ -114,7 +114,7 @@ class TunePool:
         them mid-shard (a run that is interrupted must not wait minutes for a tuning chunk)."""
         if self._pool is not None:
             if stop:
-                for proc in list(getattr(self._pool, "_processes", {}).values()):
+                for proc in list((getattr(self._pool, "_processes", None) or {}).values()):
                     with contextlib.suppress(OSError):
                         proc.kill()
             self._pool.shutdown(cancel_futures=True)

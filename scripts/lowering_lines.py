@@ -1,7 +1,8 @@
 """Line counts of every skeleton synthesis keeps, lowered two ways: as the first lowering
 did (every subexpression computed where it occurs, an explicit final STOP) and as now
 (common subexpressions once, no trailing STOP: lines past the end are STOP). Counts how
-many more skeletons fit the task's ``M`` lines.
+many more skeletons fit the task's ``M`` lines. Both columns coalesce copies (a later
+change to ``bridge.lower``, which has no switch to turn it off).
 
     python scripts/lowering_lines.py [--tasks inc access ...] [--json F]
 """

@@ -107,7 +107,7 @@ def test_contradicting_train_examples_are_named_without_searching(method):
     r = solve(_task(rows, rows[:1]), method, SolveConfig(restarts=2))
     assert not r.solved and r.program is None
     assert (r.enumerated, r.restarts, r.skeletons_tried) == (0, 0, 0)
-    assert r.why.startswith("no skeleton can fit the train examples")
+    assert r.why.startswith("no program can be correct on every train example")
     assert "train[0] and train[2]" in r.why and "want 2 and 3 in cell 0" in r.why
 
 
