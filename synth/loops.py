@@ -6,7 +6,7 @@ memory held at the input (:func:`trajectories`); :func:`loop_controls` keeps one
 variables are run as a batch of configurations (:class:`Carry`) by stepping value tables,
 not terms: :func:`orbits` and :func:`pair_orbits` give ``a ← f(a)`` and
 ``(a, b) ← (fa(a, b), fb(a, b))`` at every iteration, and :func:`carry_one`,
-:func:`carry_sourced` and :func:`carry_pair` build the batches. :func:`_run_nested` runs
+:func:`carry_sourced` and :func:`carry_pair` build the batches. :func:`run_nested` runs
 nested compare-and-exchange loops. These runners only propose: every program the search
 keeps is checked by :func:`synth.semantics.execute`.
 """
@@ -34,7 +34,7 @@ STEPS = {
 CURSOR = {FOR: "i", REPEAT: "c", WHILE: "p", DO: "p"}
 
 
-def _at(kind: str, v: np.ndarray, X: np.ndarray, M: int) -> np.ndarray:
+def at_cursor(kind: str, v: np.ndarray, X: np.ndarray, M: int) -> np.ndarray:
     """A cursor function (``CONDS``/``STEPS`` key) on cursors ``(..., B)`` over memories ``X``."""
     rows = np.arange(X.shape[0])
     if kind == "var":
@@ -56,18 +56,18 @@ def trajectories(inits: np.ndarray, cond: str, step: str, X: np.ndarray, M: int,
     v = inits.copy()
     traj = np.zeros((C, B, F), dtype=np.int64)
     n = np.zeros((C, B), dtype=np.int64)
-    live = np.ones((C, B), dtype=bool) if test_last else _at(cond, v, X, M) != 0
+    live = np.ones((C, B), dtype=bool) if test_last else at_cursor(cond, v, X, M) != 0
     for t in range(F):
         if not live.any():
             break
         traj[:, :, t] = v
         n += live
         if test_last:
-            live &= _at(cond, v, X, M) != 0
-            v = np.where(live, _at(step, v, X, M), v)
+            live &= at_cursor(cond, v, X, M) != 0
+            v = np.where(live, at_cursor(step, v, X, M), v)
         else:
-            v = np.where(live, _at(step, v, X, M), v)
-            live &= _at(cond, v, X, M) != 0
+            v = np.where(live, at_cursor(step, v, X, M), v)
+            live &= at_cursor(cond, v, X, M) != 0
     return traj, n, v, live
 
 
@@ -358,7 +358,7 @@ def carry_pair(ctl: Control, a_init: tuple, b_init: tuple, fa: Table, fb: Table,
     return Carry(len(ga), {"a": ta, "b": tb}, [(0, make)])
 
 
-def _unseen(hashes: list[int], seen: set[int]) -> np.ndarray:
+def unseen(hashes: list[int], seen: set[int]) -> np.ndarray:
     """Indices of the hashes not in ``seen`` and not earlier in the list, in order; adds
     them to ``seen``."""
     out = []
@@ -369,7 +369,7 @@ def _unseen(hashes: list[int], seen: set[int]) -> np.ndarray:
     return np.array(out, dtype=np.int64)
 
 
-def _run_nested(s: int, inner: str, F_: np.ndarray, G_: np.ndarray, X: np.ndarray, M: int, fuel: int):
+def run_nested(s: int, inner: str, F_: np.ndarray, G_: np.ndarray, X: np.ndarray, M: int, fuel: int):
     """Run ``N`` nested-loop programs (tables ``F_``, ``G_`` ``(N, M²)``) on ``X``; returns
     output memories ``(N, B, M)`` and whether each run finished within ``fuel`` ticks.
     Memory and tables are read and written flat (``base + cell``: one take per access)."""

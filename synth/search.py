@@ -81,9 +81,7 @@ from .loops import (
     FOR,
     Carry,
     Control,
-    _at,
-    _run_nested,
-    _unseen,
+    at_cursor,
     carry_one,
     carry_pair,
     carry_sourced,
@@ -92,9 +90,11 @@ from .loops import (
     loop_controls,
     orbit_table,
     pair_orbits,
+    run_nested,
+    unseen,
 )
 from .semantics import execute
-from .solve import Choice, Table, _choice, _covers, _keeps, _pair, functional, solve
+from .solve import Choice, Table, choice, covers, functional, keeps, pair_choice, solve
 
 # ----------------------------------------------------------------------------- the task
 
@@ -315,9 +315,9 @@ class Search:
         if name not in self._tables:
             k = self.solve_cost
             if name == "um":
-                tab = Table.of(self.um, k - 1, lambda t: _keeps("um", t))
+                tab = Table.of(self.um, k - 1, lambda t: keeps("um", t))
             elif name == "u_used":
-                tab = Table.of(self.u, k, lambda t: _keeps("u", t))
+                tab = Table.of(self.u, k, lambda t: keeps("u", t))
             else:
                 tab = Table.of(getattr(self, name), k)
             self._tables[name] = tab
@@ -336,7 +336,7 @@ class Search:
             bank = {"u": self.u, "um": self.um, "uw": self.uw}[name]
             lv = bank.level(k) if k >= 1 else None
             terms = lv.terms if lv is not None else []
-            keep = [i for i, t in enumerate(terms) if _keeps(name, t)]
+            keep = [i for i, t in enumerate(terms) if keeps(name, t)]
             values = lv.values[keep].astype(np.int64) if lv is not None else np.zeros((0, bank.width), dtype=np.int64)
             self._tables[key] = Table([terms[i] for i in keep], np.full(len(keep), k), values, self.M)
         return self._tables[key]
@@ -383,7 +383,7 @@ class Search:
                     covered = np.zeros_like(D)
                     covered[np.arange(B), table.values[i]] = True
                     writes.append((cst, table.terms[i], table.terms[j], covered))
-        for chosen in _covers(writes, D, max_writes, 2 * level):
+        for chosen in covers(writes, D, max_writes, 2 * level):
             self.record(par(*sorted((write(a, e) for _, a, e, _ in chosen), key=str)), "straight-line")
 
     def _straight(self, k: int) -> dict:
@@ -461,7 +461,7 @@ class Search:
             cands.append((read(var(name)), self.c("var"), X[rows, v], v))
         near, far = self._cursor_terms(name)
         for op, t in near:  # the cells next to it (a node's fields): cost as one op more
-            at = _at(op, v, X, M)
+            at = at_cursor(op, v, X, M)
             cands.append((t, self.c("var") + self.c(op), X[rows, at], at))
         # cells further away (a second list at an offset), then fixed cells (a value the
         # task passes in): all at once, (K, B, F)
@@ -632,7 +632,7 @@ class Search:
             if carry is None:
                 continue
             self.stats.structures += carry.N
-            idx = _unseen(carry.hashes(ctl).tolist(), ctl.seen)
+            idx = unseen(carry.hashes(ctl).tolist(), ctl.seen)
             self.stats.structure_classes += len(idx)
             if idx.size:
                 self.complete(ctl, carry, idx)
@@ -782,11 +782,11 @@ class Search:
             return itertools.chain(itertools.combinations(ops, 2), itertools.product(ops, far))
 
         choices = itertools.chain(  # built as they are tried: most never are
-            (_choice(u, {"u": t}, v, d) for t, v, d in [*ops, *far]),
-            (_pair(uw, a, b, M) for a, b in pairs()),
-            (_choice(um, {"u": t}, v, d, base=base) for t, v, d in ops),
+            (choice(u, {"u": t}, v, d) for t, v, d in [*ops, *far]),
+            (pair_choice(uw, a, b, M) for a, b in pairs()),
+            (choice(um, {"u": t}, v, d, base=base) for t, v, d in ops),
         )
-        holes = (_pair(None, a, b, M) for a, b in pairs()) if not carried_only else ()
+        holes = (pair_choice(None, a, b, M) for a, b in pairs()) if not carried_only else ()
         memo = ctl.memo.setdefault(("body", str(h[0]), carried_only), {})
         return self.solve(N, need, choices, holes, memo, todo)
 
@@ -869,7 +869,7 @@ class Search:
             B = len(X)
             out = []
             for op in ("var", "inc", "dec"):
-                at = _at(op, ctl.end, X, M)
+                at = at_cursor(op, ctl.end, X, M)
                 if (at != at[0]).any() and K[np.arange(B), at].all():
                     out.append((var(ctl.name) if op == "var" else app(op, var(ctl.name)), at))
             ctl.memo["final addresses"] = out
@@ -890,8 +890,8 @@ class Search:
             B = len(X)
             rows = np.arange(B)
             name = ctl.name
-            cands = [(read(var(name)), _at("var", ctl.end, X, M), True)]
-            cands += [(read(app(op, var(name))), _at(op, ctl.end, X, M), True) for op in ("inc", "dec")]
+            cands = [(read(var(name)), at_cursor("var", ctl.end, X, M), True)]
+            cands += [(read(app(op, var(name))), at_cursor(op, ctl.end, X, M), True) for op in ("inc", "dec")]
             cands += [(cell(k), np.full(B, k), False) for k in range(M)]
             seen = {ctl.end.tobytes()}
             out = []
@@ -920,15 +920,15 @@ class Search:
         at_cell = adr.op == "const"  # a fixed cell's value there is a straight-line write, not the loop's
         base = np.flatnonzero(rows) * M
         choices = itertools.chain(
-            (_choice(u, {"u": t}, v, d) for t, v, d in ops),
-            (_choice(u, {"u": t}, v[rows], False) for t, v, near in extra if near),
+            (choice(u, {"u": t}, v, d) for t, v, d in ops),
+            (choice(u, {"u": t}, v[rows], False) for t, v, near in extra if near),
             # memory is still the input's only without body writes: then memory-reading functions apply
-            (_choice(um, {"u": t}, v, d, base=base) for t, v, d in ops if not body_writes),
-            (_choice(u, {"u": t}, v[rows], False) for t, v, near in extra if not (near or body_writes or at_cell)),
-            (_pair(uw, a, b, M) for a, b in itertools.combinations(ops, 2)),
-            (_pair(uw, a, b, M) for a in ops for b in cur),
+            (choice(um, {"u": t}, v, d, base=base) for t, v, d in ops if not body_writes),
+            (choice(u, {"u": t}, v[rows], False) for t, v, near in extra if not (near or body_writes or at_cell)),
+            (pair_choice(uw, a, b, M) for a, b in itertools.combinations(ops, 2)),
+            (pair_choice(uw, a, b, M) for a in ops for b in cur),
         )
-        holes = (_choice(None, (t,), v, d) for t, v, d in ops)
+        holes = (choice(None, (t,), v, d) for t, v, d in ops)
         memo = ctl.memo.setdefault(("final", str(adr), body_writes, tuple(str(t) for t, _, _ in extra)), {})
         return self.solve(N, need, choices, holes, memo, todo)
 
@@ -956,10 +956,10 @@ class Search:
                     if not f.size:
                         continue
                     self.stats.structures += len(f)
-                    out, ok = _run_nested(s, inner, tf.values[f], tg.values[g], X[first], M, self.F * self.F)
+                    out, ok = run_nested(s, inner, tf.values[f], tg.values[g], X[first], M, self.F * self.F)
                     right = (out == self.spec.outputs[first]) | ~self.spec.mask[first]
                     f, g = f[ok & right.all((1, 2))], g[ok & right.all((1, 2))]
-                    out, ok = _run_nested(s, inner, tf.values[f], tg.values[g], X, M, self.F * self.F)
+                    out, ok = run_nested(s, inner, tf.values[f], tg.values[g], X, M, self.F * self.F)
                     for q in np.flatnonzero(ok & self.spec.correct(out).all(1)):
                         self.record(self._nested_term(s, inner, tf.terms[f[q]], tg.terms[g[q]]), "nested")
                     if self.budget_spent():

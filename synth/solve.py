@@ -5,7 +5,7 @@ to a cost (a :class:`Table`, cheapest first), the first whose values at the poin
 structure visits are the values the examples need. A bitset per (point, value) makes that
 one AND per point, for many queries at once. :func:`solve` tries choices in order (a
 :class:`Choice`: a table over some operands) and falls back to holes when no expression
-fits but the needs are a function of the operands (:func:`functional`); :func:`_covers`
+fits but the needs are a function of the operands (:func:`functional`); :func:`covers`
 picks the straight-line writes that together cover the changed cells.
 """
 
@@ -130,7 +130,7 @@ class Choice(NamedTuple):
     prefilter: bool = True
 
 
-def _choice(table: Table | None, env, v: np.ndarray, dynamic: bool, base: np.ndarray | None = None) -> Choice:
+def choice(table: Table | None, env, v: np.ndarray, dynamic: bool, base: np.ndarray | None = None) -> Choice:
     """A choice over one operand's values ``v`` (``base + v``: the flat index of a
     memory-reading table's rows, example x value, tried without the prefilter)."""
     if base is not None:
@@ -142,7 +142,7 @@ def _choice(table: Table | None, env, v: np.ndarray, dynamic: bool, base: np.nda
     return Choice(table, env, lambda: v, True)
 
 
-def _pair(table: Table | None, a: Operand, b: Operand, M: int) -> Choice:
+def pair_choice(table: Table | None, a: Operand, b: Operand, M: int) -> Choice:
     """A choice over two operands: points ``a * M + b`` (a hole over both if ``table`` is
     None)."""
     (ta, va, da), (tb, vb, db) = a, b
@@ -152,7 +152,7 @@ def _pair(table: Table | None, a: Operand, b: Operand, M: int) -> Choice:
     return Choice(table, env, lambda: va * M + vb, True)
 
 
-def _keeps(name: str, t: Term) -> bool:
+def keeps(name: str, t: Term) -> bool:
     """Whether a carried update or solving table keeps ``t``: it must use an argument (``u``
     for a function of one value; ``u`` or ``w`` for two); the memory-reading table keeps
     only the terms that read (the rest are in ``u``)."""
@@ -161,7 +161,7 @@ def _keeps(name: str, t: Term) -> bool:
     return name != "um" or any(n.op in ("read", "cell") for n in t.walk())
 
 
-def _covers(writes: list, D: np.ndarray, max_writes: int, max_total: int) -> Iterator[list]:
+def covers(writes: list, D: np.ndarray, max_writes: int, max_total: int) -> Iterator[list]:
     """Sets of writes that together cover every changed cell, cheapest first (at most
     ``max_writes``, built from the cheapest write per covered pattern); failing that, one
     write per changed cell where each has one (any number of result cells) if they cost

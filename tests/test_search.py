@@ -8,9 +8,9 @@ import pytest
 from neural import Examples
 from synth import SizePrior, SynthConfig, enumerate_programs, execute
 from synth.lang import app, assign, const, for_list, read, reads, seq, substitute, var, write
-from synth.loops import _run_nested, orbits, pair_orbits
+from synth.loops import orbits, pair_orbits, run_nested
 from synth.search import Search, Spec, useful
-from synth.solve import Table, _pair, functional
+from synth.solve import Table, functional, pair_choice
 
 TABLE1 = ["inc", "map_inc", "map_dec", "reduce", "parity", "fibonacci"]
 ANC = ["access", "increment", "swap", "listk", "addition", "sort"]
@@ -252,8 +252,8 @@ def test_static_choices_answer_as_trying_every_choice_per_query(task):
         for _ in range(3):  # the memo carries over: the static choices and the need stay
             dyn = [(var(f"d{k}"), rng.integers(0, M, (N, P)), True) for k in range(2)]
             pairs = list(itertools.combinations([fixed[0], *dyn, *fixed[1:]], 2))
-            choices = [_pair(tab, a, b, M) for a, b in pairs]
-            holes = [_pair(None, a, b, M) for a, b in pairs]
+            choices = [pair_choice(tab, a, b, M) for a, b in pairs]
+            holes = [pair_choice(None, a, b, M) for a, b in pairs]
             got = s.solve(N, need, choices, holes, memo)
             for q in range(N):
                 want = None
@@ -281,7 +281,7 @@ def test_the_nested_runner_agrees_with_execute(task, inner):
     rng = np.random.default_rng(3)
     f, g = rng.integers(0, len(tf), 40), rng.integers(0, len(tf), 40)
     for start in (0, 1):
-        out, ok = _run_nested(start, inner, tf.values[f], tf.values[g], X, M, s.F * s.F)
+        out, ok = run_nested(start, inner, tf.values[f], tf.values[g], X, M, s.F * s.F)
         assert ok.any()
         for n in np.flatnonzero(ok):
             want = execute(Search._nested_term(start, inner, tf.terms[f[n]], tf.terms[g[n]]), X, M)
