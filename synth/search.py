@@ -444,7 +444,11 @@ class Search:
         found, runs = loop_controls(starts, self.spec.inputs, self.M, self.F, self.costs)
         self.stats.structures += runs
         self.stats.structure_classes += len(found)
-        self._controls = [self.derive(c) for c in found]
+        self._controls = []
+        for c in found:  # deriving takes long at large M: it stops at the search's budget
+            if self.budget_spent():
+                break
+            self._controls.append(self.derive(c))
         return self._controls
 
     def derive(self, ctl: Control) -> Control:

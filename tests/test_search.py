@@ -346,3 +346,13 @@ def test_a_pure_walk_is_kept_when_a_write_after_it_reads_its_cursor():
         loop, after = _after_loop(c.term)
         if loop.args[-1] == seq():
             assert any(loop.args[0] in reads(w) for w in after), str(c.term)
+
+
+def test_loop_controls_stop_at_the_time_limit(task):
+    """Deriving the loop controls' operands is the slow part at large M (51 ms a control
+    at M = 64): it stops at the search's time limit, not after every control."""
+    t = task("map_inc")
+    s = Search(Spec.of(t.train, t.machine.M), SizePrior(), SynthConfig(time_limit=0.0))
+    assert s.controls() == [] and s.stop == "time_limit"
+    s = Search(Spec.of(t.train, t.machine.M), SizePrior(), SynthConfig())
+    assert s.controls() and not s.stop
