@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import loops
 from .lang import (
     BINARY,
     LOOPS,
@@ -42,14 +43,9 @@ from .lang import (
 
 SHAPES = ("par", "let", "loop", "nested", "two loops")
 
-# The search's loop conditions and steps over a cursor (synth.loops.CONDS / STEPS).
-CONDS = (lambda v: var(v), lambda v: read(var(v)), lambda v: read(app("inc", var(v))))
-STEPS = (
-    lambda v: app("inc", var(v)),
-    lambda v: app("dec", var(v)),
-    lambda v: read(var(v)),
-    lambda v: read(app("inc", var(v))),
-)
+# The search's loop conditions and steps over a cursor, in the search's order.
+CONDS = tuple(loops.CONDS.values())
+STEPS = tuple(loops.STEPS.values())
 
 
 def expression(rng: np.random.Generator, M: int, names: tuple[str, ...], depth: int = 2, memory: bool = True) -> Term:
