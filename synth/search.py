@@ -863,21 +863,24 @@ class Search:
                 *((t, everywhere, Y[np.arange(B), at]) for t, at in s),
             ]
 
+    def final_cursor(self, ctl: Control) -> list[tuple[Term, np.ndarray]]:
+        """The loop's final cursor ``v`` and its neighbours ``inc(v)``, ``dec(v)`` (those a
+        body reads), each with the cell it addresses on each example ``(B,)`` (built once
+        per control)."""
+        if "final cursor" not in ctl.memo:
+            X, M, v = self.spec.inputs, self.M, var(ctl.name)
+            ctl.memo["final cursor"] = [
+                (v if op == "var" else app(op, v), at_cursor(op, ctl.end, X, M)) for op in ("var", "inc", "dec")
+            ]
+        return ctl.memo["final cursor"]
+
     def final_addresses(self, ctl: Control) -> list[tuple[Term, np.ndarray]]:
-        """Addresses after the loop at its final cursor ``v``: ``v``, ``inc(v)``, ``dec(v)``
-        (the neighbours a body reads), each with the cells it addresses ``(B,)``; kept when
-        the cell differs between examples (else a constant cell is the same write) and is
-        compared on every example (built once per control)."""
-        if "final addresses" not in ctl.memo:
-            X, K, M = self.spec.inputs, self.spec.mask, self.M
-            B = len(X)
-            out = []
-            for op in ("var", "inc", "dec"):
-                at = at_cursor(op, ctl.end, X, M)
-                if (at != at[0]).any() and K[np.arange(B), at].all():
-                    out.append((var(ctl.name) if op == "var" else app(op, var(ctl.name)), at))
-            ctl.memo["final addresses"] = out
-        return ctl.memo["final addresses"]
+        """Addresses after the loop at its final cursor (:meth:`final_cursor`) with the
+        cells they address; kept when the cell differs between examples (else a constant
+        cell is the same write) and is compared on every example."""
+        K = self.spec.mask
+        rows = np.arange(len(K))
+        return [(t, at) for t, at in self.final_cursor(ctl) if (at != at[0]).any() and K[rows, at].all()]
 
     def final_reads(self, ctl: Control, written: np.ndarray) -> list[tuple[Term, np.ndarray, bool]]:
         """Cells a final write's value may read besides the loop's final values: at the
@@ -893,9 +896,7 @@ class Search:
             X, M = self.spec.inputs, self.M
             B = len(X)
             rows = np.arange(B)
-            name = ctl.name
-            cands = [(read(var(name)), at_cursor("var", ctl.end, X, M), True)]
-            cands += [(read(app(op, var(name))), at_cursor(op, ctl.end, X, M), True) for op in ("inc", "dec")]
+            cands = [(read(t), at, True) for t, at in self.final_cursor(ctl)]
             cands += [(cell(k), np.full(B, k), False) for k in range(M)]
             seen = {ctl.end.tobytes()}
             out = []
