@@ -486,7 +486,10 @@ def _coalesce(c: _Code) -> _Code:
     such pair becomes one register (merged in the interference graph, so no register is
     merged with one it interferes with) and the copy between them is dropped; labels and
     holes' last lines move up to match (a label on a dropped line moves to the line after
-    it). Merging can cost a register where it saves a line."""
+    it). Merging can cost a register where it saves a line. Without copies, ``c`` itself,
+    with no liveness pass (about half of the sampled skeletons have none)."""
+    if not any(map(_is_copy, c.lines)):
+        return c
     inter, entry, _ = _interference(c.lines, c.labels, c.init)
     rep = {v: v for v in inter}
     find = lambda v: v if rep[v] == v else find(rep[v])
@@ -546,8 +549,8 @@ def lower(
     comp.stmt(t)
     labels = dict(comp.labels)
     plain = _Code(comp.code, labels, comp.init | labels, comp.holes, lambda v: v)
-    short = ""
-    for c in (_coalesce(plain), plain):  # copies dropped; kept if dropping them needs more than R_max registers
+    short, merged = "", _coalesce(plain)
+    for c in (merged,) if merged is plain else (merged, plain):  # copies kept if dropping them needs too many registers
         n = _lines_needed(c, c.name(comp.consts.get(0)), M)
         if n > M:
             raise LoweringError(f"needs {n} lines; the machine has M={M}{short}")
