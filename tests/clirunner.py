@@ -91,9 +91,14 @@ def serve() -> None:
             print(json.dumps(report), flush=True)
 
 
+def child_env() -> dict:
+    """The environment for a child process that runs this checkout's code."""
+    return {**os.environ, "PYTHONPATH": str(ROOT)}
+
+
 def run_cases(cases: list[dict], timeout: float = 600) -> list[dict]:
     """Run ``cases`` through the runner; one report per case, in order."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = child_env()
     proc = subprocess.run(
         [sys.executable, __file__],
         input=json.dumps(cases),

@@ -23,8 +23,8 @@ from bridge.results import Results, ResultsError, holds, options, task_hash
 from bridge.suite import builtin_suite, load_suite
 from bridge.workers import run_jobs
 from neural.tune import TuneConfig
+from tests.clirunner import child_env
 
-ROOT = Path(__file__).resolve().parents[1]
 CFG = SolveConfig()
 
 
@@ -211,21 +211,17 @@ def cli_batch(suite, out, *extra):
     return [sys.executable, "-m", "bridge.cli", "batch", str(suite), "--out", str(out), "--method", "synth", *extra]
 
 
-def env():
-    return {**os.environ, "PYTHONPATH": str(ROOT)}
-
-
 def test_concurrent_runs_write_each_task_once(tmp_path):
     tasks = write_suite(tmp_path / "s.json", ("inc", "map_inc", "reduce", "parity"))
     out = tmp_path / "out.jsonl"
     cmd = cli_batch(tmp_path / "s.json", out, "--workers", "1")
     first = subprocess.Popen(
-        [*cmd, "--resume"], env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        [*cmd, "--resume"], env=child_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
     )
     deadline = time.time() + 60
     while not out.exists() and time.time() < deadline:
         time.sleep(0.05)
-    second = subprocess.run([*cmd, "--resume"], env=env(), capture_output=True, text=True, timeout=120)
+    second = subprocess.run([*cmd, "--resume"], env=child_env(), capture_output=True, text=True, timeout=120)
     assert first.wait(timeout=300) == 0, first.stderr.read()
     assert second.returncode == 2 and "another synthdiff batch is writing it" in second.stderr, second.stderr
     assert second.stderr.count("\n") == 1
@@ -240,12 +236,12 @@ def _kill_and_resume(tmp_path, kills: int, seed: int) -> None:
     cmd = cli_batch(tmp_path / "s.json", out, "--workers", "2", "--resume")
     for _ in range(kills):
         p = subprocess.Popen(
-            cmd, env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+            cmd, env=child_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
         )
         time.sleep(rng.uniform(0.5, 6.0))
         os.killpg(p.pid, signal.SIGKILL)
         p.wait()
-    done = subprocess.run(cmd, env=env(), capture_output=True, text=True, timeout=600)
+    done = subprocess.run(cmd, env=child_env(), capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     assert_true_and_once(out, tasks)
 
@@ -333,7 +329,9 @@ def test_killed_batch_leaves_no_process_behind(tmp_path, sig):
     (tmp_path / "s.json").write_text(json.dumps(suite))
     cmd = cli_batch(tmp_path / "s.json", tmp_path / "out.jsonl", "--workers", "2")
     cmd[cmd.index("synth")] = "opt"
-    p = subprocess.Popen([*cmd, "--steps", "100000"], env=env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    p = subprocess.Popen(
+        [*cmd, "--steps", "100000"], env=child_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     deadline = time.time() + 60
     while len(_descendants(p.pid)) < 3 and time.time() < deadline:  # two workers and the resource tracker
         time.sleep(0.2)

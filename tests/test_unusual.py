@@ -7,7 +7,6 @@ middle of tuning.
 """
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -21,11 +20,7 @@ from bridge.pipeline import SolveConfig, solve
 from bridge.tasks import Machine, Task, contradiction
 from neural import Examples
 from synth import SynthConfig
-from tests.clirunner import ROOT
-
-
-def _env() -> dict:
-    return {**os.environ, "PYTHONPATH": str(ROOT), "SYNTHDIFF_JAX_CACHE": "off"}
+from tests.clirunner import ROOT, child_env
 
 
 def _suite(path: Path, *tasks: dict) -> Path:
@@ -68,7 +63,14 @@ def test_terminated_solve_exits_while_tuning(tmp_path, workers):
     suite = _suite(tmp_path / "s.json", _inc_task("slow", 8, 100_000))
     cmd = [sys.executable, "-m", "bridge.cli", "solve", "slow", "--suite", str(suite), "--method", "opt"]
     cmd += ["--workers", str(workers), "--restarts", "2", "--steps", "100000"]
-    p = subprocess.Popen(cmd, env=_env(), cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    p = subprocess.Popen(
+        cmd,
+        env={**child_env(), "SYNTHDIFF_JAX_CACHE": "off"},
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         deadline = time.time() + 60
         while workers > 1 and len(_children(p.pid)) < workers and time.time() < deadline:
