@@ -51,9 +51,10 @@ SCOPES = ("operands", "any")
 KINDS = ("value", "any")
 SIZES = ("largest", "ranked")
 SYNTH_ALONE_SHARE = 0.9
-"""With a time limit, the share ``synth`` gives its search: the e-graph and the checks run
-after it, and a batch stops a task at its limit, losing what the search found (a held-out
-task's search ran to 60 s of 60 and was stopped during saturation)."""
+"""With a time limit, the share ``synth`` gives synthesis (the search, the e-graph and
+its checks: :func:`synth.synthesize` keeps within it); lowering and checking the solutions
+run after it, and a batch stops a task at its limit, losing what the search found (a
+held-out task's search ran to 60 s of 60 and was stopped during saturation)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -168,16 +169,16 @@ class SolveConfig:
     - ``merge``: only the first (cheapest) skeletons synthesis keeps go into egglog's
       e-graph, the rest are proposed as found (five levels past swap's first solution kept
       11,228 straight-line variants, and Fibonacci with values solved from leaves only kept
-      8,969 structures with holes; egglog on all of them ran for over 15 minutes, on 500
-      about 5 s).
+      8,969 structures with holes; egglog takes about 0.5-0.75 ms a skeleton, and with a
+      time limit fewer go in: see :func:`synth.space.synthesize`).
     - ``fastest_judged``: with ``fastest``, distinct lowered programs judged at most, in
       rank order (skeletons that lower to a program already judged are not run again).
     - ``seed``: every random choice; ``time_limit``: seconds for the whole task.
     - ``holes``: how structures with holes are compiled and tuned (:class:`HoleTuning`).
     - ``synth_share``: with a time limit, the share of it ``both`` lets synthesis take
       (synthesis stops early once it has a fitting solution; tuning gets what is left).
-      ``synth`` takes :data:`SYNTH_ALONE_SHARE` of it (the rest is for the e-graph and
-      the checks after the search). At 0.5, ``both`` lost held-out tasks that synthesis
+      ``synth`` takes :data:`SYNTH_ALONE_SHARE` of it (the rest is for lowering and
+      checking the solutions). At 0.5, ``both`` lost held-out tasks that synthesis
       finds between half and all of the limit.
     """
 

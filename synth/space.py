@@ -46,15 +46,19 @@ class Class:
 
 @dataclasses.dataclass
 class SpaceStats:
-    """Search-space accounting of one run."""
+    """Search-space accounting of one run. With a time limit, ``merged``,
+    ``saturated`` and ``unsound_checked`` say how far the stages after the search got."""
 
     search: SearchStats
-    inserted_terms: int = 0  # skeletons given to the e-graph
-    egraph_classes: int = 0  # e-classes among them after saturation
+    inserted_terms: int = 0  # skeletons the search kept (the version space's members)
+    merged: int = 0  # of them, given to the e-graph (the cheapest, up to ``merge`` and what time allows)
+    egraph_classes: int = 0  # classes of the version space after saturation
     saturation_iterations: int = 0
     saturated: bool = False
     egglog_seconds: float = 0.0
     unsound_merges: int = 0  # e-classes whose complete members differ on the train inputs (must be 0)
+    unsound_checked: int = 0  # complete classes checked for that (all of them unless time ran out)
+    cut: tuple[str, ...] = ()  # stages the time limit cut short: "merge", "saturation", "unsound"
 
 
 class VersionSpace:
@@ -74,16 +78,16 @@ class VersionSpace:
         self._base = self._scores()
 
     def _scores(self) -> np.ndarray:
+        """The heuristic's score of every class's best form. Its behaviour on the compared
+        cells is the targets for a complete class (every class is correct on the train
+        examples, and its best form behaves as its members: see :func:`_unsound`), and -1
+        for a structure with holes; nothing is run."""
         if not self.classes:
             return np.zeros(0)
         terms = [c.best for c in self.classes]
-        mask = self.spec.mask
-        behaviours = np.stack(
-            [
-                execute(t, self.spec.inputs, self.spec.M)[mask] if c.correct else np.full(int(mask.sum()), -1)
-                for t, c in zip(terms, self.classes)
-            ]
-        )
+        target = self.spec.outputs[self.spec.mask]
+        correct = np.array([c.correct for c in self.classes])
+        behaviours = np.where(correct[:, None], target[None, :], -1)
         return np.asarray(self.heuristic.score(terms, behaviours, self.spec), dtype=float)
 
     def scores(self) -> np.ndarray:
@@ -152,6 +156,17 @@ def _shape(t: Term) -> tuple:
     return (t.op, *(_shape(c) for c in t.children() if c.is_stmt))
 
 
+EGRAPH_SECONDS_PER_SKELETON = 1e-3
+"""What inserting, saturating and extracting costs per skeleton, to bound how many go into
+the e-graph in the time left (measured 0.5-0.75 ms on 100 to 4,380 skeletons of
+indirect_read, inc and Fibonacci; rounded up)."""
+
+RESERVE_SHARE, RESERVE_MAX = 0.1, 1.0
+"""With a time limit, the search stops ``min(RESERVE_SHARE · limit, RESERVE_MAX)``
+seconds early: the time the e-graph and the checks after it have (500 skeletons need about
+0.3 s)."""
+
+
 def synthesize(
     examples,
     M: int,
@@ -162,43 +177,83 @@ def synthesize(
 ) -> VersionSpace:
     """Search, merge with egglog and return the ranked version space (``accept``: see
     :func:`~synth.search.enumerate_programs`). ``merge``: only the first ``merge``
-    skeletons found (the cheapest) go into the e-graph, the rest are classes of their own:
-    egglog's time grows faster than the skeletons (a search kept going past its first
-    solution keeps thousands: 1,000 took 11 s, 2,000 26 s)."""
+    skeletons found (the cheapest) go into the e-graph, the rest are classes of their own.
+
+    ``cfg.time_limit`` bounds the whole call: the search stops a reserve early
+    (:data:`RESERVE_SHARE`), and what comes after it yields to the deadline in order of
+    what the ranking needs (``stats.cut`` names what was cut): fewer skeletons go into
+    the e-graph (:data:`EGRAPH_SECONDS_PER_SKELETON` each; none when no time is left),
+    saturation stops at the deadline, and the soundness check, a diagnostic, checks the
+    classes it has time for."""
     heuristic = heuristic or SizePrior()
     spec = Spec.of(examples, M)
-    result = enumerate_programs(examples, M, heuristic, cfg, accept=accept)
-    stats = SpaceStats(result.stats, inserted_terms=len(result.candidates))
-    cands = result.candidates
-    if not cfg.egraph or not cands:
+    limit = cfg.time_limit
+    deadline = None if limit is None else time.perf_counter() + limit
+    search_cfg = cfg if limit is None else dataclasses.replace(cfg, time_limit=limit - _reserve(limit))
+    result = enumerate_programs(examples, M, heuristic, search_cfg, accept=accept)
+    return merge_space(result.candidates, result.stats, spec, heuristic, cfg.egraph, merge, deadline)
+
+
+def _reserve(limit: float) -> float:
+    """Seconds of ``limit`` kept back from the search for the stages after it."""
+    return min(RESERVE_SHARE * limit, RESERVE_MAX)
+
+
+def merge_space(
+    cands: list[Candidate],
+    search: SearchStats,
+    spec: Spec,
+    heuristic: Heuristic,
+    egraph: bool = True,
+    merge: int | None = None,
+    deadline: float | None = None,
+) -> VersionSpace:
+    """The version space of the skeletons a search kept: the first ``merge`` (and as many
+    as fit before ``deadline``, a :func:`time.perf_counter` time) merged by egglog, the
+    rest classes of their own; ``egraph=False``: every skeleton is its own class."""
+    stats = SpaceStats(search, inserted_terms=len(cands))
+    if not egraph or not cands:
         classes = [Class(c.term, 2 * c.cost, [c], c.correct) for c in cands]
         stats.egraph_classes = len(classes)
         return VersionSpace(classes, spec, heuristic, stats)
-    rest = cands[merge:] if merge is not None else []
-    cands = cands[:merge] if merge is not None else cands
-    t0 = time.perf_counter()
-    sat = saturate([c.term for c in cands], M)
-    stats.egglog_seconds = time.perf_counter() - t0
-    groups: dict[str, Class] = {}
-    for c, best, lines in zip(cands, sat.best, sat.cost):
-        cls = groups.setdefault(str(best), Class(best, lines, [], c.correct))
-        cls.members.append(c)
-    classes = list(groups.values()) + [Class(c.term, 2 * c.cost, [c], c.correct) for c in rest]
-    stats.egraph_classes = len(classes)
-    stats.saturation_iterations, stats.saturated = sat.iterations, sat.saturated
-    stats.unsound_merges = _unsound(classes, spec)
+    n = len(cands) if merge is None else min(merge, len(cands))
+    if deadline is not None:
+        fit = max(0, int((deadline - time.perf_counter()) / EGRAPH_SECONDS_PER_SKELETON))
+        stats.cut += ("merge",) if fit < n else ()
+        n = min(n, fit)
+    sat, groups = None, {}
+    if n:
+        t0 = time.perf_counter()
+        sat = saturate([c.term for c in cands[:n]], spec.M, deadline=deadline)
+        stats.egglog_seconds = time.perf_counter() - t0
+        stats.saturation_iterations, stats.saturated = sat.iterations, sat.saturated
+        stats.cut += ("saturation",) if sat.timed_out else ()
+        for c, best, lines in zip(cands, sat.best, sat.cost):
+            groups.setdefault(str(best), Class(best, lines, [], c.correct)).members.append(c)
+    classes = list(groups.values()) + [Class(c.term, 2 * c.cost, [c], c.correct) for c in cands[n:]]
+    stats.merged, stats.egraph_classes = n, len(classes)
+    stats.unsound_merges, stats.unsound_checked = _unsound(classes, spec, deadline)
+    complete = sum(c.correct for c in classes)
+    stats.cut += ("unsound",) if stats.unsound_checked < complete else ()
     return VersionSpace(classes, spec, heuristic, stats, sat)
 
 
-def _unsound(classes: list[Class], spec: Spec) -> int:
-    """Classes whose extracted form and complete members differ on the train inputs."""
-    bad = 0
+def _unsound(classes: list[Class], spec: Spec, deadline: float | None = None) -> tuple[int, int]:
+    """Complete classes whose extracted form and members differ on the train inputs, and
+    the complete classes checked. A class whose members are all its extracted form itself
+    (most are: every class past the merge cap, and most skeletons egglog leaves alone)
+    holds nothing to compare and is checked without a run; the others are run until
+    ``deadline`` and left unchecked after it."""
+    bad = checked = 0
     for c in classes:
-        if not c.correct:
+        others = [m.term for m in c.members if m.term != c.best] if c.correct else None
+        if others is None or (others and deadline is not None and time.perf_counter() >= deadline):
             continue
-        want = execute(c.best, spec.inputs, spec.M)
-        bad += any(not np.array_equal(execute(m.term, spec.inputs, spec.M), want) for m in c.members)
-    return bad
+        if others:
+            want = execute(c.best, spec.inputs, spec.M)
+            bad += any(not np.array_equal(execute(t, spec.inputs, spec.M), want) for t in others)
+        checked += 1
+    return bad, checked
 
 
 def raw_program_count(n_ops: int, R: int, length: int) -> int:

@@ -1,10 +1,12 @@
 """egglog rules: every rule is sound (both sides agree on random memories), every rule
 fires on the test corpus, and extraction picks the form with the fewest machine lines."""
 
+import time
+
 import numpy as np
 
 from synth.lang import Term, app, assign, cell, const, for_list, hole, par, read, repeat, seq, var, write
-from synth.rules import rules, saturate
+from synth.rules import _SPAN, _program, bindings, rules, saturate
 from synth.sample import expression, program
 from synth.semantics import DIVERGED, execute
 
@@ -93,3 +95,27 @@ def test_extraction_prefers_fewer_machine_lines():
     sat = saturate([swap, write(const(0), app("dec", app("inc", cell(0))))], 10)
     assert str(sat.best[0]) == "mem[(2 + mem[0])], mem[(2 + mem[1])] ← mem[(2 + mem[1])], mem[(2 + mem[0])]"
     assert sat.best[1] == write(const(0), cell(0)) and sat.cost[1] < sat.cost[0]
+
+
+def test_extraction_gives_what_egglogs_extract_command_gives():
+    # one extractor for every term must pick the forms and costs egglog's own command
+    # picks for each term alone (same cost model: constructor costs plus one per literal)
+    corpus = seeds() + [program(np.random.default_rng(2000 + k), M) for k in range(80)]
+    sat = saturate(corpus, M)
+    zero = bindings.Lit(_SPAN, bindings.Int(0))
+    outs = sat.egraph.run_program(
+        *(bindings.Extract(_SPAN, bindings.Var(_SPAN, f"$t{i}"), zero) for i in range(len(corpus)))
+    )
+    prog = _program(M)
+    assert [prog.term(o.termdag, o.term) for o in outs] == list(sat.best)
+    assert [int(o.cost) for o in outs] == list(sat.cost)
+    assert any(str(b) != str(t) for b, t in zip(sat.best, corpus))  # the rules changed forms
+
+
+def test_a_passed_deadline_stops_the_rules_but_every_term_is_extracted():
+    ts = seeds()
+    late = saturate(ts, M, deadline=time.perf_counter())
+    assert late.iterations == 0 and late.timed_out and not late.saturated
+    assert late.best == saturate(ts, M, max_iterations=0).best
+    full = saturate(ts, M)
+    assert full.saturated and not full.timed_out and full.best != late.best
