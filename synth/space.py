@@ -232,10 +232,10 @@ def merge_space(
             groups.setdefault(str(best), Class(best, lines, [], c.correct)).members.append(c)
     classes = list(groups.values()) + [Class(c.term, 2 * c.cost, [c], c.correct) for c in cands[n:]]
     stats.merged, stats.egraph_classes = n, len(classes)
+    space = VersionSpace(classes, spec, heuristic, stats, sat)  # scored before the check: the ranking needs them
     stats.unsound_merges, stats.unsound_checked = _unsound(classes, spec, deadline)
-    complete = sum(c.correct for c in classes)
-    stats.cut += ("unsound",) if stats.unsound_checked < complete else ()
-    return VersionSpace(classes, spec, heuristic, stats, sat)
+    stats.cut += ("unsound",) if stats.unsound_checked < sum(c.correct for c in classes) else ()
+    return space
 
 
 def _unsound(classes: list[Class], spec: Spec, deadline: float | None = None) -> tuple[int, int]:
