@@ -358,6 +358,23 @@ def carry_pair(ctl: Control, a_init: tuple, b_init: tuple, fa: Table, fb: Table,
     return Carry(len(ga), {"a": ta, "b": tb}, [(0, make)])
 
 
+def carry_counts(tests: list[tuple[Term, bool]], held: np.ndarray, M: int) -> Carry:
+    """``a ← 0; loop { a ← ifz(w, a, inc(a)) }``: a count of the iterations where a test
+    ``w`` is nonzero (``ifz(w, inc(a), a)`` where it is zero), for each ``(w, zero)`` of
+    ``tests``; ``held`` ``(N, B, F)`` says where each one counts (False past ``n``)."""
+    N, B, F = held.shape
+    traj = np.zeros((N, B, F + 1), dtype=np.int64)
+    np.cumsum(held, axis=2, out=traj[:, :, 1:])
+    a = var("a")
+
+    def make(i: int) -> tuple:
+        w, zero = tests[i]
+        step = app("ifz", w, app("inc", a), a) if zero else app("ifz", w, a, app("inc", a))
+        return (("a", const(0)),), (("a", step),)
+
+    return Carry(N, {"a": traj % M}, [(0, make)])
+
+
 def unseen(hashes: list[int], seen: set[int]) -> np.ndarray:
     """Indices of the hashes not in ``seen`` and not earlier in the list, in order; adds
     them to ``seen``."""

@@ -13,7 +13,8 @@ shapes composed this way:
 - **straight-line**: ``mem[a1], .., mem[ak] ← e1, .., ek`` on the input (computed
   addresses, several result cells): a cheapest cover of the changed cells by writes;
 - **single loop**: a ``for`` list walk, a ``repeat`` count or a ``while`` loop (pointer
-  chasing, cell ranges), carrying 0–2 variables, writing at an address that is a function
+  chasing, cell ranges), carrying 0–2 variables or a counter of the iterations where a
+  solved-for test holds, writing at an address that is a function
   of its cursor (at the cursor, at an offset, mirrored), then writing results computed
   from the loop's final variables and the cells at its final cursor, at fixed cells or at
   the final cursor (``mem[i] ← a`` after a list walk; a walk with an empty body is kept
@@ -82,6 +83,7 @@ from .loops import (
     Carry,
     Control,
     at_cursor,
+    carry_counts,
     carry_one,
     carry_pair,
     carry_sourced,
@@ -311,13 +313,17 @@ class Search:
 
     def table(self, name: str) -> Table:
         """Solving tables (built once): functions of one value (``u``) or two (``uw``),
-        and functions of one value that read memory (``um``, over example x value)."""
+        and functions of one value that read memory (``um``, over example x value); a
+        counter's tests, ``test_u`` and ``test_uw``, go one cost further (only whether a
+        test is zero matters, so many of its rows are one: see :meth:`counters`)."""
         if name not in self._tables:
             k = self.solve_cost
             if name == "um":
                 tab = Table.of(self.um, k - 1, lambda t: keeps("um", t))
             elif name == "u_used":
                 tab = Table.of(self.u, k, lambda t: keeps("u", t))
+            elif name.startswith("test_"):  # a counter's tests over one value or two: one cost more
+                tab = Table.of(getattr(self, name[5:]), k + 1, lambda t: keeps(name[5:], t))
             else:
                 tab = Table.of(getattr(self, name), k)
             self._tables[name] = tab
@@ -556,6 +562,9 @@ class Search:
                     groups.append(self._one(ctl, inits, tab, per_example))
             jobs = [(src, svals, self.level("uw", k - sc + var_c)) for src, sc, svals, _ in ctl.sources]
             groups += self._sourced(ctl, inits, [j for j in jobs if len(j[2])])
+        counters = self.counters(ctl, budget)
+        if counters is not None:
+            groups.append(counters)
         for e, c, vals in self.lets():  # a ← e before the loop, never updated
             if budget == set_c + c:
                 groups.append(self._let(ctl, e, vals))
@@ -623,6 +632,73 @@ class Search:
             orbit = pair_orbits(fa.values[ga], fb.values[gb], a_init[1], b_init[1], self.M, self.F)
             self._orbits[key] = (fa, fb), (ga, gb, *orbit)
         return carry_pair(ctl, a_init, b_init, fa, fb, self._orbits[key][1], self.F)
+
+    def counters(self, ctl: Control, budget: int) -> Carry | None:
+        """Counters, at the budget of ``a ← 0; a ← ifz(·, a, inc(a))``: ``a ← 0; loop {
+        a ← ifz(w, a, inc(a)) }`` counts the iterations where a test ``w`` of one or two of
+        the loop's operands is nonzero (``ifz(w, inc(a), a)``: zero). Like a write's value,
+        the test is solved for, not enumerated: every row of the test tables is tried on
+        every operand pair at once, and kept when a changed cell's targets are its count
+        plus a constant on every example; the cheapest test of each count pattern."""
+        if budget != 2 * self.c("set") + self.c("const") + self.c("ifz") + 2:
+            return None
+        if "counters" not in ctl.memo:
+            ctl.memo["counters"] = self._counters(ctl)
+        tests, held = ctl.memo["counters"]
+        return carry_counts(tests, held, self.M) if tests else None
+
+    def _counters(self, ctl: Control) -> tuple[list[tuple[Term, bool]], np.ndarray]:
+        M, F, B = self.M, self.F, len(ctl.n)
+        D, K, Y = self.spec.changed, self.spec.mask, self.spec.outputs
+        valid = ctl.valid
+        flat = valid.reshape(-1)
+        ex = np.broadcast_to(np.arange(B)[:, None], valid.shape).reshape(-1)[flat]
+        onehot = np.zeros((len(ex), B), dtype=np.float32)
+        onehot[np.arange(len(ex)), ex] = 1
+        cells = np.flatnonzero(D.any(0))
+        target, mask = Y[:, cells], K[:, cells]  # (B, C)
+        prim = [(t, v.reshape(-1)[flat]) for t, _, v, _ in ctl.sources]
+        far = [(t, v.reshape(-1)[flat]) for t, _, v, _ in ctl.offsets]
+        pairs = [*itertools.combinations(prim, 2), *itertools.product(prim, far)]
+        jobs = [
+            (self.table("test_u"), [{"u": t} for t, _ in prim], [v for _, v in prim]),
+            (self.table("test_uw"), [{"u": a[0], "w": b[0]} for a, b in pairs], [a[1] * M + b[1] for a, b in pairs]),
+        ]
+        found: dict[bytes, tuple] = {}  # count pattern -> (test, cost, pattern)
+        for tab, envs, pts in jobs:
+            if not envs or not len(tab):
+                continue
+            rows, nz = self._nonzero(tab)
+            nz = nz[:, np.stack(pts)]  # (G, J, P): every test on every operand pair
+            count = (nz.astype(np.float32) @ onehot).astype(np.int64)  # (G, J, B)
+            for zero, n in ((False, count), (True, ctl.n - count)):
+                for g, j in _counts_of(n, target, mask, M):
+                    pattern = nz[g, j] != zero
+                    if pattern.all() or not pattern.any():
+                        continue  # counting every iteration (a ← inc(a)) or none (a constant)
+                    key = pattern.tobytes()
+                    if key in found and found[key][1] <= tab.costs[rows[g]]:
+                        continue  # rows are by cost: a cheaper one of this pattern is kept
+                    w = substitute(tab.terms[rows[g]], envs[j])
+                    c = cost(w, self.costs)
+                    if key not in found or c < found[key][1]:
+                        found[key] = ((w, zero), c, pattern)
+        kept = sorted(found.values(), key=lambda f: f[1])
+        held = np.zeros((len(kept), B, F), dtype=bool)
+        for i, (_, _, pattern) in enumerate(kept):
+            held[i][valid] = pattern
+        return [t for t, _, _ in kept], held
+
+    def _nonzero(self, tab: Table) -> tuple[np.ndarray, np.ndarray]:
+        """A solving table's rows as tests: the cheapest row of each distinct nonzero
+        pattern over the table's domain, and where it is nonzero (built once per table)."""
+        key = ("nonzero", id(tab))
+        if key not in self._orbits:
+            nz = tab.values != 0
+            _, first = np.unique(nz, axis=0, return_index=True)
+            rows = np.sort(first)
+            self._orbits[key] = tab, (rows, nz[rows])
+        return self._orbits[key][1]
 
     def loops(self, level: int) -> None:
         """Every single-loop skeleton whose structure costs ``level``, completed by solving
@@ -1007,6 +1083,27 @@ class Search:
         self.stats.enumerated_expressions = sum(b.enumerated for b in banks)
         self.stats.expression_classes = sum(len(b) for b in banks)
         self.stats.seconds = time.perf_counter() - t0
+
+
+def _counts_of(n: np.ndarray, target: np.ndarray, mask: np.ndarray, M: int) -> list[tuple[int, int]]:
+    """The ``(g, j)`` whose counts ``n[g, j]`` ``(G, J, B)`` are some cell's targets
+    (``target``, ``mask``: ``(B, C)``) less a constant on every example it is changed in.
+    Examples are compared one at a time, each against the candidates left."""
+    G, J, B = n.shape
+    flat = n.reshape(G * J, B)
+    out: set[int] = set()
+    for c in range(target.shape[1]):
+        rows = np.flatnonzero(mask[:, c])
+        if not rows.size:
+            continue
+        left = np.arange(G * J)
+        k = (target[rows[0], c] - flat[:, rows[0]]) % M
+        for b in rows[1:]:
+            left = left[(target[b, c] - flat[left, b]) % M == k[left]]
+            if not left.size:
+                break
+        out.update(left.tolist())
+    return [divmod(i, J) for i in sorted(out)]
 
 
 def enumerate_programs(

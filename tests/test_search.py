@@ -8,7 +8,7 @@ import pytest
 from neural import Examples
 from synth import SizePrior, SynthConfig, enumerate_programs, execute
 from synth.lang import app, assign, const, for_list, read, reads, seq, substitute, var, write
-from synth.loops import orbits, pair_orbits, run_nested
+from synth.loops import carry_counts, orbits, pair_orbits, run_nested
 from synth.search import Search, Spec, useful
 from synth.solve import Table, functional, pair_choice
 
@@ -346,6 +346,64 @@ def test_a_pure_walk_is_kept_when_a_write_after_it_reads_its_cursor():
         loop, after = _after_loop(c.term)
         if loop.args[-1] == seq():
             assert any(loop.args[0] in reads(w) for w in after), str(c.term)
+
+
+def _count_task(rng, B: int, M: int) -> Examples:
+    """A list at cell 1 and a value in cell 0; cell 0 becomes how many elements are below
+    the value (every count from 0 up turns up in 16 examples)."""
+    X, n = _lists(rng, B, M - 1)
+    X = np.concatenate([rng.integers(1, M, (B, 1)), X], 1)
+    Y = X.copy()
+    Y[:, 0] = [(x[1 : 1 + k] < x[0]).sum() % M for x, k in zip(X, n)]
+    return Examples(X, Y, np.ones((B, M), bool))
+
+
+def test_a_counter_counts_where_a_test_of_its_operands_holds():
+    """``a ← ifz(w, a, inc(a))`` with ``w`` solved for: the elements below cell 0 are
+    counted by a test of two operands (the element and cell 0) that no carried update of
+    one operand states."""
+    M, rng = 8, np.random.default_rng(5)
+    train, test = _count_task(rng, 16, M), _count_task(rng, 200, M)
+    r = enumerate_programs(train, M, cfg=SynthConfig(time_limit=120))
+    good = [c.term for c in r.solutions if test.correct(execute(c.term, test.inputs, M)).all()]
+    assert good
+    assert any(n.op == "ifz" and reads(n.args[0]) >= {"x"} for n in good[0].walk()), str(good[0])
+
+
+@pytest.mark.parametrize("name", ["count", "map_inc", "reduce"])
+def test_counters_keep_only_tests_whose_count_is_a_result(name, task):
+    """Every test kept counts some iterations but not all, and its count is some changed
+    cell's targets less one constant, on every example that changes the cell."""
+    if name == "count":
+        M, ex = 8, _count_task(np.random.default_rng(6), 16, 8)
+    else:
+        t = task(name)
+        M, ex = t.machine.M, t.train
+    s = Search(Spec.of(ex, M), SizePrior(), SynthConfig())
+    kept = 0
+    for ctl in s.controls()[:60]:
+        tests, held = s._counters(ctl)
+        kept += len(tests)
+        assert held.shape == (len(tests), *ctl.v.shape)
+        assert not (held & ~ctl.valid).any()
+        assert all(h[ctl.valid].any() and not h[ctl.valid].all() for h in held)
+        count = held.sum(2) % M  # (N, B)
+        D, K, Y = s.spec.changed, s.spec.mask, s.spec.outputs
+        for n in count:
+            d = (Y - n[:, None]) % M
+            assert any(len(set(d[K[:, c], c].tolist())) == 1 for c in np.flatnonzero(D.any(0)))
+    assert kept or name != "count"
+
+
+def test_counts_run_as_carried_trajectories():
+    rng = np.random.default_rng(7)
+    held = rng.random((5, 3, 6)) < 0.5
+    held[:, :, 4:] = False  # past the last iteration
+    c = carry_counts([(var("w"), False)] * 5, held, 4)
+    want = np.concatenate([np.zeros((5, 3, 1), int), np.cumsum(held, 2)], 2) % 4
+    assert np.array_equal(c.traj["a"], want)
+    (a0,), (step,) = c.describe(2)
+    assert a0 == assign("a", const(0)) and step.args[1].op == "ifz"
 
 
 def test_loop_controls_stop_at_the_time_limit(task):
