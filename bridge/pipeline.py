@@ -542,7 +542,7 @@ def solve(
             f"{out.egraph_classes:,} e-classes, {len(vs.solutions)} fit the train examples"
         )
         report()
-        best = None if method == "both" and cfg.hide_solutions else _check_solutions(task, cfg, vs, out)
+        best = None if method == "both" and cfg.hide_solutions else _check_solutions(task, cfg, vs, out, budget)
         if best is None and method == "both":
             best = _tune_proposals(task, cfg, vs, tuner, budget, out, log, report)
     return _finish(out, best, task, t0)
@@ -597,12 +597,15 @@ def _lower(term, task: Task, cfg: SolveConfig, out: SolveResult) -> Lowered | No
     return low
 
 
-def _check_solutions(task: Task, cfg: SolveConfig, vs: VersionSpace, out: SolveResult) -> Program | None:
+def _check_solutions(
+    task: Task, cfg: SolveConfig, vs: VersionSpace, out: SolveResult, budget: Budget = Budget(None)
+) -> Program | None:
     """Synthesis alone: lower the complete skeletons in rank order and return the first
-    that is correct on every train example (``fastest``: every complete skeleton, and the
-    correct one with the fewest mean train steps). The test examples are only reported."""
+    that is correct on every train example (``fastest``: every complete skeleton lowered
+    before the deadline, and the correct one with the fewest mean train steps). The test
+    examples are only reported."""
     if cfg.fastest:
-        ranked = fastest_programs(task, cfg, vs, out)
+        ranked = fastest_programs(task, cfg, vs, out, budget)
         return ranked[0].program if ranked else None
     for i in vs.solutions[: cfg.max_proposals]:
         checked = _check(vs.classes[i].best, task, cfg, out)
@@ -637,12 +640,15 @@ class Ranked:
     skeleton: str
 
 
-def fastest_programs(task: Task, cfg: SolveConfig, vs: VersionSpace, out: SolveResult | None = None) -> list[Ranked]:
+def fastest_programs(
+    task: Task, cfg: SolveConfig, vs: VersionSpace, out: SolveResult | None = None, budget: Budget = Budget(None)
+) -> list[Ranked]:
     """The complete skeletons of ``vs`` lowered in rank order, the distinct programs
-    among them (at most ``cfg.fastest_judged``) run on the task's **train** examples in one
-    batched call, and the ones correct (and halting within ``T``) on all of them, fastest
-    first (mean train steps; ties in rank order). The test examples only report: each trial
-    records its test score in ``out`` (with no ``out``, the test examples are not run)."""
+    among them (at most ``cfg.fastest_judged``, and no more once ``budget`` is spent but
+    the first) run on the task's **train** examples in one batched call, and the ones
+    correct (and halting within ``T``) on all of them, fastest first (mean train steps;
+    ties in rank order). The test examples only report: each trial records its test score
+    in ``out`` (with no ``out``, the test examples are not run)."""
     report = out is not None
     out = out if out is not None else SolveResult(task.name, "synth", False, None, 0, len(task.test), 0.0)
     first: dict[Program, int] = {}  # distinct program -> its index in programs
@@ -650,7 +656,7 @@ def fastest_programs(task: Task, cfg: SolveConfig, vs: VersionSpace, out: SolveR
     skeletons: list[str] = []
     trials: list[tuple[Trial, int]] = []
     for i in vs.solutions:
-        if len(programs) >= cfg.fastest_judged:
+        if len(programs) >= cfg.fastest_judged or (programs and budget.spent):
             break
         low = _lower(vs.classes[i].best, task, cfg, out)
         if low is None:

@@ -5,7 +5,7 @@ import dataclasses
 import pytest
 
 from bridge.lower import LoweringError, lower
-from bridge.pipeline import SolveConfig, SolveResult, fastest_programs, solve, synth_seeds, synthesize_for
+from bridge.pipeline import Budget, SolveConfig, SolveResult, fastest_programs, solve, synth_seeds, synthesize_for
 from bridge.tasks import BUILTINS
 from neural import Examples, run
 from synth import SynthConfig, enumerate_programs, execute, synthesize
@@ -91,6 +91,20 @@ def test_fastest_judges_at_most_the_cap_and_picks_the_fastest_of_those(increment
     lowered = [tr for tr in out.trials if tr.lowered]
     assert len(lowered) == out.skeletons_tried >= cap
     assert all(tr.train_correct is not None and tr.test_correct is not None for tr in lowered)
+
+
+def test_fastest_stops_lowering_at_the_deadline_but_judges_one(increment):
+    """A spent budget: the first lowered program is still judged, no further skeleton is
+    lowered (there are many: lowering them all takes seconds on larger tasks)."""
+    t, vs = increment
+    full, cut = (
+        SolveResult(t.name, "synth", False, None, 0, 0, 0.0),
+        SolveResult(t.name, "synth", False, None, 0, 0, 0.0),
+    )
+    assert len(fastest_programs(t, FAST, vs, full)) > 1 and full.skeletons_tried > 1
+    ranked = fastest_programs(t, FAST, vs, cut, Budget(0.0))
+    assert cut.skeletons_tried == 1 and len(ranked) <= 1
+    assert cut.trials[0].skeleton == full.trials[0].skeleton
 
 
 def test_fastest_programs_are_distinct(increment):
