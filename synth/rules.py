@@ -235,6 +235,8 @@ def rules(M: int) -> list:
         rewrite(E.ifz(c, t, t)).to(t),
         rewrite(E.ifz(E(0), t, e)).to(t),
         rule(E.ifz(E(k), t, e) == n, ne(k).to(i64(0))).then(union(n).with_(e)),
+        rewrite(E.ifz(c, E(0), E(1))).to(c.min(E(1))),  # a test as 0/1 without a branch
+        rewrite(E.ifz(c, E(1), E(0))).to(E(1).sub(c.min(E(1)))),
         rewrite(E(k).inc()).to(E((k + 1) % M)),
         rewrite(E(k).dec()).to(E((k + M - 1) % M)),
         rewrite(E(k).add(E(j))).to(E((k + j) % M)),

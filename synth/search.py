@@ -659,17 +659,8 @@ class Search:
         target, mask = Y[:, cells], K[:, cells]  # (B, C)
         prim = [(t, v.reshape(-1)[flat]) for t, _, v, _ in ctl.sources]
         far = [(t, v.reshape(-1)[flat]) for t, _, v, _ in ctl.offsets]
-        pairs = [*itertools.combinations(prim, 2), *itertools.product(prim, far)]
-        jobs = [
-            (self.table("test_u"), [{"u": t} for t, _ in prim], [v for _, v in prim]),
-            (self.table("test_uw"), [{"u": a[0], "w": b[0]} for a, b in pairs], [a[1] * M + b[1] for a, b in pairs]),
-        ]
         found: dict[bytes, tuple] = {}  # count pattern -> (test, cost, pattern)
-        for tab, envs, pts in jobs:
-            if not envs or not len(tab):
-                continue
-            rows, nz = self._nonzero(tab)
-            nz = nz[:, np.stack(pts)]  # (G, J, P): every test on every operand pair
+        for tab, rows, envs, nz in self._tests(prim, far):
             count = (nz.astype(np.float32) @ onehot).astype(np.int64)  # (G, J, B)
             for zero, n in ((False, count), (True, ctl.n - count)):
                 for g, j in _counts_of(n, target, mask, M):
@@ -688,6 +679,64 @@ class Search:
         for i, (_, _, pattern) in enumerate(kept):
             held[i][valid] = pattern
         return [t for t, _, _ in kept], held
+
+    def _tests(self, prim: list, far: list) -> Iterator[tuple[Table, np.ndarray, list[dict], np.ndarray]]:
+        """Every test on every operand and operand pair (``prim`` x ``prim`` and ``prim``
+        x ``far``, ``(term, values (P,))`` each): per test table, its rows (one per
+        nonzero pattern, :meth:`_nonzero`), the operands each column binds, and where each
+        row is nonzero at the points, ``(G, J, P)``."""
+        M = self.M
+        pairs = [*itertools.combinations(prim, 2), *itertools.product(prim, far)]
+        jobs = [
+            (self.table("test_u"), [{"u": t} for t, _ in prim], [v for _, v in prim]),
+            (self.table("test_uw"), [{"u": a[0], "w": b[0]} for a, b in pairs], [a[1] * M + b[1] for a, b in pairs]),
+        ]
+        for tab, envs, pts in jobs:
+            if envs and len(tab):
+                rows, nz = self._nonzero(tab)
+                yield tab, rows, envs, nz[:, np.stack(pts)]
+
+    def conditional(self, ctl: Control, h: tuple, branches: int = 32) -> Term | None:
+        """A body value ``ifz(w, e1, e2)`` for the write at ``h``, for when no expression
+        of the operands writes the needed values: branches ``e1``, ``e2`` from 0, 1,
+        ``M - 1`` and the operands, between them right at every iteration, and a test
+        ``w`` as a counter's (:meth:`_tests`) that is zero where only ``e1`` is right and
+        nonzero where only ``e2`` is. The cheapest such value, of the ``branches``
+        cheapest pairs; found once per address."""
+        key = ("conditional", str(h[0]))
+        if key in ctl.memo:
+            return ctl.memo[key]
+        ctl.memo[key] = None
+        _, need = self._address(ctl, h)
+        first, far = self.operands(ctl, [], h)
+        prim, far = [(t, v) for t, v, _ in first], [(t, v) for t, v, _ in far]
+        P = len(need)
+        arms = [(const(k), np.full(P, k, dtype=np.int64)) for k in (0, 1, self.M - 1)] + prim + far
+        right = np.stack([v == need for _, v in arms])  # (E, P)
+        arm_cost = np.array([cost(t, self.costs) for t, _ in arms])
+        partial = right.any(1) & ~right.all(1)
+        a, b = np.nonzero((right[:, None] | right[None]).all(2) & partial[:, None] & partial[None])
+        if not a.size:
+            return None
+        order = np.argsort(arm_cost[a] + arm_cost[b], kind="stable")[:branches]
+        a, b = a[order], b[order]
+        zero = (right[a] & ~right[b]).T.astype(np.float32)  # (P, Q): w must be 0 there
+        nonzero = (right[b] & ~right[a]).T.astype(np.float32)  # w must not be 0 there
+        best: tuple[int, Term] | None = None
+        for tab, rows, envs, nz in self._tests(prim, far):
+            G, J, _ = nz.shape
+            f = nz.reshape(G * J, P).astype(np.float32)
+            ok = ((f @ zero) == 0) & (((1 - f) @ nonzero) == 0)  # (G * J, Q)
+            for gj, q in zip(*np.nonzero(ok)):
+                g, j = divmod(int(gj), J)
+                if best is not None and tab.costs[rows[g]] + arm_cost[a[q]] + arm_cost[b[q]] >= best[0]:
+                    continue  # operands cost at least their table leaves: no cheaper
+                t = app("ifz", substitute(tab.terms[rows[g]], envs[j]), arms[a[q]][0], arms[b[q]][0])
+                c = cost(t, self.costs)
+                if best is None or c < best[0]:
+                    best = (c, t)
+        ctl.memo[key] = best[1] if best else None
+        return ctl.memo[key]
 
     def _nonzero(self, tab: Table) -> tuple[np.ndarray, np.ndarray]:
         """A solving table's rows as tests: the cheapest row of each distinct nonzero
@@ -766,6 +815,8 @@ class Search:
             else:
                 written, need = self._address(ctl, h)
                 body = self.body_values(ctl, carried, len(idx), need, h)
+                if any(b is None for b in body) and (cond := self.conditional(ctl, h)) is not None:
+                    body = [cond if b is None else b for b in body]
                 live = np.array([n for n, b in enumerate(body) if b is not None], dtype=np.int64)
                 if not live.size:
                     continue

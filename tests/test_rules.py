@@ -27,7 +27,8 @@ def seeds() -> list[Term]:
         app("dec", app("sub", x, c(3))), app("sub", app("inc", x), app("inc", y)),
         app("sub", app("dec", x), app("dec", y)), app("sub", app("add", x, y), y), app("sub", app("add", y, x), y),
         app("add", app("sub", x, y), y), app("add", y, app("sub", x, y)), Term("ifz", (cell(3), x, x)),
-        Term("ifz", (c(0), x, y)), Term("ifz", (c(2), x, y)), app("inc", c(5)), app("dec", c(0)),
+        Term("ifz", (c(0), x, y)), Term("ifz", (c(2), x, y)), Term("ifz", (x, c(0), c(1))),
+        Term("ifz", (x, c(1), c(0))), app("inc", c(5)), app("dec", c(0)),
         app("add", c(5), c(6)), app("sub", c(2), c(6)), app("min", c(2), c(6)), app("max", c(2), c(6)),
         Term("read", (c(3),)),
     ]  # fmt: skip

@@ -406,6 +406,32 @@ def test_counts_run_as_carried_trajectories():
     assert a0 == assign("a", const(0)) and step.args[1].op == "ifz"
 
 
+def _erase_task(rng, B: int, M: int) -> Examples:
+    """A list at cell 1 and a value in cell 0 (mostly one of the list's); the elements
+    equal to it become ``M - 1`` (0 would end the list)."""
+    X, n = _lists(rng, B, M - 1)
+    X = np.concatenate([np.zeros((B, 1), int), X], 1)
+    for b in range(B):
+        X[b, 0] = X[b, 1 + rng.integers(n[b])] if rng.random() < 0.8 else rng.integers(1, M)
+    Y = X.copy()
+    for b in range(B):
+        Y[b, 1 : 1 + n[b]] = np.where(X[b, 1 : 1 + n[b]] == X[b, 0], M - 1, X[b, 1 : 1 + n[b]])
+    return Examples(X, Y, np.ones((B, M), bool))
+
+
+def test_a_body_value_can_be_one_of_two_operands_by_a_test():
+    """``mem[i] ← ifz(w, e1, e2)``: no expression of the operands writes ``M - 1`` where
+    the element equals cell 0 and the element elsewhere; the branches and the test are
+    solved for."""
+    M, rng = 8, np.random.default_rng(8)
+    train, test = _erase_task(rng, 16, M), _erase_task(rng, 200, M)
+    r = enumerate_programs(train, M, cfg=SynthConfig(time_limit=120))
+    good = [c.term for c in r.solutions if test.correct(execute(c.term, test.inputs, M)).all()]
+    assert good
+    writes = [n for n in good[0].walk() if n.op == "write"]
+    assert any(w.args[1].op == "ifz" for w in writes), str(good[0])
+
+
 def test_loop_controls_stop_at_the_time_limit(task):
     """Deriving the loop controls' operands is the slow part at large M (51 ms a control
     at M = 64): it stops at the search's time limit, not after every control."""
