@@ -640,7 +640,7 @@ class Search:
         the test is solved for, not enumerated: every row of the test tables is tried on
         every operand pair at once, and kept when a changed cell's targets are its count
         plus a constant on every example; the cheapest test of each count pattern."""
-        if budget != 2 * self.c("set") + self.c("const") + self.c("ifz") + 2:
+        if budget != 2 * self.c("set") + self.c("const") + self.c("ifz") + self.c("inc") + self.c("var"):
             return None
         if "counters" not in ctl.memo:
             ctl.memo["counters"] = self._counters(ctl)
@@ -688,12 +688,12 @@ class Search:
         M = self.M
         pairs = [*itertools.combinations(prim, 2), *itertools.product(prim, far)]
         jobs = [
-            (self.table("test_u"), [{"u": t} for t, _ in prim], [v for _, v in prim]),
-            (self.table("test_uw"), [{"u": a[0], "w": b[0]} for a, b in pairs], [a[1] * M + b[1] for a, b in pairs]),
+            ("test_u", [{"u": t} for t, _ in [*prim, *far]], [v for _, v in [*prim, *far]]),
+            ("test_uw", [{"u": a[0], "w": b[0]} for a, b in pairs], [a[1] * M + b[1] for a, b in pairs]),
         ]
-        for tab, envs, pts in jobs:
-            if envs and len(tab):
-                rows, nz = self._nonzero(tab)
+        for name, envs, pts in jobs:
+            tab, rows, nz = self._nonzero(name)
+            if envs and len(rows):
                 yield tab, rows, envs, nz[:, np.stack(pts)]
 
     def conditional(self, ctl: Control, h: tuple, branches: int = 32) -> Term | None:
@@ -738,16 +738,21 @@ class Search:
         ctl.memo[key] = best[1] if best else None
         return ctl.memo[key]
 
-    def _nonzero(self, tab: Table) -> tuple[np.ndarray, np.ndarray]:
-        """A solving table's rows as tests: the cheapest row of each distinct nonzero
-        pattern over the table's domain, and where it is nonzero (built once per table)."""
-        key = ("nonzero", id(tab))
-        if key not in self._orbits:
+    def _nonzero(self, name: str) -> tuple[Table, np.ndarray, np.ndarray]:
+        """A test table's rows as tests: the cheapest row of each distinct nonzero pattern
+        over the table's domain, leaving out patterns that are constant (a test that
+        never or always holds) and, over two values, rows that do not read both (those are
+        the one-value table's); the table, those rows, and where they are nonzero."""
+        key = ("nonzero", name)
+        if key not in self._tables:
+            tab = self.table(name)
             nz = tab.values != 0
             _, first = np.unique(nz, axis=0, return_index=True)
             rows = np.sort(first)
-            self._orbits[key] = tab, (rows, nz[rows])
-        return self._orbits[key][1]
+            both = name != "test_uw" or np.array([reads(tab.terms[r]) >= {"u", "w"} for r in rows], dtype=bool)
+            rows = rows[both & nz[rows].any(1) & ~nz[rows].all(1)]
+            self._tables[key] = tab, rows, nz[rows]
+        return self._tables[key]
 
     def loops(self, level: int) -> None:
         """Every single-loop skeleton whose structure costs ``level``, completed by solving
@@ -1138,14 +1143,16 @@ class Search:
 
 def _counts_of(n: np.ndarray, target: np.ndarray, mask: np.ndarray, M: int) -> list[tuple[int, int]]:
     """The ``(g, j)`` whose counts ``n[g, j]`` ``(G, J, B)`` are some cell's targets
-    (``target``, ``mask``: ``(B, C)``) less a constant on every example it is changed in.
-    Examples are compared one at a time, each against the candidates left."""
+    (``target``, ``mask``: ``(B, C)``) less a constant on every example that compares the
+    cell. A cell compared on too few examples for a match among ``G·J`` tests to mean
+    anything (``M^(examples − 1) < 1000·G·J``) is passed over. Examples are compared one
+    at a time, each against the candidates left."""
     G, J, B = n.shape
     flat = n.reshape(G * J, B)
     out: set[int] = set()
     for c in range(target.shape[1]):
         rows = np.flatnonzero(mask[:, c])
-        if not rows.size:
+        if not rows.size or float(M) ** (rows.size - 1) < 1000 * G * J:
             continue
         left = np.arange(G * J)
         k = (target[rows[0], c] - flat[:, rows[0]]) % M

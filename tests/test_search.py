@@ -7,7 +7,7 @@ import pytest
 
 from neural import Examples
 from synth import SizePrior, SynthConfig, enumerate_programs, execute
-from synth.lang import app, assign, const, for_list, read, reads, seq, substitute, var, write
+from synth.lang import app, assign, const, for_list, par, read, reads, seq, substitute, var, write
 from synth.loops import carry_counts, orbits, pair_orbits, run_nested
 from synth.search import Search, Spec, useful
 from synth.solve import Table, functional, pair_choice
@@ -373,7 +373,7 @@ def test_a_counter_counts_where_a_test_of_its_operands_holds():
 @pytest.mark.parametrize("name", ["count", "map_inc", "reduce"])
 def test_counters_keep_only_tests_whose_count_is_a_result(name, task):
     """Every test kept counts some iterations but not all, and its count is some changed
-    cell's targets less one constant, on every example that changes the cell."""
+    cell's targets less one constant, on every example that compares the cell."""
     if name == "count":
         M, ex = 8, _count_task(np.random.default_rng(6), 16, 8)
     else:
@@ -393,6 +393,27 @@ def test_counters_keep_only_tests_whose_count_is_a_result(name, task):
             d = (Y - n[:, None]) % M
             assert any(len(set(d[K[:, c], c].tolist())) == 1 for c in np.flatnonzero(D.any(0)))
     assert kept or name != "count"
+
+
+def test_every_counter_kept_counts_as_its_program_runs():
+    """A counter's trajectory is what its program computes: each kept test's loop, run by
+    :func:`execute` with its count written to a free cell, gives the carry's final count
+    (a swapped ``ifz`` branch or sense would not)."""
+    M, ex = 8, _count_task(np.random.default_rng(9), 16, 8)
+    s = Search(Spec.of(ex, M), SizePrior(), SynthConfig())
+    checked = 0
+    for ctl in s.controls()[:40]:
+        tests, held = s._counters(ctl)
+        if not tests:
+            continue
+        c = carry_counts(tests, held, M)
+        finals = c.finals(ctl, np.arange(len(tests)))[0][1]  # (N, B)
+        for i in range(len(tests)):
+            inits, sets = c.describe(i)
+            out = execute(seq(*inits, ctl.term(par(*sets)), write(const(M - 1), var("a"))), ex.inputs, M)
+            assert np.array_equal(out[:, M - 1], finals[i]), str(tests[i])
+            checked += 1
+    assert checked
 
 
 def test_counts_run_as_carried_trajectories():
