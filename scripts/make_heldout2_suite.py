@@ -1,7 +1,7 @@
 """Write the second held-out suite ``bridge/suites/heldout2.json``: twelve tasks written on
 3 Dec 2026, after the first held-out suite had been looked at (its failures led to fixes,
-so it no longer measures unseen reach). These were fixed before anything was run on them
-and no change to the search is made because of them. Same format and helpers as
+so it no longer measures unseen reach). These were fixed before anything was run on them;
+their first run is the honest figure (later changes came after looking at its failures). Same format and helpers as
 :mod:`make_dev_suite`.
 
     python scripts/make_heldout2_suite.py [--out bridge/suites/heldout2.json]

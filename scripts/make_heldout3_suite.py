@@ -1,7 +1,7 @@
 """Write the third held-out suite ``bridge/suites/heldout3.json``: twelve tasks written on
 3 Dec 2026 by someone who had not seen the search's results, after the second held-out
-suite had been run. They were fixed and committed before anything was run on them, and no
-change to the search is made because of them. Same format and helpers as
+suite had been run. They were fixed and committed before anything was run on them; their
+first run is the honest figure (later changes came after looking at its failures). Same format and helpers as
 :mod:`make_dev_suite`.
 
     python scripts/make_heldout3_suite.py [--out bridge/suites/heldout3.json]
