@@ -6,6 +6,9 @@ A heuristic is any object with two methods (a :class:`typing.Protocol`, no base 
   bottom-up by total cost (Probe-style), so cheap ops are combined first;
 - ``score(terms, behaviours, examples) -> np.ndarray``: one number per candidate, higher
   is better, computed for a whole batch at once; used to rank the version space.
+  ``behaviours`` has a row per candidate and a column per compared cell of each train
+  example (``outputs[mask]``): the targets for a complete skeleton (every one kept is
+  correct on them), -1 for a structure with holes.
 
 ``examples`` has ``inputs``, ``outputs`` and ``mask`` arrays. Writing your own::
 

@@ -638,8 +638,9 @@ class Search:
         a ← ifz(w, a, inc(a)) }`` counts the iterations where a test ``w`` of one or two of
         the loop's operands is nonzero (``ifz(w, inc(a), a)``: zero). Like a write's value,
         the test is solved for, not enumerated: every row of the test tables is tried on
-        every operand pair at once, and kept when a changed cell's targets are its count
-        plus a constant on every example; the cheapest test of each count pattern."""
+        every operand and pair at once (:meth:`_tests`), and kept when a changed cell's
+        targets are its count plus a constant on every example that compares the cell
+        (:func:`_counts_of`); the cheapest test of each count pattern."""
         if budget != 2 * self.c("set") + self.c("const") + self.c("ifz") + self.c("inc") + self.c("var"):
             return None
         if "counters" not in ctl.memo:

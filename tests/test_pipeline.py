@@ -96,11 +96,13 @@ def test_near_miss_counts_the_cells_in_play_a_tuned_program_gets_right():
 
 
 def test_an_impossible_task_says_why():
-    # output = input on cell 0 except one example: no program of the language fits
+    # cell 0 permuted at random (1, 2, 3, 4 -> 5, 3, 6, 1): no program of the language up
+    # to cost 4 fits (one that differs from the identity on one example does: a loop
+    # writing `if (c + c) = 0 then 7 else 0`, as c + c wraps to 0 at c = 4)
     X = np.zeros((4, 8), dtype=int)
     X[:, 0] = [1, 2, 3, 4]
     Y = X.copy()
-    Y[3, 0] = 7
+    Y[:, 0] = [5, 3, 6, 1]
     ex = Examples(X, Y, np.ones_like(X, dtype=bool))
     t = Task("nope", Machine(8, 4, 64), ex, ex)
     r = solve(t, "synth", SolveConfig(synth=SynthConfig(max_cost=4, time_limit=5)))
