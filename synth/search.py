@@ -7,15 +7,16 @@ one class (OE on trajectories). Its *writes* — which cells get which values �
 decided by the examples: a write must put the target's value into its cell. So the value
 expressions of writes are not enumerated but *solved for*: looked up, cheapest first,
 among the expressions whose values at the points the structure visits are the values the
-examples need (a bitset index per expression table makes that one AND per point). The
-shapes composed this way:
+examples need (a bitset index per expression table makes that one AND per point); a loop
+body's value, failing that, as a choice ``ifz(w, e1, e2)`` between two, its test ``w``
+found the same way (as a counter's test is). The shapes composed this way:
 
 - **straight-line**: ``mem[a1], .., mem[ak] ← e1, .., ek`` on the input (computed
   addresses, several result cells): a cheapest cover of the changed cells by writes;
 - **single loop**: a ``for`` list walk, a ``repeat`` count or a ``while`` loop (pointer
   chasing, cell ranges), carrying 0–2 variables or a counter of the iterations where a
-  solved-for test holds, writing at an address that is a function
-  of its cursor (at the cursor, at an offset, mirrored), then writing results computed
+  solved-for test holds, writing at an address that is a function of its cursor (at the
+  cursor, at an offset, mirrored), then writing results computed
   from the loop's final variables and the cells at its final cursor, at fixed cells or at
   the final cursor (``mem[i] ← a`` after a list walk; a walk with an empty body is kept
   when a write after it uses its cursor);
