@@ -236,6 +236,10 @@ class Search:
     """One run of the enumerator over a task's train examples (see the module docstring)."""
 
     CARRY_COST: ClassVar[dict[str, int]] = {"u": 6, "um": 3, "uw": 6}  # costliest carried update per context
+    # how much costlier a test (counters, two-way values) may be than a solved value: only
+    # its zero pattern counts, and a function of one value has few (count_big's x > 3 is
+    # `x - min(3, x)`, cost 6: 3,017 rows, 105 patterns at M = 12)
+    TEST_REACH: ClassVar[dict[str, int]] = {"u": 3, "uw": 1}
 
     def __init__(
         self,
@@ -314,17 +318,19 @@ class Search:
 
     def table(self, name: str) -> Table:
         """Solving tables (built once): functions of one value (``u``) or two (``uw``),
-        and functions of one value that read memory (``um``, over example x value); a
-        counter's tests, ``test_u`` and ``test_uw``, go one cost further (only whether a
-        test is zero matters, so many of its rows are one: see :meth:`counters`)."""
+        and functions of one value that read memory (``um``, over example x value); the
+        tests of counters and two-way values, ``test_u`` and ``test_uw``, go
+        ``TEST_REACH`` further (only whether a test is zero matters, so many of its rows
+        are one: see :meth:`_nonzero`)."""
         if name not in self._tables:
             k = self.solve_cost
             if name == "um":
                 tab = Table.of(self.um, k - 1, lambda t: keeps("um", t))
             elif name == "u_used":
                 tab = Table.of(self.u, k, lambda t: keeps("u", t))
-            elif name.startswith("test_"):  # a counter's tests over one value or two: one cost more
-                tab = Table.of(getattr(self, name[5:]), k + 1, lambda t: keeps(name[5:], t))
+            elif name.startswith("test_"):  # tests over one value or two, past the solving tables
+                bank = name[5:]
+                tab = Table.of(getattr(self, bank), k + self.TEST_REACH[bank], lambda t: keeps(bank, t))
             else:
                 tab = Table.of(getattr(self, name), k)
             self._tables[name] = tab
