@@ -239,7 +239,8 @@ class Search:
     # how much costlier a test (counters, two-way values) may be than a solved value: only
     # its zero pattern counts, and a function of one value has few (count_big's x > 3 is
     # `x - min(3, x)`, cost 6: 3,017 rows, 105 patterns at M = 12)
-    TEST_REACH: ClassVar[dict[str, int]] = {"u": 3, "uw": 1}
+    # (two-way values test at every failing address, so theirs stay one past)
+    TEST_REACH: ClassVar[dict[str, int]] = {"test_u": 1, "test_uw": 1, "count_u": 3}
 
     def __init__(
         self,
@@ -319,7 +320,7 @@ class Search:
     def table(self, name: str) -> Table:
         """Solving tables (built once): functions of one value (``u``) or two (``uw``),
         and functions of one value that read memory (``um``, over example x value); the
-        tests of counters and two-way values, ``test_u`` and ``test_uw``, go
+        tests of two-way values and counters, ``test_u``, ``test_uw`` and ``count_u``, go
         ``TEST_REACH`` further (only whether a test is zero matters, so many of its rows
         are one: see :meth:`_nonzero`)."""
         if name not in self._tables:
@@ -328,9 +329,9 @@ class Search:
                 tab = Table.of(self.um, k - 1, lambda t: keeps("um", t))
             elif name == "u_used":
                 tab = Table.of(self.u, k, lambda t: keeps("u", t))
-            elif name.startswith("test_"):  # tests over one value or two, past the solving tables
-                bank = name[5:]
-                tab = Table.of(getattr(self, bank), k + self.TEST_REACH[bank], lambda t: keeps(bank, t))
+            elif name in self.TEST_REACH:  # tests over one value or two, past the solving tables
+                bank = name.split("_")[1]
+                tab = Table.of(getattr(self, bank), k + self.TEST_REACH[name], lambda t: keeps(bank, t))
             else:
                 tab = Table.of(getattr(self, name), k)
             self._tables[name] = tab
@@ -668,7 +669,7 @@ class Search:
         prim = [(t, v.reshape(-1)[flat]) for t, _, v, _ in ctl.sources]
         far = [(t, v.reshape(-1)[flat]) for t, _, v, _ in ctl.offsets]
         found: dict[bytes, tuple] = {}  # count pattern -> (test, cost, pattern)
-        for tab, rows, envs, nz in self._tests(prim, far):
+        for tab, rows, envs, nz in self._tests(prim, far, one="count_u"):
             count = (nz.astype(np.float32) @ onehot).astype(np.int64)  # (G, J, B)
             for zero, n in ((False, count), (True, ctl.n - count)):
                 for g, j in _counts_of(n, target, mask, M):
@@ -688,15 +689,17 @@ class Search:
             held[i][valid] = pattern
         return [t for t, _, _ in kept], held
 
-    def _tests(self, prim: list, far: list) -> Iterator[tuple[Table, np.ndarray, list[dict], np.ndarray]]:
+    def _tests(
+        self, prim: list, far: list, one: str = "test_u"
+    ) -> Iterator[tuple[Table, np.ndarray, list[dict], np.ndarray]]:
         """Every test on every operand and operand pair (``prim`` x ``prim`` and ``prim``
         x ``far``, ``(term, values (P,))`` each): per test table, its rows (one per
         nonzero pattern, :meth:`_nonzero`), the operands each column binds, and where each
-        row is nonzero at the points, ``(G, J, P)``."""
+        row is nonzero at the points, ``(G, J, P)``. ``one``: the one-value test table."""
         M = self.M
         pairs = [*itertools.combinations(prim, 2), *itertools.product(prim, far)]
         jobs = [
-            ("test_u", [{"u": t} for t, _ in [*prim, *far]], [v for _, v in [*prim, *far]]),
+            (one, [{"u": t} for t, _ in [*prim, *far]], [v for _, v in [*prim, *far]]),
             ("test_uw", [{"u": a[0], "w": b[0]} for a, b in pairs], [a[1] * M + b[1] for a, b in pairs]),
         ]
         for name, envs, pts in jobs:
