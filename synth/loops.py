@@ -99,6 +99,11 @@ class Control:
     def valid(self) -> np.ndarray:
         return np.arange(self.v.shape[1])[None] < self.n[:, None]
 
+    @functools.cached_property
+    def example(self) -> np.ndarray:
+        """The example of each valid point (iteration), in the order of ``v[valid]``."""
+        return np.broadcast_to(np.arange(len(self.n))[:, None], self.v.shape)[self.valid]
+
     def fresh(self, h: str, adr: np.ndarray) -> tuple[list, list]:
         """The sources and offsets a body writing at ``adr`` (address ``h``) may read: a
         read of a cell an earlier iteration wrote would see the written value, not the

@@ -661,9 +661,8 @@ class Search:
         D, K, Y = self.spec.changed, self.spec.mask, self.spec.outputs
         valid = ctl.valid
         flat = valid.reshape(-1)
-        ex = np.broadcast_to(np.arange(B)[:, None], valid.shape).reshape(-1)[flat]
-        onehot = np.zeros((len(ex), B), dtype=np.float32)
-        onehot[np.arange(len(ex)), ex] = 1
+        onehot = np.zeros((len(ctl.example), B), dtype=np.float32)
+        onehot[np.arange(len(ctl.example)), ctl.example] = 1
         cells = np.flatnonzero(D.any(0))
         target, mask = Y[:, cells], K[:, cells]  # (B, C)
         prim = [(t, v.reshape(-1)[flat]) for t, _, v, _ in ctl.sources]
@@ -685,8 +684,8 @@ class Search:
                         found[key] = ((w, zero), c, pattern)
         kept = sorted(found.values(), key=lambda f: f[1])
         held = np.zeros((len(kept), B, F), dtype=bool)
-        for i, (_, _, pattern) in enumerate(kept):
-            held[i][valid] = pattern
+        if kept:
+            held[:, valid] = np.stack([pattern for _, _, pattern in kept])
         return [t for t, _, _ in kept], held
 
     def _tests(
@@ -921,9 +920,7 @@ class Search:
         if carried_only:
             ops, far = [o for o in ops if o[2]], []
         u, uw, um = self.table("u"), self.table("uw"), self.table("um")
-        if "base" not in ctl.memo:  # a memory-reading table's row of each valid point's example
-            ctl.memo["base"] = np.broadcast_to(np.arange(len(ctl.n))[:, None] * M, ctl.v.shape)[ctl.valid]
-        base = ctl.memo["base"]
+        base = ctl.example * M  # a memory-reading table's row of each valid point's example
 
         def pairs():
             return itertools.chain(itertools.combinations(ops, 2), itertools.product(ops, far))
