@@ -222,10 +222,11 @@ class Carry:
         return [(name, t.reshape(self.N, -1)[idx[:, None], at[None]]) for name, t in self.traj.items()]
 
     def describe(self, i: int) -> tuple[list[Term], list[Term]]:
-        """Configuration ``i`` as statements: the initialising sets, the updating sets."""
+        """Configuration ``i`` as statements: the initialising sets (an init named None is
+        a statement: a loop before this one), the updating sets."""
         start, make = next((s, m) for s, m in reversed(self.groups) if s <= i)
         inits, updates = make(i - start)
-        return [assign(n, t) for n, t in inits], [assign(n, t) for n, t in updates]
+        return [t if n is None else assign(n, t) for n, t in inits], [assign(n, t) for n, t in updates]
 
 
 def orbit_table(f: np.ndarray, F: int) -> np.ndarray:

@@ -49,6 +49,7 @@ loop runners, :mod:`synth.loops`.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import itertools
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -241,6 +242,10 @@ class Search:
     # `x - min(3, x)`, cost 6: 3,017 rows, 105 patterns at M = 12)
     # (two-way values test at every failing address, so theirs stay one past)
     TEST_REACH: ClassVar[dict[str, int]] = {"test_u": 1, "test_uw": 1, "count_u": 3}
+    # loops whose carried result a later loop may read (:meth:`aggregates`): the cheapest
+    # this many distinct results
+    AGGREGATES: ClassVar[int] = 4096
+    AGGREGATE_COST: ClassVar[int] = 8
 
     def __init__(
         self,
@@ -275,6 +280,8 @@ class Search:
         self._straight_state: dict | None = None  # straight_line's table, kept across levels
         self._cursor_cache: dict[str, tuple[list, list]] = {}  # cursor name -> its read terms
         self._let_cache: dict[int, tuple] = {}  # id(let values) -> (values, Carry)
+        self._aggregates: dict[int, tuple | None] = {}  # hash of a loop's result -> (loop, cost, result)
+        self._aggregates_sorted: list | None = None  # aggregates(), by cost
         self._folds: set[tuple[int, bytes]] = set()  # (step lines, sequences it was shown)
         self._controls: list[Control] | None = None
 
@@ -575,7 +582,10 @@ class Search:
             groups.append(counters)
         for e, c, vals in self.lets():  # a ← e before the loop, never updated
             if budget == set_c + c:
-                groups.append(self._let(ctl, e, vals))
+                groups.append(self._let(ctl, ("a", e), vals))
+        for loop, c, vals in self.aggregates():  # a loop before this one leaves a
+            if budget == c:
+                groups.append(self._let(ctl, (None, loop), vals))
         consts = [(t, c) for t, c, _ in self.inits() if t.op == "const" and t.args[0] < 2]
         for (a0, a0c), (b0, b0c) in itertools.product(consts, repeat=2):
             k = budget - 4 * set_c - a0c - b0c
@@ -607,11 +617,47 @@ class Search:
             self._lets = out
         return self._lets
 
-    def _let(self, ctl: Control, e: Term, vals: np.ndarray) -> Carry:
+    def aggregates(self) -> list[tuple[Term, int, np.ndarray]]:
+        """Loops that leave a value in ``a`` for a loop after them (``a ← 0; for i, x in
+        list@0 { a ← max(a, x) }`` before ``for i, x in list@0 { mem[i] ← (a - x) }``):
+        the cheapest :attr:`AGGREGATES` distinct results (kept by :meth:`_keep_aggregates`
+        as the search meets them), each with its cost, the loop's."""
+        if self._aggregates_sorted is None:
+            kept = sorted((x for x in self._aggregates.values() if x is not None), key=lambda x: x[1])
+            self._aggregates_sorted = kept[: self.AGGREGATES]
+        return self._aggregates_sorted
+
+    def _keep_aggregates(self, ctl: Control, carry: Carry, idx: np.ndarray, level: int) -> None:
+        """Keep the results in ``a`` of configurations ``idx`` (their loops cost ``level``)
+        that accumulate (``a``'s update reads ``a``) and differ between examples and from
+        every initial value and let, the first (cheapest) of each. Loops costlier than
+        :attr:`AGGREGATE_COST` are not kept: with a loop after them they would cost more
+        than the search reaches in a minute."""
+        if "a" not in carry.traj or level > self.AGGREGATE_COST:
+            return
+        if not self._aggregates:  # a value a set before the loop makes is no loop's result
+            for _, _, vals in [*self.inits(), *self.lets()]:
+                self._aggregates[int(row_hash(vals[None])[0])] = None
+        vals = dict(carry.finals(ctl, idx))["a"].astype(np.int64)  # (N, B)
+        keys = row_hash(vals)
+        varies = (vals != vals[:, :1]).any(1)
+        for n in np.flatnonzero(varies):
+            key = int(keys[n])
+            if key in self._aggregates:
+                continue
+            inits, sets = carry.describe(int(idx[n]))
+            update = next((s.args[1] for s in sets if s.args[0] == "a"), None)
+            if update is not None and "a" in reads(update):
+                self._aggregates[key] = (seq(*inits, ctl.term(par(*sets))), level, vals[n])
+                self._aggregates_sorted = None
+
+    def _let(self, ctl: Control, init: tuple[str | None, Term], vals: np.ndarray) -> Carry:
+        """``a`` set before the loop (``init``: ``(name, value)`` or ``(None, statement)``)
+        and never updated."""
         cache = self._let_cache
         if id(vals) not in cache:  # the same for every control: the value never changes
             traj = np.broadcast_to(vals[None, :, None], (1, len(vals), self.F + 1)).copy()
-            cache[id(vals)] = (vals, Carry(1, {"a": traj}, [(0, lambda i: ((("a", e),), ()))]))
+            cache[id(vals)] = (vals, Carry(1, {"a": traj}, [(0, lambda i: ((init,), ()))]))
         return cache[id(vals)][1]
 
     def _one(self, ctl, inits: list[tuple[Term, np.ndarray]], tab: Table, per_example: bool) -> Carry:
@@ -779,6 +825,7 @@ class Search:
             idx = unseen(carry.hashes(ctl).tolist(), ctl.seen)
             self.stats.structure_classes += len(idx)
             if idx.size:
+                self._keep_aggregates(ctl, carry, idx, level)
                 self.complete(ctl, carry, idx)
             if self.budget_spent():
                 return
@@ -1112,14 +1159,24 @@ class Search:
 
     @staticmethod
     def _nested_term(s: int, inner: str, f: Term, g: Term) -> Term:
+        """The nested loop writing ``f`` and ``g`` (functions of ``u``, ``w``: the two
+        cells). A write of a cell's own value is left out; and when the inner loop of
+        ``after`` writes only ``mem[i]``, it is the fold it is, carried in a variable
+        (``a ← x; for j, y in … { a ← f(a, y) }; mem[i] ← a``), which lowers to fewer lines."""
+        u, w = var("u"), var("w")
         if inner == "after":
+            inner_list = functools.partial(for_list, "j", "y", app("inc", var("i")))
+            if g == w:
+                fold = inner_list(assign("a", substitute(f, {"u": var("a"), "w": var("y")})))
+                body = seq(assign("a", var("x")), fold, write(var("i"), var("a")))
+                return for_list("i", "x", const(s), body)
             env = {"u": read(var("i")), "w": var("y")}
-            body = par(write(var("i"), substitute(f, env)), write(var("j"), substitute(g, env)))
-            return for_list("i", "x", const(s), for_list("j", "y", app("inc", var("i")), body))
+            writes = [write(var("i"), substitute(f, env))] if f != u else []
+            return for_list("i", "x", const(s), inner_list(par(*writes, write(var("j"), substitute(g, env)))))
         nxt = app("inc", var("j"))
         env = {"u": var("y"), "w": read(nxt)}
-        body = par(write(var("j"), substitute(f, env)), write(nxt, substitute(g, env)))
-        inner_loop = while_loop("j", const(s), read(nxt), nxt, seq(assign("y", read(var("j"))), body))
+        writes = [write(at, substitute(e, env)) for at, e, same in ((var("j"), f, u), (nxt, g, w)) if e != same]
+        inner_loop = while_loop("j", const(s), read(nxt), nxt, seq(assign("y", read(var("j"))), par(*writes)))
         return for_list("i", "x", const(s), inner_loop)
 
     # -------------------------------------------------------------------------- driver

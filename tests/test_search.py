@@ -461,3 +461,72 @@ def test_loop_controls_stop_at_the_time_limit(task):
     assert s.controls() == [] and s.stop == "time_limit"
     s = Search(Spec.of(t.train, t.machine.M), SizePrior(), SynthConfig())
     assert s.controls() and not s.stop
+
+
+def _below_largest(rng, B: int, M: int) -> Examples:
+    """A list at cell 0 (zeros after it); each element becomes how far it is below the
+    list's largest."""
+    X, n = np.zeros((B, M), dtype=np.int64), rng.integers(1, M - 1, B)
+    for b in range(B):
+        X[b, : n[b]] = rng.integers(1, M, n[b])
+    Y = X.copy()
+    for b in range(B):
+        Y[b, : n[b]] = X[b, : n[b]].max() - X[b, : n[b]]
+    return Examples(X, Y, np.ones((B, M), bool))
+
+
+def test_a_loop_after_a_fold_reads_the_value_it_leaves():
+    """A loop's result (``a`` after it) is a value a loop after it may read: every result
+    kept is what its loop leaves in ``a``, and with the list's maximum as ``a`` the second
+    loop's body is solved for (``mem[i] ← a - x``)."""
+    M, rng = 8, np.random.default_rng(6)
+    train = _below_largest(rng, 16, M)
+    s = Search(Spec.of(train, M), SizePrior(), SynthConfig())
+    ctl = next(c for c in s.controls() if str(c.term(seq())).startswith("for i, x in list@0 "))
+    for budget in range(1, s.AGGREGATE_COST - ctl.cost + 1):
+        if (carry := s.carries(ctl, budget)) is not None:
+            s._keep_aggregates(ctl, carry, np.arange(carry.N), ctl.cost + budget)
+    kept = s.aggregates()
+    assert kept
+    for loop, _, vals in kept:
+        assert any(n.op == "set" and n.args[0] == "a" and "a" in reads(n.args[1]) for n in loop.walk()), str(loop)
+        out = execute(seq(loop, write(const(0), var("a"))), train.inputs, M)
+        assert np.array_equal(out[:, 0], vals), str(loop)
+    fold = "a ← 0; for i, x in list@0 { a ← max(a, x) }"
+    level = next(c for loop, c, _ in kept if str(loop) == fold)
+    carry = s.carries(ctl, level)
+    s.complete(ctl, carry, np.arange(carry.N))
+    assert f"{fold}; for i, x in list@0 {{ mem[i] ← (a - x) }}" in s.found
+
+
+@pytest.mark.slow
+def test_a_fold_then_a_map_over_its_result_is_found():
+    """The whole search finds the two loops (level 10 at ``M = 8``: about a minute), and
+    they generalise."""
+    M, rng = 8, np.random.default_rng(6)
+    train, test = _below_largest(rng, 16, M), _below_largest(rng, 200, M)
+    r = enumerate_programs(train, M, cfg=SynthConfig(time_limit=180))
+    good = [c.term for c in r.solutions if test.correct(execute(c.term, test.inputs, M)).all()]
+    assert good
+    assert sum(n.op == "for" for n in good[0].walk()) == 2, str(good[0])
+
+
+def test_a_nested_loop_writing_only_its_outer_cell_is_a_fold():
+    """An inner loop that writes ``mem[i]`` alone (the other write keeps its cell) is
+    built as the fold it is, ``a`` carried, and runs as the batched runner runs the
+    two-write loop; a write of a cell's own value is left out."""
+    M, rng = 12, np.random.default_rng(7)
+    X, _ = _lists(rng, 40, M)
+    u, w = var("u"), var("w")
+    uu, ww = np.divmod(np.arange(M * M), M)  # f's and g's values at every u * M + w
+    for op, f_vals in (("add", (uu + ww) % M), ("max", np.maximum(uu, ww)), ("sub", (uu - ww) % M)):
+        t = Search._nested_term(0, "after", app(op, u, w), w)
+        assert any(n.op == "set" and n.args[0] == "a" for n in t.walk()), str(t)
+        assert not any(n.op == "write" and n.args[0] == var("j") for n in t.walk()), str(t)
+        out, ok = run_nested(0, "after", f_vals[None], ww[None], X, M, (M + 1) ** 2)
+        want = execute(t, X, M)
+        fine = ok[0] & (want != -1).all(1)
+        assert fine.any() and np.array_equal(out[0][fine], want[fine])
+    for inner in ("after", "pairs"):  # one write keeps its cell: only the other is made
+        t = Search._nested_term(0, inner, u, app("add", u, w))
+        assert sum(n.op == "write" for n in t.walk()) == 1, str(t)
