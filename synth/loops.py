@@ -20,7 +20,22 @@ from collections.abc import Callable
 import numpy as np
 
 from .enumerate import Bank, leaf_cost, masked_row_hash
-from .lang import Term, app, assign, const, cost, do_loop, for_list, read, repeat, substitute, var, while_loop
+from .lang import (
+    Term,
+    app,
+    assign,
+    const,
+    cost,
+    desugar,
+    do_loop,
+    for_list,
+    read,
+    repeat,
+    seq,
+    substitute,
+    var,
+    while_loop,
+)
 from .solve import Table
 
 FOR, REPEAT, WHILE, DO = "for", "repeat", "while", "do"
@@ -90,6 +105,7 @@ class Control:
     seen: set = dataclasses.field(default_factory=set)  # trajectory hashes of the configurations solved
     clean: dict = dataclasses.field(default_factory=dict)  # write address -> operands it leaves fresh
     memo: dict = dataclasses.field(default_factory=dict)  # what solving for writes keeps across levels
+    exit: tuple[Term, bool] | None = None  # also stop before an iteration where w is nonzero (True: zero)
 
     @property
     def name(self) -> str:
@@ -130,12 +146,29 @@ class Control:
 
     def term(self, body: Term) -> Term:
         v = self.name
+        if self.exit is not None:  # the loop's own test and the exit's: a while loop
+            w, zero = self.exit
+            loop = desugar(self.plain().term(seq()))
+            _, init, cond, step, _ = loop.args
+            w = substitute(w, {"x": read(var(v))})
+            cond = app("ifz", w, const(0), cond) if zero else app("ifz", w, cond, const(0))
+            reads_x = any(n.op == "var" and n.args[0] == "x" for n in body.walk())
+            return while_loop(v, init, cond, step, seq(assign("x", read(var(v))), body) if reads_x else body)
         if self.kind == FOR:
             return for_list(v, "x", self.init, body)
         if self.kind == REPEAT:
             return repeat(v, self.init, body)
         make = do_loop if self.kind == DO else while_loop
         return make(v, self.init, CONDS[self.cond](v), STEPS[self.step](v), body)
+
+    def run_key(self) -> bytes:
+        """What makes two controls one class: the cursor at each iteration, the iteration
+        counts and the end cursors."""
+        return np.concatenate([np.where(self.valid, self.v, -1).ravel(), self.n, self.end]).astype(np.int16).tobytes()
+
+    def plain(self) -> Control:
+        """This control without its exit."""
+        return dataclasses.replace(self, exit=None)
 
 
 def cursor_starts(mem: Bank, M: int, costs: dict[str, int]) -> Table:
@@ -180,9 +213,8 @@ def loop_controls(inits: Table, X: np.ndarray, M: int, F: int, costs: dict[str, 
         if kind in (WHILE, DO):  # a condition and a step: an idiom (cells, chase) costs one more
             extra += (cost(CONDS[cond]("p"), costs) + cost(STEPS[step]("p"), costs)) // 2
         for i in np.flatnonzero(~over.any(1) & (n > 1).any(1)):  # a loop that runs once is an if
-            valid = np.arange(F)[None] < n[i][:, None]
-            key = np.concatenate([np.where(valid, traj[i], -1).ravel(), n[i], end[i]]).astype(np.int16).tobytes()
             ctl = Control(kind, iterms[i], cond, step, int(extra + icosts[i]), traj[i], n[i], end[i])
+            key = ctl.run_key()
             if key not in out or ctl.cost < out[key].cost:
                 out[key] = ctl
     return sorted(out.values(), key=lambda c: c.cost), runs

@@ -48,6 +48,7 @@ loop runners, :mod:`synth.loops`.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import functools
 import itertools
@@ -81,6 +82,7 @@ from .lang import (
     write,
 )
 from .loops import (
+    DO,
     FOR,
     Carry,
     Control,
@@ -284,6 +286,7 @@ class Search:
         self._aggregates_sorted: list | None = None  # aggregates(), by cost
         self._folds: set[tuple[int, bytes]] = set()  # (step lines, sequences it was shown)
         self._controls: list[Control] | None = None
+        self._control_keys: set[bytes] = set()  # the runs of the controls kept (Control.run_key)
 
     # ------------------------------------------------------------------ bookkeeping
 
@@ -470,7 +473,59 @@ class Search:
             if self.budget_spent():
                 break
             self._controls.append(self.derive(c))
+        self._control_keys = {c.run_key() for c in self._controls}
         return self._controls
+
+    def add_exits(self, level: int) -> None:
+        """Add the exits (:meth:`exits`) of the controls whose exits may first cost
+        ``level`` (a test and an ``ifz`` cost at least 2), each after the controls of its
+        cost; an exit that runs as a control already kept is not added."""
+        controls = self.controls()
+        for ctl in [c for c in controls if c.exit is None and c.cost == level - 2]:
+            if self.budget_spent():
+                return
+            for e in self.exits(ctl):
+                if e.run_key() not in self._control_keys:
+                    self._control_keys.add(e.run_key())
+                    controls.insert(bisect.bisect_right(controls, e.cost, key=lambda c: c.cost), self.derive(e))
+
+    def exits(self, ctl: Control) -> list[Control]:
+        """``ctl`` stopping also before the first iteration where a test ``w`` of its
+        operands is nonzero (or zero): how far two lists agree, the first element above a
+        value. Like a counter's, the test is solved for (:meth:`_tests`), and kept when the
+        run it leaves says what a changed cell's targets say on every example that compares
+        it (:func:`_stops_of`): its iteration count is the targets less a constant, or the
+        targets are the cell at the cursor where it stops. It must stop some example
+        mid-run (a test that holds on a whole run is an ``if`` around the loop), and not
+        after the same count on every example. The cheapest test of each run; the exit
+        costs the test and an ``ifz`` on top of the control. ``do`` loops get none."""
+        if ctl.kind == DO or ctl.exit is not None:
+            return []
+        X, M, B = self.spec.inputs, self.M, len(ctl.n)
+        D, K, Y = self.spec.changed, self.spec.mask, self.spec.outputs
+        cells = np.flatnonzero(D.any(0))
+        flat = ctl.valid.reshape(-1)
+        prim = [(t, v.reshape(-1)[flat]) for t, _, v, _ in ctl.sources]
+        far = [(t, v.reshape(-1)[flat]) for t, _, v, _ in ctl.offsets]
+        cursor = np.concatenate([ctl.v, ctl.end[:, None]], 1)  # the cursor after t iterations, (B, F + 1)
+        cursor[np.arange(B), ctl.n] = ctl.end
+        near = X[np.arange(B)[None, :, None], cursor[None] % M]  # the cell there, (1, B, F + 1)
+        found: dict[bytes, Control] = {}
+        for tab, rows, envs, nz in self._tests(prim, far):
+            G, J, P = nz.shape
+            runs = _Runs(nz.reshape(G * J, P), ctl.n)
+            for q, zero in _stops_of(runs, Y[:, cells], K[:, cells], D[:, cells], near, M):
+                n = runs.stops(np.array([q]), zero)[0]
+                if not ((n > 0) & (n < ctl.n)).any() or (n == n[0]).all():
+                    continue
+                g, j = divmod(q, J)
+                w = substitute(tab.terms[rows[g]], envs[j])
+                c = ctl.cost + cost(w, self.costs) + self.c("ifz")
+                end = cursor[np.arange(B), n]
+                key = n.tobytes() + end.tobytes()
+                if key not in found or c < found[key].cost:
+                    found[key] = Control(ctl.kind, ctl.init, ctl.cond, ctl.step, c, ctl.v, n, end, exit=(w, zero))
+        return list(found.values())
 
     def derive(self, ctl: Control) -> Control:
         """Fill in a control's operands (one per distinct value array: the element, the
@@ -716,8 +771,9 @@ class Search:
         found: dict[bytes, tuple] = {}  # count pattern -> (test, cost, pattern)
         for tab, rows, envs, nz in self._tests(prim, far, one="count_u"):
             count = (nz.astype(np.float32) @ onehot).astype(np.int64)  # (G, J, B)
+            G, J, _ = count.shape
             for zero, n in ((False, count), (True, ctl.n - count)):
-                for g, j in _counts_of(n, target, mask, M):
+                for g, j in (divmod(q, J) for q in _counts_of(n.reshape(G * J, -1), target, mask, M)):
                     pattern = nz[g, j] != zero
                     if pattern.all() or not pattern.any():
                         continue  # counting every iteration (a ← inc(a)) or none (a constant)
@@ -813,6 +869,7 @@ class Search:
     def loops(self, level: int) -> None:
         """Every single-loop skeleton whose structure costs ``level``, completed by solving
         for its writes; carried trajectories seen at a lower cost are not solved again."""
+        self.add_exits(level)
         for ctl in self.controls():
             if ctl.cost > level:
                 break
@@ -1206,27 +1263,88 @@ class Search:
         self.stats.seconds = time.perf_counter() - t0
 
 
-def _counts_of(n: np.ndarray, target: np.ndarray, mask: np.ndarray, M: int) -> list[tuple[int, int]]:
-    """The ``(g, j)`` whose counts ``n[g, j]`` ``(G, J, B)`` are some cell's targets
-    (``target``, ``mask``: ``(B, C)``) less a constant on every example that compares the
-    cell. A cell compared on too few examples for a match among ``G·J`` tests to mean
-    anything (``M^(examples − 1) < 1000·G·J``) is passed over. Examples are compared one
-    at a time, each against the candidates left."""
-    G, J, B = n.shape
-    flat = n.reshape(G * J, B)
+def _counts_of(n: np.ndarray, target: np.ndarray, mask: np.ndarray, M: int) -> list[int]:
+    """The rows ``q`` whose counts ``n[q]`` ``(Q, B)`` are some cell's targets (``target``,
+    ``mask``: ``(B, C)``) less a constant on every example that compares the cell. A cell
+    compared on too few examples for a match among ``Q`` rows to mean anything
+    (``M^(examples − 1) < 1000·Q``) is passed over. Examples are compared one at a time,
+    each against the rows left."""
+    Q = len(n)
     out: set[int] = set()
     for c in range(target.shape[1]):
         rows = np.flatnonzero(mask[:, c])
-        if not rows.size or float(M) ** (rows.size - 1) < 1000 * G * J:
+        if not rows.size or float(M) ** (rows.size - 1) < 1000 * Q:
             continue
-        left = np.arange(G * J)
-        k = (target[rows[0], c] - flat[:, rows[0]]) % M
+        left = np.arange(Q)
+        k = (target[rows[0], c] - n[:, rows[0]]) % M
         for b in rows[1:]:
-            left = left[(target[b, c] - flat[left, b]) % M == k[left]]
+            left = left[(target[b, c] - n[left, b]) % M == k[left]]
             if not left.size:
                 break
         out.update(left.tolist())
-    return [divmod(i, J) for i in sorted(out)]
+    return sorted(out)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Runs:
+    """Where tests are nonzero at a control's points ``(Q, P)``, the points example by
+    example; ``n``: each example's iterations ``(B,)``."""
+
+    nz: np.ndarray
+    n: np.ndarray
+
+    @functools.cached_property
+    def starts(self) -> np.ndarray:
+        return np.concatenate([[0], np.cumsum(self.n)[:-1]])
+
+    def stop(self, rows: np.ndarray, b: int, zero: bool) -> np.ndarray:
+        """How many iterations example ``b`` runs under the exits ``rows``: up to the first
+        where the test is nonzero (``zero``: zero), or all."""
+        if not self.n[b]:
+            return np.zeros(len(rows), dtype=np.int64)
+        seg = self.nz[rows, self.starts[b] : self.starts[b] + self.n[b]] != zero
+        return np.where(seg.any(1), seg.argmax(1), self.n[b])
+
+    def stops(self, rows: np.ndarray, zero: bool) -> np.ndarray:
+        """:meth:`stop` on every example, ``(len(rows), B)``."""
+        return np.stack([self.stop(rows, b, zero) for b in range(len(self.n))], 1)
+
+
+def _stops_of(
+    runs: _Runs, target: np.ndarray, mask: np.ndarray, changed: np.ndarray, near: np.ndarray, M: int
+) -> list[tuple[int, bool]]:
+    """The exits ``(row, zero)`` of ``runs`` after which some cell's targets (``target``,
+    ``mask``, ``changed``: ``(B, C)``) are the iterations run plus a constant, or are
+    ``near[d, b, iterations run]`` for one ``d``, on every example that compares the cell.
+    Only examples where the cell changes count towards the chance floor (``M^(examples −
+    1) ≥ 1000·`` the rows tried): where it keeps its value, often a 0, an exit matches by
+    pointing at it. Examples are compared one at a time, against the rows left; when
+    after three more than ``max(64, Q / 64)`` are left, the examples do not single out a
+    test, and the cell is passed over."""
+    Q = len(runs.nz)
+    out: set[tuple[int, bool]] = set()
+    for c in range(target.shape[1]):
+        rows = np.flatnonzero(mask[:, c])
+        rows = rows[np.argsort(~changed[rows, c], kind="stable")]  # changed ones first: they prune
+        if not rows.size or float(M) ** (int(changed[rows, c].sum()) - 1) < 1000 * Q * 2 * (1 + len(near)):
+            continue
+        for zero in (False, True):
+            for d in (None, *range(len(near))):
+                left, k = np.arange(Q), None
+                for i, b in enumerate(rows):
+                    n = runs.stop(left, b, zero)
+                    if d is not None:
+                        hit = near[d, b, n] == target[b, c]
+                    elif k is None:
+                        k, hit = (target[b, c] - n) % M, np.ones(len(left), dtype=bool)
+                    else:
+                        hit = (target[b, c] - n) % M == k
+                    left, k = left[hit], None if k is None else k[hit]
+                    if not left.size or (i == 2 and left.size > max(64, Q // 64)):
+                        break  # none left, or the examples do not single a few out
+                else:
+                    out.update((int(q), zero) for q in left)
+    return sorted(out)
 
 
 def enumerate_programs(

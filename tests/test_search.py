@@ -530,3 +530,46 @@ def test_a_nested_loop_writing_only_its_outer_cell_is_a_fold():
     for inner in ("after", "pairs"):  # one write keeps its cell: only the other is made
         t = Search._nested_term(0, inner, u, app("add", u, w))
         assert sum(n.op == "write" for n in t.walk()) == 1, str(t)
+
+
+def _first_above(rng, B: int, M: int) -> Examples:
+    """A value in cell 0 and a list at cell 1; cell 0 becomes the list's first element
+    above the value, or 0 if there is none."""
+    X, n = _lists(rng, B, M - 1)
+    X = np.concatenate([rng.integers(1, M, (B, 1)), X], 1)
+    Y = X.copy()
+    for b in range(B):
+        xs = X[b, 1 : 1 + n[b]]
+        Y[b, 0] = next((x for x in xs if x > X[b, 0]), 0)
+    return Examples(X, Y, np.ones((B, M), bool))
+
+
+def test_every_exit_runs_as_its_loop_runs():
+    """A loop with an exit (it also stops before the first iteration where a solved-for
+    test of its operands holds) runs, as a term, the iterations and to the cursor the
+    search computed for it; and the first element above a value is where one stops."""
+    M, rng = 8, np.random.default_rng(8)
+    train = _first_above(rng, 16, M)
+    s = Search(Spec.of(train, M), SizePrior(), SynthConfig())
+    for level in range(1, 9):
+        s.add_exits(level)
+    exits = [c for c in s.controls() if c.exit is not None]
+    assert exits
+    X = train.inputs
+    for ctl in exits:
+        counted = ctl.term(assign("a", app("inc", var("a"))))
+        t = seq(assign("a", const(0)), counted, par(write(const(0), var("a")), write(const(1), var(ctl.name))))
+        out = execute(t, X, M)
+        assert np.array_equal(out[:, 0], ctl.n % M) and np.array_equal(out[:, 1], ctl.end % M), str(counted)
+    assert any((X[np.arange(len(X)), c.end] == train.outputs[:, 0]).all() for c in exits)
+
+
+@pytest.mark.slow
+def test_the_first_element_above_a_value_is_found_by_an_exit():
+    """The whole search (about 15 s at ``M = 8``) finds a loop that stops at the first
+    element above the value, and it generalises."""
+    M, rng = 8, np.random.default_rng(8)
+    train, test = _first_above(rng, 16, M), _first_above(rng, 200, M)
+    r = enumerate_programs(train, M, cfg=SynthConfig(time_limit=120))
+    good = [c.term for c in r.solutions if test.correct(execute(c.term, test.inputs, M)).all()]
+    assert good and good[0].op == "seq" and good[0].args[0].op == "while", str(good[:1])
