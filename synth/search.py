@@ -287,6 +287,7 @@ class Search:
         self._folds: set[tuple[int, bytes]] = set()  # (step lines, sequences it was shown)
         self._controls: list[Control] | None = None
         self._control_keys: set[bytes] = set()  # the runs of the controls kept (Control.run_key)
+        self._exit_runs: dict[bytes, Control] = {}  # run (Control.run_key) -> the exit added with it
 
     # ------------------------------------------------------------------ bookkeeping
 
@@ -479,15 +480,23 @@ class Search:
     def add_exits(self, level: int) -> None:
         """Add the exits (:meth:`exits`) of the controls whose exits may first cost
         ``level`` (a test and an ``ifz`` cost at least 2), each after the controls of its
-        cost; an exit that runs as a control already kept is not added."""
+        cost; an exit that runs as a control already kept is not added. Of exits with one
+        run, the cheapest: one added at an earlier level is replaced by a cheaper one (it
+        costs more than ``level``, so no loop was built on it yet)."""
         controls = self.controls()
         for ctl in [c for c in controls if c.exit is None and c.cost == level - 2]:
             if self.budget_spent():
                 return
             for e in self.exits(ctl):
-                if e.run_key() not in self._control_keys:
-                    self._control_keys.add(e.run_key())
-                    controls.insert(bisect.bisect_right(controls, e.cost, key=lambda c: c.cost), self.derive(e))
+                key = e.run_key()
+                old = self._exit_runs.get(key)
+                if (key in self._control_keys and old is None) or (old is not None and old.cost <= e.cost):
+                    continue
+                if old is not None:
+                    del controls[next(i for i, c in enumerate(controls) if c is old)]
+                self._control_keys.add(key)
+                self._exit_runs[key] = e
+                controls.insert(bisect.bisect_right(controls, e.cost, key=lambda c: c.cost), self.derive(e))
 
     def exits(self, ctl: Control) -> list[Control]:
         """``ctl`` stopping also before the first iteration where a test ``w`` of its

@@ -573,3 +573,36 @@ def test_the_first_element_above_a_value_is_found_by_an_exit():
     r = enumerate_programs(train, M, cfg=SynthConfig(time_limit=120))
     good = [c.term for c in r.solutions if test.correct(execute(c.term, test.inputs, M)).all()]
     assert good and good[0].op == "seq" and good[0].args[0].op == "while", str(good[:1])
+
+
+def _list_length(rng, B: int, M: int) -> Examples:
+    """A list at cell 1 (zeros after it); cell 0 becomes its length."""
+    X, n = np.zeros((B, M), dtype=np.int64), rng.integers(1, M - 1, B)
+    for b in range(B):
+        X[b, 1 : 1 + n[b]] = rng.integers(1, M, n[b])
+    Y = X.copy()
+    Y[:, 0] = n
+    mask = np.zeros((B, M), bool)
+    mask[:, 0] = True
+    return Examples(X, Y, mask)
+
+
+def test_of_exits_with_one_run_the_cheapest_is_added():
+    """Exits of two controls may run alike (``i ← 1`` under a ``for`` loop and under a
+    ``while`` loop, stopped by different tests): the one added is the cheapest, even when
+    a cheaper control's exits were added at an earlier level."""
+    M, top = 12, 11
+    train = _list_length(np.random.default_rng(9), 16, M)
+    s = Search(Spec.of(train, M), SizePrior(), SynthConfig())
+    plain = {c.run_key() for c in s.controls()}
+    costs: dict[bytes, list[int]] = {}
+    for ctl in [c for c in s.controls() if c.cost <= top - 2]:
+        for e in s.exits(ctl):
+            costs.setdefault(e.run_key(), []).append(e.cost)
+    assert any(len(set(c)) > 1 for c in costs.values())  # a run two exits make, at two costs
+    for level in range(1, top + 1):
+        s.add_exits(level)
+    added = [c for c in s.controls() if c.exit is not None]
+    assert sorted(c.run_key() for c in added) == sorted(k for k in costs if k not in plain)
+    assert all(c.cost == min(costs[c.run_key()]) for c in added), [(c.cost, costs[c.run_key()]) for c in added]
+    assert [c.cost for c in s.controls()] == sorted(c.cost for c in s.controls())
