@@ -1329,7 +1329,7 @@ def _stops_of(
     1) ≥ 1000·`` the rows tried): where it keeps its value, often a 0, an exit matches by
     pointing at it. Examples are compared one at a time, against the rows left; when
     after three more than ``max(64, Q / 64)`` are left, the examples do not single out a
-    test, and the cell is passed over."""
+    test, and that way of matching the cell (mode and ``zero``) is passed over."""
     Q = len(runs.nz)
     out: set[tuple[int, bool]] = set()
     for c in range(target.shape[1]):
