@@ -573,3 +573,29 @@ def test_the_first_element_above_a_value_is_found_by_an_exit():
     r = enumerate_programs(train, M, cfg=SynthConfig(time_limit=120))
     good = [c.term for c in r.solutions if test.correct(execute(c.term, test.inputs, M)).all()]
     assert good and good[0].op == "seq" and good[0].args[0].op == "while", str(good[:1])
+
+
+def _histogram(rng, B: int, M: int) -> Examples:
+    """A list of 1s and 2s at cell 3; cells 1 and 2 become how many elements equal 1 and 2."""
+    X, n = np.zeros((B, M), dtype=np.int64), rng.integers(1, M - 3, B)
+    for b in range(B):
+        X[b, 3 : 3 + n[b]] = rng.integers(1, 3, n[b])
+    Y = X.copy()
+    for b in range(B):
+        xs = X[b, 3 : 3 + n[b]]
+        Y[b, 1], Y[b, 2] = (xs == 1).sum(), (xs == 2).sum()
+    return Examples(X, Y, np.ones((B, M), bool))
+
+
+def test_a_scatter_writes_at_addresses_read_from_the_data():
+    """``mem[x] ← inc(mem[x])`` writes each count many times; run for every ``f`` at once,
+    the loops kept leave the targets on the train examples and count on new ones."""
+    M, rng = 8, np.random.default_rng(9)
+    train, test = _histogram(rng, 16, M), _histogram(rng, 200, M)
+    s = Search(Spec.of(train, M), SizePrior(), SynthConfig())
+    for ctl in s.controls():
+        s.scatters(ctl, s.c("read") + 2 * s.c("var"))
+    kept = [c.term for c in s.found.values()]
+    assert "for i, x in list@3 { mem[x] ← inc(mem[x]) }" in map(str, kept)
+    assert all(train.correct(execute(t, train.inputs, M)).all() for t in kept)
+    assert any(test.correct(execute(t, test.inputs, M)).all() for t in kept)
