@@ -884,6 +884,7 @@ class Search:
                 break
             if self.holes:
                 self.open_folds(ctl, level - ctl.cost)
+            self.scatters(ctl, level - ctl.cost)
             carry = self.carries(ctl, level - ctl.cost)
             if carry is None:
                 continue
@@ -895,6 +896,50 @@ class Search:
                 self.complete(ctl, carry, idx)
             if self.budget_spent():
                 return
+
+    def scatters(self, ctl: Control, budget: int) -> None:
+        """``loop { mem[h] ← f(mem[h], o) }``, the address ``h`` an operand read from the
+        data (the element: a histogram's ``mem[x] ← inc(mem[x])``), at the budget of
+        ``mem[x] ← x``. A cell may be written many times, so the targets are not each
+        write's value: every ``f`` of the solving table is run at once, on every example,
+        for each address and operand ``o``, and the loops that leave the targets are kept.
+        The cursor itself is not an address here (a write at it is a body write)."""
+        if budget != self.c("read") + 2 * self.c("var"):
+            return
+        X, Y, K, M = self.spec.inputs, self.spec.outputs, self.spec.mask, self.M
+        tab = self.table("uw")
+        G, B = len(tab), len(ctl.n)
+        hit = self.spec.changed.any(0)
+        bs = np.broadcast_to(np.arange(B)[:, None], ctl.v.shape)[ctl.valid]
+        for ht, _, hv, read_at in ctl.sources:
+            cells = hv[ctl.valid]
+            if read_at is None or not hit[cells].any():
+                continue  # an address read from the data (not the cursor) that reaches a changed cell
+            times = np.bincount(bs * M + cells, minlength=B * M)
+            if (self.spec.changed & (times.reshape(B, M) == 0)).any():
+                continue  # a changed cell it never writes
+            # a cell written once must get its target from its input: most f fail there
+            once = (times[bs * M + cells] == 1) & K[bs, cells]
+            start, want = X[bs[once], cells[once]] * M, Y[bs[once], cells[once]]
+            for ot, _, ov, _ in ctl.sources:
+                live = np.flatnonzero((tab.values[:, start + ov[ctl.valid][once]] == want).all(1))
+                self.stats.structures += G
+                if live.size:
+                    self._scatter(ctl, tab, live, (ht, hv), (ot, ov))
+
+    def _scatter(self, ctl: Control, tab: Table, live: np.ndarray, h: tuple, o: tuple) -> None:
+        """Run ``mem[h] ← f(mem[h], o)`` for the rows ``live`` of ``tab`` on every example;
+        record the loops that leave the targets."""
+        X, Y, K, M = self.spec.inputs, self.spec.outputs, self.spec.mask, self.M
+        (ht, hv), (ot, ov) = h, o
+        mem = np.broadcast_to(X, (len(live), len(ctl.n), M)).copy()
+        for t in range(int(ctl.n.max())):
+            b = np.flatnonzero(ctl.valid[:, t])
+            cell = hv[b, t]
+            mem[:, b, cell] = tab.values[live[:, None], mem[:, b, cell] * M + ov[b, t]]
+        for g in live[((mem == Y) | ~K).all((1, 2))]:
+            f = substitute(tab.terms[g], {"u": read(ht), "w": ot})
+            self.record(ctl.term(write(ht, f)), "loop")
 
     def open_folds(self, ctl: Control, budget: int) -> None:
         """``a ← a0; loop { a ← ?(a, s) }; mem[c] ← a`` for each initial value ``a0`` and

@@ -606,3 +606,29 @@ def test_of_exits_with_one_run_the_cheapest_is_added():
     assert sorted(c.run_key() for c in added) == sorted(k for k in costs if k not in plain)
     assert all(c.cost == min(costs[c.run_key()]) for c in added), [(c.cost, costs[c.run_key()]) for c in added]
     assert [c.cost for c in s.controls()] == sorted(c.cost for c in s.controls())
+
+
+def _histogram(rng, B: int, M: int) -> Examples:
+    """A list of 1s and 2s at cell 3; cells 1 and 2 become how many elements equal 1 and 2."""
+    X, n = np.zeros((B, M), dtype=np.int64), rng.integers(1, M - 3, B)
+    for b in range(B):
+        X[b, 3 : 3 + n[b]] = rng.integers(1, 3, n[b])
+    Y = X.copy()
+    for b in range(B):
+        xs = X[b, 3 : 3 + n[b]]
+        Y[b, 1], Y[b, 2] = (xs == 1).sum(), (xs == 2).sum()
+    return Examples(X, Y, np.ones((B, M), bool))
+
+
+def test_a_scatter_writes_at_addresses_read_from_the_data():
+    """``mem[x] ← inc(mem[x])`` writes each count many times; run for every ``f`` at once,
+    the loops kept leave the targets on the train examples and count on new ones."""
+    M, rng = 8, np.random.default_rng(9)
+    train, test = _histogram(rng, 16, M), _histogram(rng, 200, M)
+    s = Search(Spec.of(train, M), SizePrior(), SynthConfig())
+    for ctl in s.controls():
+        s.scatters(ctl, s.c("read") + 2 * s.c("var"))
+    kept = [c.term for c in s.found.values()]
+    assert "for i, x in list@3 { mem[x] ← inc(mem[x]) }" in map(str, kept)
+    assert all(train.correct(execute(t, train.inputs, M)).all() for t in kept)
+    assert any(test.correct(execute(t, test.inputs, M)).all() for t in kept)
