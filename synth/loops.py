@@ -161,6 +161,12 @@ class Control:
         make = do_loop if self.kind == DO else while_loop
         return make(v, self.init, CONDS[self.cond](v), STEPS[self.step](v), body)
 
+    def at_points(self, operands: list) -> list[tuple[Term, np.ndarray]]:
+        """Operands ``[(term, cost, values (B, F), cells read)]`` as ``(term, values at the
+        valid iterations (P,))``."""
+        flat = self.valid.reshape(-1)
+        return [(t, v.reshape(-1)[flat]) for t, _, v, _ in operands]
+
     def run_key(self) -> bytes:
         """What makes two controls one class: the cursor at each iteration, the iteration
         counts and the end cursors."""

@@ -513,9 +513,7 @@ class Search:
         X, M, B = self.spec.inputs, self.M, len(ctl.n)
         D, K, Y = self.spec.changed, self.spec.mask, self.spec.outputs
         cells = np.flatnonzero(D.any(0))
-        flat = ctl.valid.reshape(-1)
-        prim = [(t, v.reshape(-1)[flat]) for t, _, v, _ in ctl.sources]
-        far = [(t, v.reshape(-1)[flat]) for t, _, v, _ in ctl.offsets]
+        prim, far = ctl.at_points(ctl.sources), ctl.at_points(ctl.offsets)
         cursor = np.concatenate([ctl.v, ctl.end[:, None]], 1)  # the cursor after t iterations, (B, F + 1)
         cursor[np.arange(B), ctl.n] = ctl.end
         near = X[np.arange(B)[None, :, None], cursor[None] % M]  # the cell there, (1, B, F + 1)
@@ -770,13 +768,11 @@ class Search:
         M, F, B = self.M, self.F, len(ctl.n)
         D, K, Y = self.spec.changed, self.spec.mask, self.spec.outputs
         valid = ctl.valid
-        flat = valid.reshape(-1)
         onehot = np.zeros((len(ctl.example), B), dtype=np.float32)
         onehot[np.arange(len(ctl.example)), ctl.example] = 1
         cells = np.flatnonzero(D.any(0))
         target, mask = Y[:, cells], K[:, cells]  # (B, C)
-        prim = [(t, v.reshape(-1)[flat]) for t, _, v, _ in ctl.sources]
-        far = [(t, v.reshape(-1)[flat]) for t, _, v, _ in ctl.offsets]
+        prim, far = ctl.at_points(ctl.sources), ctl.at_points(ctl.offsets)
         found: dict[bytes, tuple] = {}  # count pattern -> (test, cost, pattern)
         for tab, rows, envs, nz in self._tests(prim, far, one="count_u"):
             count = (nz.astype(np.float32) @ onehot).astype(np.int64)  # (G, J, B)

@@ -544,12 +544,28 @@ def _first_above(rng, B: int, M: int) -> Examples:
     return Examples(X, Y, np.ones((B, M), bool))
 
 
-def test_every_exit_runs_as_its_loop_runs():
+def _first_equal(rng, B: int, M: int) -> Examples:
+    """A value in cell 0 and a list at cell 1, zeros after it; cell 0 becomes the address of
+    the first element equal to the value, or 0 if there is none."""
+    X, n = _lists(rng, B, M - 1)
+    X[np.arange(M - 1)[None] > n[:, None]] = 0
+    X = np.concatenate([rng.integers(1, M, (B, 1)), X], 1)
+    for b in range(0, B, 2):  # half the values are in the list, anywhere
+        X[b, 0] = X[b, 1 + rng.integers(0, n[b])]
+    Y = X.copy()
+    for b in range(B):
+        Y[b, 0] = next((1 + k for k in range(n[b]) if X[b, 1 + k] == X[b, 0]), 0)
+    return Examples(X, Y, np.ones((B, M), bool))
+
+
+@pytest.mark.parametrize("make", [_first_above, _first_equal])
+def test_every_exit_runs_as_its_loop_runs(make):
     """A loop with an exit (it also stops before the first iteration where a solved-for
     test of its operands holds) runs, as a term, the iterations and to the cursor the
-    search computed for it; and the first element above a value is where one stops."""
+    search computed for it (``for``, ``repeat`` and ``while`` loops); and an exit stops
+    where the targets say."""
     M, rng = 8, np.random.default_rng(8)
-    train = _first_above(rng, 16, M)
+    train = make(rng, 16, M)
     s = Search(Spec.of(train, M), SizePrior(), SynthConfig())
     for level in range(1, 9):
         s.add_exits(level)
@@ -561,7 +577,8 @@ def test_every_exit_runs_as_its_loop_runs():
         t = seq(assign("a", const(0)), counted, par(write(const(0), var("a")), write(const(1), var(ctl.name))))
         out = execute(t, X, M)
         assert np.array_equal(out[:, 0], ctl.n % M) and np.array_equal(out[:, 1], ctl.end % M), str(counted)
-    assert any((X[np.arange(len(X)), c.end] == train.outputs[:, 0]).all() for c in exits)
+    stops = [X[np.arange(len(X)), c.end] if make is _first_above else c.end % M for c in exits]
+    assert any((at == train.outputs[:, 0]).all() for at in stops)
 
 
 @pytest.mark.slow
