@@ -1369,7 +1369,7 @@ def _stops_of(
     Only examples where the cell changes count towards the chance floor (``M^(examples −
     1) ≥ 1000·`` the rows tried): where it keeps its value, often a 0, an exit matches by
     pointing at it. Examples are compared one at a time, against the rows left; when
-    after three more than ``max(64, Q / 64)`` are left, the examples do not single out a
+    after six more than ``max(64, Q / 64)`` are left, the examples do not single out a
     test, and that way of matching the cell (mode and ``zero``) is passed over."""
     Q = len(runs.nz)
     out: set[tuple[int, bool]] = set()
@@ -1390,7 +1390,7 @@ def _stops_of(
                     else:
                         hit = (target[b, c] - n) % M == k
                     left, k = left[hit], None if k is None else k[hit]
-                    if not left.size or (i == 2 and left.size > max(64, Q // 64)):
+                    if not left.size or (i == 5 and left.size > max(64, Q // 64)):
                         break  # none left, or the examples do not single a few out
                 else:
                     out.update((int(q), zero) for q in left)
