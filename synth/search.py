@@ -1342,10 +1342,17 @@ class _Runs:
 
     nz: np.ndarray
     n: np.ndarray
+    everyone: dict = dataclasses.field(default_factory=dict)  # (b, zero) -> stop of every row
 
     @functools.cached_property
     def starts(self) -> np.ndarray:
         return np.concatenate([[0], np.cumsum(self.n)[:-1]])
+
+    def stop_all(self, b: int, zero: bool) -> np.ndarray:
+        """:meth:`stop` of every row (computed once: each cell starts from every row)."""
+        if (b, zero) not in self.everyone:
+            self.everyone[b, zero] = self.stop(np.arange(len(self.nz)), b, zero)
+        return self.everyone[b, zero]
 
     def stop(self, rows: np.ndarray, b: int, zero: bool) -> np.ndarray:
         """How many iterations example ``b`` runs under the exits ``rows``: up to the first
@@ -1382,7 +1389,7 @@ def _stops_of(
             for d in (None, *range(len(near))):
                 left, k = np.arange(Q), None
                 for i, b in enumerate(rows):
-                    n = runs.stop(left, b, zero)
+                    n = runs.stop_all(b, zero) if i == 0 else runs.stop(left, b, zero)
                     if d is not None:
                         hit = near[d, b, n] == target[b, c]
                     elif k is None:
