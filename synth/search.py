@@ -516,12 +516,12 @@ class Search:
         prim, far = ctl.at_points(ctl.sources), ctl.at_points(ctl.offsets)
         cursor = np.concatenate([ctl.v, ctl.end[:, None]], 1)  # the cursor after t iterations, (B, F + 1)
         cursor[np.arange(B), ctl.n] = ctl.end
-        near = X[np.arange(B)[None, :, None], cursor[None] % M]  # the cell there, (1, B, F + 1)
+        at = X[np.arange(B)[:, None], cursor % M]  # the cell there, (B, F + 1)
         found: dict[bytes, Control] = {}
         for tab, rows, envs, nz in self._tests(prim, far):
             G, J, P = nz.shape
             runs = _Runs(nz.reshape(G * J, P), ctl.n)
-            for q, zero in _stops_of(runs, Y[:, cells], K[:, cells], D[:, cells], near, M):
+            for q, zero in _stops_of(runs, Y[:, cells], K[:, cells], D[:, cells], at, M):
                 n = runs.stops(np.array([q]), zero)[0]
                 if not ((n > 0) & (n < ctl.n)).any() or (n == n[0]).all():
                     continue
@@ -529,9 +529,10 @@ class Search:
                 w = substitute(tab.terms[rows[g]], envs[j])
                 c = ctl.cost + cost(w, self.costs) + self.c("ifz")
                 end = cursor[np.arange(B), n]
-                key = n.tobytes() + end.tobytes()
+                e = Control(ctl.kind, ctl.init, ctl.cond, ctl.step, c, ctl.v, n, end, exit=(w, zero))
+                key = e.run_key()
                 if key not in found or c < found[key].cost:
-                    found[key] = Control(ctl.kind, ctl.init, ctl.cond, ctl.step, c, ctl.v, n, end, exit=(w, zero))
+                    found[key] = e
         return list(found.values())
 
     def derive(self, ctl: Control) -> Control:
@@ -1368,11 +1369,11 @@ class _Runs:
 
 
 def _stops_of(
-    runs: _Runs, target: np.ndarray, mask: np.ndarray, changed: np.ndarray, near: np.ndarray, M: int
+    runs: _Runs, target: np.ndarray, mask: np.ndarray, changed: np.ndarray, at: np.ndarray, M: int
 ) -> list[tuple[int, bool]]:
     """The exits ``(row, zero)`` of ``runs`` after which some cell's targets (``target``,
     ``mask``, ``changed``: ``(B, C)``) are the iterations run plus a constant, or are
-    ``near[d, b, iterations run]`` for one ``d``, on every example that compares the cell.
+    ``at[b, iterations run]`` (``(B, T)``), on every example that compares the cell.
     Only examples where the cell changes count towards the chance floor (``M^(examples −
     1) ≥ 1000·`` the rows tried): where it keeps its value, often a 0, an exit matches by
     pointing at it. Examples are compared one at a time, against the rows left; when
@@ -1383,15 +1384,15 @@ def _stops_of(
     for c in range(target.shape[1]):
         rows = np.flatnonzero(mask[:, c])
         rows = rows[np.argsort(~changed[rows, c], kind="stable")]  # changed ones first: they prune
-        if not rows.size or float(M) ** (int(changed[rows, c].sum()) - 1) < 1000 * Q * 2 * (1 + len(near)):
-            continue
+        if not rows.size or float(M) ** (int(changed[rows, c].sum()) - 1) < 1000 * Q * 2 * 2:
+            continue  # rows, stopping where nonzero or zero, matched two ways
         for zero in (False, True):
-            for d in (None, *range(len(near))):
+            for cell_at in (None, at):
                 left, k = np.arange(Q), None
                 for i, b in enumerate(rows):
                     n = runs.stop_all(b, zero) if i == 0 else runs.stop(left, b, zero)
-                    if d is not None:
-                        hit = near[d, b, n] == target[b, c]
+                    if cell_at is not None:
+                        hit = cell_at[b, n] == target[b, c]
                     elif k is None:
                         k, hit = (target[b, c] - n) % M, np.ones(len(left), dtype=bool)
                     else:
