@@ -1,5 +1,6 @@
 """Program search: solving for values, the loop structures, and what it finds."""
 
+import functools
 import itertools
 
 import numpy as np
@@ -289,6 +290,14 @@ def test_the_nested_runner_agrees_with_execute(task, inner):
             assert np.array_equal(out[n][fine], want[fine])
 
 
+def _generalising(make, M: int, rng, **cfg) -> tuple:
+    """Search 16 train examples of ``make(rng, B, M)`` with ``SynthConfig(**cfg)``; the
+    result, and its solutions right on 200 test examples drawn after them."""
+    train, test = make(rng, 16, M), make(rng, 200, M)
+    r = enumerate_programs(train, M, cfg=SynthConfig(**cfg))
+    return r, [c.term for c in r.solutions if test.correct(execute(c.term, test.inputs, M)).all()]
+
+
 def _lists(rng, B: int, M: int) -> tuple[np.ndarray, np.ndarray]:
     """``B`` memories with a 0-terminated list at cell 0 (1 to ``M - 2`` elements) and
     random cells after it; and the lists' lengths."""
@@ -321,9 +330,7 @@ def test_a_write_after_a_loop_at_its_final_cursor():
     """The sum of a list written at its terminating cell: the write after the loop is at
     the loop's final cursor (``mem[i] ← a``), as no constant cell could be."""
     M, rng = 8, np.random.default_rng(4)
-    train, test = _cursor_task("sum at the end", rng, 16, M), _cursor_task("sum at the end", rng, 200, M)
-    r = enumerate_programs(train, M, cfg=SynthConfig(max_cost=9, time_limit=120))
-    good = [c.term for c in r.solutions if test.correct(execute(c.term, test.inputs, M)).all()]
+    _, good = _generalising(functools.partial(_cursor_task, "sum at the end"), M, rng, max_cost=9, time_limit=120)
     assert good
     for t in good:
         loop, after = _after_loop(t)
@@ -335,9 +342,7 @@ def test_a_pure_walk_is_kept_when_a_write_after_it_reads_its_cursor():
     end, and the write after it reads ``mem[dec(i)]``. Every pure walk the search keeps
     uses its cursor after the loop."""
     M, rng = 12, np.random.default_rng(5)
-    train, test = _cursor_task("last", rng, 16, M), _cursor_task("last", rng, 200, M)
-    r = enumerate_programs(train, M, cfg=SynthConfig(max_cost=9, time_limit=120))
-    good = [c.term for c in r.solutions if test.correct(execute(c.term, test.inputs, M)).all()]
+    r, good = _generalising(functools.partial(_cursor_task, "last"), M, rng, max_cost=9, time_limit=120)
     assert good
     loop, after = _after_loop(good[0])
     assert loop.args[-1] == seq()
@@ -363,9 +368,7 @@ def test_a_counter_counts_where_a_test_of_its_operands_holds():
     counted by a test of two operands (the element and cell 0) that no carried update of
     one operand states."""
     M, rng = 8, np.random.default_rng(5)
-    train, test = _count_task(rng, 16, M), _count_task(rng, 200, M)
-    r = enumerate_programs(train, M, cfg=SynthConfig(time_limit=120))
-    good = [c.term for c in r.solutions if test.correct(execute(c.term, test.inputs, M)).all()]
+    _, good = _generalising(_count_task, M, rng, time_limit=120)
     assert good
     assert any(n.op == "ifz" and reads(n.args[0]) >= {"x"} for n in good[0].walk()), str(good[0])
 
@@ -445,9 +448,7 @@ def test_a_body_value_can_be_one_of_two_operands_by_a_test():
     the element equals cell 0 and the element elsewhere; the branches and the test are
     solved for."""
     M, rng = 8, np.random.default_rng(8)
-    train, test = _erase_task(rng, 16, M), _erase_task(rng, 200, M)
-    r = enumerate_programs(train, M, cfg=SynthConfig(time_limit=120))
-    good = [c.term for c in r.solutions if test.correct(execute(c.term, test.inputs, M)).all()]
+    _, good = _generalising(_erase_task, M, rng, time_limit=120)
     assert good
     writes = [n for n in good[0].walk() if n.op == "write"]
     assert any(w.args[1].op == "ifz" for w in writes), str(good[0])
@@ -504,9 +505,7 @@ def test_a_fold_then_a_map_over_its_result_is_found():
     """The whole search finds the two loops (level 10 at ``M = 8``: about a minute), and
     they generalise."""
     M, rng = 8, np.random.default_rng(6)
-    train, test = _below_largest(rng, 16, M), _below_largest(rng, 200, M)
-    r = enumerate_programs(train, M, cfg=SynthConfig(time_limit=180))
-    good = [c.term for c in r.solutions if test.correct(execute(c.term, test.inputs, M)).all()]
+    _, good = _generalising(_below_largest, M, rng, time_limit=180)
     assert good
     assert sum(n.op == "for" for n in good[0].walk()) == 2, str(good[0])
 
@@ -586,9 +585,7 @@ def test_the_first_element_above_a_value_is_found_by_an_exit():
     """The whole search (about 15 s at ``M = 8``) finds a loop that stops at the first
     element above the value, and it generalises."""
     M, rng = 8, np.random.default_rng(8)
-    train, test = _first_above(rng, 16, M), _first_above(rng, 200, M)
-    r = enumerate_programs(train, M, cfg=SynthConfig(time_limit=120))
-    good = [c.term for c in r.solutions if test.correct(execute(c.term, test.inputs, M)).all()]
+    _, good = _generalising(_first_above, M, rng, time_limit=120)
     assert good and good[0].op == "seq" and good[0].args[0].op == "while", str(good[:1])
 
 
