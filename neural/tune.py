@@ -108,11 +108,14 @@ def one_hot_memory(inputs: np.ndarray, M: int) -> jax.Array:
 def loss_fn(
     w: Weights, machine: SoftMachine, memory: jax.Array, target: jax.Array, mask: jax.Array, cfg: Objective
 ) -> jax.Array:
-    """Loss of one restart on a batch: ``memory`` ``(B, M, M)``, ``target`` ``(B, M)`` int."""
-    out = jax.vmap(machine.score, in_axes=(None, 0, 0))(to_dists(w, cfg.temperature), memory, target)
-    p = out.mem  # (B, M): P(cell holds its target) at halting
+    """Loss of each restart (``w`` stacked on a leading axis, ``K``) on a batch: ``memory``
+    ``(B, M, M)``, ``target`` ``(B, M)`` int; ``(K,)``. The restarts run as one batch
+    (:meth:`SoftMachine.score_batch`); the gradient of the sum is each restart's own."""
+    d = jax.vmap(lambda w1: to_dists(w1, cfg.temperature))(w)
+    out = machine.score_batch(d, memory, target)
+    p = out.mem  # (K, B, M): P(cell holds its target) at halting
     ce = -(mask * jnp.log(p + 1e-9)).sum(-1) / jnp.maximum(mask.sum(-1), 1)
-    return jnp.mean(ce + cfg.efficiency * out.running + cfg.halt_penalty * (1.0 - out.halted))
+    return jnp.mean(ce + cfg.efficiency * out.running + cfg.halt_penalty * (1.0 - out.halted), axis=-1)
 
 
 @jax.jit
@@ -248,7 +251,10 @@ def adam_steps(
     Module-level, so the compilation is cached across calls (per machine shape, objective,
     optimizer and ``n``).
     """
-    grad = jax.vmap(jax.value_and_grad(loss_fn), in_axes=(0, None, None, None, None, None))
+    def grad(w, *args):
+        g, loss = jax.grad(lambda w: (lambda l: (l.sum(), l))(loss_fn(w, *args)), has_aux=True)(w)
+        return loss, g
+
 
     def gumbels(k, w1):  # one restart's noise, shaped as its weights
         leaves, tree = jax.tree.flatten(w1)
