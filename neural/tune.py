@@ -251,10 +251,14 @@ def adam_steps(
     Module-level, so the compilation is cached across calls (per machine shape, objective,
     optimizer and ``n``).
     """
-    def grad(w, *args):
-        g, loss = jax.grad(lambda w: (lambda l: (l.sum(), l))(loss_fn(w, *args)), has_aux=True)(w)
-        return loss, g
 
+    def total(w, *args):  # every restart's loss depends on its own weights only
+        losses = loss_fn(w, *args)
+        return losses.sum(), losses
+
+    def grad(w, *args):  # (K,) losses and each restart's gradient
+        g, loss = jax.grad(total, has_aux=True)(w, *args)
+        return loss, g
 
     def gumbels(k, w1):  # one restart's noise, shaped as its weights
         leaves, tree = jax.tree.flatten(w1)
