@@ -4,8 +4,9 @@ Loss per restart (seed paper eqs. 10–12), averaged over the train examples::
 
     CE(mem at halting, target | mask) + λ_eff·Σ_t (1 − h_t) + λ_halt·(1 − h_T)
 
-Restarts are a leading axis of the weights: the loss and its gradient are vmapped over
-it and the optimizer (Adam unless the config names another optax transformation) updates
+Restarts are a leading axis of the weights: the loss runs them all as one batch
+(:meth:`~neural.machine.SoftMachine.score_batch`), the gradient of the summed losses is
+each restart's own, and the optimizer (Adam unless the config names another optax transformation) updates
 them all at once, inside one jitted ``lax.scan`` over a chunk of steps. A per-line mask
 (:func:`line_mask`) keeps chosen lines fixed: their gradient is zero, so Adam leaves them
 where they were compiled — how a skeleton's holes are tuned while its known lines stay.
