@@ -551,9 +551,10 @@ class Search:
         for op, t in near:  # the cells next to it (a node's fields): cost as one op more
             at = at_cursor(op, v, X, M)
             cands.append((t, self.c("var") + self.c(op), X[rows, at], at))
-        # cells further away (a second list at an offset), then fixed cells (a value the
-        # task passes in): all at once, (K, B, F)
-        shifted = (v[None] + np.arange(2, 2 + len(far))[:, None, None]) % M
+        # cells further away (a second list at an offset, a list walked from its other end),
+        # then fixed cells (a value the task passes in): all at once, (K, B, F)
+        c = np.arange(M)[:, None, None]
+        shifted = np.concatenate([v[None] + c[2 : M - 1], c - v[None]]) % M
         fixed = np.broadcast_to(np.arange(M)[:, None, None], (M, *v.shape))
         cells = np.concatenate([shifted, fixed])
         vals = X[rows[None], cells]
@@ -592,16 +593,16 @@ class Search:
         return self._addr
 
     def _cursor_terms(self, name: str) -> tuple[list, list]:
-        """A cursor's neighbour reads ``[(op, mem[op(v)])]`` and offset reads
-        ``[(mem[v + c], cost)]`` for ``c = 2 .. M - 2`` (built once per cursor name)."""
+        """A cursor's neighbour reads ``[(op, mem[op(v)])]`` and further reads ``[(mem[v +
+        c], cost)]`` for ``c = 2 .. M - 2`` (a second list at an offset), then mirrored reads
+        ``mem[c − v]`` for ``c = 0 .. M - 1`` (a list walked from the other end; built once
+        per cursor name)."""
         cache = self._cursor_cache
         if name not in cache:
             near = [(op, read(app(op, var(name)))) for op in ("inc", "dec")]
-            far = []
-            for c in range(2, self.M - 1):
-                t = read(app("add", var(name), const(c)))
-                far.append((t, cost(t, self.costs)))
-            cache[name] = near, far
+            far = [read(app("add", var(name), const(c))) for c in range(2, self.M - 1)]
+            far += [read(app("sub", const(c), var(name))) for c in range(self.M)]
+            cache[name] = near, [(t, cost(t, self.costs)) for t in far]
         return cache[name]
 
     def inits(self) -> list[tuple[Term, int, np.ndarray]]:

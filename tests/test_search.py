@@ -646,3 +646,25 @@ def test_a_scatter_writes_at_addresses_read_from_the_data():
     assert "for i, x in list@3 { mem[x] ← inc(mem[x]) }" in map(str, kept)
     assert all(train.correct(execute(t, train.inputs, M)).all() for t in kept)
     assert any(test.correct(execute(t, test.inputs, M)).all() for t in kept)
+
+
+def _from_both_ends(rng, B: int, M: int) -> Examples:
+    """A list at cell 0 and a second list stored backwards from the last cell; each element
+    of the first becomes itself less the second's element at the same position."""
+    X, Y, mask = np.zeros((B, M), dtype=np.int64), None, np.zeros((B, M), bool)
+    n = rng.integers(1, M // 2, B)
+    for b in range(B):
+        X[b, : n[b]] = rng.integers(1, M, n[b])
+        X[b, M - n[b] :] = rng.integers(0, M, n[b])
+        mask[b, : n[b] + 1] = True
+    Y = X.copy()
+    for b in range(B):
+        Y[b, : n[b]] = (X[b, : n[b]] - X[b, M - 1 - np.arange(n[b])]) % M
+    return Examples(X, Y, mask)
+
+
+def test_a_body_reads_a_list_walked_from_its_other_end():
+    """``mem[c − i]``: the cell mirrored from the cursor, as a second list stored from the
+    end of memory is read; the solution generalises."""
+    r, good = _generalising(_from_both_ends, 10, np.random.default_rng(4), max_cost=8)
+    assert any("mem[(9 - i)]" in str(t) for t in good), [str(c.term) for c in r.solutions][:3]
