@@ -668,3 +668,26 @@ def test_a_body_reads_a_list_walked_from_its_other_end():
     end of memory is read; the solution generalises."""
     r, good = _generalising(_from_both_ends, 10, np.random.default_rng(4), max_cost=8)
     assert any("mem[(9 - i)]" in str(t) for t in good), [str(c.term) for c in r.solutions][:3]
+
+
+def _hops(rng, B: int, M: int) -> Examples:
+    """From cell 1, hop forward by each cell's value until a cell holding 0; cell 0 becomes
+    where the hops stopped (the cells hopped over may hold 0 too)."""
+    X = rng.integers(0, 4, (B, M))
+    X[:, 0] = rng.integers(0, M, B)
+    Y = X.copy()
+    for b in range(B):
+        p, k = 1, rng.integers(0, 5)
+        for _ in range(k):
+            h = int(rng.integers(1, 4))
+            if p + h > M - 2:
+                break
+            X[b, p], p = h, p + h
+        X[b, p], Y[b] = 0, X[b]
+        Y[b, 0] = p
+    return Examples(X, Y, np.eye(M, dtype=bool)[np.zeros(B, dtype=int)])
+
+
+def test_a_loop_hops_by_the_value_of_its_cell():
+    r, good = _generalising(_hops, 10, np.random.default_rng(5), max_cost=8)
+    assert any("(mem[p] + p)" in str(t) for t in good), [str(c.term) for c in r.solutions][:3]
