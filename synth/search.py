@@ -839,22 +839,34 @@ class Search:
             return None
         order = np.argsort(arm_cost[a] + arm_cost[b], kind="stable")[:branches]
         a, b = a[order], b[order]
-        zero = (right[a] & ~right[b]).T.astype(np.float32)  # (P, Q): w must be 0 there
-        nonzero = (right[b] & ~right[a]).T.astype(np.float32)  # w must not be 0 there
-        best: tuple[int, Term] | None = None
+        nonzero = right[b] & ~right[a]  # (Q, P): w must not be 0 there, and must be 0 where
+        care, want = _words(nonzero | (right[a] & ~right[b])), _words(nonzero)  # only e1 is right
+        found, bounds = [], []  # per test table: its matches (g, j, q); their cost bounds
         for tab, rows, envs, nz in self._tests(prim, far):
             G, J, _ = nz.shape
-            f = nz.reshape(G * J, P).astype(np.float32)
-            ok = ((f @ zero) == 0) & (((1 - f) @ nonzero) == 0)  # (G * J, Q)
-            for gj, q in zip(*np.nonzero(ok)):
-                g, j = divmod(int(gj), J)
-                if best is not None and tab.costs[rows[g]] + arm_cost[a[q]] + arm_cost[b[q]] >= best[0]:
-                    continue  # operands cost at least their table leaves: no cheaper
-                t = app("ifz", substitute(tab.terms[rows[g]], envs[j]), arms[a[q]][0], arms[b[q]][0])
-                c = cost(t, self.costs)
-                if best is None or c < best[0]:
-                    best = (c, t)
-        ctl.memo[key] = best[1] if best else None
+            f = _words(nz.reshape(G * J, P))[:, None]  # (G * J, 1, W)
+            gj, q = np.nonzero((((f ^ want) & care) == 0).all(-1))  # (G * J, Q)
+            g, j = np.divmod(gj, J)
+            found.append((tab, rows[g], envs, j, q))
+            bounds.append(tab.costs[rows[g]] + arm_cost[a[q]] + arm_cost[b[q]])  # operands cost at least their leaves
+        if not found:
+            return None
+        # the cheapest, ties to the first found, tried in order of the bound until it passes
+        sizes = [len(x) for x in bounds]
+        which = np.repeat(np.arange(len(sizes)), sizes)
+        at = np.arange(sum(sizes)) - np.repeat(np.cumsum([0, *sizes[:-1]]), sizes)
+        bound = np.concatenate(bounds)
+        best: tuple[int, int, Term] | None = None
+        for k in np.argsort(bound, kind="stable"):
+            if best is not None and (bound[k], k) > best[:2]:
+                break  # sorted by bound, then order: no cheaper, nor as cheap and earlier
+            tab, row, envs, j, q = found[which[k]]
+            i = at[k]
+            t = app("ifz", substitute(tab.terms[row[i]], envs[j[i]]), arms[a[q[i]]][0], arms[b[q[i]]][0])
+            c = cost(t, self.costs)
+            if best is None or (c, k) < best[:2]:
+                best = (c, int(k), t)
+        ctl.memo[key] = best[2] if best else None
         return ctl.memo[key]
 
     def _nonzero(self, name: str) -> tuple[Table, np.ndarray, np.ndarray]:
@@ -1313,6 +1325,13 @@ class Search:
         self.stats.enumerated_expressions = sum(b.enumerated for b in banks)
         self.stats.expression_classes = sum(len(b) for b in banks)
         self.stats.seconds = time.perf_counter() - t0
+
+
+def _words(bits: np.ndarray) -> np.ndarray:
+    """Rows of booleans ``(N, P)`` as bitsets ``(N, W)`` of 64-bit words."""
+    b = np.packbits(bits, axis=-1, bitorder="little")
+    b = np.pad(b, ((0, 0), (0, -b.shape[1] % 8)))
+    return b.view(np.uint64)
 
 
 def _counts_of(n: np.ndarray, target: np.ndarray, mask: np.ndarray, M: int) -> list[int]:
