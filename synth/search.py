@@ -1330,8 +1330,9 @@ class Search:
 def _words(bits: np.ndarray) -> np.ndarray:
     """Rows of booleans ``(N, P)`` as bitsets ``(N, W)`` of 64-bit words."""
     b = np.packbits(bits, axis=-1, bitorder="little")
-    b = np.pad(b, ((0, 0), (0, -b.shape[1] % 8)))
-    return b.view(np.uint64)
+    out = np.zeros((len(b), max(1, -(-b.shape[1] // 8))), dtype=np.uint64)  # at least one word
+    out.view(np.uint8)[:, : b.shape[1]] = b
+    return out
 
 
 def _counts_of(n: np.ndarray, target: np.ndarray, mask: np.ndarray, M: int) -> list[int]:
