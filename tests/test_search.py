@@ -10,7 +10,7 @@ from neural import Examples
 from synth import SizePrior, SynthConfig, enumerate_programs, execute
 from synth.lang import app, assign, const, for_list, par, read, reads, seq, substitute, var, write
 from synth.loops import carry_counts, orbits, pair_orbits, run_nested
-from synth.search import Search, Spec, useful
+from synth.search import Search, Spec, _words, useful
 from synth.solve import Table, functional, pair_choice
 
 TABLE1 = ["inc", "map_inc", "map_dec", "reduce", "parity", "fibonacci"]
@@ -691,3 +691,12 @@ def _hops(rng, B: int, M: int) -> Examples:
 def test_a_loop_hops_by_the_value_of_its_cell():
     r, good = _generalising(_hops, 10, np.random.default_rng(5), max_cost=8)
     assert any("(mem[p] + p)" in str(t) for t in good), [str(c.term) for c in r.solutions][:3]
+
+
+@pytest.mark.parametrize("P", [0, 1, 63, 64, 65, 130])
+def test_bitset_words_hold_every_point(P):
+    x = np.random.default_rng(P).random((5, P)) < 0.5
+    w = _words(x)
+    assert w.dtype == np.uint64 and w.shape == (5, max(1, -(-P // 64)))
+    assert (np.unpackbits(w.view(np.uint8), axis=-1, bitorder="little")[:, :P].astype(bool) == x).all()
+    assert not np.unpackbits(w.view(np.uint8), axis=-1, bitorder="little")[:, P:].any()
