@@ -576,7 +576,7 @@ class Search:
         # then fixed cells (a value the task passes in): all at once, (K, B, F)
         c = np.arange(M)[:, None, None]
         shifted = np.concatenate([v[None] + c[2 : M - 1], c - v[None]]) % M
-        fixed = np.broadcast_to(np.arange(M)[:, None, None], (M, *v.shape))
+        fixed = np.broadcast_to(c, (M, *v.shape))
         cells = np.concatenate([shifted, fixed])
         vals = X[rows[None], cells]
         terms = [*far, *((cell(k), self.c("cell")) for k in range(M))]
@@ -861,8 +861,9 @@ class Search:
             return None
         order = np.argsort(arm_cost[a] + arm_cost[b], kind="stable")[:branches]
         a, b = a[order], b[order]
-        nonzero = right[b] & ~right[a]  # (Q, P): w must not be 0 there, and must be 0 where
-        care, want = _words(nonzero | (right[a] & ~right[b])), _words(nonzero)  # only e1 is right
+        # per branch pair (Q, P): w must be nonzero where only e2 is right, 0 where only e1 is
+        nonzero, zero = right[b] & ~right[a], right[a] & ~right[b]
+        care, want = _words(nonzero | zero), _words(nonzero)
         found, bounds = [], []  # per test table: its matches (g, j, q); their cost bounds
         for tab, rows, envs, nz in self._tests(prim, far):
             G, J, _ = nz.shape
@@ -870,7 +871,7 @@ class Search:
             gj, q = np.nonzero((((f ^ want) & care) == 0).all(-1))  # (G * J, Q)
             g, j = np.divmod(gj, J)
             found.append((tab, rows[g], envs, j, q))
-            bounds.append(tab.costs[rows[g]] + arm_cost[a[q]] + arm_cost[b[q]])  # operands cost at least their leaves
+            bounds.append(tab.costs[rows[g]] + arm_cost[a[q]] + arm_cost[b[q]])  # operands cost their leaves or more
         if not found:
             return None
         # the cheapest, ties to the first found, tried in order of the bound until it passes
