@@ -224,6 +224,41 @@ class _Compiler:
         self.cse = saved
         return out
 
+    def branch_zero(self, e: Term, target: int) -> None:
+        """Jump to ``target`` if ``e`` is 0, else fall through. A test ``ifz(c, t, f)``
+        branches on ``c`` and then tests ``t`` or ``f`` instead of computing its value:
+        fewer lines, and fewer steps for every loop test built this way."""
+        if e.op == "const":
+            if e.args[0] % self.M == 0:
+                self.jump(target)
+            return
+        if e.op != "ifz":
+            self.emit("JEZ", self.expr(e), target)
+            return
+        c, t, f = e.args
+        rc = self.expr(c)
+        saved = dict(self.cse)
+        zero = lambda x: x.op == "const" and x.args[0] % self.M == 0
+        if zero(t):  # c = 0 means the test is 0
+            self.emit("JEZ", rc, target)
+            self.branch_zero(f, target)
+        elif t.op == "const":  # c = 0 means the test is not 0
+            join = self.label()
+            self.emit("JEZ", rc, join)
+            self.branch_zero(f, target)
+            self.place(join)
+        else:
+            then, join = self.label(), self.label()
+            self.emit("JEZ", rc, then)
+            self.branch_zero(f, target)
+            if not zero(f):
+                self.jump(join)
+            self.place(then)
+            self.cse = dict(saved)
+            self.branch_zero(t, target)
+            self.place(join)
+        self.cse = saved
+
     def jump(self, label: int) -> None:
         if self.has_jmp:
             self.emit("JMP", None, label)
@@ -337,7 +372,7 @@ class _Compiler:
         self.assign(v, init)
         head, end = self.loop_head()
         self.stmt(body)
-        self.emit("JEZ", self.expr(cond), end)
+        self.branch_zero(cond, end)
         saved = dict(self.cse)
         self.assign(v, step)
         self.loop_tail(head, end, saved)
@@ -345,7 +380,7 @@ class _Compiler:
     def while_loop(self, v: str, init: Term, cond: Term, step: Term, body: Term) -> None:
         self.assign(v, init)
         head, end = self.loop_head()
-        self.emit("JEZ", self.expr(cond), end)
+        self.branch_zero(cond, end)
         saved = dict(self.cse)
         self.stmt(body)
         self.assign(v, step)

@@ -473,8 +473,7 @@ def synthesize_for(
 ) -> VersionSpace:
     """The version space :func:`solve` proposes from, for the task's train examples; with
     a deadline, synthesis gets at most ``share`` of what is left. Synthesis goes on until
-    a correct skeleton that fits the machine is found (a solution too big for ``M`` lines
-    does not stop it)."""
+    a correct skeleton that fits the machine is found (see :func:`_fits`)."""
     s = cfg.synth
     if cfg.fastest and not s.extra_levels:
         s = dataclasses.replace(s, extra_levels=5)
@@ -486,15 +485,18 @@ def synthesize_for(
 
 
 def _fits(term, task: Task, cfg: SolveConfig) -> bool:
-    """Whether ``term``, or the form egglog extracts for it, lowers onto the machine."""
+    """Whether ``term``, or the form egglog extracts for it, lowers onto the machine to a
+    program correct on every train example within ``T`` steps: a solution too big for the
+    machine, or too slow for it, does not stop the search."""
     m, lc = task.machine, cfg.lower
     for form in (term, None):
         try:
             form = form or saturate([term], m.M).best[0]
-            lower(form, m.M, max(lc.R_max, m.R), m.op_codes, lc.pad, R_min=m.R, hole_lines=lc.hole_lines)
+            low = lower(form, m.M, max(lc.R_max, m.R), m.op_codes, lc.pad, R_min=m.R, hole_lines=lc.hole_lines)
         except LoweringError:
             continue
-        return True
+        if _judge(low.program, task, "train")[0].all():
+            return True
     return False
 
 

@@ -45,6 +45,7 @@ STEPS = {
     "dec": lambda v: app("dec", var(v)),
     "read": lambda v: read(var(v)),
     "read_inc": lambda v: read(app("inc", var(v))),
+    "hop": lambda v: app("add", var(v), read(var(v))),
 }
 CURSOR = {FOR: "i", REPEAT: "c", WHILE: "p", DO: "p"}
 
@@ -60,6 +61,8 @@ def at_cursor(kind: str, v: np.ndarray, X: np.ndarray, M: int) -> np.ndarray:
         return (v - 1) % M
     if kind == "read":
         return X[rows, v]
+    if kind == "hop":
+        return (v + X[rows, v]) % M
     return X[rows, (v + 1) % M]  # read_inc
 
 

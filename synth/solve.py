@@ -221,23 +221,43 @@ def _try(
     out: list, todo: np.ndarray, need: np.ndarray, choices: Iterable[Choice], memo: dict, kind: str
 ) -> tuple[np.ndarray, int]:
     """Fill ``out`` for the queries ``todo`` from ``choices`` in order (see :func:`solve`);
-    returns the queries left open and the comparisons made."""
-    k = 0  # static choices seen
-    compared = 0
-    for ch in choices:
-        if not todo.size:
-            break
-        if ch.static:
-            key = (kind, k)
-            k += 1
+    returns the queries left open and the comparisons made.
+
+    Static choices are taken in windows (8, then four times as many each time) whose
+    prefilters run as one :func:`functional` over the stacked points: most choices fail
+    it, and a call per choice costs more than the test."""
+    compared, k, size = 0, 0, 8
+    window: list[tuple[tuple, Choice]] = []  # static choices not yet tried, with their memo keys
+
+    def flush() -> Term | None:  # the first choice of the window that fits, in order
+        nonlocal compared, size
+        fresh = [(key, ch) for key, ch in window if key not in memo and (ch.prefilter or kind == "hole")]
+        if fresh:
+            ok = functional(np.stack([ch.points() for _, ch in fresh]), need)
+            memo.update((key, None) for (key, _), o in zip(fresh, ok) if not o)
+        for key, ch in window:
             if key not in memo:
                 found, n = _fit(ch, ch.points()[None], need, kind)
-                memo[key] = found[0]
-                compared += n
+                memo[key], compared = found[0], compared + n
             if memo[key] is not None:
-                for q in todo:
-                    out[q] = memo[key]
-                return todo[:0], compared
+                return memo[key]
+        window.clear()
+        size *= 4
+        return None
+
+    for ch in itertools.chain(choices, [None]):  # None: the end, where the window is flushed
+        if not todo.size:
+            break
+        if ch is not None and ch.static:
+            window.append(((kind, k), ch))
+            k += 1
+            if len(window) < size:
+                continue
+        if window and (t := flush()) is not None:  # a static fit answers every query left
+            for q in todo:
+                out[q] = t
+            return todo[:0], compared
+        if ch is None or ch.static:
             continue
         found, n = _fit(ch, ch.points(todo), need, kind)
         compared += n

@@ -45,6 +45,7 @@ def test_batch_in_process_writes_a_line_per_task(tmp_path):
         solve_suite(tasks, out, "synth", SolveConfig(), workers=1)
 
 
+@pytest.mark.slow  # kept out of the default run (10-minute budget)
 def test_killed_batch_resumes_with_every_task_once(tmp_path):
     suite = tmp_path / "s.json"
     names = write_suite(suite, ("inc", "map_inc", "reduce", "parity"))  # parity takes seconds: the kill lands first
@@ -95,6 +96,7 @@ def test_malformed_suite_is_one_line_from_the_cli(tmp_path, mutate, words):
     assert p.returncode == 2 and words in p.stderr and p.stderr.count("\n") == 1, p.stderr
 
 
+@pytest.mark.slow  # kept out of the default run (10-minute budget)
 def test_ray_backend_matches_local(tmp_path):
     ray = pytest.importorskip("ray")
     from bridge.suite import load_suite

@@ -6,7 +6,23 @@ import pytest
 from bridge.lower import LoweringError, lower
 from neural import run
 from neural.asm import DEC, JEZ, JMP, MAX, NOOP, OPS, READ, VALUE_OPS, WRITE
-from synth.lang import Term, app, assign, cell, const, for_list, hole, par, read, repeat, seq, var, write
+from synth.lang import (
+    Term,
+    app,
+    assign,
+    cell,
+    const,
+    do_loop,
+    for_list,
+    hole,
+    par,
+    read,
+    repeat,
+    seq,
+    var,
+    while_loop,
+    write,
+)
 from synth.sample import program
 from synth.semantics import DIVERGED, execute
 
@@ -188,3 +204,26 @@ def test_a_copy_whose_sides_do_not_interfere_is_coalesced_away():
     X = np.random.default_rng(0).integers(0, 12, size=(64, 12))
     X[:, -1] = 0
     assert agree(t, 12, X) == 64
+
+
+def test_a_conditional_loop_test_branches_instead_of_computing_its_value():
+    # find the first p >= 1 with mem[p] = mem[0]: the test is 0 at a match or once p wraps to 0
+    p = var("p")
+    ifz = lambda c, t, f: Term("ifz", (c, t, f))
+    find = seq(
+        while_loop("p", const(1), ifz(app("sub", read(p), cell(0)), const(0), p), app("inc", p), seq()),
+        write(const(0), p),
+    )
+    low = lower(find, 12, 12)
+    assert len(low.program) == 8  # two reads, a SUB, two JEZ, INC, JMP, WRITE: no value, no copy
+    X = np.random.default_rng(0).integers(0, 4, size=(64, 12))
+    assert agree(find, 12, X) == 64
+    # every shape of branch: constant 0, other constants, values, a nested test; both loop kinds
+    c, u, compared = app("sub", read(p), cell(0)), app("sub", p, cell(1)), 0
+    X = np.random.default_rng(1).integers(0, 4, size=(64, 20))
+    for t in (const(0), const(3), p, ifz(u, const(0), p)):
+        for f in (const(0), const(2), p, ifz(u, p, const(0))):
+            for loop in (while_loop, do_loop):
+                body = seq(loop("p", const(1), ifz(c, t, f), app("inc", p), seq()), write(const(0), p))
+                compared += agree(body, 20, X)
+    assert compared >= 32 * 32  # of 32 loops × 64 examples; the others diverge

@@ -10,7 +10,7 @@ from neural import Examples
 from synth import SizePrior, SynthConfig, enumerate_programs, execute
 from synth.lang import app, assign, const, for_list, par, read, reads, seq, substitute, var, write
 from synth.loops import carry_counts, orbits, pair_orbits, run_nested
-from synth.search import Search, Spec, useful
+from synth.search import Search, Spec, _Runs, _words, useful
 from synth.solve import Table, functional, pair_choice
 
 TABLE1 = ["inc", "map_inc", "map_dec", "reduce", "parity", "fibonacci"]
@@ -622,6 +622,43 @@ def test_of_exits_with_one_run_the_cheapest_is_added():
     assert [c.cost for c in s.controls()] == sorted(c.cost for c in s.controls())
 
 
+def test_exits_past_max_cost_are_left_out_and_the_rest_kept_in_order(task):
+    """A search to cost 7 keeps exactly the exits one with no cost bound finds that cost
+    at most 7, in the same order (the first of equal exits is kept): matching rows whose
+    test costs too much only in the ways a cheap row meets loses and reorders none."""
+    t = task("map_inc")
+    wide = Search(Spec.of(t.train, 8), SizePrior(), SynthConfig(max_cost=40))
+    s = Search(Spec.of(t.train, 8), SizePrior(), SynthConfig(max_cost=7))
+    kept = over = 0
+    for a, b in zip(s.controls(), wide.controls()):
+        if a.cost <= 5:
+            got = [(str(e.exit[0]), e.exit[1], e.cost) for e in s.exits(a)]
+            want = [(str(e.exit[0]), e.exit[1], e.cost) for e in wide.exits(b)]
+            assert got == [w for w in want if w[2] <= 7], (got, want)
+            kept, over = kept + len(got), over + len(want) - len(got)
+    assert kept and over  # both kinds occur
+
+
+def test_an_exit_stops_at_the_first_point_its_test_holds():
+    """``_Runs.stop`` on one example and on all: the first iteration of each example's run
+    where the test is nonzero (or zero), or the whole run; runs of no iterations too."""
+    rng = np.random.default_rng(4)
+    for _ in range(200):
+        n = rng.integers(0, 5, rng.integers(1, 6))
+        nz = rng.random((rng.integers(1, 6), n.sum())) < rng.random()
+        runs, starts = _Runs(nz, n), np.cumsum(n) - n
+        for zero in (False, True):
+            want = np.array(
+                [[next((t for t in range(k) if row[s + t] != zero), k) for s, k in zip(starts, n)] for row in nz]
+            ).reshape(len(nz), len(n))
+            assert np.array_equal(runs.stop(slice(None), zero), want)
+            rows = np.flatnonzero(rng.random(len(nz)) < 0.5)
+            assert np.array_equal(runs.stop(rows, zero), want[rows])
+            for b in range(len(n)):
+                assert np.array_equal(runs.stop(rows, zero, b), want[rows, b])
+                assert np.array_equal(runs.stop_all(b, zero), want[:, b])
+
+
 def _histogram(rng, B: int, M: int) -> Examples:
     """A list of 1s and 2s at cell 3; cells 1 and 2 become how many elements equal 1 and 2."""
     X, n = np.zeros((B, M), dtype=np.int64), rng.integers(1, M - 3, B)
@@ -646,3 +683,57 @@ def test_a_scatter_writes_at_addresses_read_from_the_data():
     assert "for i, x in list@3 { mem[x] ← inc(mem[x]) }" in map(str, kept)
     assert all(train.correct(execute(t, train.inputs, M)).all() for t in kept)
     assert any(test.correct(execute(t, test.inputs, M)).all() for t in kept)
+
+
+def _from_both_ends(rng, B: int, M: int) -> Examples:
+    """A list at cell 0 and a second list stored backwards from the last cell; each element
+    of the first becomes itself less the second's element at the same position."""
+    X, Y, mask = np.zeros((B, M), dtype=np.int64), None, np.zeros((B, M), bool)
+    n = rng.integers(1, M // 2, B)
+    for b in range(B):
+        X[b, : n[b]] = rng.integers(1, M, n[b])
+        X[b, M - n[b] :] = rng.integers(0, M, n[b])
+        mask[b, : n[b] + 1] = True
+    Y = X.copy()
+    for b in range(B):
+        Y[b, : n[b]] = (X[b, : n[b]] - X[b, M - 1 - np.arange(n[b])]) % M
+    return Examples(X, Y, mask)
+
+
+def test_a_body_reads_a_list_walked_from_its_other_end():
+    """``mem[c − i]``: the cell mirrored from the cursor, as a second list stored from the
+    end of memory is read; the solution generalises."""
+    r, good = _generalising(_from_both_ends, 10, np.random.default_rng(4), max_cost=8)
+    assert any("mem[(9 - i)]" in str(t) for t in good), [str(c.term) for c in r.solutions][:3]
+
+
+def _hops(rng, B: int, M: int) -> Examples:
+    """From cell 1, hop forward by each cell's value until a cell holding 0; cell 0 becomes
+    where the hops stopped (the cells hopped over may hold 0 too)."""
+    X = rng.integers(0, 4, (B, M))
+    X[:, 0] = rng.integers(0, M, B)
+    Y = X.copy()
+    for b in range(B):
+        p, k = 1, rng.integers(0, 5)
+        for _ in range(k):
+            h = int(rng.integers(1, 4))
+            if p + h > M - 2:
+                break
+            X[b, p], p = h, p + h
+        X[b, p], Y[b] = 0, X[b]
+        Y[b, 0] = p
+    return Examples(X, Y, np.eye(M, dtype=bool)[np.zeros(B, dtype=int)])
+
+
+def test_a_loop_hops_by_the_value_of_its_cell():
+    r, good = _generalising(_hops, 10, np.random.default_rng(5), max_cost=8)
+    assert any("(mem[p] + p)" in str(t) for t in good), [str(c.term) for c in r.solutions][:3]
+
+
+@pytest.mark.parametrize("P", [0, 1, 63, 64, 65, 130])
+def test_bitset_words_hold_every_point(P):
+    x = np.random.default_rng(P).random((5, P)) < 0.5
+    w = _words(x)
+    assert w.dtype == np.uint64 and w.shape == (5, max(1, -(-P // 64)))
+    assert (np.unpackbits(w.view(np.uint8), axis=-1, bitorder="little")[:, :P].astype(bool) == x).all()
+    assert not np.unpackbits(w.view(np.uint8), axis=-1, bitorder="little")[:, P:].any()

@@ -165,6 +165,7 @@ def test_dropping_recovered_restarts_changes_no_restart(gumbel):
     assert same == dict.fromkeys(same, True)
 
 
+@pytest.mark.slow  # kept out of the default run (10-minute budget)
 def test_dropping_recovered_restarts_under_default_xla_flags():
     # XLA's own CPU defaults (YNNPACK fusions on) compute a batch's rows in the last bits
     # differently by batch size, as splitting restarts over workers does: the discrete
