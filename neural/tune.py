@@ -4,9 +4,8 @@ Loss per restart (seed paper eqs. 10–12), averaged over the train examples::
 
     CE(mem at halting, target | mask) + λ_eff·Σ_t (1 − h_t) + λ_halt·(1 − h_T)
 
-Restarts are a leading axis of the weights: the loss runs them all as one batch
-(:meth:`~neural.machine.SoftMachine.score_batch`), the gradient of the summed losses is
-each restart's own, and the optimizer (Adam unless the config names another optax transformation) updates
+Restarts are a leading axis of the weights: the loss and its gradient are vmapped over
+it and the optimizer (Adam unless the config names another optax transformation) updates
 them all at once, inside one jitted ``lax.scan`` over a chunk of steps. A per-line mask
 (:func:`line_mask`) keeps chosen lines fixed: their gradient is zero, so Adam leaves them
 where they were compiled — how a skeleton's holes are tuned while its known lines stay.
@@ -109,14 +108,11 @@ def one_hot_memory(inputs: np.ndarray, M: int) -> jax.Array:
 def loss_fn(
     w: Weights, machine: SoftMachine, memory: jax.Array, target: jax.Array, mask: jax.Array, cfg: Objective
 ) -> jax.Array:
-    """Loss of each restart (``w`` stacked on a leading axis, ``K``) on a batch: ``memory``
-    ``(B, M, M)``, ``target`` ``(B, M)`` int; ``(K,)``. The restarts run as one batch
-    (:meth:`SoftMachine.score_batch`); the gradient of the sum is each restart's own."""
-    d = jax.vmap(lambda w1: to_dists(w1, cfg.temperature))(w)
-    out = machine.score_batch(d, memory, target)
-    p = out.mem  # (K, B, M): P(cell holds its target) at halting
+    """Loss of one restart on a batch: ``memory`` ``(B, M, M)``, ``target`` ``(B, M)`` int."""
+    out = jax.vmap(machine.score, in_axes=(None, 0, 0))(to_dists(w, cfg.temperature), memory, target)
+    p = out.mem  # (B, M): P(cell holds its target) at halting
     ce = -(mask * jnp.log(p + 1e-9)).sum(-1) / jnp.maximum(mask.sum(-1), 1)
-    return jnp.mean(ce + cfg.efficiency * out.running + cfg.halt_penalty * (1.0 - out.halted), axis=-1)
+    return jnp.mean(ce + cfg.efficiency * out.running + cfg.halt_penalty * (1.0 - out.halted))
 
 
 @jax.jit
@@ -252,14 +248,7 @@ def adam_steps(
     Module-level, so the compilation is cached across calls (per machine shape, objective,
     optimizer and ``n``).
     """
-
-    def total(w, *args):  # every restart's loss depends on its own weights only
-        losses = loss_fn(w, *args)
-        return losses.sum(), losses
-
-    def grad(w, *args):  # (K,) losses and each restart's gradient
-        g, loss = jax.grad(total, has_aux=True)(w, *args)
-        return loss, g
+    grad = jax.vmap(jax.value_and_grad(loss_fn), in_axes=(0, None, None, None, None, None))
 
     def gumbels(k, w1):  # one restart's noise, shaped as its weights
         leaves, tree = jax.tree.flatten(w1)

@@ -28,13 +28,6 @@ batch axes last) matched autodiff to 1e-15 in float64 but was slower under XLA C
 0.17-0.21 vs 0.14-0.15 s at M=8, 1.6 vs 0.65 s at M=16 (XLA fuses, and so recomputes, the
 ops' intermediates inside every consumer of the reverse step).
 
-Since 6 Dec (third session) tuning runs ``SoftMachine.score_batch``: restarts x examples as
-one batch with the batch axes last and flattened, and memory rows not renormalised. One
-pinned single-threaded process at K=50: M=8 0.067-0.083 -> 0.052-0.064 s, M=16 0.33-0.34
--> 0.29-0.31 s (CPU time); this script with 2 workers gains less (both cores contend for
-cache and memory). What was tried on the way (unrolled scans, explicit sums, checkpoint
-policies, XLA flags) is in docs/notebook.md, "The Adam step with the batch axes last".
-
     python scripts/bench_neural.py [--K 100] [--B 32] [--M 8 16] [--impl matmul closed]
 
 Environment knobs worth trying (set before the run; see the README):

@@ -113,25 +113,3 @@ def test_compiled_noise_keeps_the_program_at_small_gamma():
     for seed in range(5):
         w = compile_program(p, jax.random.PRNGKey(seed), noise=0.3 / len(OPS))
         assert decompile(w, M, R)[0] == p
-
-
-@pytest.mark.parametrize("impl", ["matmul", "closed"])
-def test_score_batch_is_score_for_every_restart_and_example(impl):
-    # tuning runs restarts x examples as one batch with its axes last: the same numbers as
-    # vmapping score, to float round-off for soft programs and exactly for one-hot ones
-    m = MACHINES[impl]
-    rng = np.random.default_rng(0)
-    memory = jax.nn.one_hot(jnp.asarray(rng.integers(M, size=(5, M))), M)
-    target = jnp.asarray(rng.integers(M, size=(5, M)))
-    soft = [random_soft(s) for s in range(3)]
-    hard = one_hot_dists(Program(M, R, (1, 2, 0), tuple(Line(op, 0, 1, 2) for op in (8, 3, 9, 2))))
-    for ds, exact in ((soft, False), ([hard, hard], True)):
-        d = jax.tree.map(lambda *xs: jnp.stack(xs), *ds)
-        got = m.score_batch(d, memory, target)
-        ref = jax.vmap(lambda d1: jax.vmap(m.score, in_axes=(None, 0, 0))(d1, memory, target))(d)
-        for g, r in zip((got.mem, got.halted, got.steps, got.running), (ref.mem, ref.halted, ref.steps, ref.running)):
-            assert g.shape == r.shape
-            if exact:
-                assert np.array_equal(np.asarray(g), np.asarray(r))
-            else:
-                np.testing.assert_allclose(np.asarray(g), np.asarray(r), rtol=1e-5, atol=1e-6)
