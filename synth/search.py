@@ -507,7 +507,12 @@ class Search:
         targets are the cell at the cursor where it stops. It must stop some example
         mid-run (a test that holds on a whole run is an ``if`` around the loop), and not
         after the same count on every example. The cheapest test of each run; the exit
-        costs the test and an ``ifz`` on top of the control. ``do`` loops get none."""
+        costs the test and an ``ifz`` on top of the control. ``do`` loops get none.
+
+        Only exits that cost at most ``max_cost`` (no loop is built on a costlier one).
+        Rows whose test alone costs more are matched only in the ways a cheap row meets
+        (:func:`_ways`): what they add there keeps the same exits first, as when every way
+        is matched; elsewhere they add only exits that cost too much."""
         if ctl.kind == DO or ctl.exit is not None:
             return []
         X, M, B = self.spec.inputs, self.M, len(ctl.n)
@@ -517,12 +522,28 @@ class Search:
         cursor = np.concatenate([ctl.v, ctl.end[:, None]], 1)  # the cursor after t iterations, (B, F + 1)
         cursor[np.arange(B), ctl.n] = ctl.end
         at = X[np.arange(B)[:, None], cursor % M]  # the cell there, (B, F + 1)
-        found: dict[bytes, Control] = {}
+        target, mask, changed = Y[:, cells], K[:, cells], D[:, cells]
+        # exits costlier than the search goes are never used: a test costs at least its
+        # table row, if no operand costs less than the variable it replaces
+        budget = self.cfg.max_cost - ctl.cost - self.c("ifz")
+        bound = all(cost(t, self.costs) >= self.c("var") for t, _ in [*prim, *far])
+        jobs = []
         for tab, rows, envs, nz in self._tests(prim, far):
             G, J, P = nz.shape
             runs = _Runs(nz.reshape(G * J, P), ctl.n)
-            for q, zero in _stops_of(runs, Y[:, cells], K[:, cells], D[:, cells], at, M):
-                n = runs.stops(np.array([q]), zero)[0]
+            keep = np.repeat(tab.costs[rows] <= budget, J) if bound else np.ones(G * J, dtype=bool)
+            jobs.append((tab, rows, envs, J, runs, keep))
+        ways: set | None = None  # all of them, unless some rows cost too much
+        if not all(keep.all() for *_, keep in jobs):
+            ways = set()
+            live = _chance(changed, M, min(len(runs.nz) for *_, runs, _ in jobs)) & mask.any(0)
+            for *_, runs, keep in jobs if live.any() else ():
+                if keep.any():
+                    ways |= _ways(_Runs(runs.nz[keep], runs.n), target, mask, at, M, live)
+        found: dict[bytes, Control] = {}
+        for tab, rows, envs, J, runs, _ in jobs:
+            for q, zero in _stops_of(runs, target, mask, changed, at, M, ways):
+                n = runs.stop([q], zero)[0]
                 if not ((n > 0) & (n < ctl.n)).any() or (n == n[0]).all():
                     continue
                 g, j = divmod(q, J)
@@ -533,7 +554,7 @@ class Search:
                 key = e.run_key()
                 if key not in found or c < found[key].cost:
                     found[key] = e
-        return list(found.values())
+        return [e for e in found.values() if e.cost <= self.cfg.max_cost]
 
     def derive(self, ctl: Control) -> Control:
         """Fill in a control's operands (one per distinct value array: the element, the
@@ -812,8 +833,9 @@ class Search:
         ]
         for name, envs, pts in jobs:
             tab, rows, nz = self._nonzero(name)
-            if envs and len(rows):
-                yield tab, rows, envs, nz[:, np.stack(pts)]
+            if envs and len(rows):  # take lays the (G, J, P) rows out one after another
+                points = np.concatenate(pts)
+                yield tab, rows, envs, np.take(nz, points, axis=1).reshape(len(rows), len(pts), len(pts[0]))
 
     def conditional(self, ctl: Control, h: tuple, branches: int = 32) -> Term | None:
         """A body value ``ifz(w, e1, e2)`` for the write at ``h``, for when no expression
@@ -1368,63 +1390,131 @@ class _Runs:
     everyone: dict = dataclasses.field(default_factory=dict)  # (b, zero) -> stop of every row
 
     @functools.cached_property
-    def starts(self) -> np.ndarray:
-        return np.concatenate([[0], np.cumsum(self.n)[:-1]])
+    def points(self) -> tuple[np.ndarray, np.ndarray]:
+        """Each example's points ``(B, T + 1)`` (T: the longest run; any point past a
+        run's end), and where the run has ended (there every exit stops)."""
+        t = np.arange(int(self.n.max(initial=0)) + 1)
+        starts = np.cumsum(self.n) - self.n
+        return np.minimum(starts[:, None] + t, max(self.nz.shape[1] - 1, 0)), t >= self.n[:, None]
 
     def stop_all(self, b: int, zero: bool) -> np.ndarray:
-        """:meth:`stop` of every row (computed once: each cell starts from every row)."""
+        """:meth:`stop` of every row on example ``b`` (computed once: each cell starts from
+        every row)."""
         if (b, zero) not in self.everyone:
-            self.everyone[b, zero] = self.stop(np.arange(len(self.nz)), b, zero)
+            self.everyone[b, zero] = self.stop(slice(None), zero, b)
         return self.everyone[b, zero]
 
-    def stop(self, rows: np.ndarray, b: int, zero: bool) -> np.ndarray:
-        """How many iterations example ``b`` runs under the exits ``rows``: up to the first
-        where the test is nonzero (``zero``: zero), or all."""
-        if not self.n[b]:
-            return np.zeros(len(rows), dtype=np.int64)
-        seg = self.nz[rows, self.starts[b] : self.starts[b] + self.n[b]] != zero
-        return np.where(seg.any(1), seg.argmax(1), self.n[b])
-
-    def stops(self, rows: np.ndarray, zero: bool) -> np.ndarray:
-        """:meth:`stop` on every example, ``(len(rows), B)``."""
-        return np.stack([self.stop(rows, b, zero) for b in range(len(self.n))], 1)
+    def stop(self, rows: np.ndarray | slice, zero: bool, b: int | None = None) -> np.ndarray:
+        """How many iterations the exits ``rows`` run on example ``b`` ``(len(rows),)``, or
+        on every example ``(len(rows), B)``: up to the first where the test is nonzero
+        (``zero``: zero), or all (the first point where the test holds or the run ended)."""
+        at, ended = self.points if b is None else (self.points[0][b], self.points[1][b])
+        if not self.nz.shape[1]:  # no run has a point
+            shape = (len(self.nz[rows]), *at.shape[:-1])
+            return np.zeros(shape, dtype=np.int64)
+        rows = rows if isinstance(rows, slice) else np.asarray(rows)[(slice(None), *(None,) * at.ndim)]
+        return ((self.nz[rows, at] != zero) | ended).argmax(-1)
 
 
 def _stops_of(
-    runs: _Runs, target: np.ndarray, mask: np.ndarray, changed: np.ndarray, at: np.ndarray, M: int
+    runs: _Runs,
+    target: np.ndarray,
+    mask: np.ndarray,
+    changed: np.ndarray,
+    at: np.ndarray,
+    M: int,
+    ways: set[tuple[int, bool]] | None = None,
 ) -> list[tuple[int, bool]]:
     """The exits ``(row, zero)`` of ``runs`` after which some cell's targets (``target``,
     ``mask``, ``changed``: ``(B, C)``) are the iterations run plus a constant, or are
-    ``at[b, iterations run]`` (``(B, T)``), on every example that compares the cell.
-    Only examples where the cell changes count towards the chance floor (``M^(examples −
-    1) ≥ 1000·`` the rows tried): where it keeps its value, often a 0, an exit matches by
-    pointing at it. Examples are compared one at a time, against the rows left; when
-    after six more than ``max(64, Q / 64)`` are left, the examples do not single out a
-    test, and that way of matching the cell (mode and ``zero``) is passed over."""
+    ``at[b, iterations run]`` (``(B, T)``), on every example that compares the cell: of
+    the cells past the chance floor (:func:`_chance`), each way of matching (by count or
+    by the cell at the stop), stopping where nonzero and where zero (:func:`_agreeing`).
+    ``ways``: only these ``(cell, by the cell at the stop)`` (default all; :func:`_ways`)."""
     Q = len(runs.nz)
     out: set[tuple[int, bool]] = set()
-    for c in range(target.shape[1]):
-        rows = np.flatnonzero(mask[:, c])
-        rows = rows[np.argsort(~changed[rows, c], kind="stable")]  # changed ones first: they prune
-        if not rows.size or float(M) ** (int(changed[rows, c].sum()) - 1) < 1000 * Q * 2 * 2:
-            continue  # rows, stopping where nonzero or zero, matched two ways
-        for zero in (False, True):
-            for cell_at in (None, at):
-                left, k = np.arange(Q), None
-                for i, b in enumerate(rows):
-                    n = runs.stop_all(b, zero) if i == 0 else runs.stop(left, b, zero)
-                    if cell_at is not None:
-                        hit = cell_at[b, n] == target[b, c]
-                    elif k is None:
-                        k, hit = (target[b, c] - n) % M, np.ones(len(left), dtype=bool)
-                    else:
-                        hit = (target[b, c] - n) % M == k
-                    left, k = left[hit], None if k is None else k[hit]
-                    if not left.size or (i == 5 and left.size > max(64, Q // 64)):
-                        break  # none left, or the examples do not single a few out
-                else:
-                    out.update((int(q), zero) for q in left)
+    for c in np.flatnonzero(_chance(changed, M, Q)):
+        rows = _compared(mask, changed, c)
+        for cell_at in (None, at):
+            if ways is not None and (c, cell_at is not None) not in ways:
+                continue
+            for zero in (False, True):
+                left = _agreeing(runs, rows, target[:, c], zero, cell_at, M, cut=max(64, Q // 64))
+                out.update((int(q), zero) for q in left)
     return sorted(out)
+
+
+def _chance(changed: np.ndarray, M: int, Q: int) -> np.ndarray:
+    """The cells ``(C,)`` whose changes (``changed``: ``(B, C)``) can single out an exit
+    among ``Q`` rows, stopping where nonzero or zero, matched two ways: ``M^(examples −
+    1) ≥ 1000·4Q``. Only examples where the cell changes count: where it keeps its value,
+    often a 0, an exit matches by pointing at it."""
+    return np.array([float(M) ** (int(k) - 1) >= 1000 * Q * 2 * 2 for k in changed.sum(0)], dtype=bool)
+
+
+def _ways(
+    runs: _Runs, target: np.ndarray, mask: np.ndarray, at: np.ndarray, M: int, cells: np.ndarray
+) -> set[tuple[int, bool]]:
+    """The ways ``(cell, by the cell at the stop)`` of :func:`_stops_of` that some row of
+    ``runs`` meets on every example that compares the cell, stopping either way, of the
+    ``cells`` ``(C,)`` marked (no chance floor, no cut). Whether a row meets a way depends
+    only on where it stops: :func:`_stops_of` limited to the ways some rows meet finds
+    every row that stops where one of them does. Every row, example and cell at once, on
+    the distinct stops (meant for the few rows of cheap exits)."""
+    B, C = target.shape
+    out: set[tuple[int, bool]] = set()
+    first = mask.argmax(0)  # an example that compares the cell (if any does)
+    for zero in (False, True):
+        n = _distinct(runs.stop(slice(None), zero))  # (Q, B): rows that stop alike meet alike
+        by_cell = at[np.arange(B), n][:, :, None] == target  # (Q, B, C)
+        count = (target - n[:, :, None]) % M  # a constant on every example, or not
+        by_count = count == count[:, first, np.arange(C)][:, None]
+        for cell_at, hit in ((False, by_count), (True, by_cell)):
+            met = (hit | ~mask).all(1).any(0) & cells
+            out.update((int(c), cell_at) for c in np.flatnonzero(met))
+    return out
+
+
+def _distinct(x: np.ndarray) -> np.ndarray:
+    """The distinct rows of ``x`` (by hash, confirmed on the rows: all of them if two
+    differ under one hash), in no particular order."""
+    _, first, inverse = np.unique(row_hash(x), return_index=True, return_inverse=True)
+    return x[first] if (x[first[inverse.reshape(-1)]] == x).all() else x
+
+
+def _compared(mask: np.ndarray, changed: np.ndarray, c: int) -> np.ndarray:
+    """The examples that compare cell ``c``, those where it changes first (they prune)."""
+    rows = np.flatnonzero(mask[:, c])
+    return rows[np.argsort(~changed[rows, c], kind="stable")]
+
+
+def _agreeing(
+    runs: _Runs,
+    rows: np.ndarray,
+    target: np.ndarray,
+    zero: bool,
+    cell_at: np.ndarray | None,
+    M: int,
+    cut: int,
+) -> np.ndarray:
+    """The exits of ``runs`` after which ``target`` ``(B,)`` is, on every example of
+    ``rows``, the iterations run plus a constant (``cell_at`` None) or ``cell_at[b,
+    iterations run]``. Examples are compared one at a time, against the rows left; when
+    after six more than ``cut`` are left, the examples do not single out a test, and none
+    is returned."""
+    left, k = np.arange(len(runs.nz)), None
+    for i, b in enumerate(rows):
+        n = runs.stop_all(b, zero) if i == 0 else runs.stop(left, zero, b)
+        if cell_at is not None:
+            hit = cell_at[b, n] == target[b]
+        elif k is None:
+            k, hit = (target[b] - n) % M, np.ones(len(left), dtype=bool)
+        else:
+            hit = (target[b] - n) % M == k
+        left, k = left[hit], None if k is None else k[hit]
+        if not left.size or (i == 5 and left.size > cut):
+            return left[:0]  # none left, or the examples do not single a few out
+    return left
 
 
 def enumerate_programs(

@@ -8,12 +8,13 @@ import pytest
 
 from bridge import pipeline
 from bridge.pipeline import Budget, SolveConfig, near_miss, solve
-from bridge.tasks import Machine, Task
+from bridge.tasks import BUILTINS, Machine, Task
 from neural import Examples
 from neural.asm import parse_program
 from neural.compile import decompile
 from neural.tune import TuneConfig, TuneResult, tune
 from synth import SynthConfig
+from synth.lang import app, const, for_list, var, write
 
 
 def failing_tuner(weights, machine, train, test, cfg, trainable=None):
@@ -233,3 +234,13 @@ def test_hole_tuning_refuses_an_unknown_setting_when_made(field, value):
             cls(**{field: value})
     with pytest.raises(ValueError, match=f"^{field} must be one of"):
         dataclasses.replace(HoleTuning(), **{field: value})
+
+
+def test_a_skeleton_whose_program_runs_past_T_does_not_stop_the_search():
+    # map_inc's skeleton is right on the examples, but its lowered loop needs about 4 steps
+    # an element: under a T that cuts the longest lists short it does not fit the machine
+    task = BUILTINS["map_inc"].task(n_train=16, seed=0)
+    skeleton = for_list("i", "x", const(0), write(var("i"), app("inc", var("x"))))
+    assert pipeline._fits(skeleton, task, SolveConfig())
+    short = dataclasses.replace(task, machine=dataclasses.replace(task.machine, T=8))
+    assert not pipeline._fits(skeleton, short, SolveConfig())

@@ -10,7 +10,7 @@ from neural import Examples
 from synth import SizePrior, SynthConfig, enumerate_programs, execute
 from synth.lang import app, assign, const, for_list, par, read, reads, seq, substitute, var, write
 from synth.loops import carry_counts, orbits, pair_orbits, run_nested
-from synth.search import Search, Spec, _words, useful
+from synth.search import Search, Spec, _Runs, _words, useful
 from synth.solve import Table, functional, pair_choice
 
 TABLE1 = ["inc", "map_inc", "map_dec", "reduce", "parity", "fibonacci"]
@@ -620,6 +620,43 @@ def test_of_exits_with_one_run_the_cheapest_is_added():
     assert sorted(c.run_key() for c in added) == sorted(k for k in costs if k not in plain)
     assert all(c.cost == min(costs[c.run_key()]) for c in added), [(c.cost, costs[c.run_key()]) for c in added]
     assert [c.cost for c in s.controls()] == sorted(c.cost for c in s.controls())
+
+
+def test_exits_past_max_cost_are_left_out_and_the_rest_kept_in_order(task):
+    """A search to cost 7 keeps exactly the exits one with no cost bound finds that cost
+    at most 7, in the same order (the first of equal exits is kept): matching rows whose
+    test costs too much only in the ways a cheap row meets loses and reorders none."""
+    t = task("map_inc")
+    wide = Search(Spec.of(t.train, 8), SizePrior(), SynthConfig(max_cost=40))
+    s = Search(Spec.of(t.train, 8), SizePrior(), SynthConfig(max_cost=7))
+    kept = over = 0
+    for a, b in zip(s.controls(), wide.controls()):
+        if a.cost <= 5:
+            got = [(str(e.exit[0]), e.exit[1], e.cost) for e in s.exits(a)]
+            want = [(str(e.exit[0]), e.exit[1], e.cost) for e in wide.exits(b)]
+            assert got == [w for w in want if w[2] <= 7], (got, want)
+            kept, over = kept + len(got), over + len(want) - len(got)
+    assert kept and over  # both kinds occur
+
+
+def test_an_exit_stops_at_the_first_point_its_test_holds():
+    """``_Runs.stop`` on one example and on all: the first iteration of each example's run
+    where the test is nonzero (or zero), or the whole run; runs of no iterations too."""
+    rng = np.random.default_rng(4)
+    for _ in range(200):
+        n = rng.integers(0, 5, rng.integers(1, 6))
+        nz = rng.random((rng.integers(1, 6), n.sum())) < rng.random()
+        runs, starts = _Runs(nz, n), np.cumsum(n) - n
+        for zero in (False, True):
+            want = np.array(
+                [[next((t for t in range(k) if row[s + t] != zero), k) for s, k in zip(starts, n)] for row in nz]
+            ).reshape(len(nz), len(n))
+            assert np.array_equal(runs.stop(slice(None), zero), want)
+            rows = np.flatnonzero(rng.random(len(nz)) < 0.5)
+            assert np.array_equal(runs.stop(rows, zero), want[rows])
+            for b in range(len(n)):
+                assert np.array_equal(runs.stop(rows, zero, b), want[rows, b])
+                assert np.array_equal(runs.stop_all(b, zero), want[:, b])
 
 
 def _histogram(rng, B: int, M: int) -> Examples:
