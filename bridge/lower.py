@@ -98,8 +98,12 @@ parity's fold step, has no two-line form over ``a`` and ``x`` alone."""
 class _Compiler:
     """Emits code over virtual registers for one skeleton."""
 
-    def __init__(self, M: int, ops: tuple[int, ...], pad: int, hole_lines: int | None, cse: bool = True):
+    def __init__(
+        self, M: int, ops: tuple[int, ...], pad: int, hole_lines: int | None, cse: bool = True, branch: bool = True
+    ):
         self.M, self.pad, self.hole_lines, self.reuse = M, pad, hole_lines, cse
+        self.branch = branch  # loop tests ifz(c, t, f) branch on c (else their value is tested)
+        self.branched = False  # some loop test did
         self.has_jmp = OP_INDEX["JMP"] in ops
         self.code: list[_Instr] = []
         self.labels: dict[int, int | None] = {}  # label vreg -> line (resolved when placed)
@@ -227,14 +231,18 @@ class _Compiler:
     def branch_zero(self, e: Term, target: int) -> None:
         """Jump to ``target`` if ``e`` is 0, else fall through. A test ``ifz(c, t, f)``
         branches on ``c`` and then tests ``t`` or ``f`` instead of computing its value:
-        fewer lines, and fewer steps for every loop test built this way."""
+        never more steps, and fewer lines where a branch is a constant or a copy; but a
+        line more where both branches compute their values (a jump past the other
+        branch's test), so :func:`lower` falls back to testing the value when this does
+        not fit."""
         if e.op == "const":
             if e.args[0] % self.M == 0:
                 self.jump(target)
             return
-        if e.op != "ifz":
+        if e.op != "ifz" or not self.branch:
             self.emit("JEZ", self.expr(e), target)
             return
+        self.branched = True
         c, t, f = e.args
         rc = self.expr(c)
         saved = dict(self.cse)
@@ -573,15 +581,31 @@ def lower(
     free lines as its size, or ``hole_lines`` each if given. ``cse=False`` computes
     every subexpression where it occurs (an ablation: ``scripts/lowering_lines.py``).
     Copies are coalesced away (:func:`_coalesce`) unless that needs more than ``R_max``
-    registers, when they are kept.
+    registers, when they are kept. Loop tests ``ifz(c, t, f)`` branch on ``c``
+    (:meth:`_Compiler.branch_zero`) unless the program then does not fit, when every
+    loop test's value is computed and tested.
 
     Raises :class:`LoweringError` if it does not fit, or needs an op outside ``ops``.
     """
     whole = isinstance(hole_lines, Integral) and not isinstance(hole_lines, bool)
     if hole_lines is not None and (not whole or hole_lines < 1):
         raise ValueError(f"hole_lines must be a whole number >= 1 or None, got {hole_lines!r}")
-    comp = _Compiler(M, ops, pad if OP_INDEX["NOOP"] in ops else 0, hole_lines, cse)
+    pad = pad if OP_INDEX["NOOP"] in ops else 0
+    comp = _Compiler(M, ops, pad, hole_lines, cse)
     comp.stmt(t)
+    try:
+        return _assemble(comp, M, R_max, ops, R_min)
+    except LoweringError:
+        if not comp.branched:
+            raise
+    comp = _Compiler(M, ops, pad, hole_lines, cse, branch=False)  # loop tests that branch do not fit
+    comp.stmt(t)
+    return _assemble(comp, M, R_max, ops, R_min)
+
+
+def _assemble(comp: _Compiler, M: int, R_max: int, ops: tuple[int, ...], R_min: int) -> Lowered:
+    """The compiled code, copies coalesced, registers allocated, as a program (raises
+    :class:`LoweringError` if it needs more than ``M`` lines or ``R_max`` registers)."""
     labels = dict(comp.labels)
     plain = _Code(comp.code, labels, comp.init | labels, comp.holes, lambda v: v)
     short, merged = "", _coalesce(plain)

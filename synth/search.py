@@ -584,11 +584,12 @@ class Search:
         seen: set[bytes] = set()
         for group, out in ((cands, ctl.sources), (offsets, ctl.offsets)):
             keys = np.where(valid[None], np.stack([x[2] for x in group]), -1)
-            for (t, c, vals_, cells_), key in zip(group, keys):
-                key = key.tobytes()
-                if key not in seen:
-                    seen.add(key)
-                    out.append((t, c, vals_, cells_))
+            kept = []  # of operands with the same values, the cheapest (the first at a tie)
+            for i in sorted(range(len(group)), key=lambda i: group[i][1]):
+                if keys[i].tobytes() not in seen:
+                    seen.add(keys[i].tobytes())
+                    kept.append(i)
+            out.extend(group[i] for i in sorted(kept))
         u = self.table("u_used")
         if len(u):  # every address function at once, over the cells the cursor visits
             visited = np.zeros((len(v), M), dtype=bool)

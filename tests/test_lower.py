@@ -227,3 +227,16 @@ def test_a_conditional_loop_test_branches_instead_of_computing_its_value():
                 body = seq(loop("p", const(1), ifz(c, t, f), app("inc", p), seq()), write(const(0), p))
                 compared += agree(body, 20, X)
     assert compared >= 32 * 32  # of 32 loops × 64 examples; the others diverge
+
+
+def test_a_loop_test_whose_branches_both_compute_values_still_fits():
+    # branching costs a line here (JEZ on each branch's value, then a jump past the other)
+    # and saves no step: where that does not fit, the test's value is computed and tested
+    p = var("p")
+    test = Term("ifz", (read(p), read(app("inc", p)), read(app("dec", p))))
+    t = seq(while_loop("p", const(1), test, app("inc", p), seq()), write(const(0), p))
+    assert len(lower(t, 16, 12).program) == 12  # branching, where it fits
+    low = lower(t, 12, 12)
+    assert len(low.program) == 11
+    X = np.random.default_rng(0).integers(0, 3, size=(64, 12))
+    assert agree(t, 12, X) >= 16

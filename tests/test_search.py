@@ -737,3 +737,18 @@ def test_bitset_words_hold_every_point(P):
     assert w.dtype == np.uint64 and w.shape == (5, max(1, -(-P // 64)))
     assert (np.unpackbits(w.view(np.uint8), axis=-1, bitorder="little")[:, :P].astype(bool) == x).all()
     assert not np.unpackbits(w.view(np.uint8), axis=-1, bitorder="little")[:, P:].any()
+
+
+def test_of_operands_with_the_same_values_the_cheapest_is_kept():
+    # cells 2 and 4.. hold one value per example: in a count-down from mem[0] (2 to 4), mem[(3 + c)]
+    # and mem[2] read the same values, and the fixed cell is the cheaper
+    M, B = 8, 16
+    rng = np.random.default_rng(3)
+    X = np.repeat(rng.integers(1, M, (B, 1)), M, axis=1)
+    X[:, 0], X[:, 1], X[:, 3] = rng.integers(2, 5, B), 0, (X[:, 4] + 1) % M
+    Y = X.copy()
+    Y[:, 1] = X[:, 2]
+    s = Search(Spec.of(Examples(X, Y, np.ones((B, M), bool)), M), SizePrior(), SynthConfig())
+    ctl = next(c for c in s.controls() if str(c.term(seq())).startswith("repeat c ← mem[0]"))
+    kept = [str(t) for t, _, _, _ in ctl.offsets]
+    assert "mem[2]" in kept and "mem[(3 + c)]" not in kept, kept
