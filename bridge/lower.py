@@ -150,8 +150,8 @@ class _Compiler:
     def invalidate(self, reg: int | None = None, memory: bool = False) -> None:
         """Forget cached values that read ``reg`` or live in it, or that read memory."""
         drop = []
-        for key, r in self.cse.items():
-            if r == reg or reg in key[1:] or (memory and key[0] == "READ"):
+        for key, r in self.cse.items():  # a conditional's value goes with any change
+            if r == reg or reg in key[1:] or (memory and key[0] == "READ") or key[0] == "IFZ":
                 drop.append(key)
         for key in drop:
             del self.cse[key]
@@ -179,8 +179,15 @@ class _Compiler:
             x = self.expr(a[0])
             y = self.expr(a[1])
             return self.value(op.upper(), (x, y), dest, op in COMMUTATIVE)
-        if op == "ifz":
-            return self.ifz(e, dest)
+        if op == "ifz":  # computed once until a register or memory changes (a simultaneous
+            key = ("IFZ", e)  # block's writes and sets of one conditional value)
+            if key not in self.cse or not self.reuse:
+                self.cse[key] = self.ifz(e, dest)
+                return self.cse[key]
+            if dest is not None:
+                self.move(self.cse[key], dest)
+                return dest
+            return self.cse[key]
         if op == "hole":
             args = [self.expr(x) for x in hole_operands(e)]
             out = dest if dest is not None else self.new()

@@ -240,3 +240,15 @@ def test_a_loop_test_whose_branches_both_compute_values_still_fits():
     assert len(low.program) == 11
     X = np.random.default_rng(0).integers(0, 3, size=(64, 12))
     assert agree(t, 12, X) >= 16
+
+
+def test_a_conditional_value_written_and_set_at_once_is_computed_once():
+    # forward fill: a, mem[p] <- the same ifz; once computed, the block reuses it
+    p, a = var("p"), var("a")
+    v = Term("ifz", (read(p), a, read(p)))
+    t = while_loop("p", const(1), p, app("inc", p), par(assign("a", v), write(p, v)))
+    low = lower(t, 10, 10)
+    assert sum(ln.op == JEZ for ln in low.program.lines) == 2  # the loop test and one ifz
+    X = np.random.default_rng(2).integers(0, 3, size=(64, 10))
+    assert agree(t, 10, X) == 64
+    assert len(lower(t, 16, 16, cse=False).program) > len(low.program)
