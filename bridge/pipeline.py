@@ -488,16 +488,21 @@ def _fits(term, task: Task, cfg: SolveConfig) -> bool:
     """Whether ``term``, or the form egglog extracts for it, lowers onto the machine to a
     program correct on every train example within ``T`` steps: a solution too big for the
     machine, or too slow for it, does not stop the search."""
-    m, lc = task.machine, cfg.lower
     for form in (term, None):
         try:
-            form = form or saturate([term], m.M).best[0]
-            low = lower(form, m.M, max(lc.R_max, m.R), m.op_codes, lc.pad, R_min=m.R, hole_lines=lc.hole_lines)
+            low = _lowered(form or saturate([term], task.machine.M).best[0], task, cfg)
         except LoweringError:
             continue
         if _judge(low.program, task, "train")[0].all():
             return True
     return False
+
+
+def _lowered(term, task: Task, cfg: SolveConfig) -> Lowered:
+    """``term`` lowered for the task's machine with ``cfg.lower`` (raises
+    :class:`LoweringError` if it does not fit)."""
+    m, lc = task.machine, cfg.lower
+    return lower(term, m.M, max(lc.R_max, m.R), m.op_codes, lc.pad, R_min=m.R, hole_lines=lc.hole_lines)
 
 
 def solve(
@@ -588,9 +593,8 @@ def _why(out: SolveResult, T: int, late: int = 0) -> str:
 def _lower(term, task: Task, cfg: SolveConfig, out: SolveResult) -> Lowered | None:
     """Lower a proposal for the task's machine, recording the trial (None: does not fit)."""
     out.proposed += 1
-    m, lc = task.machine, cfg.lower
     try:
-        low = lower(term, m.M, max(lc.R_max, m.R), m.op_codes, lc.pad, R_min=m.R, hole_lines=lc.hole_lines)
+        low = _lowered(term, task, cfg)
     except LoweringError as e:
         out.trials.append(Trial(str(term), False, str(e)))
         return None
