@@ -586,8 +586,8 @@ class Search:
             keys = np.where(valid[None], np.stack([x[2] for x in group]), -1)
             kept = []  # of operands with the same values, the cheapest (the first at a tie)
             for i in sorted(range(len(group)), key=lambda i: group[i][1]):
-                if keys[i].tobytes() not in seen:
-                    seen.add(keys[i].tobytes())
+                if (key := keys[i].tobytes()) not in seen:
+                    seen.add(key)
                     kept.append(i)
             out.extend(group[i] for i in sorted(kept))
         u = self.table("u_used")
@@ -865,28 +865,25 @@ class Search:
         # per branch pair (Q, P): w must be nonzero where only e2 is right, 0 where only e1 is
         nonzero, zero = right[b] & ~right[a], right[a] & ~right[b]
         care, want = _words(nonzero | zero), _words(nonzero)
-        found, bounds = [], []  # per test table: its matches (g, j, q); their cost bounds
-        for tab, rows, envs, nz in self._tests(prim, far):
+        tables, parts = [], []  # per test table: (table, envs); its matches and their cost bounds
+        for n, (tab, rows, envs, nz) in enumerate(self._tests(prim, far)):
             G, J, _ = nz.shape
             f = _words(nz.reshape(G * J, P))[:, None]  # (G * J, 1, W)
             gj, q = np.nonzero((((f ^ want) & care) == 0).all(-1))  # (G * J, Q)
             g, j = np.divmod(gj, J)
-            found.append((tab, rows[g], envs, j, q))
-            bounds.append(tab.costs[rows[g]] + arm_cost[a[q]] + arm_cost[b[q]])  # operands cost their leaves or more
-        if not found:
+            tables.append((tab, envs))
+            # operands cost their leaves or more: a row's cost plus its arms' bounds the value's
+            parts.append((np.full(len(q), n), rows[g], j, q, tab.costs[rows[g]] + arm_cost[a[q]] + arm_cost[b[q]]))
+        if not parts:
             return None
+        which, row, j, q, bound = (np.concatenate(x) for x in zip(*parts))
         # the cheapest, ties to the first found, tried in order of the bound until it passes
-        sizes = [len(x) for x in bounds]
-        which = np.repeat(np.arange(len(sizes)), sizes)
-        at = np.arange(sum(sizes)) - np.repeat(np.cumsum([0, *sizes[:-1]]), sizes)
-        bound = np.concatenate(bounds)
         best: tuple[int, int, Term] | None = None
         for k in np.argsort(bound, kind="stable"):
             if best is not None and (bound[k], k) > best[:2]:
                 break  # sorted by bound, then order: no cheaper, nor as cheap and earlier
-            tab, row, envs, j, q = found[which[k]]
-            i = at[k]
-            t = app("ifz", substitute(tab.terms[row[i]], envs[j[i]]), arms[a[q[i]]][0], arms[b[q[i]]][0])
+            tab, envs = tables[which[k]]
+            t = app("ifz", substitute(tab.terms[row[k]], envs[j[k]]), arms[a[q[k]]][0], arms[b[q[k]]][0])
             c = cost(t, self.costs)
             if best is None or (c, k) < best[:2]:
                 best = (c, int(k), t)
