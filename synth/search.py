@@ -1014,10 +1014,14 @@ class Search:
             if h is None:
                 if not carry.traj and not walks:  # an empty body, and no cursor worth using after it
                     continue
+                if not self.final_covers_of(ctl, D):
+                    continue
                 written, body = np.zeros_like(D), [None] * len(idx)
                 live = np.arange(len(idx))
             else:
                 written, need = self._address(ctl, h)
+                if not self.final_covers_of(ctl, D & ~written):
+                    continue  # the cells it leaves cannot all be written after the loop
                 body = self.body_values(ctl, carried, len(idx), need, h)
                 if any(b is None for b in body) and (cond := self.conditional(ctl, h)) is not None:
                     body = [cond if b is None else b for b in body]
@@ -1143,10 +1147,7 @@ class Search:
         finals.append((var(ctl.name), ctl.end, False))
         extra = self.final_reads(ctl, written)
         out: list[Term | None] = [None] * N
-        key = ("final covers", left.tobytes())
-        if key not in ctl.memo:  # the same for every batch of this control and body address
-            ctl.memo[key] = list(self.final_covers(ctl, left, max_cells))
-        for cover in ctl.memo[key]:
+        for cover in self.final_covers_of(ctl, left, max_cells):
             if not todo.size:
                 break
             per_write, open_ = [], todo
@@ -1163,6 +1164,14 @@ class Search:
             if open_.size:
                 todo = np.setdiff1d(todo, open_)
         return out
+
+    def final_covers_of(self, ctl: Control, left: np.ndarray, max_cells: int = 2) -> list[list]:
+        """:meth:`final_covers`, kept per control and cells left (the same for every batch
+        of a control and body address); empty when no writes after the loop can finish."""
+        key = ("final covers", left.tobytes(), max_cells)
+        if key not in ctl.memo:
+            ctl.memo[key] = list(self.final_covers(ctl, left, max_cells))
+        return ctl.memo[key]
 
     def final_covers(self, ctl: Control, left: np.ndarray, max_cells: int) -> Iterator[list]:
         """Ways to write the cells ``left`` ``(B, M)`` after the loop with at most
