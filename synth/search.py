@@ -504,7 +504,8 @@ class Search:
         value. Like a counter's, the test is solved for (:meth:`_tests`), and kept when the
         run it leaves says what a changed cell's targets say on every example that compares
         it (:func:`_stops_of`): its iteration count is the targets less a constant, or the
-        targets are the cell at the cursor where it stops. It must stop some example
+        targets are the cell at the cursor where it stops, or that cursor (a search that
+        returns where it found something, along a linked list). It must stop some example
         mid-run (a test that holds on a whole run is an ``if`` around the loop), and not
         after the same count on every example. The cheapest test of each run; the exit
         costs the test and an ``ifz`` on top of the control. ``do`` loops get none.
@@ -521,7 +522,8 @@ class Search:
         prim, far = ctl.at_points(ctl.sources), ctl.at_points(ctl.offsets)
         cursor = np.concatenate([ctl.v, ctl.end[:, None]], 1)  # the cursor after t iterations, (B, F + 1)
         cursor[np.arange(B), ctl.n] = ctl.end
-        at = X[np.arange(B)[:, None], cursor % M]  # the cell there, (B, F + 1)
+        # what a cell's targets may be where an exit stops: the cell there, or the cursor
+        at = (X[np.arange(B)[:, None], cursor % M], cursor % M)  # each (B, F + 1)
         target, mask, changed = Y[:, cells], K[:, cells], D[:, cells]
         # exits costlier than the search goes are never used: a test costs at least its
         # table row, if no operand costs less than the variable it replaces
@@ -536,7 +538,7 @@ class Search:
         ways: set | None = None  # all of them, unless some rows cost too much
         if not all(keep.all() for *_, keep in jobs):
             ways = set()
-            live = _chance(changed, M, min(len(runs.nz) for *_, runs, _ in jobs)) & mask.any(0)
+            live = _chance(changed, M, min(len(runs.nz) for *_, runs, _ in jobs), 1 + len(at)) & mask.any(0)
             for *_, runs, keep in jobs if live.any() else ():
                 if keep.any():
                     ways |= _ways(_Runs(runs.nz[keep], runs.n), target, mask, at, M, live)
@@ -1430,20 +1432,21 @@ def _stops_of(
     changed: np.ndarray,
     at: np.ndarray,
     M: int,
-    ways: set[tuple[int, bool]] | None = None,
+    ways: set[tuple[int, int]] | None = None,
 ) -> list[tuple[int, bool]]:
     """The exits ``(row, zero)`` of ``runs`` after which some cell's targets (``target``,
     ``mask``, ``changed``: ``(B, C)``) are the iterations run plus a constant, or are
-    ``at[b, iterations run]`` (``(B, T)``), on every example that compares the cell: of
-    the cells past the chance floor (:func:`_chance`), each way of matching (by count or
-    by the cell at the stop), stopping where nonzero and where zero (:func:`_agreeing`).
-    ``ways``: only these ``(cell, by the cell at the stop)`` (default all; :func:`_ways`)."""
+    ``a[b, iterations run]`` for one of the arrays ``at`` (each ``(B, T)``: the cell at
+    the cursor, the cursor), on every example that compares the cell: of the cells past
+    the chance floor (:func:`_chance`), each way of matching (way 0 by count, way ``k``
+    by ``at[k - 1]``), stopping where nonzero and where zero (:func:`_agreeing`).
+    ``ways``: only these ``(cell, way)`` (default all; :func:`_ways`)."""
     Q = len(runs.nz)
     out: set[tuple[int, bool]] = set()
-    for c in np.flatnonzero(_chance(changed, M, Q)):
+    for c in np.flatnonzero(_chance(changed, M, Q, 1 + len(at))):
         rows = _compared(mask, changed, c)
-        for cell_at in (None, at):
-            if ways is not None and (c, cell_at is not None) not in ways:
+        for way, cell_at in enumerate((None, *at)):
+            if ways is not None and (c, way) not in ways:
                 continue
             for zero in (False, True):
                 left = _agreeing(runs, rows, target[:, c], zero, cell_at, M, cut=max(64, Q // 64))
@@ -1451,34 +1454,34 @@ def _stops_of(
     return sorted(out)
 
 
-def _chance(changed: np.ndarray, M: int, Q: int) -> np.ndarray:
+def _chance(changed: np.ndarray, M: int, Q: int, ways: int) -> np.ndarray:
     """The cells ``(C,)`` whose changes (``changed``: ``(B, C)``) can single out an exit
-    among ``Q`` rows, stopping where nonzero or zero, matched two ways: ``M^(examples −
-    1) ≥ 1000·4Q``. Only examples where the cell changes count: where it keeps its value,
-    often a 0, an exit matches by pointing at it."""
-    return np.array([float(M) ** (int(k) - 1) >= 1000 * Q * 2 * 2 for k in changed.sum(0)], dtype=bool)
+    among ``Q`` rows, stopping where nonzero or zero, matched ``ways`` ways: ``M^(examples
+    − 1) ≥ 1000·2·ways·Q``. Only examples where the cell changes count: where it keeps its
+    value, often a 0, an exit matches by pointing at it."""
+    return np.array([float(M) ** (int(k) - 1) >= 1000 * Q * 2 * ways for k in changed.sum(0)], dtype=bool)
 
 
 def _ways(
-    runs: _Runs, target: np.ndarray, mask: np.ndarray, at: np.ndarray, M: int, cells: np.ndarray
-) -> set[tuple[int, bool]]:
-    """The ways ``(cell, by the cell at the stop)`` of :func:`_stops_of` that some row of
+    runs: _Runs, target: np.ndarray, mask: np.ndarray, at: tuple[np.ndarray, ...], M: int, cells: np.ndarray
+) -> set[tuple[int, int]]:
+    """The ways ``(cell, way)`` of :func:`_stops_of` that some row of
     ``runs`` meets on every example that compares the cell, stopping either way, of the
     ``cells`` ``(C,)`` marked (no chance floor, no cut). Whether a row meets a way depends
     only on where it stops: :func:`_stops_of` limited to the ways some rows meet finds
     every row that stops where one of them does. Every row, example and cell at once, on
     the distinct stops (meant for the few rows of cheap exits)."""
     B, C = target.shape
-    out: set[tuple[int, bool]] = set()
+    out: set[tuple[int, int]] = set()
     first = mask.argmax(0)  # an example that compares the cell (if any does)
     for zero in (False, True):
         n = _distinct(runs.stop(slice(None), zero))  # (Q, B): rows that stop alike meet alike
-        by_cell = at[np.arange(B), n][:, :, None] == target  # (Q, B, C)
         count = (target - n[:, :, None]) % M  # a constant on every example, or not
-        by_count = count == count[:, first, np.arange(C)][:, None]
-        for cell_at, hit in ((False, by_count), (True, by_cell)):
+        hits = [count == count[:, first, np.arange(C)][:, None]]
+        hits += [a[np.arange(B), n][:, :, None] == target for a in at]  # (Q, B, C) each
+        for way, hit in enumerate(hits):
             met = (hit | ~mask).all(1).any(0) & cells
-            out.update((int(c), cell_at) for c in np.flatnonzero(met))
+            out.update((int(c), way) for c in np.flatnonzero(met))
     return out
 
 
