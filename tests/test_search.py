@@ -557,13 +557,33 @@ def _first_equal(rng, B: int, M: int) -> Examples:
     return Examples(X, Y, np.ones((B, M), bool))
 
 
-@pytest.mark.parametrize("make", [_first_above, _first_equal])
+def _linked_find(rng, B: int, M: int) -> Examples:
+    """A value in cell 0 and a linked list of ``[value, next]`` nodes whose head's address
+    is in cell 1 (``next`` 0 ends it); cell 0 becomes the address of the first node holding
+    the value, or 0 if none does. The node at an address is not found by counting."""
+    X = rng.integers(0, M, (B, M))
+    for b in range(B):
+        nodes = rng.permutation(np.arange(2, M - 1, 2))[: rng.integers(1, (M - 2) // 2 + 1)]
+        X[b, 1] = nodes[0]
+        X[b, nodes] = rng.integers(1, M, len(nodes))
+        X[b, nodes + 1] = [*nodes[1:], 0]
+        X[b, 0] = X[b, rng.choice(nodes)] if b % 2 else rng.integers(1, M)
+    Y = X.copy()
+    for b in range(B):
+        p = X[b, 1]
+        while p and X[b, p] != X[b, 0]:
+            p = X[b, p + 1]
+        Y[b, 0] = p
+    return Examples(X, Y, np.ones((B, M), bool))
+
+
+@pytest.mark.parametrize("make", [_first_above, _first_equal, _linked_find])
 def test_every_exit_runs_as_its_loop_runs(make):
     """A loop with an exit (it also stops before the first iteration where a solved-for
     test of its operands holds) runs, as a term, the iterations and to the cursor the
     search computed for it (``for``, ``repeat`` and ``while`` loops); and an exit stops
     where the targets say."""
-    M, rng = 8, np.random.default_rng(8)
+    M, rng = 10 if make is _linked_find else 8, np.random.default_rng(8)
     train = make(rng, 16, M)
     s = Search(Spec.of(train, M), SizePrior(), SynthConfig())
     for level in range(1, 9):
