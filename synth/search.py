@@ -244,6 +244,7 @@ class Search:
     # `x - min(3, x)`, cost 6: 3,017 rows, 105 patterns at M = 12)
     # (two-way values test at every failing address, so theirs stay one past)
     TEST_REACH: ClassVar[dict[str, int]] = {"test_u": 1, "test_uw": 1, "count_u": 3}
+    ARM_COST: ClassVar[int] = 3  # a straight-line two-way value's branches, at most
     # loops whose carried result a later loop may read (:meth:`aggregates`): the cheapest
     # this many distinct results
     AGGREGATES: ClassVar[int] = 4096
@@ -398,6 +399,13 @@ class Search:
                     cst = w_c + leaf_cost(a, self.costs) + size * self.c("hole")
                     if cst <= level:
                         writes.append((cst, a, hole(0, cell(k), lines=size), covered))
+        for c in np.flatnonzero(D.any(0)):  # a choice of two values, its test solved for
+            two = self._straight_ifz(int(c), st)
+            a = const(int(c))
+            if two is not None and w_c + leaf_cost(a, self.costs) + two[1] <= level:
+                covered = np.zeros_like(D)
+                covered[:, c] = True
+                writes.append((w_c + leaf_cost(a, self.costs) + cost(two[0], self.costs), a, two[0], covered))
         idx, g = st["addr"], st["value"]
         if idx.size:
             self.stats.completions += len(idx) * n
@@ -410,6 +418,29 @@ class Search:
                     writes.append((cst, table.terms[i], table.terms[j], covered))
         for chosen in covers(writes, D, max_writes, 2 * level):
             self.record(par(*sorted((write(a, e) for _, a, e, _ in chosen), key=str)), "straight-line")
+
+    def _straight_ifz(self, c: int, st: dict) -> tuple[Term, int] | None:
+        """A value ``ifz(w, e1, e2)`` for a straight-line write at cell ``c`` (:meth:`_ifz`):
+        branches from 0, 1, ``M - 1`` and the ``mem`` bank's expressions of cost at most
+        :attr:`ARM_COST`, the test a function of one or two input cells, on the examples
+        that compare the cell, past the chance floor (few examples: a test could match by
+        chance); and what it costs at a level (the write less its test: a
+        solved-for test costs nothing to find, as a counter's). Found once per cell, when
+        the bank has its branches (None before, or if there is none)."""
+        if st["k"] < self.ARM_COST:
+            return None
+        memo = st.setdefault("ifz", {})
+        if c not in memo:
+            X, Y, K = self.spec.inputs, self.spec.outputs, self.spec.mask
+            rows = K[:, c]
+            tab = st["table"]
+            cheap = np.flatnonzero(tab.costs <= self.ARM_COST)
+            _, first = np.unique(tab.values[cheap][:, rows], axis=0, return_index=True)
+            arms = [(tab.terms[i], tab.values[i, rows].astype(np.int64)) for i in cheap[np.sort(first)]]
+            cells = [(cell(k), X[rows, k]) for k in range(self.M)]
+            t = self._ifz(Y[rows, c], [*self._constants(int(rows.sum())), *arms], cells, [], chance=True)
+            memo[c] = None if t is None else (t, self.c("ifz") + sum(cost(e, self.costs) for e in t.args[1:]))
+        return memo[c]
 
     def _straight(self, k: int) -> dict:
         """What :meth:`straight_line` needs from the ``mem`` bank's expressions of cost at
@@ -840,22 +871,36 @@ class Search:
                 points = np.concatenate(pts)
                 yield tab, rows, envs, np.take(nz, points, axis=1).reshape(len(rows), len(pts), len(pts[0]))
 
-    def conditional(self, ctl: Control, h: tuple, branches: int = 32) -> Term | None:
+    def conditional(self, ctl: Control, h: tuple) -> Term | None:
         """A body value ``ifz(w, e1, e2)`` for the write at ``h``, for when no expression
-        of the operands writes the needed values: branches ``e1``, ``e2`` from 0, 1,
-        ``M - 1`` and the operands, between them right at every iteration, and a test
-        ``w`` as a counter's (:meth:`_tests`) that is zero where only ``e1`` is right and
-        nonzero where only ``e2`` is. The cheapest such value, of the ``branches``
-        cheapest pairs; found once per address."""
+        of the operands writes the needed values (:meth:`_ifz`, the branches from 0, 1,
+        ``M - 1`` and the operands, the test over the operands); found once per address."""
         key = ("conditional", str(h[0]))
-        if key in ctl.memo:
-            return ctl.memo[key]
-        ctl.memo[key] = None
-        _, need = self._address(ctl, h)
-        first, far = self.operands(ctl, [], h)
-        prim, far = [(t, v) for t, v, _ in first], [(t, v) for t, v, _ in far]
+        if key not in ctl.memo:
+            _, need = self._address(ctl, h)
+            first, far = self.operands(ctl, [], h)
+            prim, far = [(t, v) for t, v, _ in first], [(t, v) for t, v, _ in far]
+            ctl.memo[key] = self._ifz(need, [*self._constants(len(need)), *prim, *far], prim, far)
+        return ctl.memo[key]
+
+    def _constants(self, P: int) -> list[tuple[Term, np.ndarray]]:
+        """The constants a two-way value's branch may be, 0, 1 and ``M - 1``, at ``P`` points."""
+        return [(const(k), np.full(P, k, dtype=np.int64)) for k in (0, 1, self.M - 1)]
+
+    def _ifz(
+        self, need: np.ndarray, arms: list, prim: list, far: list, branches: int = 32, chance: bool = False
+    ) -> Term | None:
+        """The cheapest value ``ifz(w, e1, e2)`` with the values ``need`` ``(P,)``: branches
+        ``e1``, ``e2`` from ``arms`` (``(term, values (P,))``), between them right at every
+        point, and a test ``w`` as a counter's (:meth:`_tests`, over ``prim`` and ``far``)
+        that is zero where only ``e1`` is right and nonzero where only ``e2`` is; of the
+        ``branches`` cheapest pairs. None if there is none.
+
+        ``chance``: only branch pairs whose points could single out one test of those
+        tried: a test is zero at a point about once in ``M``, so the points where it must be
+        zero (``Z``) and nonzero (``N``) must make ``M^Z · (M / (M − 1))^N ≥ 1000 ×`` the
+        tests tried (few points: a straight-line write has one per example)."""
         P = len(need)
-        arms = [(const(k), np.full(P, k, dtype=np.int64)) for k in (0, 1, self.M - 1)] + prim + far
         right = np.stack([v == need for _, v in arms])  # (E, P)
         arm_cost = np.array([cost(t, self.costs) for t, _ in arms])
         partial = right.any(1) & ~right.all(1)
@@ -866,9 +911,15 @@ class Search:
         a, b = a[order], b[order]
         # per branch pair (Q, P): w must be nonzero where only e2 is right, 0 where only e1 is
         nonzero, zero = right[b] & ~right[a], right[a] & ~right[b]
+        jobs = list(self._tests(prim, far))
+        if chance:
+            M, tried = self.M, sum(nz.shape[0] * nz.shape[1] for *_, nz in jobs) * len(a)
+            odds = zero.sum(1) * np.log(M) + nonzero.sum(1) * np.log(M / (M - 1))
+            keep = odds >= np.log(1000 * max(tried, 1))
+            a, b, nonzero, zero = a[keep], b[keep], nonzero[keep], zero[keep]
         care, want = _words(nonzero | zero), _words(nonzero)
         tables, parts = [], []  # per test table: (table, envs); its matches and their cost bounds
-        for n, (tab, rows, envs, nz) in enumerate(self._tests(prim, far)):
+        for n, (tab, rows, envs, nz) in enumerate(jobs):
             G, J, _ = nz.shape
             f = _words(nz.reshape(G * J, P))[:, None]  # (G * J, 1, W)
             gj, q = np.nonzero((((f ^ want) & care) == 0).all(-1))  # (G * J, Q)
@@ -889,8 +940,7 @@ class Search:
             c = cost(t, self.costs)
             if best is None or (c, k) < best[:2]:
                 best = (c, int(k), t)
-        ctl.memo[key] = best[2] if best else None
-        return ctl.memo[key]
+        return best[2] if best else None
 
     def _nonzero(self, name: str) -> tuple[Table, np.ndarray, np.ndarray]:
         """A test table's rows as tests: the cheapest row of each distinct nonzero pattern

@@ -772,3 +772,23 @@ def test_of_operands_with_the_same_values_the_cheapest_is_kept():
     ctl = next(c for c in s.controls() if str(c.term(seq())).startswith("repeat c ← mem[0]"))
     kept = [str(t) for t, _, _, _ in ctl.offsets]
     assert "mem[2]" in kept and "mem[(3 + c)]" not in kept, kept
+
+
+def _pick(rng, B: int, M: int) -> Examples:
+    """Cell 2 becomes cell 3 less one where cell 1 is cell 0 plus one, else cell 0 plus
+    one (half the examples are the first case)."""
+    X = rng.integers(0, M, (B, M))
+    X[::2, 1] = (X[::2, 0] + 1) % M
+    Y = X.copy()
+    Y[:, 2] = np.where((X[:, 0] + 1) % M == X[:, 1], (X[:, 3] - 1) % M, (X[:, 0] + 1) % M)
+    mask = np.zeros((B, M), bool)
+    mask[:, 2] = True
+    return Examples(X, Y, mask)
+
+
+def test_a_straight_line_write_can_be_one_of_two_values_by_a_test():
+    """``mem[2] ← ifz(w, e1, e2)`` on the input, the test solved for over the input cells:
+    as one expression (cost 13) it is past the straight-line bank's depth."""
+    M, rng = 8, np.random.default_rng(3)
+    r, good = _generalising(_pick, M, rng, time_limit=60)
+    assert good and good[0].op == "write" and good[0].args[1].op == "ifz", str(r.solutions[:1])
