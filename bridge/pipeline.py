@@ -176,9 +176,10 @@ class SolveConfig:
     - ``seed``: every random choice; ``time_limit``: seconds for the whole task.
     - ``holes``: how structures with holes are compiled and tuned (:class:`HoleTuning`).
     - ``synth_share``: with a time limit, the share of it ``both`` lets synthesis take
-      (synthesis stops early once it has a fitting solution; tuning gets what is left).
-      ``synth`` takes :data:`SYNTH_ALONE_SHARE` of it (the rest is for lowering and
-      checking the solutions). At 0.5, ``both`` lost held-out tasks that synthesis
+      when it proposes structures with holes (synthesis stops early once it has a fitting
+      solution; tuning gets what is left). ``synth``, and ``both`` without holes, take
+      :data:`SYNTH_ALONE_SHARE` of it (the rest is for lowering and checking the
+      solutions; see :func:`synth_share`). At 0.5, ``both`` lost held-out tasks that synthesis
       finds between half and all of the limit.
     """
 
@@ -539,8 +540,7 @@ def solve(
     if method == "opt":
         best = _optimize(task, cfg, tuner, budget, out)
     else:
-        share = SYNTH_ALONE_SHARE if method == "synth" else cfg.synth_share
-        vs = space if space is not None else synthesize_for(task, cfg, heuristic, budget, share)
+        vs = space if space is not None else synthesize_for(task, cfg, heuristic, budget, synth_share(method, cfg))
         st = vs.stats
         out.enumerated = st.search.enumerated
         out.oe_classes, out.egraph_classes = st.search.structure_classes, st.egraph_classes
@@ -553,6 +553,14 @@ def solve(
         if best is None and method == "both":
             best = _tune_proposals(task, cfg, vs, tuner, budget, out, log, report)
     return _finish(out, best, task, t0)
+
+
+def synth_share(method: str, cfg: SolveConfig) -> float:
+    """The share of a task's time limit synthesis may take: ``cfg.synth_share`` when
+    ``both`` has structures with holes to tune after it, else :data:`SYNTH_ALONE_SHARE`
+    (without holes every skeleton kept is complete and checked as it is: there is nothing
+    to tune, and time held back for tuning would go unused)."""
+    return cfg.synth_share if method == "both" and cfg.synth.holes else SYNTH_ALONE_SHARE
 
 
 def _finish(out: SolveResult, program: Program | None, task: Task, t0: float) -> SolveResult:

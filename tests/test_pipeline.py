@@ -244,3 +244,13 @@ def test_a_skeleton_whose_program_runs_past_T_does_not_stop_the_search():
     assert pipeline._fits(skeleton, task, SolveConfig())
     short = dataclasses.replace(task, machine=dataclasses.replace(task.machine, T=8))
     assert not pipeline._fits(skeleton, short, SolveConfig())
+
+
+def test_both_without_holes_gives_synthesis_the_share_synth_has():
+    """Without holes ``both`` has nothing to tune after synthesis, so it holds no time back
+    for tuning; with holes it does."""
+    d = SolveConfig()
+    assert not d.synth.holes
+    assert pipeline.synth_share("both", d) == pipeline.synth_share("synth", d) > d.synth_share
+    holes = dataclasses.replace(d, synth=dataclasses.replace(d.synth, holes=True))
+    assert pipeline.synth_share("both", holes) == d.synth_share < pipeline.synth_share("synth", holes)
