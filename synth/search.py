@@ -435,10 +435,14 @@ class Search:
             rows = K[:, c]
             tab = st["table"]
             cheap = np.flatnonzero(tab.costs <= self.ARM_COST)
-            _, first = np.unique(tab.values[cheap][:, rows], axis=0, return_index=True)
-            arms = [(tab.terms[i], tab.values[i, rows].astype(np.int64)) for i in cheap[np.sort(first)]]
+            # one arm per distinct value array, the first: the bank holds 0, 1 and M - 1 too
+            consts = self._constants(int(rows.sum()))
+            terms = [*(t for t, _ in consts), *(tab.terms[i] for i in cheap)]
+            values = np.concatenate([np.stack([v for _, v in consts]), tab.values[cheap][:, rows].astype(np.int64)])
+            _, first = np.unique(values, axis=0, return_index=True)
+            arms = [(terms[i], values[i]) for i in np.sort(first)]
             cells = [(cell(k), X[rows, k]) for k in range(self.M)]
-            t = self._ifz(Y[rows, c], [*self._constants(int(rows.sum())), *arms], cells, [], chance=True)
+            t = self._ifz(Y[rows, c], arms, cells, [], chance=True)
             memo[c] = None if t is None else (t, self.c("ifz") + sum(cost(e, self.costs) for e in t.args[1:]))
         return memo[c]
 

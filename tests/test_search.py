@@ -792,3 +792,19 @@ def test_a_straight_line_write_can_be_one_of_two_values_by_a_test():
     M, rng = 8, np.random.default_rng(3)
     r, good = _generalising(_pick, M, rng, time_limit=60)
     assert good and good[0].op == "write" and good[0].args[1].op == "ifz", str(r.solutions[:1])
+
+
+def test_a_straight_line_two_way_value_offers_each_branch_value_once(monkeypatch):
+    """Its branches are 0, 1, ``M - 1`` and the bank's cheap expressions, which hold 0, 1
+    and ``M - 1`` too: each value array on the compared examples is offered once (a repeat
+    takes a second slot among the branch pairs tried and counts twice towards the chance
+    floor), the constants kept."""
+    M, rng = 8, np.random.default_rng(3)
+    s = Search(Spec.of(_pick(rng, 16, M), M), SizePrior(), SynthConfig())
+    offered, ifz = [], s._ifz
+    monkeypatch.setattr(s, "_ifz", lambda need, arms, *a, **k: offered.append(arms) or ifz(need, arms, *a, **k))
+    assert s._straight_ifz(2, s._straight(Search.ARM_COST)) is not None
+    (arms,) = offered
+    values = [v.tobytes() for _, v in arms]
+    assert len(values) == len(set(values)), sorted(str(t) for t, _ in arms)
+    assert [str(t) for t, _ in arms[:3]] == ["0", "1", str(M - 1)]
