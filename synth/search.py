@@ -888,8 +888,9 @@ class Search:
         return ctl.memo[key]
 
     def _constants(self, P: int) -> list[tuple[Term, np.ndarray]]:
-        """The constants a two-way value's branch may be, 0, 1 and ``M - 1``, at ``P`` points."""
-        return [(const(k), np.full(P, k, dtype=np.int64)) for k in (0, 1, self.M - 1)]
+        """The constants a two-way value's branch may be, 0, 1 and ``M - 1``, at ``P`` points
+        (each once: at ``M = 2``, ``M - 1`` is 1)."""
+        return [(const(k), np.full(P, k, dtype=np.int64)) for k in dict.fromkeys((0, 1, self.M - 1))]
 
     def _ifz(
         self, need: np.ndarray, arms: list, prim: list, far: list, branches: int = 32, chance: bool = False

@@ -808,3 +808,13 @@ def test_a_straight_line_two_way_value_offers_each_branch_value_once(monkeypatch
     values = [v.tobytes() for _, v in arms]
     assert len(values) == len(set(values)), sorted(str(t) for t, _ in arms)
     assert [str(t) for t, _ in arms[:3]] == ["0", "1", str(M - 1)]
+
+
+@pytest.mark.parametrize("M", [2, 3, 8])
+def test_a_two_way_values_constant_branches_are_each_offered_once(M):
+    """0, 1 and ``M - 1``: at ``M = 2`` the last is 1, which would take a second slot among
+    the branch pairs tried."""
+    X = np.random.default_rng(M).integers(0, M, (4, M))
+    s = Search(Spec.of(Examples(X, X, np.ones((4, M), bool)), M), SizePrior(), SynthConfig())
+    values = [int(v[0]) for _, v in s._constants(5)]
+    assert values == sorted({0, 1, M - 1}) and all(len(v) == 5 for _, v in s._constants(5))
