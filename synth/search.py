@@ -1558,20 +1558,20 @@ def _agreeing(
     rows: np.ndarray,
     target: np.ndarray,
     zero: bool,
-    cell_at: np.ndarray | None,
+    at: np.ndarray | None,
     M: int,
     cut: int,
 ) -> np.ndarray:
     """The exits of ``runs`` after which ``target`` ``(B,)`` is, on every example of
-    ``rows``, the iterations run plus a constant (``cell_at`` None) or ``cell_at[b,
-    iterations run]``. Examples are compared one at a time, against the rows left; when
-    after six more than ``cut`` are left, the examples do not single out a test, and none
-    is returned."""
+    ``rows``, the iterations run plus a constant (``at`` None) or ``at[b, iterations
+    run]`` (``(B, T)``: the cell at the cursor, or the cursor, where the exit stops).
+    Examples are compared one at a time, against the rows left; when after six more than
+    ``cut`` are left, the examples do not single out a test, and none is returned."""
     left, k = np.arange(len(runs.nz)), None
     for i, b in enumerate(rows):
         n = runs.stop_all(b, zero) if i == 0 else runs.stop(left, zero, b)
-        if cell_at is not None:
-            hit = cell_at[b, n] == target[b]
+        if at is not None:
+            hit = at[b, n] == target[b]
         elif k is None:
             k, hit = (target[b] - n) % M, np.ones(len(left), dtype=bool)
         else:
