@@ -47,12 +47,18 @@ STEPS = {
     "read_inc": lambda v: read(app("inc", var(v))),
     "hop": lambda v: app("add", var(v), read(var(v))),
 }
+# a while loop's look-ahead test: the cell its step moves to (``mem[inc(p)]`` is
+# ``read_inc`` above), so a walk stops on the last cell that has a next one
+AHEAD = {f"ahead_{s}": (lambda v, s=s: read(STEPS[s](v))) for s in ("read", "read_inc", "dec", "hop")}
+TESTS = {**CONDS, **AHEAD}  # every loop test, by name
 CURSOR = {FOR: "i", REPEAT: "c", WHILE: "p", DO: "p"}
 
 
 def at_cursor(kind: str, v: np.ndarray, X: np.ndarray, M: int) -> np.ndarray:
-    """A cursor function (``CONDS``/``STEPS`` key) on cursors ``(..., B)`` over memories ``X``."""
+    """A cursor function (``TESTS``/``STEPS`` key) on cursors ``(..., B)`` over memories ``X``."""
     rows = np.arange(X.shape[0])
+    if kind.startswith("ahead_"):
+        return X[rows, at_cursor(kind.removeprefix("ahead_"), v, X, M)]
     if kind == "var":
         return v
     if kind == "inc":
@@ -162,7 +168,7 @@ class Control:
         if self.kind == REPEAT:
             return repeat(v, self.init, body)
         make = do_loop if self.kind == DO else while_loop
-        return make(v, self.init, CONDS[self.cond](v), STEPS[self.step](v), body)
+        return make(v, self.init, TESTS[self.cond](v), STEPS[self.step](v), body)
 
     def at_points(self, operands: list) -> list[tuple[Term, np.ndarray]]:
         """Operands ``[(term, cost, values (B, F), cells read)]`` as ``(term, values at the
@@ -204,6 +210,7 @@ def loop_controls(inits: Table, X: np.ndarray, M: int, F: int, costs: dict[str, 
     kinds = [(FOR, "read", "inc"), (REPEAT, "var", "dec")]
     kinds += [(WHILE, c, s) for c in CONDS for s in STEPS if (c, s) not in (("read", "inc"), ("var", "dec"))]
     kinds += [(DO, c, s) for c in CONDS for s in STEPS]
+    kinds += [(WHILE, c, c.removeprefix("ahead_")) for c in AHEAD]
     out: dict[bytes, Control] = {}
     runs = 0
     cheap = inits.costs <= 1
@@ -220,7 +227,7 @@ def loop_controls(inits: Table, X: np.ndarray, M: int, F: int, costs: dict[str, 
         runs += len(traj)
         extra = costs.get(kind, 1)
         if kind in (WHILE, DO):  # a condition and a step: an idiom (cells, chase) costs one more
-            extra += (cost(CONDS[cond]("p"), costs) + cost(STEPS[step]("p"), costs)) // 2
+            extra += (cost(TESTS[cond]("p"), costs) + cost(STEPS[step]("p"), costs)) // 2
         for i in np.flatnonzero(~over.any(1) & (n > 1).any(1)):  # a loop that runs once is an if
             ctl = Control(kind, iterms[i], cond, step, int(extra + icosts[i]), traj[i], n[i], end[i])
             key = ctl.run_key()

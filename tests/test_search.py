@@ -818,3 +818,28 @@ def test_a_two_way_values_constant_branches_are_each_offered_once(M):
     s = Search(Spec.of(Examples(X, X, np.ones((4, M), bool)), M), SizePrior(), SynthConfig())
     values = [int(v[0]) for _, v in s._constants(5)]
     assert values == sorted({0, 1, M - 1}) and all(len(v) == 5 for _, v in s._constants(5))
+
+
+def _drop_last_link(rng, B: int, M: int) -> Examples:
+    """A chain of pointers from cell 0 (each cell in it holds the next one's address, 0
+    ends it); the link to the chain's last cell becomes 0 (cell 0 itself when it is the
+    only link)."""
+    X = np.zeros((B, M), dtype=np.int64)
+    Y = X.copy()
+    for b in range(B):
+        chain = [0, *rng.permutation(np.arange(1, M))[: rng.integers(1, M - 2)]]
+        X[b, chain[:-1]] = chain[1:]
+        Y[b] = X[b]
+        Y[b, chain[-2]] = 0
+    return Examples(X, Y, np.ones((B, M), bool))
+
+
+def test_a_walk_can_stop_before_the_last_step_by_looking_ahead():
+    """``while mem[mem[p]] ≠ 0 { p ← mem[p] }`` stops on the cell whose next one ends the
+    chain (the test looks where the step goes), so the link to the last cell is cut
+    after it."""
+    M, rng = 10, np.random.default_rng(5)
+    r, good = _generalising(_drop_last_link, M, rng, time_limit=60)
+    assert good, str(r.solutions[:1])
+    loop, _ = _after_loop(good[0])
+    assert loop.op == "while" and loop.args[2] == read(read(var("p"))), str(good[0])
