@@ -371,9 +371,10 @@ class Search:
 
     def straight_line(self, level: int, max_writes: int = 3) -> None:
         """``mem[a1..ak] ← e1..ek`` on the input: the cheapest covers of the changed cells
-        by writes that each cost at most ``level`` (address, value and the write). With
-        holes, a constant cell whose target no expression within the level gives, but some
-        function of one input cell could, is written ``?(mem[k])``."""
+        by writes that each cost at most ``level`` (address, value and the write; a
+        two-way value, :meth:`_straight_ifz`, less its test). With holes, a constant cell
+        whose target no expression within the level gives, but some function of one input
+        cell could, is written ``?(mem[k])``."""
         X, Y, K = self.spec.inputs, self.spec.outputs, self.spec.mask
         D = self.spec.changed
         B = D.shape[0]
@@ -383,29 +384,27 @@ class Search:
         st = self._straight(min(level - 2, 8))
         table, n = st["table"], len(st["table"])
         w_c = self.c("write")
-        writes = []  # (cost, address, value, covered (B, M))
-        for c in np.flatnonzero(D.any(0)):
+        writes, twos = [], []  # (cost, address, value, covered (B, M)); two-way values go last
+        for c in map(int, np.flatnonzero(D.any(0))):
             g = int(st["cell"][c])
             self.stats.completions += n
             a = const(c)
+            base = w_c + leaf_cost(a, self.costs)  # the write at cell c, less its value
             covered = np.zeros_like(D)
             covered[:, c] = True
-            if g >= 0 and w_c + leaf_cost(a, self.costs) + table.costs[g] <= level:
-                writes.append((w_c + leaf_cost(a, self.costs) + table.costs[g], a, table.terms[g], covered))
-            elif self.holes and w_c + leaf_cost(a, self.costs) + self.c("hole") <= level:
+            if g >= 0 and base + table.costs[g] <= level:
+                writes.append((base + table.costs[g], a, table.terms[g], covered))
+            elif self.holes and base + self.c("hole") <= level:
                 rows = K[:, c]
                 k = next((k for k in (c, *range(self.M)) if functional(X[rows, k][None], Y[rows, c])[0]), None)
                 for size in self.sizes if k is not None else ():  # a function of one input cell: open
-                    cst = w_c + leaf_cost(a, self.costs) + size * self.c("hole")
+                    cst = base + size * self.c("hole")
                     if cst <= level:
                         writes.append((cst, a, hole(0, cell(k), lines=size), covered))
-        for c in np.flatnonzero(D.any(0)):  # a choice of two values, its test solved for
-            two = self._straight_ifz(int(c), st)
-            a = const(int(c))
-            if two is not None and w_c + leaf_cost(a, self.costs) + two[1] <= level:
-                covered = np.zeros_like(D)
-                covered[:, c] = True
-                writes.append((w_c + leaf_cost(a, self.costs) + cost(two[0], self.costs), a, two[0], covered))
+            two = self._straight_ifz(c, st)  # a choice of two values, its test solved for
+            if two is not None and base + two[1] <= level:
+                twos.append((base + cost(two[0], self.costs), a, two[0], covered))
+        writes += twos
         idx, g = st["addr"], st["value"]
         if idx.size:
             self.stats.completions += len(idx) * n
