@@ -435,10 +435,14 @@ class Search:
             rows = K[:, c]
             tab = st["table"]
             cheap = np.flatnonzero(tab.costs <= self.ARM_COST)
-            _, first = np.unique(tab.values[cheap][:, rows], axis=0, return_index=True)
-            arms = [(tab.terms[i], tab.values[i, rows].astype(np.int64)) for i in cheap[np.sort(first)]]
+            # one arm per distinct value array, the first: the bank holds 0, 1 and M - 1 too
+            consts = self._constants(int(rows.sum()))
+            terms = [*(t for t, _ in consts), *(tab.terms[i] for i in cheap)]
+            values = np.concatenate([np.stack([v for _, v in consts]), tab.values[cheap][:, rows].astype(np.int64)])
+            _, first = np.unique(values, axis=0, return_index=True)
+            arms = [(terms[i], values[i]) for i in np.sort(first)]
             cells = [(cell(k), X[rows, k]) for k in range(self.M)]
-            t = self._ifz(Y[rows, c], [*self._constants(int(rows.sum())), *arms], cells, [], chance=True)
+            t = self._ifz(Y[rows, c], arms, cells, [], chance=True)
             memo[c] = None if t is None else (t, self.c("ifz") + sum(cost(e, self.costs) for e in t.args[1:]))
         return memo[c]
 
@@ -884,8 +888,9 @@ class Search:
         return ctl.memo[key]
 
     def _constants(self, P: int) -> list[tuple[Term, np.ndarray]]:
-        """The constants a two-way value's branch may be, 0, 1 and ``M - 1``, at ``P`` points."""
-        return [(const(k), np.full(P, k, dtype=np.int64)) for k in (0, 1, self.M - 1)]
+        """The constants a two-way value's branch may be, 0, 1 and ``M - 1``, at ``P`` points
+        (each once: at ``M = 2``, ``M - 1`` is 1)."""
+        return [(const(k), np.full(P, k, dtype=np.int64)) for k in dict.fromkeys((0, 1, self.M - 1))]
 
     def _ifz(
         self, need: np.ndarray, arms: list, prim: list, far: list, branches: int = 32, chance: bool = False
@@ -1554,20 +1559,20 @@ def _agreeing(
     rows: np.ndarray,
     target: np.ndarray,
     zero: bool,
-    cell_at: np.ndarray | None,
+    at: np.ndarray | None,
     M: int,
     cut: int,
 ) -> np.ndarray:
     """The exits of ``runs`` after which ``target`` ``(B,)`` is, on every example of
-    ``rows``, the iterations run plus a constant (``cell_at`` None) or ``cell_at[b,
-    iterations run]``. Examples are compared one at a time, against the rows left; when
-    after six more than ``cut`` are left, the examples do not single out a test, and none
-    is returned."""
+    ``rows``, the iterations run plus a constant (``at`` None) or ``at[b, iterations
+    run]`` (``(B, T)``: the cell at the cursor, or the cursor, where the exit stops).
+    Examples are compared one at a time, against the rows left; when after six more than
+    ``cut`` are left, the examples do not single out a test, and none is returned."""
     left, k = np.arange(len(runs.nz)), None
     for i, b in enumerate(rows):
         n = runs.stop_all(b, zero) if i == 0 else runs.stop(left, zero, b)
-        if cell_at is not None:
-            hit = cell_at[b, n] == target[b]
+        if at is not None:
+            hit = at[b, n] == target[b]
         elif k is None:
             k, hit = (target[b] - n) % M, np.ones(len(left), dtype=bool)
         else:
