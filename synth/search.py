@@ -1235,7 +1235,8 @@ class Search:
         needed values there)]``: constant cells alone first (as many as there are changed
         cells), then covers that write at the final cursor (one of :meth:`final_addresses`
         per write, each covering a cell left), the rest at constant cells, cheapest
-        addresses first. A cursor write may not hit a constant write's cell."""
+        addresses first. A cursor write may hit a constant write's cell on some examples
+        (a one-element list's first and last): both must write the cell's target there."""
         Y, K = self.spec.outputs, self.spec.mask
         B = len(Y)
         cells = np.flatnonzero(left.any(0))
@@ -1250,7 +1251,7 @@ class Search:
             for _, at in s:
                 rest[np.arange(B), at] = False
             fixed = np.flatnonzero(rest.any(0))
-            if len(fixed) + len(s) > max_cells or any(np.isin(at, fixed).any() for _, at in s):
+            if len(fixed) + len(s) > max_cells:
                 continue
             yield [
                 *((const(c), K[:, c], Y[K[:, c], c]) for c in fixed),

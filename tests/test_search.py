@@ -843,3 +843,25 @@ def test_a_walk_can_stop_before_the_last_step_by_looking_ahead():
     assert good, str(r.solutions[:1])
     loop, _ = _after_loop(good[0])
     assert loop.op == "while" and loop.args[2] == read(read(var("p"))), str(good[0])
+
+
+def _swap_ends(rng, B: int, M: int) -> Examples:
+    """A list at cell 0 (zeros after it; a quarter of them one element long): its first
+    and last elements trade places."""
+    X, n = np.zeros((B, M), dtype=np.int64), rng.integers(1, M - 1, B)
+    n[::4] = 1
+    for b in range(B):
+        X[b, : n[b]] = rng.integers(1, M, n[b])
+    Y = X.copy()
+    Y[np.arange(B), 0], Y[np.arange(B), n - 1] = X[np.arange(B), n - 1], X[:, 0]
+    return Examples(X, Y, np.ones((B, M), bool))
+
+
+def test_writes_after_a_walk_may_meet_at_a_one_element_list():
+    """``mem[0], mem[dec(i)] ← mem[dec(i)], mem[0]`` after a walk: on a one-element list
+    both write cell 0, each its target, so the cover is kept (a pure walk, level 2)."""
+    M, rng = 8, np.random.default_rng(2)
+    r, good = _generalising(_swap_ends, M, rng, max_cost=3, time_limit=60)
+    assert good, str(r.solutions[:1])
+    loop, after = _after_loop(good[0])
+    assert loop.args[-1] == seq() and len(after) == 2, str(good[0])
