@@ -385,9 +385,10 @@ class Search:
 
     def straight_line(self, level: int, max_writes: int = 3) -> None:
         """``mem[a1..ak] ← e1..ek`` on the input: the cheapest covers of the changed cells
-        by writes that each cost at most ``level`` (address, value and the write). With
-        holes, a constant cell whose target no expression within the level gives, but some
-        function of one input cell could, is written ``?(mem[k])``."""
+        by writes that each cost at most ``level`` (address, value and the write; a
+        two-way value, :meth:`_straight_ifz`, less its test). With holes, a constant cell
+        whose target no expression within the level gives, but some function of one input
+        cell could, is written ``?(mem[k])``."""
         X, Y, K = self.spec.inputs, self.spec.outputs, self.spec.mask
         D = self.spec.changed
         B = D.shape[0]
@@ -397,29 +398,27 @@ class Search:
         st = self._straight(min(level - 2, 8))
         table, n = st["table"], len(st["table"])
         w_c = self.c("write")
-        writes = []  # (cost, address, value, covered (B, M))
-        for c in np.flatnonzero(D.any(0)):
+        writes, twos = [], []  # (cost, address, value, covered (B, M)); two-way values go last
+        for c in map(int, np.flatnonzero(D.any(0))):
             g = int(st["cell"][c])
             self.stats.completions += n
             a = const(c)
+            base = w_c + leaf_cost(a, self.costs)  # the write at cell c, less its value
             covered = np.zeros_like(D)
             covered[:, c] = True
-            if g >= 0 and w_c + leaf_cost(a, self.costs) + table.costs[g] <= level:
-                writes.append((w_c + leaf_cost(a, self.costs) + table.costs[g], a, table.terms[g], covered))
-            elif self.holes and w_c + leaf_cost(a, self.costs) + self.c("hole") <= level:
+            if g >= 0 and base + table.costs[g] <= level:
+                writes.append((base + table.costs[g], a, table.terms[g], covered))
+            elif self.holes and base + self.c("hole") <= level:
                 rows = K[:, c]
                 k = next((k for k in (c, *range(self.M)) if functional(X[rows, k][None], Y[rows, c])[0]), None)
                 for size in self.sizes if k is not None else ():  # a function of one input cell: open
-                    cst = w_c + leaf_cost(a, self.costs) + size * self.c("hole")
+                    cst = base + size * self.c("hole")
                     if cst <= level:
                         writes.append((cst, a, hole(0, cell(k), lines=size), covered))
-        for c in np.flatnonzero(D.any(0)):  # a choice of two values, its test solved for
-            two = self._straight_ifz(int(c), st)
-            a = const(int(c))
-            if two is not None and w_c + leaf_cost(a, self.costs) + two[1] <= level:
-                covered = np.zeros_like(D)
-                covered[:, c] = True
-                writes.append((w_c + leaf_cost(a, self.costs) + cost(two[0], self.costs), a, two[0], covered))
+            two = self._straight_ifz(c, st)  # a choice of two values, its test solved for
+            if two is not None and base + two[1] <= level:
+                twos.append((base + cost(two[0], self.costs), a, two[0], covered))
+        writes += twos
         idx, g = st["addr"], st["value"]
         if idx.size:
             self.stats.completions += len(idx) * n
@@ -449,10 +448,14 @@ class Search:
             rows = K[:, c]
             tab = st["table"]
             cheap = np.flatnonzero(tab.costs <= self.ARM_COST)
-            _, first = np.unique(tab.values[cheap][:, rows], axis=0, return_index=True)
-            arms = [(tab.terms[i], tab.values[i, rows].astype(np.int64)) for i in cheap[np.sort(first)]]
+            # one arm per distinct value array, the first: the bank holds 0, 1 and M - 1 too
+            consts = self._constants(int(rows.sum()))
+            terms = [*(t for t, _ in consts), *(tab.terms[i] for i in cheap)]
+            values = np.concatenate([np.stack([v for _, v in consts]), tab.values[cheap][:, rows].astype(np.int64)])
+            _, first = np.unique(values, axis=0, return_index=True)
+            arms = [(terms[i], values[i]) for i in np.sort(first)]
             cells = [(cell(k), X[rows, k]) for k in range(self.M)]
-            t = self._ifz(Y[rows, c], [*self._constants(int(rows.sum())), *arms], cells, [], chance=True)
+            t = self._ifz(Y[rows, c], arms, cells, [], chance=True)
             memo[c] = None if t is None else (t, self.c("ifz") + sum(cost(e, self.costs) for e in t.args[1:]))
         return memo[c]
 
@@ -897,8 +900,9 @@ class Search:
         return ctl.memo[key]
 
     def _constants(self, P: int) -> list[tuple[Term, np.ndarray]]:
-        """The constants a two-way value's branch may be, 0, 1 and ``M - 1``, at ``P`` points."""
-        return [(const(k), np.full(P, k, dtype=np.int64)) for k in (0, 1, self.M - 1)]
+        """The constants a two-way value's branch may be, 0, 1 and ``M - 1``, at ``P`` points
+        (each once: at ``M = 2``, ``M - 1`` is 1)."""
+        return [(const(k), np.full(P, k, dtype=np.int64)) for k in dict.fromkeys((0, 1, self.M - 1))]
 
     def _ifz(
         self, need: np.ndarray, arms: list, prim: list, far: list, branches: int = 32, chance: bool = False
@@ -1247,7 +1251,8 @@ class Search:
         needed values there)]``: constant cells alone first (as many as there are changed
         cells), then covers that write at the final cursor (one of :meth:`final_addresses`
         per write, each covering a cell left), the rest at constant cells, cheapest
-        addresses first. A cursor write may not hit a constant write's cell."""
+        addresses first. A cursor write may hit a constant write's cell on some examples
+        (a one-element list's first and last): both must write the cell's target there."""
         Y, K = self.spec.outputs, self.spec.mask
         B = len(Y)
         cells = np.flatnonzero(left.any(0))
@@ -1262,7 +1267,7 @@ class Search:
             for _, at in s:
                 rest[np.arange(B), at] = False
             fixed = np.flatnonzero(rest.any(0))
-            if len(fixed) + len(s) > max_cells or any(np.isin(at, fixed).any() for _, at in s):
+            if len(fixed) + len(s) > max_cells:
                 continue
             yield [
                 *((const(c), K[:, c], Y[K[:, c], c]) for c in fixed),
@@ -1590,20 +1595,20 @@ def _agreeing(
     rows: np.ndarray,
     target: np.ndarray,
     zero: bool,
-    cell_at: np.ndarray | None,
+    at: np.ndarray | None,
     M: int,
     cut: int,
 ) -> np.ndarray:
     """The exits of ``runs`` after which ``target`` ``(B,)`` is, on every example of
-    ``rows``, the iterations run plus a constant (``cell_at`` None) or ``cell_at[b,
-    iterations run]``. Examples are compared one at a time, against the rows left; when
-    after six more than ``cut`` are left, the examples do not single out a test, and none
-    is returned."""
+    ``rows``, the iterations run plus a constant (``at`` None) or ``at[b, iterations
+    run]`` (``(B, T)``: the cell at the cursor, or the cursor, where the exit stops).
+    Examples are compared one at a time, against the rows left; when after six more than
+    ``cut`` are left, the examples do not single out a test, and none is returned."""
     left, k = np.arange(len(runs.nz)), None
     for i, b in enumerate(rows):
         n = runs.stop_all(b, zero) if i == 0 else runs.stop(left, zero, b)
-        if cell_at is not None:
-            hit = cell_at[b, n] == target[b]
+        if at is not None:
+            hit = at[b, n] == target[b]
         elif k is None:
             k, hit = (target[b] - n) % M, np.ones(len(left), dtype=bool)
         else:

@@ -794,6 +794,32 @@ def test_a_straight_line_write_can_be_one_of_two_values_by_a_test():
     assert good and good[0].op == "write" and good[0].args[1].op == "ifz", str(r.solutions[:1])
 
 
+def test_a_straight_line_two_way_value_offers_each_branch_value_once(monkeypatch):
+    """Its branches are 0, 1, ``M - 1`` and the bank's cheap expressions, which hold 0, 1
+    and ``M - 1`` too: each value array on the compared examples is offered once (a repeat
+    takes a second slot among the branch pairs tried and counts twice towards the chance
+    floor), the constants kept."""
+    M, rng = 8, np.random.default_rng(3)
+    s = Search(Spec.of(_pick(rng, 16, M), M), SizePrior(), SynthConfig())
+    offered, ifz = [], s._ifz
+    monkeypatch.setattr(s, "_ifz", lambda need, arms, *a, **k: offered.append(arms) or ifz(need, arms, *a, **k))
+    assert s._straight_ifz(2, s._straight(Search.ARM_COST)) is not None
+    (arms,) = offered
+    values = [v.tobytes() for _, v in arms]
+    assert len(values) == len(set(values)), sorted(str(t) for t, _ in arms)
+    assert [str(t) for t, _ in arms[:3]] == ["0", "1", str(M - 1)]
+
+
+@pytest.mark.parametrize("M", [2, 3, 8])
+def test_a_two_way_values_constant_branches_are_each_offered_once(M):
+    """0, 1 and ``M - 1``: at ``M = 2`` the last is 1, which would take a second slot among
+    the branch pairs tried."""
+    X = np.random.default_rng(M).integers(0, M, (4, M))
+    s = Search(Spec.of(Examples(X, X, np.ones((4, M), bool)), M), SizePrior(), SynthConfig())
+    values = [int(v[0]) for _, v in s._constants(5)]
+    assert values == sorted({0, 1, M - 1}) and all(len(v) == 5 for _, v in s._constants(5))
+
+
 def _drop_last_link(rng, B: int, M: int) -> Examples:
     """A chain of pointers from cell 0 (each cell in it holds the next one's address, 0
     ends it); the link to the chain's last cell becomes 0 (cell 0 itself when it is the
@@ -817,3 +843,25 @@ def test_a_walk_can_stop_before_the_last_step_by_looking_ahead():
     assert good, str(r.solutions[:1])
     loop, _ = _after_loop(good[0])
     assert loop.op == "while" and loop.args[2] == read(read(var("p"))), str(good[0])
+
+
+def _swap_ends(rng, B: int, M: int) -> Examples:
+    """A list at cell 0 (zeros after it; a quarter of them one element long): its first
+    and last elements trade places."""
+    X, n = np.zeros((B, M), dtype=np.int64), rng.integers(1, M - 1, B)
+    n[::4] = 1
+    for b in range(B):
+        X[b, : n[b]] = rng.integers(1, M, n[b])
+    Y = X.copy()
+    Y[np.arange(B), 0], Y[np.arange(B), n - 1] = X[np.arange(B), n - 1], X[:, 0]
+    return Examples(X, Y, np.ones((B, M), bool))
+
+
+def test_writes_after_a_walk_may_meet_at_a_one_element_list():
+    """``mem[0], mem[dec(i)] ← mem[dec(i)], mem[0]`` after a walk: on a one-element list
+    both write cell 0, each its target, so the cover is kept (a pure walk, level 2)."""
+    M, rng = 8, np.random.default_rng(2)
+    r, good = _generalising(_swap_ends, M, rng, max_cost=3, time_limit=60)
+    assert good, str(r.solutions[:1])
+    loop, after = _after_loop(good[0])
+    assert loop.args[-1] == seq() and len(after) == 2, str(good[0])
