@@ -73,7 +73,7 @@ class Term:
         return own + sum(a.size for a in self.args if isinstance(a, Term))
 
     def children(self) -> tuple[Term, ...]:
-        return tuple(a for a in self.args if isinstance(a, Term))
+        return tuple([a for a in self.args if isinstance(a, Term)])
 
     def ops(self) -> list[str]:
         """Every op in the term, with repetition (for construct-weight heuristics; a hole
@@ -84,10 +84,14 @@ class Term:
         return out
 
     def walk(self) -> Iterator[Term]:
-        """Every node, pre-order."""
-        yield self
-        for c in self.children():
-            yield from c.walk()
+        """Every node, pre-order (by a stack: nested generators cost a frame per level)."""
+        stack = [self]
+        while stack:
+            n = stack.pop()
+            yield n
+            kids = [a for a in n.args if isinstance(a, Term)]
+            kids.reverse()
+            stack += kids
 
     @property
     def is_stmt(self) -> bool:

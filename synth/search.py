@@ -289,11 +289,20 @@ class Search:
         self._controls: list[Control] | None = None
         self._control_keys: set[bytes] = set()  # the runs of the controls kept (Control.run_key)
         self._exit_runs: dict[bytes, Control] = {}  # run (Control.run_key) -> the exit added with it
+        self._term_costs: dict[Term, int] = {}  # term_cost's
+        self._wrong: set[str] = set()  # complete programs record() ran and found wrong
+        self._cells = [(cell(k), self.c("cell")) for k in range(M)]  # fixed cells as operands, with their cost
 
     # ------------------------------------------------------------------ bookkeeping
 
     def c(self, op: str) -> int:
         return self.costs.get(op, 1)
+
+    def term_cost(self, t: Term) -> int:
+        """``cost(t)``, kept per term: operand terms come back for every control."""
+        if t not in self._term_costs:
+            self._term_costs[t] = cost(t, self.costs)
+        return self._term_costs[t]
 
     def budget_spent(self) -> bool:
         banks = (self.mem, self.u, self.uw, self.um)
@@ -306,14 +315,19 @@ class Search:
 
     def record(self, term: Term, family: str) -> None:
         """Keep a complete program correct on the train examples (checked by running it), or
-        a structure with holes; drop programs with dead variables."""
+        a structure with holes; drop programs with dead variables. A program found wrong
+        is not run again (it still counts as checked)."""
         text = str(term)
+        if text in self._wrong:  # checked before (a scatter's f that ignores its operand comes back)
+            self.stats.programs += 1
+            return
         if text in self.found or not useful(term):
             return
         correct = not any(n.op == "hole" for n in term.walk())
         if correct:
             self.stats.programs += 1
             if not self.spec.correct(execute(term, self.spec.inputs, self.M)).all():
+                self._wrong.add(text)
                 return
         self.found[text] = Candidate(term, cost(term, self.costs), family, correct, len(self.found))
 
@@ -562,7 +576,7 @@ class Search:
         # exits costlier than the search goes are never used: a test costs at least its
         # table row, if no operand costs less than the variable it replaces
         budget = self.cfg.max_cost - ctl.cost - self.c("ifz")
-        bound = all(cost(t, self.costs) >= self.c("var") for t, _ in [*prim, *far])
+        bound = all(self.term_cost(t) >= self.c("var") for t, _ in [*prim, *far])
         jobs = []
         for tab, rows, envs, nz in self._tests(prim, far):
             G, J, P = nz.shape
@@ -573,9 +587,10 @@ class Search:
         if not all(keep.all() for *_, keep in jobs):
             ways = set()
             live = _chance(changed, M, min(len(runs.nz) for *_, runs, _ in jobs), 1 + len(at)) & mask.any(0)
-            for *_, runs, keep in jobs if live.any() else ():
-                if keep.any():
-                    ways |= _ways(_Runs(runs.nz[keep], runs.n), target, mask, at, M, live)
+            if live.any():  # where the cheap rows stop, every job and both ways at once
+                cheap = [(runs, np.flatnonzero(keep)) for *_, runs, keep in jobs if keep.any()]
+                stops = [runs.stop(r, zero) for runs, r in cheap for zero in (False, True)]
+                ways = _ways(np.concatenate(stops), target, mask, at, M, live) if stops else ways
         found: dict[bytes, Control] = {}
         for tab, rows, envs, J, runs, _ in jobs:
             for q, zero in _stops_of(runs, target, mask, changed, at, M, ways):
@@ -615,17 +630,15 @@ class Search:
         fixed = np.broadcast_to(c, (M, *v.shape))
         cells = np.concatenate([shifted, fixed])
         vals = X[rows[None], cells]
-        terms = [*far, *((cell(k), self.c("cell")) for k in range(M))]
-        offsets = [(t, tc, vals[i], cells[i]) for i, (t, tc) in enumerate(terms)]
-        seen: set[bytes] = set()
-        for group, out in ((cands, ctl.sources), (offsets, ctl.offsets)):
-            keys = np.where(valid[None], np.stack([x[2] for x in group]), -1)
-            kept = []  # of operands with the same values, the cheapest (the first at a tie)
-            for i in sorted(range(len(group)), key=lambda i: group[i][1]):
-                if (key := keys[i].tobytes()) not in seen:
-                    seen.add(key)
-                    kept.append(i)
-            out.extend(group[i] for i in sorted(kept))
+        terms = [*far, *self._cells]
+        # of operands with the same values at the valid iterations, the cheapest (the first
+        # at a tie); an offset with a source's values is left out
+        flat, seen = valid.reshape(-1), set()
+        keys = np.stack([x[2] for x in cands]).reshape(len(cands), -1)[:, flat]
+        kept = _cheapest_distinct([x[1] for x in cands], keys, seen)
+        ctl.sources.extend(cands[i] for i in kept)
+        kept = _cheapest_distinct([c for _, c in terms], vals.reshape(len(vals), -1)[:, flat], seen)
+        ctl.offsets.extend((*terms[i], vals[i], cells[i]) for i in kept)
         u = self.table("u_used")
         if len(u):  # every address function at once, over the cells the cursor visits
             visited = np.zeros((len(v), M), dtype=bool)
@@ -862,17 +875,17 @@ class Search:
         x ``far``, ``(term, values (P,))`` each): per test table, its rows (one per
         nonzero pattern, :meth:`_nonzero`), the operands each column binds, and where each
         row is nonzero at the points, ``(G, J, P)``. ``one``: the one-value test table."""
-        M = self.M
+        if not prim and not far:
+            return
         pairs = [*itertools.combinations(prim, 2), *itertools.product(prim, far)]
         jobs = [
-            (one, [{"u": t} for t, _ in [*prim, *far]], [v for _, v in [*prim, *far]]),
-            ("test_uw", [{"u": a[0], "w": b[0]} for a, b in pairs], [a[1] * M + b[1] for a, b in pairs]),
+            (one, [{"u": t} for t, _ in [*prim, *far]], np.stack([v for _, v in [*prim, *far]])),
+            ("test_uw", [{"u": a[0], "w": b[0]} for a, b in pairs], _pair_points(prim, far, self.M)),
         ]
         for name, envs, pts in jobs:
             tab, rows, nz = self._nonzero(name)
             if envs and len(rows):  # take lays the (G, J, P) rows out one after another
-                points = np.concatenate(pts)
-                yield tab, rows, envs, np.take(nz, points, axis=1).reshape(len(rows), len(pts), len(pts[0]))
+                yield tab, rows, envs, np.take(nz, pts.reshape(-1), axis=1).reshape(len(rows), *pts.shape)
 
     def conditional(self, ctl: Control, h: tuple) -> Term | None:
         """A body value ``ifz(w, e1, e2)`` for the write at ``h``, for when no expression
@@ -906,7 +919,7 @@ class Search:
         tests tried (few points: a straight-line write has one per example)."""
         P = len(need)
         right = np.stack([v == need for _, v in arms])  # (E, P)
-        arm_cost = np.array([cost(t, self.costs) for t, _ in arms])
+        arm_cost = np.array([self.term_cost(t) for t, _ in arms])
         partial = right.any(1) & ~right.all(1)
         a, b = np.nonzero((right[:, None] | right[None]).all(2) & partial[:, None] & partial[None])
         if not a.size:
@@ -1198,12 +1211,15 @@ class Search:
         N = len(idx)
         if not left.any():
             return [seq()] * N
+        out: list[Term | None] = [None] * N
+        covers = self.final_covers_of(ctl, left, max_cells)
+        if not covers:  # no way to write the cells left: no configuration is solved
+            return out
         todo = np.arange(N) if todo is None else np.asarray(todo, dtype=np.int64)
         finals = [(var(n), v, True) for n, v in carry.finals(ctl, idx)]
         finals.append((var(ctl.name), ctl.end, False))
         extra = self.final_reads(ctl, written)
-        out: list[Term | None] = [None] * N
-        for cover in self.final_covers_of(ctl, left, max_cells):
+        for cover in covers:
             if not todo.size:
                 break
             per_write, open_ = [], todo
@@ -1289,20 +1305,19 @@ class Search:
         key = ("final reads", written.tobytes())
         if key not in ctl.memo:
             X, M = self.spec.inputs, self.M
-            B = len(X)
-            rows = np.arange(B)
-            cands = [(read(t), at, True) for t, at in self.final_cursor(ctl)]
-            cands += [(cell(k), np.full(B, k), False) for k in range(M)]
-            seen = {ctl.end.tobytes()}
-            out = []
-            for t, at, near in cands:
-                vals = X[rows, at]
-                if near and (at == at[0]).all():  # the same cell on every example: a fixed cell
-                    continue
-                if written[rows, at].any() or (vals == vals[0]).all() or vals.tobytes() in seen:
-                    continue
-                seen.add(vals.tobytes())
-                out.append((t, vals, near))
+            rows = np.arange(len(X))
+            cursor = self.final_cursor(ctl)
+            terms = [*(read(t) for t, _ in cursor), *(t for t, _ in self._cells)]
+            near = np.arange(len(terms)) < len(cursor)
+            at = np.concatenate([np.stack([a for _, a in cursor]), np.broadcast_to(np.arange(M)[:, None], (M, len(X)))])
+            vals = X[rows, at]  # every candidate at once, (K, B)
+            # at the cursor, the same cell on every example is a fixed cell
+            drop = (near & (at == at[:, :1]).all(1)) | written[rows, at].any(1) | (vals == vals[:, :1]).all(1)
+            seen, out = {ctl.end.tobytes()}, []
+            for k in np.flatnonzero(~drop):
+                if (key_k := vals[k].tobytes()) not in seen:
+                    seen.add(key_k)
+                    out.append((terms[k], vals[k], bool(near[k])))
             ctl.memo[key] = out
         return ctl.memo[key]
 
@@ -1422,6 +1437,28 @@ def _words(bits: np.ndarray) -> np.ndarray:
     return out
 
 
+def _cheapest_distinct(costs: list[int], keys: np.ndarray, seen: set[bytes]) -> list[int]:
+    """Of the rows of ``keys`` ``(K, P)`` with the same values, and none in ``seen``, the
+    cheapest by ``costs`` (the first at a tie), in row order; their keys join ``seen``."""
+    kept = []
+    for i in sorted(range(len(costs)), key=costs.__getitem__):
+        if (key := keys[i].tobytes()) not in seen:
+            seen.add(key)
+            kept.append(i)
+    return sorted(kept)
+
+
+def _pair_points(prim: list, far: list, M: int) -> np.ndarray:
+    """The points ``a * M + b`` of the operand pairs of :meth:`Search._tests` ``(J, P)``,
+    in its order: ``prim`` x ``prim`` (each pair once), then ``prim`` x ``far``
+    (operands ``(term, values (P,))``; ``prim`` or ``far`` may be empty, not both)."""
+    P = len((prim or far)[0][1])
+    a = np.stack([v for _, v in prim]) if prim else np.zeros((0, P), dtype=np.int64)
+    b = np.stack([v for _, v in far]) if far else np.zeros((0, P), dtype=np.int64)
+    i, j = np.triu_indices(len(a), 1)  # row by row, as itertools.combinations
+    return np.concatenate([a[i] * M + a[j], (a[:, None] * M + b[None]).reshape(len(a) * len(b), P)])
+
+
 def _counts_of(n: np.ndarray, target: np.ndarray, mask: np.ndarray, M: int) -> list[int]:
     """The rows ``q`` whose counts ``n[q]`` ``(Q, B)`` are some cell's targets (``target``,
     ``mask``: ``(B, C)``) less a constant on every example that compares the cell. A cell
@@ -1473,11 +1510,11 @@ class _Runs:
         on every example ``(len(rows), B)``: up to the first where the test is nonzero
         (``zero``: zero), or all (the first point where the test holds or the run ended)."""
         at, ended = self.points if b is None else (self.points[0][b], self.points[1][b])
-        if not self.nz.shape[1]:  # no run has a point
-            shape = (len(self.nz[rows]), *at.shape[:-1])
-            return np.zeros(shape, dtype=np.int64)
-        rows = rows if isinstance(rows, slice) else np.asarray(rows)[(slice(None), *(None,) * at.ndim)]
-        return ((self.nz[rows, at] != zero) | ended).argmax(-1)
+        nz = self.nz[rows]  # the rows, then their points (two takes: faster than one broadcast gather)
+        if not nz.shape[1]:  # no run has a point
+            return np.zeros((len(nz), *at.shape[:-1]), dtype=np.int64)
+        hit = np.take(nz, at.reshape(-1), axis=1).reshape(len(nz), *at.shape)
+        return ((hit != zero) | ended).argmax(-1)
 
 
 def _stops_of(
@@ -1499,10 +1536,10 @@ def _stops_of(
     Q = len(runs.nz)
     out: set[tuple[int, bool]] = set()
     for c in np.flatnonzero(_chance(changed, M, Q, 1 + len(at))):
-        rows = _compared(mask, changed, c)
         for way, cell_at in enumerate((None, *at)):
             if ways is not None and (c, way) not in ways:
                 continue
+            rows = _compared(mask, changed, c)
             for zero in (False, True):
                 left = _agreeing(runs, rows, target[:, c], zero, cell_at, M, cut=max(64, Q // 64))
                 out.update((int(q), zero) for q in left)
@@ -1518,25 +1555,25 @@ def _chance(changed: np.ndarray, M: int, Q: int, ways: int) -> np.ndarray:
 
 
 def _ways(
-    runs: _Runs, target: np.ndarray, mask: np.ndarray, at: tuple[np.ndarray, ...], M: int, cells: np.ndarray
+    stops: np.ndarray, target: np.ndarray, mask: np.ndarray, at: tuple[np.ndarray, ...], M: int, cells: np.ndarray
 ) -> set[tuple[int, int]]:
-    """The ways ``(cell, way)`` of :func:`_stops_of` that some row of
-    ``runs`` meets on every example that compares the cell, stopping either way, of the
-    ``cells`` ``(C,)`` marked (no chance floor, no cut). Whether a row meets a way depends
-    only on where it stops: :func:`_stops_of` limited to the ways some rows meet finds
-    every row that stops where one of them does. Every row, example and cell at once, on
-    the distinct stops (meant for the few rows of cheap exits)."""
+    """The ways ``(cell, way)`` of :func:`_stops_of` that some exit meets on every example
+    that compares the cell, of the ``cells`` ``(C,)`` marked (no chance floor, no cut);
+    ``stops``: the iterations each exit runs on each example ``(Q, B)`` (:meth:`_Runs.stop`,
+    either way). Whether a row meets a way depends only on where it stops:
+    :func:`_stops_of` limited to the ways some rows meet finds every row that stops where
+    one of them does. Every row, example and cell at once, on the distinct stops (meant
+    for the few rows of cheap exits)."""
     B, C = target.shape
-    out: set[tuple[int, int]] = set()
     first = mask.argmax(0)  # an example that compares the cell (if any does)
-    for zero in (False, True):
-        n = _distinct(runs.stop(slice(None), zero))  # (Q, B): rows that stop alike meet alike
-        count = (target - n[:, :, None]) % M  # a constant on every example, or not
-        hits = [count == count[:, first, np.arange(C)][:, None]]
-        hits += [a[np.arange(B), n][:, :, None] == target for a in at]  # (Q, B, C) each
-        for way, hit in enumerate(hits):
-            met = (hit | ~mask).all(1).any(0) & cells
-            out.update((int(c), way) for c in np.flatnonzero(met))
+    n = _distinct(stops)  # (Q, B): rows that stop alike meet alike
+    count = (target - n[:, :, None]) % M  # a constant on every example, or not
+    hits = [count == count[:, first, np.arange(C)][:, None]]
+    hits += [a[np.arange(B), n][:, :, None] == target for a in at]  # (Q, B, C) each
+    out: set[tuple[int, int]] = set()
+    for way, hit in enumerate(hits):
+        met = (hit | ~mask).all(1).any(0) & cells
+        out.update((int(c), way) for c in np.flatnonzero(met))
     return out
 
 
