@@ -24,6 +24,11 @@ Gen = Callable[[np.random.Generator, int], np.ndarray]  # one input memory
 Ref = Callable[[np.ndarray, int], tuple[np.ndarray, np.ndarray]]  # input -> (output, mask)
 
 
+def any_cells(rng, M):
+    """A memory of ``M`` cells, each any value ``0..M-1`` (no structure)."""
+    return rng.integers(0, M, size=M)
+
+
 def cells(*values, M):
     m = np.zeros(M, dtype=np.int64)
     m[: len(values)] = values

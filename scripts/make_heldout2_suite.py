@@ -11,15 +11,11 @@ from __future__ import annotations
 
 import make_dev_suite
 import numpy as np
-from make_dev_suite import a_list, cells, headed_list, length, out_mask
-
-
-def _any(r, M):
-    return r.integers(0, M, size=M)
+from make_dev_suite import a_list, any_cells, cells, headed_list, length, out_mask
 
 
 def t_add3(M):
-    return _any, lambda m, M: (cells(*m[:3], sum(m[:3]) % M, M=M), out_mask(m, [3]))
+    return any_cells, lambda m, M: (cells(*m[:3], sum(m[:3]) % M, M=M), out_mask(m, [3]))
 
 
 def t_sum_pairs(M):
@@ -28,14 +24,14 @@ def t_sum_pairs(M):
         o[0], o[1] = (m[0] + m[1]) % M, (m[2] + m[3]) % M
         return o, out_mask(m, [0, 1])
 
-    return _any, ref
+    return any_cells, ref
 
 
 def t_median3(M):
     def ref(m, M):
         return cells(*m[:3], sorted(m[:3])[1], M=M), out_mask(m, [3])
 
-    return _any, ref
+    return any_cells, ref
 
 
 def t_map_sub_index(M):

@@ -13,11 +13,7 @@ import math
 
 import make_dev_suite
 import numpy as np
-from make_dev_suite import a_list, cells, headed_list, length, out_mask
-
-
-def _any(r, M):
-    return r.integers(0, M, size=M)
+from make_dev_suite import a_list, any_cells, cells, headed_list, length, out_mask
 
 
 def _two(r, M, lo=0):
@@ -26,12 +22,12 @@ def _two(r, M, lo=0):
 
 
 def t_weighted_sum(M):
-    return _any, lambda m, M: (cells(*m[:2], (m[0] + 2 * m[1]) % M, *m[3:], M=M), out_mask(m, [2]))
+    return any_cells, lambda m, M: (cells(*m[:2], (m[0] + 2 * m[1]) % M, *m[3:], M=M), out_mask(m, [2]))
 
 
 def t_select(M):
     def gen(r, M):
-        m = _any(r, M)
+        m = any_cells(r, M)
         if r.integers(2):  # cell 0 is 0 half the time, else the condition would rarely hold
             m[0] = 0
         return m

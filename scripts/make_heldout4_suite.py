@@ -15,20 +15,16 @@ from __future__ import annotations
 
 import make_dev_suite
 import numpy as np
-from make_dev_suite import a_list, cells, headed_list, length, linked, out_mask
-
-
-def _any(r, M):
-    return r.integers(0, M, size=M)
+from make_dev_suite import a_list, any_cells, cells, headed_list, length, linked, out_mask
 
 
 def t_triple(M):
-    return _any, lambda m, M: (cells(m[0], 3 * m[0] % M, *m[2:], M=M), out_mask(m, [1]))
+    return any_cells, lambda m, M: (cells(m[0], 3 * m[0] % M, *m[2:], M=M), out_mask(m, [1]))
 
 
 def t_is_equal(M):
     def gen(r, M):
-        m = _any(r, M)
+        m = any_cells(r, M)
         if r.integers(2):  # equal half the time, else almost never
             m[1] = m[0]
         return m
@@ -43,7 +39,7 @@ def t_is_equal(M):
 
 def t_clamp(M):
     def gen(r, M):
-        m = _any(r, M)
+        m = any_cells(r, M)
         m[1:3] = np.sort(m[1:3])  # the bounds: low in cell 1, high in cell 2
         return m
 

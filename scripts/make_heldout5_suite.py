@@ -18,16 +18,12 @@ import math
 
 import make_dev_suite
 import numpy as np
-from make_dev_suite import a_list, length, linked, out_mask
-
-
-def _any(r, M):
-    return r.integers(0, M, size=M)
+from make_dev_suite import a_list, any_cells, length, linked, out_mask
 
 
 def _any_pair(r, M, equal_one_in):
     """Random memory whose cells 0 and 1 are equal about one time in ``equal_one_in``."""
-    m = _any(r, M)
+    m = any_cells(r, M)
     if r.integers(equal_one_in) == 0:
         m[1] = m[0]
     return m
@@ -188,7 +184,7 @@ def t_isqrt(M):
         return o, out_mask(m, [1])
 
     def gen(r, M):
-        m = _any(r, M)
+        m = any_cells(r, M)
         if r.integers(2):  # half the time a square or one below it, where the root steps
             s = r.integers(1, math.isqrt(M - 1) + 1)
             m[0] = s * s - r.integers(0, 2)

@@ -19,16 +19,12 @@ from itertools import pairwise
 
 import make_dev_suite
 import numpy as np
-from make_dev_suite import a_list, length, linked, out_mask
-
-
-def _any(r, M):
-    return r.integers(0, M, size=M)
+from make_dev_suite import a_list, any_cells, length, linked, out_mask
 
 
 def t_monus(M):
     def gen(r, M):
-        m = _any(r, M)
+        m = any_cells(r, M)
         if r.integers(4) == 0:  # some ties, where the answer is 0 either way
             m[1] = m[0]
         return m
@@ -43,7 +39,7 @@ def t_monus(M):
 
 def t_carry(M):
     def gen(r, M):
-        m = _any(r, M)
+        m = any_cells(r, M)
         if r.integers(3) == 0:  # a third of the sums land on M - 1 or M, where the carry starts
             m[1] = (M - m[0] - r.integers(0, 2)) % M
         return m

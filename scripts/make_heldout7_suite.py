@@ -17,16 +17,12 @@ from __future__ import annotations
 
 import make_dev_suite
 import numpy as np
-from make_dev_suite import a_list, length, linked, out_mask
-
-
-def _any(r, M):
-    return r.integers(0, M, size=M)
+from make_dev_suite import a_list, any_cells, length, linked, out_mask
 
 
 def t_first_nonzero(M):
     def gen(r, M):
-        m = _any(r, M)
+        m = any_cells(r, M)
         m[0] = r.integers(1, M)  # cell 0 is overwritten, so its input is noise
         gap = r.integers(0, M - 1) if r.integers(3) else 0  # a run of zeros from cell 1
         m[1 : 1 + gap] = 0
@@ -43,7 +39,7 @@ def t_first_nonzero(M):
 
 def t_bigint_inc(M):
     def gen(r, M):
-        m = _any(r, M)  # a number in base M, least significant digit in cell 0
+        m = any_cells(r, M)  # a number in base M, least significant digit in cell 0
         k = r.integers(0, M)  # how many low digits are M - 1, so the carry runs that far
         m[:k] = M - 1
         m[min(k, M - 1)] = r.integers(0, M - 1)  # never all M - 1
@@ -89,7 +85,7 @@ def t_sat_double(M):
         o[1] = min(2 * int(m[0]), M - 1)  # double, but stop at M - 1 instead of wrapping
         return o, out_mask(m, [1])
 
-    return _any, ref
+    return any_cells, ref
 
 
 def t_ll_swap_front(M):
@@ -124,7 +120,7 @@ def t_ll_enumerate(M):
 
 def t_ptr_sum(M):
     def gen(r, M):
-        m = _any(r, M)
+        m = any_cells(r, M)
         m[1], m[2] = r.integers(3, M, size=2)  # two pointers past the header
         if r.integers(4) == 0:  # some point at the same cell
             m[2] = m[1]
@@ -140,7 +136,7 @@ def t_ptr_sum(M):
 
 def t_min_nonzero(M):
     def gen(r, M):
-        m = _any(r, M)
+        m = any_cells(r, M)
         m[:2] = np.where(r.random(2) < 0.35, 0, r.integers(1, M, size=2))  # 0 means absent
         return m
 
@@ -155,7 +151,7 @@ def t_min_nonzero(M):
 
 def t_cyclic_inc(M):
     def gen(r, M):
-        m = _any(r, M)
+        m = any_cells(r, M)
         m[1] = r.integers(1, M)  # the modulus b
         m[0] = m[1] - 1 if r.integers(3) == 0 else r.integers(0, m[1])  # a counter below b
         return m
