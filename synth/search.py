@@ -195,6 +195,11 @@ class SearchStats:
         return self.enumerated_expressions + self.structures + self.programs
 
 
+# a test solved for (a counter's, an exit's, a two-way value's) is kept only where the
+# examples make a match this many times less likely by chance than the tests tried
+CHANCE = 1000
+
+
 @dataclasses.dataclass
 class SearchResult:
     candidates: list[Candidate]
@@ -932,7 +937,7 @@ class Search:
         if chance:
             M, tried = self.M, sum(nz.shape[0] * nz.shape[1] for *_, nz in jobs) * len(a)
             odds = zero.sum(1) * np.log(M) + nonzero.sum(1) * np.log(M / (M - 1))
-            keep = odds >= np.log(1000 * max(tried, 1))
+            keep = odds >= np.log(CHANCE * max(tried, 1))
             a, b, nonzero, zero = a[keep], b[keep], nonzero[keep], zero[keep]
         care, want = _words(nonzero | zero), _words(nonzero)
         tables, parts = [], []  # per test table: (table, envs); its matches and their cost bounds
@@ -1080,17 +1085,14 @@ class Search:
         carried = carry.before(ctl, idx) if ctl.addresses else []
         walks = bool((ctl.end != ctl.end[0]).any())  # else a walk's cursor is a constant after it
         for h in [None, *ctl.addresses]:
+            if h is None and not carry.traj and not walks:  # an empty body, no cursor worth using after it
+                continue
+            written, need = (np.zeros_like(D), None) if h is None else self._address(ctl, h)
+            if not self.final_covers_of(ctl, D & ~written):
+                continue  # the cells the body leaves cannot all be written after the loop
             if h is None:
-                if not carry.traj and not walks:  # an empty body, and no cursor worth using after it
-                    continue
-                if not self.final_covers_of(ctl, D):
-                    continue
-                written, body = np.zeros_like(D), [None] * len(idx)
-                live = np.arange(len(idx))
+                body, live = [None] * len(idx), np.arange(len(idx))
             else:
-                written, need = self._address(ctl, h)
-                if not self.final_covers_of(ctl, D & ~written):
-                    continue  # the cells it leaves cannot all be written after the loop
                 body = self.body_values(ctl, carried, len(idx), need, h)
                 if any(b is None for b in body) and (cond := self.conditional(ctl, h)) is not None:
                     body = [cond if b is None else b for b in body]
@@ -1469,7 +1471,7 @@ def _counts_of(n: np.ndarray, target: np.ndarray, mask: np.ndarray, M: int) -> l
     out: set[int] = set()
     for c in range(target.shape[1]):
         rows = np.flatnonzero(mask[:, c])
-        if not rows.size or float(M) ** (rows.size - 1) < 1000 * Q:
+        if not rows.size or float(M) ** (rows.size - 1) < CHANCE * Q:
             continue
         left = np.arange(Q)
         k = (target[rows[0], c] - n[:, rows[0]]) % M
@@ -1551,7 +1553,7 @@ def _chance(changed: np.ndarray, M: int, Q: int, ways: int) -> np.ndarray:
     among ``Q`` rows, stopping where nonzero or zero, matched ``ways`` ways: ``M^(examples
     − 1) ≥ 1000·2·ways·Q``. Only examples where the cell changes count: where it keeps its
     value, often a 0, an exit matches by pointing at it."""
-    return np.array([float(M) ** (int(k) - 1) >= 1000 * Q * 2 * ways for k in changed.sum(0)], dtype=bool)
+    return np.array([float(M) ** (int(k) - 1) >= CHANCE * Q * 2 * ways for k in changed.sum(0)], dtype=bool)
 
 
 def _ways(
