@@ -1088,7 +1088,7 @@ class Search:
             if h is None and not carry.traj and not walks:  # an empty body, no cursor worth using after it
                 continue
             written, need = (np.zeros_like(D), None) if h is None else self._address(ctl, h)
-            if not self.final_covers_of(ctl, D & ~written):
+            if not carry.traj and not self.final_covers_of(ctl, D & ~written):
                 continue  # the cells the body leaves cannot all be written after the loop
             # the writes after the loop first: they fail far more configurations than the
             # body value does, on fewer points (ll_find to cost 8: none of 121 k fit)
@@ -1209,7 +1209,8 @@ class Search:
         None. ``written``: the cells the body writes ``(B, M)``.
 
         The addresses are constant cells, or (when those fail) the loop's final cursor
-        ``i``, ``inc(i)`` or ``dec(i)`` (:meth:`final_covers`); the values are functions of
+        ``i``, ``inc(i)`` or ``dec(i)`` (:meth:`final_covers`), or (when neither can cover)
+        a carried variable's final value (:meth:`carried_covers`); the values are functions of
         the loop's final values (carried variables, the cursor) and then of the cells the
         body left at the input: at the final cursor and fixed ones (:meth:`final_reads`). A
         configuration one write fails is not solved for the next."""
@@ -1218,17 +1219,26 @@ class Search:
             return [seq()] * N
         out: list[Term | None] = [None] * N
         covers = self.final_covers_of(ctl, left, max_cells)
-        if not covers:  # no way to write the cells left: no configuration is solved
+        carried = carry.finals(ctl, idx)
+        if not covers and not carried:  # no way to write the cells left: no configuration is solved
             return out
         todo = np.arange(N) if todo is None else np.asarray(todo, dtype=np.int64)
-        finals = [(var(n), v, True) for n, v in carry.finals(ctl, idx)]
+        finals = [(var(n), v, True) for n, v in carried]
         finals.append((var(ctl.name), ctl.end, False))
         extra = self.final_reads(ctl, written)
-        for cover in covers:
+        groups = itertools.chain(
+            ((cover, None) for cover in covers),
+            # a carried variable's address only where the constant cells and the cursor cannot cover
+            () if covers else self.carried_covers(carried, left, todo, max_cells),
+        )
+        for cover, group in groups:
+            open_ = todo if group is None else np.intersect1d(todo, group)
             if not todo.size:
                 break
-            per_write, open_ = [], todo
+            per_write = []
             for adr, rows, need in cover:
+                if not open_.size:
+                    break
                 vals = self._final_value(ctl, adr, rows, need, finals, extra, bool(written.any()), N, open_)
                 made: dict[int, Term] = {}
                 for e in vals:
@@ -1241,6 +1251,42 @@ class Search:
             if open_.size:
                 todo = np.setdiff1d(todo, open_)
         return out
+
+    def carried_covers(self, finals: list, left: np.ndarray, todo: np.ndarray, max_cells: int) -> Iterator[tuple]:
+        """Covers (as :meth:`final_covers`) with one write at a carried variable's final
+        value ``a``, ``inc(a)`` or ``dec(a)`` and the rest at constant cells, for when the
+        control's own cannot cover the cells left (``p ← 0; repeat mem[1] times { p ←
+        mem[p] }; mem[p] ← 0``). Each comes with the configurations of ``todo`` where its
+        address is compared on every example, is not the same on all, and writes a changed
+        cell no constant write covers; grouped by the cells it addresses."""
+        Y, K, X = self.spec.outputs, self.spec.mask, self.spec.inputs
+        if not finals or (left.sum(1) > max_cells).any():  # an example with more cells than writes
+            return
+        rows = np.arange(len(Y))
+        ways = [(name, op) for name, _ in finals for op in ("var", "inc", "dec")]
+        ats = np.stack([at_cursor(op, F[todo], X, self.M) for _, F in finals for op in ("var", "inc", "dec")])
+        ok = K[rows, ats].all(-1) & (ats != ats[..., :1]).any(-1) & left[rows, ats].any(-1)  # (ways, n)
+        for w, sel in ((w, np.flatnonzero(ok[w])) for w in np.flatnonzero(ok.any(1))):
+            at, pick = ats[w, sel], np.arange(sel.size)[:, None]
+            rest = np.repeat(left[None], sel.size, 0)
+            rest[pick, rows, at] = False
+            fixed = rest.any(1)  # (n, M): the cells left for constant writes
+            own = left[rows, at] & ~fixed[pick, at]
+            fits = (fixed.sum(1) + 1 <= max_cells) & own.any(1)
+            sel, at, fixed = sel[fits], at[fits], fixed[fits]
+            if not sel.size:
+                continue
+            name, op = ways[w]
+            adr = var(name) if op == "var" else app(op, var(name))
+            keys, inv = np.unique(np.concatenate([at, fixed], 1), axis=0, return_inverse=True)
+            inv = inv.reshape(-1)
+            for g in range(len(keys)):
+                first = np.flatnonzero(inv == g)[0]
+                cover = [
+                    *((const(c), K[:, c], Y[K[:, c], c]) for c in np.flatnonzero(fixed[first])),
+                    (adr, np.ones(len(Y), dtype=bool), Y[rows, at[first]]),
+                ]
+                yield cover, todo[sel[inv == g]]
 
     def final_covers_of(self, ctl: Control, left: np.ndarray, max_cells: int = 2) -> list[list]:
         """:meth:`final_covers`, kept per control and cells left (the same for every batch
@@ -1349,7 +1395,8 @@ class Search:
             (pair_choice(uw, a, b, M) for a in ops for b in cur),
         )
         holes = (choice(None, (t,), v, d) for t, v, d in ops)
-        memo = ctl.memo.setdefault(("final", str(adr), body_writes, tuple(str(t) for t, _, _ in extra)), {})
+        key = ("final", str(adr), need.tobytes(), body_writes, tuple(str(t) for t, _, _ in extra))
+        memo = ctl.memo.setdefault(key, {})  # a carried address needs different values per group
         return self.solve(N, need, choices, holes, memo, todo)
 
     # ------------------------------------------------------------------ nested loops

@@ -353,6 +353,32 @@ def test_a_pure_walk_is_kept_when_a_write_after_it_reads_its_cursor():
             assert any(loop.args[0] in reads(w) for w in after), str(c.term)
 
 
+def _chase(rng, B: int, M: int) -> Examples:
+    """Every cell an address: from cell 1, follow ``mem[0]`` (1 to 4) pointers ``p ←
+    mem[p]`` and clear the cell reached. The address is a carried variable's final value,
+    not a loop cursor's or a constant."""
+    X = rng.integers(0, M, (B, M))
+    X[:, 0] = rng.integers(1, 5, B)
+    Y = X.copy()
+    for b in range(B):
+        p = 1
+        for _ in range(X[b, 0]):
+            p = X[b, p]
+        Y[b, p] = 0
+    return Examples(X, Y, np.ones((B, M), bool))
+
+
+def test_a_write_after_a_loop_at_a_carried_variables_final_value():
+    """Pointers chased `mem[0]` times from cell 1 and the cell reached cleared: the write
+    after the loop is at the carried pointer (`mem[a] ← 0`), not at the cursor or a constant."""
+    M, rng = 8, np.random.default_rng(6)
+    _, good = _generalising(_chase, M, rng, max_cost=8, time_limit=120)
+    assert good
+    for t in good:
+        loop, after = _after_loop(t)
+        assert any(reads(w.args[0]) and loop.args[0] not in reads(w.args[0]) for w in after), str(t)
+
+
 def _count_task(rng, B: int, M: int) -> Examples:
     """A list at cell 1 and a value in cell 0; cell 0 becomes how many elements are below
     the value (every count from 0 up turns up in 16 examples)."""
