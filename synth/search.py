@@ -250,6 +250,7 @@ class Search:
     # (two-way values test at every failing address, so theirs stay one past)
     TEST_REACH: ClassVar[dict[str, int]] = {"test_u": 1, "test_uw": 1, "count_u": 3}
     ARM_COST: ClassVar[int] = 3  # a straight-line two-way value's branches, at most
+    MEET_COST: ClassVar[int] = 5  # the cheaper side of a straight-line sum or difference, at most
     # loops whose carried result a later loop may read (:meth:`aggregates`): the cheapest
     # this many distinct results
     AGGREGATES: ClassVar[int] = 4096
@@ -423,6 +424,8 @@ class Search:
             two = self._straight_ifz(c, st)  # a choice of two values, its test solved for
             if two is not None and base + two[1] <= level:
                 twos.append((base + cost(two[0], self.costs), a, two[0], covered))
+            if g < 0 and (met := self._straight_meet(c, st)) is not None and base + met[1] <= level:
+                writes.append((base + met[1], a, met[0], covered))
         writes += twos
         idx, g = st["addr"], st["value"]
         if idx.size:
@@ -462,6 +465,40 @@ class Search:
             cells = [(cell(k), X[rows, k]) for k in range(self.M)]
             t = self._ifz(Y[rows, c], arms, cells, [], chance=True)
             memo[c] = None if t is None else (t, self.c("ifz") + sum(cost(e, self.costs) for e in t.args[1:]))
+        return memo[c]
+
+    def _straight_meet(self, c: int, st: dict) -> tuple[Term, int] | None:
+        """A value ``e1 + e2`` or ``e1 − e2`` of two bank expressions for a straight-line
+        write at cell ``c``, for values past the bank's depth, met in the middle: for each
+        expression of cost at most :attr:`MEET_COST` the other side's values follow from
+        the target (``y − v``, ``v − y``, ``y + v``) and are looked up in the bank's
+        signature set. The cheapest pair, with its cost (the bank's costs of the two and the
+        operator's, as a bank value is costed); found once per cell, when the bank
+        is at full depth, for a cell compared on every example (the lookup is exact) and
+        past the chance floor (``M^examples ≥ 1000 × pairs tried``); else None.
+        ``a + b + c − min(a, min(b, c))`` (cost 11) is the sum of the two largest."""
+        if st["k"] < 8:
+            return None
+        memo = st.setdefault("meet", {})
+        if c not in memo:
+            memo[c] = None
+            Y, K, M = self.spec.outputs, self.spec.mask, self.M
+            tab, y = st["table"], Y[:, c]
+            cheap = np.flatnonzero(tab.costs <= self.MEET_COST)
+            if not K[:, c].all() or float(M) ** len(y) < CHANCE * 3 * len(cheap) * len(tab):
+                return None
+            v = tab.values[cheap].astype(np.int64)
+            found = []  # (cost, term)
+            for op, need, cheap_first in (("add", y - v, True), ("sub", v - y, True), ("sub", y + v, False)):
+                g = self.mem.seen.find(need % M)
+                ok = np.flatnonzero((g >= 0) & (g < len(tab)))
+                if ok.size:
+                    both = tab.costs[cheap[ok]] + tab.costs[g[ok]]
+                    q = ok[np.argmin(both)]
+                    e, f = tab.terms[cheap[q]], tab.terms[g[q]]
+                    found.append((int(both.min()) + self.c(op), app(op, e, f) if cheap_first else app(op, f, e)))
+            if found:
+                memo[c] = min(found, key=lambda x: x[0])[::-1]  # the first of the cheapest
         return memo[c]
 
     def _straight(self, k: int) -> dict:

@@ -11,6 +11,7 @@ from synth import SizePrior, SynthConfig, enumerate_programs, execute
 from synth.lang import app, assign, const, for_list, par, read, reads, seq, substitute, var, write
 from synth.loops import carry_counts, orbits, pair_orbits, run_nested
 from synth.search import Search, Spec, _Runs, _words, useful
+from synth.semantics import value
 from synth.solve import Table, functional, pair_choice
 
 TABLE1 = ["inc", "map_inc", "map_dec", "reduce", "parity", "fibonacci"]
@@ -377,6 +378,29 @@ def test_a_write_after_a_loop_at_a_carried_variables_final_value():
     for t in good:
         loop, after = _after_loop(t)
         assert any(reads(w.args[0]) and loop.args[0] not in reads(w.args[0]) for w in after), str(t)
+
+
+def _two_largest(rng, B: int, M: int) -> Examples:
+    X = rng.integers(0, M, (B, M))
+    Y = X.copy()
+    a, b, c = X[:, 0], X[:, 1], X[:, 2]
+    Y[:, 3] = (np.maximum(a, b) + np.maximum(np.minimum(a, b), c)) % M
+    return Examples(X, Y, np.ones((B, M), bool))
+
+
+def test_a_straight_line_value_past_the_bank_is_met_in_the_middle():
+    """The sum of the two largest of three cells is past the bank's depth: it is found as
+    a sum of two bank values with the target's values, and not on too few examples to
+    tell it from chance."""
+    M, rng = 8, np.random.default_rng(7)
+    s = Search(Spec.of(_two_largest(rng, 16, M), M), SizePrior(), SynthConfig(time_limit=None))
+    st = s._straight(8)
+    assert st["cell"][3] < 0  # not in the bank
+    t, k = s._straight_meet(3, st)
+    assert (value(t, M, memory=s.spec.inputs) == s.spec.outputs[:, 3]).all(), str(t)
+    assert k > st["table"].costs.max()
+    few = Search(Spec.of(_two_largest(rng, 5, M), M), SizePrior(), SynthConfig(time_limit=None))
+    assert few._straight_meet(3, few._straight(8)) is None
 
 
 def _count_task(rng, B: int, M: int) -> Examples:
