@@ -17,9 +17,9 @@ found the same way (as a counter's test is). The shapes composed this way:
   chasing, cell ranges), carrying 0–2 variables or a counter of the iterations where a
   solved-for test holds, writing at an address that is a function of its cursor (at the
   cursor, at an offset, mirrored), then writing results computed
-  from the loop's final variables and the cells at its final cursor, at fixed cells or at
+  from the loop's final variables and the cells at its final cursor, at fixed cells, at
   the final cursor (``mem[i] ← a`` after a list walk; a walk with an empty body is kept
-  when a write after it uses its cursor);
+  when a write after it uses its cursor) or at a carried variable's final value;
 - **nested loops**: a walk inside a walk, updating the two cursors' cells together (the
   compare-and-exchange of sorting).
 
@@ -249,6 +249,7 @@ class Search:
     # `x - min(3, x)`, cost 6: 3,017 rows, 105 patterns at M = 12)
     # (two-way values test at every failing address, so theirs stay one past)
     TEST_REACH: ClassVar[dict[str, int]] = {"test_u": 1, "test_uw": 1, "count_u": 3}
+    STRAIGHT_COST: ClassVar[int] = 8  # the straight-line table's expressions, at most (reached at level 10)
     ARM_COST: ClassVar[int] = 3  # a straight-line two-way value's branches, at most
     MEET_COST: ClassVar[int] = 5  # the cheaper side of a straight-line sum or difference, at most
     # loops whose carried result a later loop may read (:meth:`aggregates`): the cheapest
@@ -392,7 +393,8 @@ class Search:
     def straight_line(self, level: int, max_writes: int = 3) -> None:
         """``mem[a1..ak] ← e1..ek`` on the input: the cheapest covers of the changed cells
         by writes that each cost at most ``level`` (address, value and the write; a
-        two-way value, :meth:`_straight_ifz`, less its test). With holes, a constant cell
+        two-way value, :meth:`_straight_ifz`, less its test; or, past the table's depth, a
+        sum or difference of two, :meth:`_straight_meet`). With holes, a constant cell
         whose target no expression within the level gives, but some function of one input
         cell could, is written ``?(mem[k])``."""
         X, Y, K = self.spec.inputs, self.spec.outputs, self.spec.mask
@@ -401,7 +403,7 @@ class Search:
         if not D.any():
             self.record(seq(), "straight-line")
             return
-        st = self._straight(min(level - 2, 8))
+        st = self._straight(min(level - 2, self.STRAIGHT_COST))
         table, n = st["table"], len(st["table"])
         w_c = self.c("write")
         writes, twos = [], []  # (cost, address, value, covered (B, M)); two-way values go last
@@ -468,16 +470,17 @@ class Search:
         return memo[c]
 
     def _straight_meet(self, c: int, st: dict) -> tuple[Term, int] | None:
-        """A value ``e1 + e2`` or ``e1 − e2`` of two bank expressions for a straight-line
-        write at cell ``c``, for values past the bank's depth, met in the middle: for each
-        expression of cost at most :attr:`MEET_COST` the other side's values follow from
-        the target (``y − v``, ``v − y``, ``y + v``) and are looked up in the bank's
-        signature set. The cheapest pair, with its cost (the bank's costs of the two and the
-        operator's, as a bank value is costed); found once per cell, when the bank
-        is at full depth, for a cell compared on every example (the lookup is exact) and
-        past the chance floor (``M^examples ≥ 1000 × pairs tried``); else None.
-        ``a + b + c − min(a, min(b, c))`` (cost 11) is the sum of the two largest."""
-        if st["k"] < 8:
+        """A value ``e1 + e2`` or ``e1 − e2`` of two table expressions for a straight-line
+        write at cell ``c``, for values past the table's depth, met in the middle: for each
+        expression ``v`` of cost at most :attr:`MEET_COST` the other side's values follow
+        from the target (``y − v``, ``v − y``, ``y + v``) and are looked up in the bank's
+        signature set (a slot below the table's length is the table's row: the bank adds
+        rows cheapest first). The cheapest pair, with its cost (the two sides' and the
+        operator's, as a bank value is costed); found once per cell, when the table is at
+        its depth (:attr:`STRAIGHT_COST`), for a cell compared on every example (the lookup
+        is exact) and past the chance floor (``M^examples ≥ 1000 × pairs tried``); else
+        None. ``max(a, b) + max(c, min(a, b))`` (cost 9) is the sum of the two largest."""
+        if st["k"] < self.STRAIGHT_COST:
             return None
         memo = st.setdefault("meet", {})
         if c not in memo:
@@ -488,7 +491,7 @@ class Search:
             if not K[:, c].all() or float(M) ** len(y) < CHANCE * 3 * len(cheap) * len(tab):
                 return None
             v = tab.values[cheap].astype(np.int64)
-            found = []  # (cost, term)
+            found = []  # (term, cost), in the order tried
             for op, need, cheap_first in (("add", y - v, True), ("sub", v - y, True), ("sub", y + v, False)):
                 g = self.mem.seen.find(need % M)
                 ok = np.flatnonzero((g >= 0) & (g < len(tab)))
@@ -496,9 +499,9 @@ class Search:
                     both = tab.costs[cheap[ok]] + tab.costs[g[ok]]
                     q = ok[np.argmin(both)]
                     e, f = tab.terms[cheap[q]], tab.terms[g[q]]
-                    found.append((int(both.min()) + self.c(op), app(op, e, f) if cheap_first else app(op, f, e)))
+                    found.append((app(op, e, f) if cheap_first else app(op, f, e), int(both.min()) + self.c(op)))
             if found:
-                memo[c] = min(found, key=lambda x: x[0])[::-1]  # the first of the cheapest
+                memo[c] = min(found, key=lambda x: x[1])  # the first of the cheapest
         return memo[c]
 
     def _straight(self, k: int) -> dict:
@@ -1269,10 +1272,9 @@ class Search:
             () if covers else self.carried_covers(carried, left, todo, max_cells),
         )
         for cover, group in groups:
-            open_ = todo if group is None else np.intersect1d(todo, group)
             if not todo.size:
                 break
-            per_write = []
+            open_, per_write = todo if group is None else np.intersect1d(todo, group), []
             for adr, rows, need in cover:
                 if not open_.size:
                     break
@@ -1295,35 +1297,41 @@ class Search:
         control's own cannot cover the cells left (``p ← 0; repeat mem[1] times { p ←
         mem[p] }; mem[p] ← 0``). Each comes with the configurations of ``todo`` where its
         address is compared on every example, is not the same on all, and writes a changed
-        cell no constant write covers; grouped by the cells it addresses."""
+        cell no constant write covers; grouped by the cells it addresses (tried per variable
+        in the order ``a``, ``inc(a)``, ``dec(a)``, and by those cells)."""
         Y, K, X = self.spec.outputs, self.spec.mask, self.spec.inputs
         if not finals or (left.sum(1) > max_cells).any():  # an example with more cells than writes
             return
-        rows = np.arange(len(Y))
-        ways = [(name, op) for name, _ in finals for op in ("var", "inc", "dec")]
-        ats = np.stack([at_cursor(op, F[todo], X, self.M) for _, F in finals for op in ("var", "inc", "dec")])
+        rows, everywhere = np.arange(len(Y)), np.ones(len(Y), dtype=bool)
+        ways = [(name, op, F) for name, F in finals for op in ("var", "inc", "dec")]
+        ats = np.stack([at_cursor(op, F[todo], X, self.M) for _, op, F in ways])  # (ways, n, B)
         ok = K[rows, ats].all(-1) & (ats != ats[..., :1]).any(-1) & left[rows, ats].any(-1)  # (ways, n)
-        for w, sel in ((w, np.flatnonzero(ok[w])) for w in np.flatnonzero(ok.any(1))):
+        for w in np.flatnonzero(ok.any(1)):
+            sel = np.flatnonzero(ok[w])
             at, pick = ats[w, sel], np.arange(sel.size)[:, None]
             rest = np.repeat(left[None], sel.size, 0)
             rest[pick, rows, at] = False
             fixed = rest.any(1)  # (n, M): the cells left for constant writes
-            own = left[rows, at] & ~fixed[pick, at]
+            own = left[rows, at] & ~fixed[pick, at]  # a cell left that only this write covers
             fits = (fixed.sum(1) + 1 <= max_cells) & own.any(1)
             sel, at, fixed = sel[fits], at[fits], fixed[fits]
             if not sel.size:
                 continue
-            name, op = ways[w]
+            name, op, _ = ways[w]
             adr = var(name) if op == "var" else app(op, var(name))
-            keys, inv = np.unique(np.concatenate([at, fixed], 1), axis=0, return_inverse=True)
-            inv = inv.reshape(-1)
-            for g in range(len(keys)):
-                first = np.flatnonzero(inv == g)[0]
-                cover = [
-                    *((const(c), K[:, c], Y[K[:, c], c]) for c in np.flatnonzero(fixed[first])),
-                    (adr, np.ones(len(Y), dtype=bool), Y[rows, at[first]]),
-                ]
+            # the cells a configuration addresses decide its constant writes: group by them alone
+            _, first, inv = np.unique(at, axis=0, return_index=True, return_inverse=True)
+            inv = inv.reshape(-1)  # numpy 2.0.0 gave it another shape
+            for g, f in enumerate(first):
+                cover = [*self._const_writes(np.flatnonzero(fixed[f])), (adr, everywhere, Y[rows, at[f]])]
                 yield cover, todo[sel[inv == g]]
+
+    def _const_writes(self, cells: Iterable[int]) -> list[tuple]:
+        """Writes after the loop at the constant cells ``cells``, as a cover's parts
+        (:meth:`final_covers`): the address, the examples that compare the cell, and its
+        targets there."""
+        Y, K = self.spec.outputs, self.spec.mask
+        return [(const(c), K[:, c], Y[K[:, c], c]) for c in cells]
 
     def final_covers_of(self, ctl: Control, left: np.ndarray, max_cells: int = 2) -> list[list]:
         """:meth:`final_covers`, kept per control and cells left (the same for every batch
@@ -1341,11 +1349,11 @@ class Search:
         per write, each covering a cell left), the rest at constant cells, cheapest
         addresses first. A cursor write may hit a constant write's cell on some examples
         (a one-element list's first and last): both must write the cell's target there."""
-        Y, K = self.spec.outputs, self.spec.mask
+        Y = self.spec.outputs
         B = len(Y)
         cells = np.flatnonzero(left.any(0))
         if len(cells) <= max_cells:
-            yield [(const(c), K[:, c], Y[K[:, c], c]) for c in cells]
+            yield self._const_writes(cells)
         hits = [(t, at) for t, at in self.final_addresses(ctl) if left[np.arange(B), at].any()]
         combos = [s for k in range(1, max_cells + 1) for s in itertools.combinations(hits, k)]
         combos.sort(key=lambda s: sum(cost(t, self.costs) for t, _ in s))  # stable: fewer writes first at a tie
@@ -1357,10 +1365,7 @@ class Search:
             fixed = np.flatnonzero(rest.any(0))
             if len(fixed) + len(s) > max_cells:
                 continue
-            yield [
-                *((const(c), K[:, c], Y[K[:, c], c]) for c in fixed),
-                *((t, everywhere, Y[np.arange(B), at]) for t, at in s),
-            ]
+            yield [*self._const_writes(fixed), *((t, everywhere, Y[np.arange(B), at]) for t, at in s)]
 
     def final_cursor(self, ctl: Control) -> list[tuple[Term, np.ndarray]]:
         """The loop's final cursor ``v`` and its neighbours ``inc(v)``, ``dec(v)`` (those a
@@ -1384,7 +1389,8 @@ class Search:
     def final_reads(self, ctl: Control, written: np.ndarray) -> list[tuple[Term, np.ndarray, bool]]:
         """Cells a final write's value may read besides the loop's final values: at the
         final cursor (``mem[v]``, ``mem[inc(v)]``, ``mem[dec(v)]``), then fixed cells
-        ``mem[k]`` (read only by a write at the cursor after a body that writes nothing);
+        ``mem[k]`` (read only by a write not at a constant cell, at the cursor or a carried
+        variable, after a body that writes nothing);
         ``(term, values (B,), at the cursor)``. A read at the cursor must reach different
         cells on different examples (else it is a fixed cell); every read is of cells the
         body writes on no example (the solving sees the input's memory), one per distinct
@@ -1412,10 +1418,12 @@ class Search:
     def _final_value(self, ctl, adr, rows, need, finals, extra, body_writes: bool, N: int, todo) -> list:
         """The cheapest value for one write after the loop at ``adr``, per configuration:
         a function of one of the loop's final values ``finals``, or of a cell at the final
-        cursor; without body writes, one that reads memory, or (for a write at the cursor) a
-        fixed cell, as memory is still the input's; then of two final values, or of a final value and a cell at the
-        cursor; a hole over a final value; or None. ``extra``: :meth:`final_reads`;
-        ``rows``: the examples it must fit."""
+        cursor; without body writes, one that reads memory, or (for a write not at a
+        constant cell) a fixed cell, as memory is still the input's; then of two final
+        values, or of a final value and a cell at the cursor; a hole over a final value; or
+        None. ``extra``: :meth:`final_reads`; ``rows``: the examples it must fit. What the
+        static choices give is kept per address and ``need`` (a carried variable's address
+        needs other values for each group of :meth:`carried_covers`)."""
         M = self.M
         u, uw, um = self.table("u"), self.table("uw"), self.table("um")
         ops = [(t, v[:, rows] if d else v[rows], d) for t, v, d in finals]
@@ -1433,7 +1441,7 @@ class Search:
         )
         holes = (choice(None, (t,), v, d) for t, v, d in ops)
         key = ("final", str(adr), need.tobytes(), body_writes, tuple(str(t) for t, _, _ in extra))
-        memo = ctl.memo.setdefault(key, {})  # a carried address needs different values per group
+        memo = ctl.memo.setdefault(key, {})
         return self.solve(N, need, choices, holes, memo, todo)
 
     # ------------------------------------------------------------------ nested loops
