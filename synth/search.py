@@ -1128,7 +1128,8 @@ class Search:
             if h is None and not carry.traj and not walks:  # an empty body, no cursor worth using after it
                 continue
             written, need = (np.zeros_like(D), None) if h is None else self._address(ctl, h)
-            if not carry.traj and not self.final_covers_of(ctl, D & ~written):
+            at_carried = bool(carry.traj) and _few_left(D & ~written)
+            if not at_carried and not self.final_covers_of(ctl, D & ~written):
                 continue  # the cells the body leaves cannot all be written after the loop
             # the writes after the loop first: they fail far more configurations than the
             # body value does, on fewer points (ll_find to cost 8: none of 121 k fit)
@@ -1300,7 +1301,7 @@ class Search:
         cell no constant write covers; grouped by the cells it addresses (tried per variable
         in the order ``a``, ``inc(a)``, ``dec(a)``, and by those cells)."""
         Y, K, X = self.spec.outputs, self.spec.mask, self.spec.inputs
-        if not finals or (left.sum(1) > max_cells).any():  # an example with more cells than writes
+        if not finals or not _few_left(left, max_cells):
             return
         rows, everywhere = np.arange(len(Y)), np.ones(len(Y), dtype=bool)
         ways = [(name, op, F) for name, F in finals for op in ("var", "inc", "dec")]
@@ -1554,6 +1555,12 @@ def _pair_points(prim: list, far: list, M: int) -> np.ndarray:
     b = np.stack([v for _, v in far]) if far else np.zeros((0, P), dtype=np.int64)
     i, j = np.triu_indices(len(a), 1)  # row by row, as itertools.combinations
     return np.concatenate([a[i] * M + a[j], (a[:, None] * M + b[None]).reshape(len(a) * len(b), P)])
+
+
+def _few_left(left: np.ndarray, max_cells: int = 2) -> bool:
+    """Whether writes after a loop could cover ``left`` ``(B, M)``: no example has more
+    cells left than there are writes."""
+    return bool((left.sum(1) <= max_cells).all())
 
 
 def _counts_of(n: np.ndarray, target: np.ndarray, mask: np.ndarray, M: int) -> list[int]:
