@@ -488,9 +488,11 @@ class Search:
             Y, K, M = self.spec.outputs, self.spec.mask, self.M
             tab, y = st["table"], Y[:, c]
             cheap = np.flatnonzero(tab.costs <= self.MEET_COST)
-            if not K[:, c].all() or float(M) ** len(y) < CHANCE * 3 * len(cheap) * len(tab):
+            pairs = 3 * len(cheap) * len(tab)  # each cheap side, each way, against every row
+            if not K[:, c].all() or float(M) ** len(y) < CHANCE * pairs:
                 return None
             v = tab.values[cheap].astype(np.int64)
+            self.stats.completions += pairs
             found = []  # (term, cost), in the order tried
             for op, need, cheap_first in (("add", y - v, True), ("sub", v - y, True), ("sub", y + v, False)):
                 g = self.mem.seen.find(need % M)
@@ -1242,10 +1244,8 @@ class Search:
         memo = ctl.memo.setdefault(("body", str(h[0]), carried_only), {})
         return self.solve(N, need, choices, holes, memo, todo)
 
-    def final_writes(
-        self, ctl, carry, idx, left, written: np.ndarray, todo: np.ndarray | None = None, max_cells: int = 2
-    ) -> list[Term | None]:
-        """For each configuration (of ``todo``, default all), writes after the loop that
+    def final_writes(self, ctl, carry, idx, left, written: np.ndarray, max_cells: int = 2) -> list[Term | None]:
+        """For each configuration ``idx``, writes after the loop that
         leave every cell in ``left`` at its target (``seq()`` if there is none to make), or
         None. ``written``: the cells the body writes ``(B, M)``.
 
@@ -1263,7 +1263,7 @@ class Search:
         carried = carry.finals(ctl, idx)
         if not covers and not carried:  # no way to write the cells left: no configuration is solved
             return out
-        todo = np.arange(N) if todo is None else np.asarray(todo, dtype=np.int64)
+        todo = np.arange(N)  # the configurations not yet solved
         finals = [(var(n), v, True) for n, v in carried]
         finals.append((var(ctl.name), ctl.end, False))
         extra = self.final_reads(ctl, written)
