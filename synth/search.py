@@ -1130,12 +1130,13 @@ class Search:
             if h is None and not carry.traj and not walks:  # an empty body, no cursor worth using after it
                 continue
             written, need = (np.zeros_like(D), None) if h is None else self._address(ctl, h)
-            at_carried = bool(carry.traj) and _few_left(D & ~written)
-            if not at_carried and not self.final_covers_of(ctl, D & ~written):
+            left = D & ~written  # the changed cells the writes after the loop must cover
+            at_carried = bool(carry.traj) and _few_left(left)
+            if not at_carried and not self.final_covers_of(ctl, left):
                 continue  # the cells the body leaves cannot all be written after the loop
             # the writes after the loop first: they fail far more configurations than the
             # body value does, on fewer points (ll_find to cost 8: none of 121 k fit)
-            final = self.final_writes(ctl, carry, idx, D & ~written, written)
+            final = self.final_writes(ctl, carry, idx, left, written)
             live = np.array([n for n, f in enumerate(final) if f is not None], dtype=np.int64)
             if not live.size:
                 continue
