@@ -248,6 +248,7 @@ class Carry:
     N: int
     traj: dict[str, np.ndarray]
     groups: list[tuple[int, Callable[[int], tuple]]]  # (first row, row -> (inits, updates))
+    alone: int = 0  # rows below this carry ``a`` alone, updated in the loop
 
     def hashes(self, ctl: Control) -> np.ndarray:
         """One hash per configuration's trajectories (all zero when nothing is carried)."""

@@ -58,7 +58,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from .enumerate import Bank, Chain, leaf_cost, row_hash
+from .enumerate import Bank, Chain, SignatureSet, leaf_cost, row_hash
 from .heuristics import Heuristic, SizePrior
 from .lang import (
     LOOPS,
@@ -256,6 +256,7 @@ class Search:
     # this many distinct results
     AGGREGATES: ClassVar[int] = 4096
     AGGREGATE_COST: ClassVar[int] = 8
+    ACCUMULATOR_COST: ClassVar[int] = 7  # one of two accumulators met after a loop, at most
 
     def __init__(
         self,
@@ -740,8 +741,9 @@ class Search:
 
     def carries(self, ctl: Control, budget: int) -> Carry | None:
         """The carried-variable configurations costing exactly ``budget``, run as one batch:
-        none; ``a ← f(a)`` (``f`` may read memory) or ``a ← f(a, operand)``; or
-        ``(a, b) ← (fa(a, b), fb(a, b))`` from 0s and 1s."""
+        none; ``a ← f(a)`` (``f`` may read memory) or ``a ← f(a, operand)`` and counters
+        (these first: ``Carry.alone``); lets and earlier loops' results; or ``(a, b) ←
+        (fa(a, b), fb(a, b))`` from 0s and 1s."""
         if budget == 0:
             return Carry(1, {}, [(0, lambda i: ((), ()))])
         M, F = self.M, self.F
@@ -762,6 +764,7 @@ class Search:
         counters = self.counters(ctl, budget)
         if counters is not None:
             groups.append(counters)
+        alone = sum(g.N for g in groups)  # the configurations so far update ``a`` alone
         for e, c, vals in self.lets():  # a ← e before the loop, never updated
             if budget == set_c + c:
                 groups.append(self._let(ctl, ("a", e), vals))
@@ -783,7 +786,7 @@ class Search:
             parts = [g.traj.get(name, np.zeros((g.N, B, F + 1), dtype=np.int64)) for g in groups]
             traj[name] = np.concatenate(parts)
         offsets = np.cumsum([0] + [g.N for g in groups])
-        return Carry(int(offsets[-1]), traj, [(int(o), g.groups[0][1]) for o, g in zip(offsets, groups)])
+        return Carry(int(offsets[-1]), traj, [(int(o), g.groups[0][1]) for o, g in zip(offsets, groups)], alone)
 
     def lets(self) -> list[tuple[Term, int, np.ndarray]]:
         """Values computed once before a loop: the expressions over the input of cost 2
@@ -1041,8 +1044,57 @@ class Search:
             if idx.size:
                 self._keep_aggregates(ctl, carry, idx, level)
                 self.complete(ctl, carry, idx)
+                self.accumulators(ctl, carry, idx, level - ctl.cost)
             if self.budget_spent():
                 return
+
+    def accumulators(self, ctl: Control, carry: Carry, idx: np.ndarray, budget: int) -> None:
+        """Two accumulators in one loop, combined after it, for a task that changes one
+        cell: ``a, b ← f(a, ·), g(b, ·)``, then ``mem[k] ← a + b`` or ``a − b`` (a list's
+        ``max − min``), the body writing nothing. Each accumulator is a configuration of
+        one carried variable; the configurations of ``idx`` (costing ``budget``, at most
+        :attr:`ACCUMULATOR_COST`) are kept per control, the first of each final value
+        that differs between examples (a constant side adds nothing a single's final value
+        lacks), and met in the middle against those kept so far (this budget's included): the
+        other's final values follow from the target (``y − v``, ``v − y``, ``y + v``) and
+        are looked up by value. Past the chance floor (``M^examples ≥ 1000 × pairs``); the
+        four cheapest pairs are recorded, however much they cost (the second accumulator
+        is solved for, as a counter's test is)."""
+        D, K, Y, M = self.spec.changed, self.spec.mask, self.spec.outputs, self.M
+        cells = np.flatnonzero(D.any(0))
+        if len(cells) != 1 or budget > self.ACCUMULATOR_COST or "a" not in carry.traj:
+            return
+        c = int(cells[0])
+        rows = K[:, c]
+        sel = idx[idx < carry.alone]
+        if not sel.size:
+            return
+        acc = ctl.memo.setdefault("accumulators", {"set": SignatureSet(int(rows.sum())), "who": []})
+        vals = dict(carry.finals(ctl, sel))["a"][:, rows]
+        varies = (vals != vals[:, :1]).any(1)  # a constant side is a single's final value plus a constant
+        sel, vals = sel[varies], vals[varies]
+        if not sel.size:
+            return
+        before = len(acc["set"])
+        new = acc["set"].add(vals)
+        acc["who"] += [(budget, carry.groups, int(sel[n])) for n in new]
+        pairs = 3 * len(new) * len(acc["set"])
+        if not new.size or float(M) ** int(rows.sum()) < CHANCE * pairs:
+            return
+        self.stats.completions += pairs
+        v, y = vals[new], Y[rows, c]
+        hits = []  # (cost, op, the new side first, new row, kept slot)
+        for op, need, first in (("add", y - v, True), ("sub", v - y, True), ("sub", y + v, False)):
+            slot = acc["set"].find(need % M)
+            for n in np.flatnonzero((slot >= 0) & (slot != before + np.arange(len(new)))):  # not itself
+                hits.append((budget + acc["who"][slot[n]][0], op, first, int(new[n]), int(slot[n])))
+        for _, op, first, n, slot in sorted(hits, key=lambda h: h[0])[:4]:
+            a = Carry(0, {}, carry.groups).describe(int(sel[n]))
+            _, groups, row = acc["who"][slot]
+            b = [[_renamed(s, "a", "b") for s in part] for part in Carry(0, {}, groups).describe(row)]
+            x, z = (var("a"), var("b")) if first else (var("b"), var("a"))
+            body = ctl.term(par(*a[1], *b[1]))
+            self.record(seq(*a[0], *b[0], body, write(const(c), app(op, x, z))), "accumulators")
 
     def scatters(self, ctl: Control, budget: int) -> None:
         """``loop { mem[h] ← f(mem[h], o) }``, the address ``h`` an operand read from the
@@ -1556,6 +1608,11 @@ def _pair_points(prim: list, far: list, M: int) -> np.ndarray:
     b = np.stack([v for _, v in far]) if far else np.zeros((0, P), dtype=np.int64)
     i, j = np.triu_indices(len(a), 1)  # row by row, as itertools.combinations
     return np.concatenate([a[i] * M + a[j], (a[:, None] * M + b[None]).reshape(len(a) * len(b), P)])
+
+
+def _renamed(s: Term, old: str, new: str) -> Term:
+    """The set ``old ← e`` as ``new ← e`` with ``old`` read as ``new``."""
+    return assign(new, substitute(s.args[1], {old: var(new)}))
 
 
 def _few_left(left: np.ndarray, max_cells: int = 2) -> bool:

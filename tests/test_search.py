@@ -403,6 +403,31 @@ def test_a_straight_line_value_past_the_bank_is_met_in_the_middle():
     assert few._straight_meet(3, few._straight(8)) is None
 
 
+def _sum_but_largest(rng, B: int, M: int) -> Examples:
+    """A list at cell 1; cell 0 becomes the sum of all its elements but the largest."""
+    X, n = _lists(rng, B, M - 1)
+    X = np.concatenate([rng.integers(0, M, (B, 1)), X], 1)
+    Y = X.copy()
+    Y[:, 0] = [(x[1 : 1 + k].sum() - x[1 : 1 + k].max()) % M for x, k in zip(X, n)]
+    return Examples(X, Y, np.ones((B, M), bool))
+
+
+def test_two_accumulators_in_one_loop_are_met_after_it():
+    """A list's sum less its largest element: two folds in one loop (``a ← a + x``,
+    ``b ← max(b, x)``) combined after it, met in the middle well below the level the
+    pair's cost would reach; not on too few examples to tell it from chance."""
+    M, rng = 10, np.random.default_rng(8)
+    r, good = _generalising(_sum_but_largest, M, rng, max_cost=10, time_limit=120)
+    assert good and any(c.family == "accumulators" for c in r.candidates)
+    for t in good:
+        loop, after = _after_loop(t)
+        sets = loop.args[-1].args if loop.args[-1].op == "par" else (loop.args[-1],)
+        assert {s.args[0] for s in sets} == {"a", "b"}, str(t)
+        assert after[0].args[1].op in ("add", "sub"), str(t)
+    few = enumerate_programs(_sum_but_largest(rng, 4, M), M, cfg=SynthConfig(max_cost=10, time_limit=120))
+    assert not any(c.family == "accumulators" for c in few.candidates)
+
+
 def _count_task(rng, B: int, M: int) -> Examples:
     """A list at cell 1 and a value in cell 0; cell 0 becomes how many elements are below
     the value (every count from 0 up turns up in 16 examples)."""
