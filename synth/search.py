@@ -257,6 +257,7 @@ class Search:
     AGGREGATES: ClassVar[int] = 4096
     AGGREGATE_COST: ClassVar[int] = 8
     ACCUMULATOR_COST: ClassVar[int] = 7  # one of two accumulators met after a loop, at most
+    AHEAD: ClassVar[int] = 4  # straight-line writes found this far past the level are held
 
     def __init__(
         self,
@@ -299,6 +300,8 @@ class Search:
         self._exit_runs: dict[bytes, Control] = {}  # run (Control.run_key) -> the exit added with it
         self._term_costs: dict[Term, int] = {}  # term_cost's
         self._wrong: set[str] = set()  # complete programs record() ran and found wrong
+        self.level = 0  # the level being searched
+        self._held: dict[str, tuple[int, Term, str]] = {}  # programs found ahead: text -> (level, term, family)
         self._cells = [(cell(k), self.c("cell")) for k in range(M)]  # fixed cells as operands, with their cost
 
     # ------------------------------------------------------------------ bookkeeping
@@ -321,11 +324,16 @@ class Search:
             self.stop = "time_limit"
         return bool(self.stop)
 
-    def record(self, term: Term, family: str) -> None:
+    def record(self, term: Term, family: str, level: int = 0) -> None:
         """Keep a complete program correct on the train examples (checked by running it), or
         a structure with holes; drop programs with dead variables. A program found wrong
-        is not run again (it still counts as checked)."""
+        is not run again (it still counts as checked). One found ahead of its ``level``
+        is held until the search reaches that level or stops short of it (:meth:`_release`):
+        cheap to find early, it must not end the search before cheaper programs."""
         text = str(term)
+        if level > self.level:
+            self._held.setdefault(text, (level, term, family))
+            return
         if text in self._wrong:  # checked before (a scatter's f that ignores its operand comes back)
             self.stats.programs += 1
             return
@@ -350,6 +358,13 @@ class Search:
                 if self.accepted[key]:
                     return True
         return False
+
+    def _release(self, level: float) -> None:
+        """Record the held programs of ``level`` and below."""
+        for text, (k, term, family) in list(self._held.items()):
+            if k <= level:
+                del self._held[text]
+                self.record(term, family)
 
     def table(self, name: str) -> Table:
         """Solving tables (built once): functions of one value (``u``) or two (``uw``),
@@ -397,7 +412,8 @@ class Search:
         two-way value, :meth:`_straight_ifz`, less its test; or, past the table's depth, a
         sum or difference of two, :meth:`_straight_meet`). With holes, a constant cell
         whose target no expression within the level gives, but some function of one input
-        cell could, is written ``?(mem[k])``."""
+        cell could, is written ``?(mem[k])``. Covers whose writes the table already makes
+        but cost up to :attr:`AHEAD` more are held for their level (:meth:`record`)."""
         X, Y, K = self.spec.inputs, self.spec.outputs, self.spec.mask
         D = self.spec.changed
         B = D.shape[0]
@@ -407,7 +423,9 @@ class Search:
         st = self._straight(min(level - 2, self.STRAIGHT_COST))
         table, n = st["table"], len(st["table"])
         w_c = self.c("write")
+        reach = level + self.AHEAD  # writes the table makes past the level are held
         writes, twos = [], []  # (cost, address, value, covered (B, M)); two-way values go last
+        due: dict[int, int] = {}  # id(write) -> the level it is found at (a two-way value's less its test)
         for c in map(int, np.flatnonzero(D.any(0))):
             g = int(st["cell"][c])
             self.stats.completions += n
@@ -425,9 +443,10 @@ class Search:
                     if cst <= level:
                         writes.append((cst, a, hole(0, cell(k), lines=size), covered))
             two = self._straight_ifz(c, st)  # a choice of two values, its test solved for
-            if two is not None and base + two[1] <= level:
+            if two is not None and base + two[1] <= reach:
                 twos.append((base + cost(two[0], self.costs), a, two[0], covered))
-            if g < 0 and (met := self._straight_meet(c, st)) is not None and base + met[1] <= level:
+                due[id(twos[-1])] = base + two[1]
+            if g < 0 and (met := self._straight_meet(c, st)) is not None and base + met[1] <= reach:
                 writes.append((base + met[1], a, met[0], covered))
         writes += twos
         idx, g = st["addr"], st["value"]
@@ -436,12 +455,19 @@ class Search:
             ok = (g >= 0) & (g < n)
             for i, j in zip(idx[ok], g[ok]):
                 cst = w_c + table.costs[i] + table.costs[j]
-                if cst <= level:
+                if cst <= reach:
                     covered = np.zeros_like(D)
                     covered[np.arange(B), table.values[i]] = True
                     writes.append((cst, table.terms[i], table.terms[j], covered))
-        for chosen in covers(writes, D, max_writes, 2 * level):
+        at = [due.get(id(w), w[0]) for w in writes]
+        now = [w for w, k in zip(writes, at) if k <= level]
+        for chosen in covers(now, D, max_writes, 2 * level):
             self.record(par(*sorted((write(a, e) for _, a, e, _ in chosen), key=str)), "straight-line")
+        if len(now) < len(writes):  # covers with writes past the level, held for the level they fit
+            for chosen in covers(writes, D, max_writes, 2 * reach):
+                k = max(max(due.get(id(w), w[0]) for w in chosen), -(-sum(w[0] for w in chosen) // 2))
+                if k > level:
+                    self.record(par(*sorted((write(a, e) for _, a, e, _ in chosen), key=str)), "straight-line", k)
 
     def _straight_ifz(self, c: int, st: dict) -> tuple[Term, int] | None:
         """A value ``ifz(w, e1, e2)`` for a straight-line write at cell ``c`` (:meth:`_ifz`):
@@ -1058,8 +1084,8 @@ class Search:
         lacks), and met in the middle against those kept so far (this budget's included): the
         other's final values follow from the target (``y − v``, ``v − y``, ``y + v``) and
         are looked up by value. Past the chance floor (``M^examples ≥ 1000 × pairs``); the
-        four cheapest pairs are recorded, however much they cost (the second accumulator
-        is solved for, as a counter's test is)."""
+        four cheapest pairs are recorded, held until the search reaches their level (the
+        control's cost and both configurations') or stops short of it."""
         D, K, Y, M = self.spec.changed, self.spec.mask, self.spec.outputs, self.M
         cells = np.flatnonzero(D.any(0))
         if len(cells) != 1 or budget > self.ACCUMULATOR_COST or "a" not in carry.traj:
@@ -1088,13 +1114,13 @@ class Search:
             slot = acc["set"].find(need % M)
             for n in np.flatnonzero((slot >= 0) & (slot != before + np.arange(len(new)))):  # not itself
                 hits.append((budget + acc["who"][slot[n]][0], op, first, int(new[n]), int(slot[n])))
-        for _, op, first, n, slot in sorted(hits, key=lambda h: h[0])[:4]:
+        for k, op, first, n, slot in sorted(hits, key=lambda h: h[0])[:4]:
             a = Carry(0, {}, carry.groups).describe(int(sel[n]))
             _, groups, row = acc["who"][slot]
             b = [[_renamed(s, "a", "b") for s in part] for part in Carry(0, {}, groups).describe(row)]
             x, z = (var("a"), var("b")) if first else (var("b"), var("a"))
             body = ctl.term(par(*a[1], *b[1]))
-            self.record(seq(*a[0], *b[0], body, write(const(c), app(op, x, z))), "accumulators")
+            self.record(seq(*a[0], *b[0], body, write(const(c), app(op, x, z))), "accumulators", ctl.cost + k)
 
     def scatters(self, ctl: Control, budget: int) -> None:
         """``loop { mem[h] ← f(mem[h], o) }``, the address ``h`` an operand read from the
@@ -1559,7 +1585,8 @@ class Search:
         t0 = time.perf_counter()
         solved_at = None
         for level in range(1, self.cfg.max_cost + 1):
-            self.stats.max_cost = level
+            self.stats.max_cost = self.level = level
+            self._release(level)
             self.straight_line(level)
             self.loops(level)
             if not self.stop:
@@ -1574,6 +1601,8 @@ class Search:
                 self.stop = "solved"
                 break
         self.stats.stopped = self.stop or "max_cost"
+        if self.stop != "solved":  # out of time or levels: what was found ahead is all there is
+            self._release(float("inf"))
         banks = (self.mem, self.u, self.uw, self.um)
         self.stats.enumerated_expressions = sum(b.enumerated for b in banks)
         self.stats.expression_classes = sum(len(b) for b in banks)
