@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import itertools
+import math
 from collections.abc import Iterator, Sequence
 
 import numpy as np
@@ -64,8 +65,8 @@ def row_hash(values: np.ndarray) -> np.ndarray:
     Two different rows of small integers collide with probability about 2^-64; callers
     that must be exact (:class:`SignatureSet`) confirm hits on the rows themselves.
     """
-    v = np.ascontiguousarray(values).reshape(len(values), -1)
-    return _finish(_linear(v))
+    v = np.ascontiguousarray(values)
+    return _finish(_linear(v.reshape(len(v), math.prod(v.shape[1:]))))
 
 
 def masked_row_hash(parts: Sequence[np.ndarray], keep: Sequence[np.ndarray], fill: int = -1) -> np.ndarray:

@@ -100,7 +100,7 @@ from .loops import (
     unseen,
 )
 from .semantics import execute
-from .solve import Choice, Table, choice, covers, functional, keeps, pair_choice, solve
+from .solve import COVER_PATTERNS, Choice, Table, choice, covers, functional, keeps, pair_choice, solve
 
 # ----------------------------------------------------------------------------- the task
 
@@ -300,7 +300,7 @@ class Search:
         self._exit_runs: dict[bytes, Control] = {}  # run (Control.run_key) -> the exit added with it
         self._term_costs: dict[Term, int] = {}  # term_cost's
         self._wrong: set[str] = set()  # complete programs record() ran and found wrong
-        self.level = 0  # the level being searched
+        self.current = 0  # the level being searched
         self._held: dict[str, tuple[int, Term, str]] = {}  # programs found ahead: text -> (level, term, family)
         self._cells = [(cell(k), self.c("cell")) for k in range(M)]  # fixed cells as operands, with their cost
 
@@ -331,7 +331,7 @@ class Search:
         is held until the search reaches that level or stops short of it (:meth:`_release`):
         cheap to find early, it must not end the search before cheaper programs."""
         text = str(term)
-        if level > self.level:
+        if level > self.current:
             self._held.setdefault(text, (level, term, family))
             return
         if text in self._wrong:  # checked before (a scatter's f that ignores its operand comes back)
@@ -452,13 +452,22 @@ class Search:
         idx, g = st["addr"], st["value"]
         if idx.size:
             self.stats.completions += len(idx) * n
-            ok = (g >= 0) & (g < n)
-            for i, j in zip(idx[ok], g[ok]):
-                cst = w_c + table.costs[i] + table.costs[j]
-                if cst <= reach:
-                    covered = np.zeros_like(D)
-                    covered[np.arange(B), table.values[i]] = True
-                    writes.append((cst, table.terms[i], table.terms[j], covered))
+            ok = np.flatnonzero((g >= 0) & (g < n))
+            cst = w_c + table.costs[idx[ok]] + table.costs[g[ok]]
+            adr = table.values[idx[ok]].astype(np.int64)  # (W, B)
+            hit = D[np.arange(B)[None], adr]  # the changed cells each addresses
+            keep = (cst <= reach) & hit.any(1)
+            ok, cst, adr, hit = ok[keep], cst[keep], adr[keep], hit[keep]
+            # covers keeps the cheapest write per pattern of changed cells covered (the first
+            # at a tie), then the cheapest patterns: only those writes are built
+            keys = row_hash(np.where(hit, adr, -1))
+            order = np.lexsort((np.arange(len(ok)), cst, keys))
+            best = order[np.r_[True, keys[order][1:] != keys[order][:-1]][: len(order)]]
+            for q in np.sort(best[np.lexsort((best, cst[best]))][: COVER_PATTERNS + len(writes)]):
+                i, j = idx[ok[q]], g[ok[q]]
+                covered = np.zeros_like(D)
+                covered[np.arange(B), adr[q]] = True
+                writes.append((int(cst[q]), table.terms[i], table.terms[j], covered))
         at = [due.get(id(w), w[0]) for w in writes]
         now = [w for w, k in zip(writes, at) if k <= level]
         for chosen in covers(now, D, max_writes, 2 * level):
@@ -1585,7 +1594,7 @@ class Search:
         t0 = time.perf_counter()
         solved_at = None
         for level in range(1, self.cfg.max_cost + 1):
-            self.stats.max_cost = self.level = level
+            self.stats.max_cost = self.current = level
             self._release(level)
             self.straight_line(level)
             self.loops(level)

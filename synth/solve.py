@@ -12,7 +12,9 @@ picks the straight-line writes that together cover the changed cells.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import itertools
+import operator
 from collections.abc import Callable, Iterable, Iterator
 from typing import NamedTuple
 
@@ -161,6 +163,9 @@ def keeps(name: str, t: Term) -> bool:
     return name != "um" or any(n.op in ("read", "cell") for n in t.walk())
 
 
+COVER_PATTERNS = 40  # covers combines the cheapest this many patterns of cells covered
+
+
 def covers(writes: list, D: np.ndarray, max_writes: int, max_total: int) -> Iterator[list]:
     """Sets of writes that together cover every changed cell, cheapest first (at most
     ``max_writes``, built from the cheapest write per covered pattern); failing that, one
@@ -172,15 +177,14 @@ def covers(writes: list, D: np.ndarray, max_writes: int, max_total: int) -> Iter
         key = cov.tobytes()
         if cov.any() and (key not in best or w[0] < best[key][0]):
             best[key] = w
-    pats = sorted(best.values(), key=lambda w: w[0])[:40]
+    pats = sorted(best.values(), key=lambda w: w[0])[:COVER_PATTERNS]
+    bits = [_bits(w[3] & D) for w in pats]  # the changed cells each covers, as an integer
+    want = _bits(D)
     found = []
     for k in range(1, max_writes + 1):
-        for combo in itertools.combinations(pats, k):
-            cov = np.zeros_like(D)
-            for w in combo:
-                cov |= w[3]
-            if (cov | ~D).all():
-                found.append((sum(w[0] for w in combo), combo))
+        for combo in itertools.combinations(range(len(pats)), k):
+            if functools.reduce(operator.or_, (bits[i] for i in combo)) == want:
+                found.append((sum(pats[i][0] for i in combo), tuple(pats[i] for i in combo)))
         if found:
             break
     if not found:
@@ -194,6 +198,11 @@ def covers(writes: list, D: np.ndarray, max_writes: int, max_total: int) -> Iter
             found.append((total, tuple(cheapest.values())))
     for _, combo in sorted(found, key=lambda x: x[0])[:3]:
         yield list(combo)
+
+
+def _bits(mask: np.ndarray) -> int:
+    """A boolean array as one integer, a bit per entry."""
+    return int.from_bytes(np.packbits(mask).tobytes(), "big")
 
 
 def solve(
