@@ -8,7 +8,7 @@ import pytest
 
 from neural import Examples
 from synth import SizePrior, SynthConfig, enumerate_programs, execute
-from synth.lang import app, assign, const, for_list, par, read, reads, seq, substitute, var, write
+from synth.lang import app, assign, cell, const, for_list, par, read, reads, seq, substitute, var, write
 from synth.loops import carry_counts, orbits, pair_orbits, run_nested
 from synth.search import Search, Spec, _Runs, _words, useful
 from synth.semantics import value
@@ -426,6 +426,24 @@ def test_two_accumulators_in_one_loop_are_met_after_it():
         assert after[0].args[1].op in ("add", "sub"), str(t)
     few = enumerate_programs(_sum_but_largest(rng, 4, M), M, cfg=SynthConfig(max_cost=10, time_limit=120))
     assert not any(c.family == "accumulators" for c in few.candidates)
+
+
+def test_a_program_found_ahead_of_its_level_is_held_until_then():
+    """A correct program recorded past the level being searched is not a candidate
+    until the search reaches its level (it must not end the search before cheaper ones),
+    and one found wrong never is."""
+    M = 8
+    s = Search(Spec.of(_two_largest(np.random.default_rng(9), 16, M), M), SizePrior(), SynthConfig(time_limit=None))
+    top2 = app("add", app("max", cell(0), cell(1)), app("max", cell(2), app("min", cell(0), cell(1))))
+    right, wrong = write(const(3), top2), write(const(3), app("max", cell(0), cell(1)))
+    s.current = 5
+    s.record(right, "straight-line", 12)
+    s.record(wrong, "straight-line", 12)
+    assert not s.found and not s.solved
+    s._release(11)
+    assert not s.found
+    s._release(12)
+    assert list(s.found) == [str(right)]
 
 
 def _count_task(rng, B: int, M: int) -> Examples:
