@@ -99,11 +99,20 @@ class _Compiler:
     """Emits code over virtual registers for one skeleton."""
 
     def __init__(
-        self, M: int, ops: tuple[int, ...], pad: int, hole_lines: int | None, cse: bool = True, branch: bool = True
+        self,
+        M: int,
+        ops: tuple[int, ...],
+        pad: int,
+        hole_lines: int | None,
+        cse: bool = True,
+        branch: bool = True,
+        rotate: bool = False,
     ):
         self.M, self.pad, self.hole_lines, self.reuse = M, pad, hole_lines, cse
         self.branch = branch  # loop tests ifz(c, t, f) branch on c (else their value is tested)
         self.branched = False  # some loop test did
+        self.rotate = rotate  # while loops that go on while a test is 0 test at their foot
+        self.rotatable = False  # some while loop could
         self.has_jmp = OP_INDEX["JMP"] in ops
         self.code: list[_Instr] = []
         self.labels: dict[int, int | None] = {}  # label vreg -> line (resolved when placed)
@@ -394,12 +403,43 @@ class _Compiler:
 
     def while_loop(self, v: str, init: Term, cond: Term, step: Term, body: Term) -> None:
         self.assign(v, init)
+        if cond.op == "ifz" and _zero(cond.args[2], self.M) and not _zero(cond.args[1], self.M):
+            self.rotatable = True
+            if self.rotate:
+                return self.foot_tested(v, cond, step, body)
         head, end = self.loop_head()
         self.branch_zero(cond, end)
         saved = dict(self.cse)
         self.stmt(body)
         self.assign(v, step)
         self.loop_tail(head, end, saved)
+
+    def foot_tested(self, v: str, cond: Term, step: Term, body: Term) -> None:
+        """A ``while`` loop that goes on while ``c`` is 0 and ``t`` is not (its test
+        ``ifz(c, t, 0)``: an exit that stops where ``c`` is not 0), tested at its foot:
+        ``JMP test; head: body; v ← step; test: JEZ t, end; JEZ c, head; end:``. Tested at
+        its head it needs a jump past the loop where ``c`` is not 0 and one back at its
+        foot; here it needs one in: a line less. ``t`` is tested first (a value: reading
+        it where ``c`` is not 0 changes nothing)."""
+        c, t, _ = cond.args
+        test = self.label()
+        self.jump(test)
+        head, end = self.loop_head()
+        self.stmt(body)
+        self.assign(v, step)
+        self.emit_pad()
+        self.place(test)
+        self.cse = {}  # reached from before the loop and from its foot
+        self.branch_zero(t, end)
+        saved = dict(self.cse)  # what end may reuse: computed on both ways there
+        self.emit("JEZ", self.expr(c), head)
+        self.place(end)
+        self.cse = saved
+        self.depth -= 1
+
+
+def _zero(e: Term, M: int) -> bool:
+    return e.op == "const" and e.args[0] % M == 0
 
 
 @lru_cache(maxsize=8)
@@ -589,8 +629,10 @@ def lower(
     every subexpression where it occurs (an ablation: ``scripts/lowering_lines.py``).
     Copies are coalesced away (:func:`_coalesce`) unless that needs more than ``R_max``
     registers, when they are kept. Loop tests ``ifz(c, t, f)`` branch on ``c``
-    (:meth:`_Compiler.branch_zero`) unless the program then does not fit, when every
-    loop test's value is computed and tested.
+    (:meth:`_Compiler.branch_zero`); if the program then does not fit, ``while`` loops
+    that go on while a test is 0 are tested at their foot
+    (:meth:`_Compiler.foot_tested`), and failing that every loop test's value is
+    computed and tested.
 
     Raises :class:`LoweringError` if it does not fit, or needs an op outside ``ops``.
     """
@@ -603,8 +645,16 @@ def lower(
     try:
         return _assemble(comp, M, R_max, ops, R_min)
     except LoweringError:
-        if not comp.branched:
+        if not (comp.branched or comp.rotatable):
             raise
+    if comp.rotatable:  # tested at the head they do not fit
+        foot = _Compiler(M, ops, pad, hole_lines, cse, rotate=True)
+        foot.stmt(t)
+        try:
+            return _assemble(foot, M, R_max, ops, R_min)
+        except LoweringError:
+            if not comp.branched:
+                raise
     comp = _Compiler(M, ops, pad, hole_lines, cse, branch=False)  # loop tests that branch do not fit
     comp.stmt(t)
     return _assemble(comp, M, R_max, ops, R_min)

@@ -252,3 +252,23 @@ def test_a_conditional_value_written_and_set_at_once_is_computed_once():
     X = np.random.default_rng(2).integers(0, 3, size=(64, 10))
     assert agree(t, 10, X) == 64
     assert len(lower(t, 16, 16, cse=False).program) > len(low.program)
+
+
+def test_a_loop_that_goes_on_while_a_test_is_zero_is_tested_at_its_foot_where_that_fits():
+    # the first p >= 1 with mem[p] != p (an exit that stops where mem[p] - p is not 0) or
+    # mem[p] = 0: tested at its head it needs a jump past the loop and one back; at its
+    # foot, one in. Used only where the head-tested program does not fit
+    p = var("p")
+    c = app("sub", read(p), p)
+    X = np.random.default_rng(2).integers(0, 3, size=(64, 16))
+    X[:, 1:4] = [1, 2, 3]  # some runs go on for a while
+    compared = 0
+    for t, body in ((read(p), seq()), (const(3), seq()), (read(app("inc", p)), write(p, const(0)))):
+        loop = seq(while_loop("p", const(1), Term("ifz", (c, t, const(0))), app("inc", p), body), write(const(0), p))
+        head = lower(loop, 16, 12).program
+        assert head.lines[0].op != JMP
+        M = len(head)  # tested at its head it needs a line past its end to stop at: no room
+        foot = lower(loop, M, 12).program
+        assert len(foot) == M - 1 and foot.lines[0].op == JMP, str(foot)
+        compared += agree(loop, M, X[:, :M])
+    assert compared >= 3 * 60
