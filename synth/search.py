@@ -58,7 +58,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from .enumerate import Bank, Chain, SignatureSet, leaf_cost, row_hash
+from .enumerate import Bank, Chain, leaf_cost, row_hash
 from .heuristics import Heuristic, SizePrior
 from .lang import (
     LOOPS,
@@ -1104,32 +1104,44 @@ class Search:
         sel = idx[idx < carry.alone]
         if not sel.size:
             return
-        acc = ctl.memo.setdefault("accumulators", {"set": SignatureSet(int(rows.sum())), "who": []})
+        # the final values kept (bytes -> slot; most batches are a few rows: a dict beats
+        # a SignatureSet's per-call cost) and (first slot, budget, groups, configurations)
+        seen, chunks = ctl.memo.setdefault("accumulators", ({}, []))
         vals = dict(carry.finals(ctl, sel))["a"][:, rows]
         varies = (vals != vals[:, :1]).any(1)  # a constant side is a single's final value plus a constant
         sel, vals = sel[varies], vals[varies]
         if not sel.size:
             return
-        before = len(acc["set"])
-        new = acc["set"].add(vals)
-        acc["who"] += [(budget, carry.groups, int(sel[n])) for n in new]
-        pairs = 3 * len(new) * len(acc["set"])
-        if not new.size or float(M) ** int(rows.sum()) < CHANCE * pairs:
+        before, keys = len(seen), [r.tobytes() for r in vals.astype(np.int16)]
+        new = []  # the rows with final values not kept before, kept at slots before, before + 1, ...
+        for k, key in enumerate(keys):
+            if key not in seen:
+                seen[key] = len(seen)
+                new.append(k)
+        new = np.array(new, dtype=np.int64)
+        if not new.size:
+            return
+        chunks.append((before, budget, carry.groups, sel[new]))
+        pairs = 3 * len(new) * len(seen)
+        if float(M) ** int(rows.sum()) < CHANCE * pairs:
             return
         self.stats.completions += pairs
         v, y = vals[new], Y[rows, c]
-        hits = []  # (cost, op, the new side first, new row, kept slot)
-        for op, need, first in (("add", y - v, True), ("sub", v - y, True), ("sub", y + v, False)):
-            slot = acc["set"].find(need % M)
-            for n in np.flatnonzero((slot >= 0) & (slot != before + np.arange(len(new)))):  # not itself
-                hits.append((budget + acc["who"][slot[n]][0], op, first, int(new[n]), int(slot[n])))
-        for k, op, first, n, slot in sorted(hits, key=lambda h: h[0])[:4]:
-            a = Carry(0, {}, carry.groups).describe(int(sel[n]))
-            _, groups, row = acc["who"][slot]
-            b = [[_renamed(s, "a", "b") for s in part] for part in Carry(0, {}, groups).describe(row)]
+        ways = (("add", True), ("sub", True), ("sub", False))  # v + e, v − e, e − v
+        need = (np.concatenate([y - v, v - y, y + v]) % M).astype(np.int16)
+        slot = np.array([seen.get(r.tobytes(), -1) for r in need]).reshape(3, len(new))
+        way, n = np.nonzero((slot >= 0) & (slot != before + np.arange(len(new))))  # not itself
+        other = slot[way, n]
+        chunk = np.searchsorted([ch[0] for ch in chunks], other, side="right") - 1
+        cost = budget + np.array([ch[1] for ch in chunks])[chunk]
+        for q in np.argsort(cost, kind="stable")[:4]:
+            (op, first), (at, _, groups, configs) = ways[way[q]], chunks[chunk[q]]
+            a = Carry(0, {}, carry.groups).describe(int(sel[new[n[q]]]))
+            b = Carry(0, {}, groups).describe(int(configs[other[q] - at]))
+            b = [[_renamed(x, "a", "b") for x in part] for part in b]
             x, z = (var("a"), var("b")) if first else (var("b"), var("a"))
-            body = ctl.term(par(*a[1], *b[1]))
-            self.record(seq(*a[0], *b[0], body, write(const(c), app(op, x, z))), "accumulators", ctl.cost + k)
+            term = seq(*a[0], *b[0], ctl.term(par(*a[1], *b[1])), write(const(c), app(op, x, z)))
+            self.record(term, "accumulators", ctl.cost + int(cost[q]))
 
     def scatters(self, ctl: Control, budget: int) -> None:
         """``loop { mem[h] ← f(mem[h], o) }``, the address ``h`` an operand read from the
