@@ -460,23 +460,21 @@ class Search:
             ok, cst, adr, hit = ok[keep], cst[keep], adr[keep], hit[keep]
             # covers keeps the cheapest write per pattern of changed cells covered (the first
             # at a tie), then the cheapest patterns: only those writes are built
-            keys = row_hash(np.where(hit, adr, -1))
-            order = np.lexsort((np.arange(len(ok)), cst, keys))
-            best = order[np.r_[True, keys[order][1:] != keys[order][:-1]][: len(order)]]
+            best = _cheapest_per_key(row_hash(np.where(hit, adr, -1)), cst)
             for q in np.sort(best[np.lexsort((best, cst[best]))][: COVER_PATTERNS + len(writes)]):
                 i, j = idx[ok[q]], g[ok[q]]
                 covered = np.zeros_like(D)
                 covered[np.arange(B), adr[q]] = True
                 writes.append((int(cst[q]), table.terms[i], table.terms[j], covered))
-        at = [due.get(id(w), w[0]) for w in writes]
-        now = [w for w, k in zip(writes, at) if k <= level]
+        term = lambda chosen: par(*sorted((write(a, e) for _, a, e, _ in chosen), key=str))
+        now = [w for w in writes if due.get(id(w), w[0]) <= level]
         for chosen in covers(now, D, max_writes, 2 * level):
-            self.record(par(*sorted((write(a, e) for _, a, e, _ in chosen), key=str)), "straight-line")
+            self.record(term(chosen), "straight-line")
         if len(now) < len(writes):  # covers with writes past the level, held for the level they fit
             for chosen in covers(writes, D, max_writes, 2 * reach):
                 k = max(max(due.get(id(w), w[0]) for w in chosen), -(-sum(w[0] for w in chosen) // 2))
                 if k > level:
-                    self.record(par(*sorted((write(a, e) for _, a, e, _ in chosen), key=str)), "straight-line", k)
+                    self.record(term(chosen), "straight-line", k)
 
     def _straight_ifz(self, c: int, st: dict) -> tuple[Term, int] | None:
         """A value ``ifz(w, e1, e2)`` for a straight-line write at cell ``c`` (:meth:`_ifz`):
@@ -1647,6 +1645,15 @@ def _cheapest_distinct(costs: list[int], keys: np.ndarray, seen: set[bytes]) -> 
             seen.add(key)
             kept.append(i)
     return sorted(kept)
+
+
+def _cheapest_per_key(keys: np.ndarray, costs: np.ndarray) -> np.ndarray:
+    """The row of each distinct key ``(N,)`` with the lowest cost (the first at a tie), in
+    key order."""
+    order = np.lexsort((np.arange(len(keys)), costs, keys))
+    first = np.ones(len(keys), dtype=bool)
+    first[1:] = keys[order][1:] != keys[order][:-1]
+    return order[first]
 
 
 def _pair_points(prim: list, far: list, M: int) -> np.ndarray:
