@@ -199,6 +199,10 @@ class SearchStats:
 # examples make a match this many times less likely by chance than the tests tried
 CHANCE = 1000
 
+# the ways a sum or difference of two values is met in the middle: the op, and whether the
+# side looked from comes first (e + f, e − f, f − e; :func:`_other_side`)
+MEET_WAYS = (("add", True), ("sub", True), ("sub", False))
+
 
 @dataclasses.dataclass
 class SearchResult:
@@ -528,8 +532,8 @@ class Search:
             v = tab.values[cheap].astype(np.int64)
             self.stats.completions += pairs
             found = []  # (term, cost), in the order tried
-            for op, need, cheap_first in (("add", y - v, True), ("sub", v - y, True), ("sub", y + v, False)):
-                g = self.mem.seen.find(need % M)
+            for (op, cheap_first), need in zip(MEET_WAYS, _other_side(y, v, M)):
+                g = self.mem.seen.find(need)
                 ok = np.flatnonzero((g >= 0) & (g < len(tab)))
                 if ok.size:
                     both = tab.costs[cheap[ok]] + tab.costs[g[ok]]
@@ -1125,15 +1129,14 @@ class Search:
             return
         self.stats.completions += pairs
         v, y = vals[new], Y[rows, c]
-        ways = (("add", True), ("sub", True), ("sub", False))  # v + e, v − e, e − v
-        need = (np.concatenate([y - v, v - y, y + v]) % M).astype(np.int16)
-        slot = np.array([seen.get(r.tobytes(), -1) for r in need]).reshape(3, len(new))
+        need = _other_side(y, v, M).reshape(-1, len(y)).astype(np.int16)
+        slot = np.array([seen.get(r.tobytes(), -1) for r in need]).reshape(len(MEET_WAYS), len(new))
         way, n = np.nonzero((slot >= 0) & (slot != before + np.arange(len(new))))  # not itself
         other = slot[way, n]
         chunk = np.searchsorted([ch[0] for ch in chunks], other, side="right") - 1
         cost = budget + np.array([ch[1] for ch in chunks])[chunk]
         for q in np.argsort(cost, kind="stable")[:4]:
-            (op, first), (at, _, groups, configs) = ways[way[q]], chunks[chunk[q]]
+            (op, first), (at, _, groups, configs) = MEET_WAYS[way[q]], chunks[chunk[q]]
             a = Carry(0, {}, carry.groups).describe(int(sel[new[n[q]]]))
             b = Carry(0, {}, groups).describe(int(configs[other[q] - at]))
             b = [[_renamed(x, "a", "b") for x in part] for part in b]
@@ -1665,6 +1668,13 @@ def _pair_points(prim: list, far: list, M: int) -> np.ndarray:
     b = np.stack([v for _, v in far]) if far else np.zeros((0, P), dtype=np.int64)
     i, j = np.triu_indices(len(a), 1)  # row by row, as itertools.combinations
     return np.concatenate([a[i] * M + a[j], (a[:, None] * M + b[None]).reshape(len(a) * len(b), P)])
+
+
+def _other_side(y: np.ndarray, v: np.ndarray, M: int) -> np.ndarray:
+    """For a sum or difference ``e ± f`` met in the middle with the target values ``y``
+    ``(B,)``: the values ``f`` must have for each side ``e`` of values ``v`` ``(n, B)``,
+    one slab per way of :data:`MEET_WAYS` ``(3, n, B)``."""
+    return np.stack([y - v, v - y, y + v]) % M
 
 
 def _renamed(s: Term, old: str, new: str) -> Term:
