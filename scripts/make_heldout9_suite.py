@@ -137,13 +137,19 @@ def t_ll_pop(M):
     return gen, ref
 
 
+def _some_short(r, M):
+    """A linked list of ``[next, ·]`` nodes (:func:`linked`); a third of them have one or
+    two nodes."""
+    short = r.integers(3) == 0
+    while True:
+        m, addr = linked(r, M)
+        if (len(addr) <= 2) == short:
+            return m
+
+
 def t_ll_backlinks(M):
     def gen(r, M):
-        short = r.integers(3) == 0  # a third of the lists have one or two nodes
-        while True:
-            m, addr = linked(r, M)  # [next, prev] nodes, every prev stale (1..M-1)
-            if (len(addr) <= 2) == short:
-                return m
+        return _some_short(r, M)  # [next, prev] nodes, every prev stale (1..M-1)
 
     def ref(m, M):
         o = m.copy()
@@ -158,11 +164,7 @@ def t_ll_backlinks(M):
 
 def t_ll_close(M):
     def gen(r, M):
-        short = r.integers(3) == 0  # a third of the lists have one or two nodes
-        while True:
-            m, addr = linked(r, M)  # [next, value] nodes
-            if (len(addr) <= 2) == short:
-                return m
+        return _some_short(r, M)  # [next, value] nodes
 
     def ref(m, M):
         o = m.copy()
