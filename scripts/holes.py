@@ -37,9 +37,9 @@ from neural.tune import TuneConfig  # noqa: E402
 from synth import SynthConfig  # noqa: E402
 
 METHODS = ("synth", "both")
-CAPS = {  # cap -> (max_cost given the solution's level L, solve_cost)
-    "structure": (lambda L: L - 1, SynthConfig.solve_cost),
-    "values": (lambda L: L, 1),
+CAPS = {  # cap -> (max_cost given the solution's level L, solve_cost, deep_cost)
+    "structure": (lambda L: L - 1, SynthConfig.solve_cost, SynthConfig.deep_cost),
+    "values": (lambda L: L, 1, 1),
 }
 
 
@@ -79,9 +79,15 @@ def main() -> None:
                 print(f"{task.name:<16} no complete skeleton within {a.time_limit:.0f} s to cap below", flush=True)
                 continue
             for cap in a.caps:
-                max_cost, solve_cost = CAPS[cap][0](level), CAPS[cap][1]
+                max_cost, solve_cost, deep_cost = CAPS[cap][0](level), *CAPS[cap][1:]
                 for method in METHODS:
-                    synth = SynthConfig(max_cost=max_cost, solve_cost=solve_cost, holes=True, hole_lines=a.hole_lines)
+                    synth = SynthConfig(
+                        max_cost=max_cost,
+                        solve_cost=solve_cost,
+                        deep_cost=deep_cost,
+                        holes=True,
+                        hole_lines=a.hole_lines,
+                    )
                     r = solve(task, method, dataclasses.replace(base, synth=synth, time_limit=a.time_limit), pool.tune)
                     rows.append(
                         {"task": task.name, "cap": cap, "max_cost": max_cost, "solve_cost": solve_cost,

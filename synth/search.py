@@ -120,6 +120,9 @@ class SynthConfig:
     - ``hole_lines``: the largest hole kept, in machine lines: each hole is kept at every
       size from 1 to ``hole_lines`` (a size costs its lines).
     - ``solve_cost``: the costliest expression a write's value is solved with.
+    - ``deep_cost``: the costliest function of one operand a loop body's value is solved
+      with when none within ``solve_cost`` fits and the operand takes values enough to rule
+      out chance (at most ``solve_cost``: none; a cap on values caps both).
     - ``egraph``: merge and extract with egglog (off: every skeleton is its own class).
     """
 
@@ -131,6 +134,7 @@ class SynthConfig:
     holes: bool = False
     hole_lines: int = 2
     solve_cost: int = 4
+    deep_cost: int = 6
     egraph: bool = True
 
 
@@ -260,6 +264,7 @@ class Search:
     # this many distinct results
     AGGREGATES: ClassVar[int] = 4096
     AGGREGATE_COST: ClassVar[int] = 8
+    WITNESS_COST: ClassVar[int] = 7  # the configuration a witness watches, at most
     ACCUMULATOR_COST: ClassVar[int] = 7  # one of two accumulators met after a loop, at most
     AHEAD: ClassVar[int] = 4  # straight-line writes found this far past the level are held
 
@@ -272,7 +277,7 @@ class Search:
         accept: Callable[[Term], bool] | None = None,
     ):
         self.spec, self.M, self.cfg, self.progress, self.accept = spec, spec.M, cfg, progress, accept
-        self.solve_cost, self.holes = cfg.solve_cost, cfg.holes
+        self.solve_cost, self.deep_cost, self.holes = cfg.solve_cost, cfg.deep_cost, cfg.holes
         if cfg.hole_lines < 1:
             raise ValueError(f"hole_lines must be at least 1, got {cfg.hole_lines}")
         self.sizes = range(1, cfg.hole_lines + 1)  # a hole's sizes, in lines
@@ -385,6 +390,10 @@ class Search:
             elif name in self.TEST_REACH:  # tests over one value or two, past the solving tables
                 bank = name.split("_")[1]
                 tab = Table.of(getattr(self, bank), k + self.TEST_REACH[name], lambda t: keeps(bank, t))
+            elif name == "u_deep":  # one value's functions past ``u``, to ``deep_cost``
+                full = Table.of(self.u, max(k, self.deep_cost))
+                sel = full.costs > k
+                tab = Table([t for t, s in zip(full.terms, sel) if s], full.costs[sel], full.values[sel], self.M)
             else:
                 tab = Table.of(getattr(self, name), k)
             self._tables[name] = tab
@@ -1082,6 +1091,7 @@ class Search:
                 self._keep_aggregates(ctl, carry, idx, level)
                 self.complete(ctl, carry, idx)
                 self.accumulators(ctl, carry, idx, level - ctl.cost)
+                self.witnesses(ctl, carry, idx, level - ctl.cost)
             if self.budget_spent():
                 return
 
@@ -1144,21 +1154,91 @@ class Search:
             term = seq(*a[0], *b[0], ctl.term(par(*a[1], *b[1])), write(const(c), app(op, x, z)))
             self.record(term, "accumulators", ctl.cost + int(cost[q]))
 
+    def witnesses(self, ctl: Control, carry: Carry, idx: np.ndarray, budget: int) -> None:
+        """A second variable that keeps an operand of the iteration where the first last
+        changed: ``b ← 0; loop { a, b ← f, ifz(f − a, b, o) }`` (the cursor where a running
+        maximum last rose: a list's argmax). For the one-variable configurations of ``idx``
+        (costing ``budget``, at most :attr:`WITNESS_COST`), one per pattern of changes
+        that is some but not every iteration, with each operand that costs as a variable
+        (the element, the cursor). Only writes after the loop are solved for, so of the
+        witnesses whose ``b`` ends the same, the first, and only where ``b``'s final values
+        differ between examples and determine some changed cell's targets. ``b`` costs
+        what a counter adds to ``a`` (``2·set + const + ifz + var``: its test follows from
+        ``f``) and its operand; the programs are held for that level."""
+        if budget > self.WITNESS_COST or "a" not in carry.traj or (self.spec.changed.sum(1) > 2).any():
+            return  # (writes after the loop cover at most two cells)
+        sel = idx[idx < carry.alone]
+        valid = ctl.valid
+        a = carry.traj["a"][sel]
+        changed = (a[..., 1:] != a[..., :-1]) & valid  # (n, B, F)
+        keep = changed.any((1, 2)) & (changed != valid).any((1, 2))
+        seen = ctl.memo.setdefault("witness changes", set())
+        keep = np.flatnonzero(keep)
+        if not keep.size:
+            return
+        keep = keep[unseen(row_hash(changed[keep].reshape(len(keep), -1)).tolist(), seen)]
+        ops = [(t, c, v) for t, c, v, _ in ctl.sources if c == self.c("var")]
+        if not keep.size or not ops:
+            return
+        sel, a, changed = sel[keep], a[keep], changed[keep]
+        n, B, F = changed.shape
+        last = np.maximum.accumulate(np.where(changed, np.arange(F), -1), axis=2)  # (n, B, F)
+        rows, zero = np.arange(B)[None, :, None], np.zeros((n, B, 1), dtype=a.dtype)
+        b = [
+            np.concatenate([zero, np.where(last >= 0, v[rows, np.maximum(last, 0)], 0).astype(a.dtype)], 2)
+            for _, _, v in ops
+        ]
+        # of witnesses with the same final values, the first: only writes after the loop read them
+        b = np.concatenate(b)
+        finals = b.reshape(len(b), -1)[:, np.arange(B) * (F + 1) + ctl.n]
+        live = (finals != finals[:, :1]).any(1)
+        K, Y = self.spec.mask, self.spec.outputs
+        fits = [functional(finals[:, K[:, c]], Y[K[:, c], c][None]) for c in np.flatnonzero(self.spec.changed.any(0))]
+        live = np.flatnonzero(live & np.any(fits, axis=0))  # some changed cell's targets follow from b
+        live = live[unseen(row_hash(finals[live]).tolist(), ctl.memo.setdefault("witness finals", set()))]
+        if not live.size:
+            return
+
+        def make(i: int) -> tuple:
+            k, r = divmod(int(live[i]), n)
+            inits, sets = carry.describe(int(sel[r]))
+            f = next(s.args[1] for s in sets if s.args[0] == "a")
+            update = app("ifz", app("sub", f, var("a")), var("b"), ops[k][0])
+            return (*((s.args[0], s.args[1]) for s in inits), ("b", const(0))), (("a", f), ("b", update))
+
+        w = Carry(len(live), {"a": np.concatenate([a] * len(ops))[live], "b": b[live]}, [(0, make)])
+        self.stats.structures += w.N
+        extra = 2 * self.c("set") + self.c("const") + self.c("ifz") + self.c("var")
+        for k, (_, c, _) in enumerate(ops):
+            part = np.flatnonzero(live // n == k)
+            if part.size:
+                self.complete(ctl, w, part, level=ctl.cost + budget + extra + c, bodies=False)
+
     def scatters(self, ctl: Control, budget: int) -> None:
         """``loop { mem[h] ← f(mem[h], o) }``, the address ``h`` an operand read from the
         data (the element: a histogram's ``mem[x] ← inc(mem[x])``), at the budget of
         ``mem[x] ← x``. A cell may be written many times, so the targets are not each
         write's value: every ``f`` of the solving table is run at once, on every example,
         for each address and operand ``o``, and the loops that leave the targets are kept.
-        The cursor itself is not an address here (a write at it is a body write)."""
-        if budget != self.c("read") + 2 * self.c("var"):
+        The cursor itself is not an address here (a write at it is a body write). The
+        address may be an operand plus a constant ``k`` (a table at cell ``k`` indexed by
+        the data: an inverse permutation's ``mem[(6 + mem[dec(c)])] ← dec(c)``), at the
+        budget of ``mem[k + x] ← x``."""
+        base = self.c("read") + 2 * self.c("var")
+        if budget == base:
+            offsets = [0]
+        else:
+            offsets = [k for k in range(1, self.M) if budget == base + self.c("add") + leaf_cost(const(k), self.costs)]
+        if not offsets:
             return
         X, Y, K, M = self.spec.inputs, self.spec.outputs, self.spec.mask, self.M
         tab = self.table("uw")
         G, B = len(tab), len(ctl.n)
         hit = self.spec.changed.any(0)
         bs = np.broadcast_to(np.arange(B)[:, None], ctl.v.shape)[ctl.valid]
-        for ht, _, hv, read_at in ctl.sources:
+        at = lambda t, k: t if k == 0 else app("add", const(k), t)
+        addresses = [(at(ht, k), (hv + k) % M, read_at) for ht, _, hv, read_at in ctl.sources for k in offsets]
+        for ht, hv, read_at in addresses:
             cells = hv[ctl.valid]
             if read_at is None or not hit[cells].any():
                 continue  # an address read from the data (not the cursor) that reaches a changed cell
@@ -1220,13 +1300,14 @@ class Search:
                         fold = ctl.term(assign("a", hole(0, var("a"), src, lines=n)))
                         self.record(seq(assign("a", a0), fold, write(const(c), var("a"))), "loop")
 
-    def complete(self, ctl: Control, carry: Carry, idx: np.ndarray) -> None:
+    def complete(self, ctl: Control, carry: Carry, idx: np.ndarray, level: int = 0, bodies: bool = True) -> None:
         """Solve for the body write and the final writes of configurations ``idx``; record
-        every skeleton that comes out complete (or, with ``holes``, with one hole)."""
+        every skeleton that comes out complete (or, with ``holes``, with one hole), held
+        for ``level`` (:meth:`record`). ``bodies=False``: the body writes nothing."""
         D = self.spec.changed
-        carried = carry.before(ctl, idx) if ctl.addresses else []
+        carried = carry.before(ctl, idx) if ctl.addresses and bodies else []
         walks = bool((ctl.end != ctl.end[0]).any())  # else a walk's cursor is a constant after it
-        for h in [None, *ctl.addresses]:
+        for h in [None, *(ctl.addresses if bodies else ())]:
             if h is None and not carry.traj and not walks:  # an empty body, no cursor worth using after it
                 continue
             written, need = (np.zeros_like(D), None) if h is None else self._address(ctl, h)
@@ -1261,7 +1342,7 @@ class Search:
                     if sets or writes or (walks and ctl.name in reads(fw)):
                         body_term = par(*sets, *writes) if sets or writes else seq()
                         for t in self.sized(seq(*inits, ctl.term(body_term), fw)):
-                            self.record(t, "loop")
+                            self.record(t, "loop", level)
 
     def _address(self, ctl: Control, h: tuple) -> tuple[np.ndarray, np.ndarray]:
         """The cells a body writing at address ``h`` writes ``(B, M)``, and the values it
@@ -1336,10 +1417,13 @@ class Search:
         def pairs():
             return itertools.chain(itertools.combinations(ops, 2), itertools.product(ops, far))
 
+        deep = self.table("u_deep")
         choices = itertools.chain(  # built as they are tried: most never are
             (choice(u, {"u": t}, v, d) for t, v, d in [*ops, *far]),
             (pair_choice(uw, a, b, M) for a, b in pairs()),
             (choice(um, {"u": t}, v, d, base=base) for t, v, d in ops),
+            # then deeper functions of one operand, where it takes values enough to rule out chance
+            (choice(deep, {"u": t}, v, d) for t, v, d in ops if not d and _past_chance(v, len(deep), M)),
         )
         holes = (pair_choice(None, a, b, M) for a, b in pairs()) if not carried_only else ()
         memo = ctl.memo.setdefault(("body", str(h[0]), carried_only), {})
@@ -1668,6 +1752,12 @@ def _pair_points(prim: list, far: list, M: int) -> np.ndarray:
     b = np.stack([v for _, v in far]) if far else np.zeros((0, P), dtype=np.int64)
     i, j = np.triu_indices(len(a), 1)  # row by row, as itertools.combinations
     return np.concatenate([a[i] * M + a[j], (a[:, None] * M + b[None]).reshape(len(a) * len(b), P)])
+
+
+def _past_chance(v: np.ndarray, rows: int, M: int) -> bool:
+    """Whether a table of ``rows`` functions of one value is unlikely to fit needs at the
+    points ``v`` by chance: ``M^d ≥ CHANCE × rows`` for the ``d`` distinct values of ``v``."""
+    return float(M) ** len(np.unique(v)) >= CHANCE * rows
 
 
 def _other_side(y: np.ndarray, v: np.ndarray, M: int) -> np.ndarray:

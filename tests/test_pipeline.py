@@ -43,7 +43,7 @@ def test_synthesis_alone_solves_and_reports(task):
 
 
 def test_failures_are_fed_back_to_the_version_space(task):
-    synth = SynthConfig(max_cost=8, holes=True, solve_cost=1)
+    synth = SynthConfig(max_cost=8, holes=True, solve_cost=1, deep_cost=1)
     cfg = SolveConfig(synth=synth, restarts=3, top_n=3, hide_solutions=True, tune=TuneConfig(steps=1))
     with_fb = solve(task("reduce"), "both", cfg, failing_tuner)
     no_fb = solve(task("reduce"), "both", dataclasses.replace(cfg, feedback=False), failing_tuner)
@@ -60,7 +60,7 @@ def test_failures_are_fed_back_to_the_version_space(task):
 def test_progress_reports_each_stage_before_it_ends(task):
     # a batch keeps the last report of a task it stops: the synthesis counts, then each
     # structure as it starts tuning (restarts 0) and as it failed
-    synth = SynthConfig(max_cost=8, holes=True, solve_cost=1)
+    synth = SynthConfig(max_cost=8, holes=True, solve_cost=1, deep_cost=1)
     cfg = SolveConfig(synth=synth, restarts=2, top_n=2, hide_solutions=True, tune=TuneConfig(steps=1))
     seen = []
     r = solve(task("reduce"), "both", cfg, failing_tuner, progress=seen.append)

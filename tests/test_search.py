@@ -8,7 +8,7 @@ import pytest
 
 from neural import Examples
 from synth import SizePrior, SynthConfig, enumerate_programs, execute
-from synth.lang import app, assign, cell, const, for_list, par, read, reads, seq, substitute, var, write
+from synth.lang import app, assign, cell, const, cost, for_list, par, read, reads, seq, substitute, var, write
 from synth.loops import carry_counts, orbits, pair_orbits, run_nested
 from synth.search import Search, Spec, _Runs, _words, useful
 from synth.semantics import value
@@ -104,7 +104,7 @@ def test_a_plugged_in_heuristic_changes_the_enumeration_order(task):
 def test_holes_keep_structures_the_examples_allow(task):
     t = task("map_inc")
     # with values solved from leaves only (no inc), the map survives as a hole
-    cfg = SynthConfig(max_cost=2, stop_when_solved=False, holes=True, solve_cost=1)
+    cfg = SynthConfig(max_cost=2, stop_when_solved=False, holes=True, solve_cost=1, deep_cost=1)
     r = enumerate_programs(t.train, 8, cfg=cfg)
     texts = [str(c.term) for c in r.structures]
     assert "for i, x in list@0 { mem[i] ← ?0(x, i) }" in texts
@@ -444,6 +444,32 @@ def test_a_program_found_ahead_of_its_level_is_held_until_then():
     assert not s.found
     s._release(12)
     assert list(s.found) == [str(right)]
+
+
+def _argmax(rng, B: int, M: int) -> Examples:
+    """A list at cell 1; cell 0 becomes the address of its first largest element (0 for
+    an empty list)."""
+    X, n = _lists(rng, B, M - 1)
+    X = np.concatenate([rng.integers(0, M, (B, 1)), X], 1)
+    Y = X.copy()
+    Y[:, 0] = [1 + int(np.argmax(x[1 : 1 + k])) if k else 0 for x, k in zip(X, n)]
+    return Examples(X, Y, np.ones((B, M), bool))
+
+
+def test_a_witness_keeps_the_cursor_where_a_fold_last_changed():
+    """A list's argmax: ``b`` keeps the cursor of the iteration where the running maximum
+    last rose, ``a, b ← max(a, x), ifz(max(a, x) − a, b, i)``, met with its fold and held
+    for its level (past the search's ``max_cost`` here: released when the search stops)."""
+    M, rng = 8, np.random.default_rng(9)
+    r, good = _generalising(_argmax, M, rng, max_cost=8, time_limit=120)
+    assert good, [str(c.term) for c in r.solutions]
+    for t in good:
+        loop, after = _after_loop(t)
+        sets = loop.args[-1].args if loop.args[-1].op == "par" else (loop.args[-1],)
+        b = next(s.args[1] for s in sets if s.args[0] == "b")
+        a = next(s.args[1] for s in sets if s.args[0] == "a")
+        assert b.op == "ifz" and b.args[0] == app("sub", a, var("a")), str(t)
+        assert "b" in reads(after[0].args[1]), str(t)
 
 
 def _count_task(rng, B: int, M: int) -> Examples:
@@ -796,6 +822,53 @@ def test_a_scatter_writes_at_addresses_read_from_the_data():
     assert "for i, x in list@3 { mem[x] ← inc(mem[x]) }" in map(str, kept)
     assert all(train.correct(execute(t, train.inputs, M)).all() for t in kept)
     assert any(test.correct(execute(t, test.inputs, M)).all() for t in kept)
+
+
+def _inverse(rng, B: int, M: int) -> Examples:
+    """A permutation of ``0..M/2 − 1`` in the first half; the second half becomes its
+    inverse (cell ``M/2 + p[i]`` gets ``i``)."""
+    h = M // 2
+    X = rng.integers(0, M, (B, M))
+    X[:, :h] = [rng.permutation(h) for _ in range(B)]
+    Y = X.copy()
+    for b in range(B):
+        Y[b, h + X[b, :h]] = np.arange(h)
+    return Examples(X, Y, np.ones((B, M), bool))
+
+
+def test_a_scatter_writes_at_an_offset_from_the_data():
+    """An inverse permutation writes each ``i`` at ``k + p[i]``: the scatter's address is
+    an operand plus a constant, at the budget of ``mem[k + x] ← x``, and generalises."""
+    M, rng = 8, np.random.default_rng(10)
+    train, test = _inverse(rng, 16, M), _inverse(rng, 200, M)
+    s = Search(Spec.of(train, M), SizePrior(), SynthConfig())
+    for ctl in s.controls():
+        s.scatters(ctl, s.c("read") + 2 * s.c("var"))
+    assert not s.found  # at cell x itself, nothing fits
+    for ctl in s.controls():
+        s.scatters(ctl, s.c("read") + 2 * s.c("var") + s.c("add") + 2)
+    kept = [c.term for c in s.found.values()]
+    assert kept and all("(4 + mem[" in str(t) for t in kept), [str(t) for t in kept]
+    assert any(test.correct(execute(t, test.inputs, M)).all() for t in kept)
+
+
+def _magnitude(rng, B: int, M: int) -> Examples:
+    """A list at cell 0; each element, read as signed, becomes its magnitude ``min(x, M − x)``."""
+    X, n = _lists(rng, B, M)
+    Y = X.copy()
+    for b in range(B):
+        Y[b, : n[b]] = np.minimum(X[b, : n[b]], M - X[b, : n[b]])
+    return Examples(X, Y, np.ones((B, M), bool))
+
+
+def test_a_body_value_past_the_solving_tables_is_solved_for_one_operand():
+    """``min(x, 0 − x)`` costs 5, past the solving tables' 4: a function of one operand
+    that takes many values is solved with deeper ones, and generalises."""
+    M, rng = 8, np.random.default_rng(11)
+    r, good = _generalising(_magnitude, M, rng, max_cost=4, time_limit=120)
+    assert good, [str(c.term) for c in r.solutions]
+    loop, _ = _after_loop(good[0])
+    assert cost(loop.args[-1].args[1], {}) > SynthConfig().solve_cost, str(good[0])
 
 
 def _from_both_ends(rng, B: int, M: int) -> Examples:

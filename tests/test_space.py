@@ -37,7 +37,7 @@ def test_feedback_moves_a_class_and_its_relatives_down(task):
 
 def test_graded_feedback_spares_a_near_miss_and_moves_its_relatives(task):
     t = task("reduce")
-    vs = synthesize(t.train, 8, cfg=SynthConfig(max_cost=8, holes=True, solve_cost=1))
+    vs = synthesize(t.train, 8, cfg=SynthConfig(max_cost=8, holes=True, solve_cost=1, deep_cost=1))
     ((first, _),) = vs.top(1, complete=False)
     base = vs.scores().copy()
     # tuning got nowhere: the class drops by the whole penalty, its relatives by a share,
@@ -60,7 +60,7 @@ def test_graded_feedback_spares_a_near_miss_and_moves_its_relatives(task):
 
 def test_holes_rank_after_complete_skeletons(task):
     t = task("reduce")
-    vs = synthesize(t.train, 8, cfg=SynthConfig(max_cost=8, holes=True, solve_cost=1))
+    vs = synthesize(t.train, 8, cfg=SynthConfig(max_cost=8, holes=True, solve_cost=1, deep_cost=1))
     kinds = [vs.classes[i].correct for i in vs.ranking()]
     assert kinds == sorted(kinds, reverse=True) and True in kinds and False in kinds
     assert vs.top(10, holes=False) == [(i, vs.classes[i].best) for i in vs.solutions[:10]]
@@ -76,7 +76,7 @@ def test_a_smaller_hole_ranks_before_a_larger_one(task):
 
 def test_past_the_deadline_no_skeleton_is_merged_and_every_one_is_kept(task):
     t = task("reduce")
-    r = enumerate_programs(t.train, 8, cfg=SynthConfig(max_cost=8, holes=True, solve_cost=1))
+    r = enumerate_programs(t.train, 8, cfg=SynthConfig(max_cost=8, holes=True, solve_cost=1, deep_cost=1))
     spec = Spec.of(t.train, 8)
     full = merge_space(r.candidates, r.stats, spec, SizePrior())
     late = merge_space(r.candidates, r.stats, spec, SizePrior(), deadline=time.perf_counter())
