@@ -604,6 +604,21 @@ def _coalesce(c: _Code) -> _Code:
     )
 
 
+def _drop_idle_jumps(c: _Code) -> _Code:
+    """``c`` without the jumps to the line right after them (an ``if`` whose other branch
+    is empty, or whose copy was coalesced away, jumps over nothing); labels and holes'
+    last lines move up as in :func:`_coalesce`. ``c`` itself if there are none."""
+    idle = {i for i, ins in enumerate(c.lines) if ins.op in ("JMP", "JEZ") and c.labels.get(ins.b) == i + 1}
+    if not idle:
+        return c
+    kept = [i for i in range(len(c.lines)) if i not in idle]
+    at = {old: new for new, old in enumerate(kept)}
+    labels = {r: bisect.bisect_left(kept, line) for r, line in c.labels.items()}
+    lines = [c.lines[i] for i in kept]
+    holes = [(at[last], operands, out, n) for last, operands, out, n in c.holes]
+    return _drop_idle_jumps(_Code(lines, labels, c.init | labels, holes, c.name))
+
+
 def _lines_needed(c: _Code, zero: int | None, M: int) -> int:
     """Lines ``c`` takes in the machine: one more than its length when it fills all ``M``
     and could fall off its end or jump past it (the machine wraps around; lines past the
@@ -664,8 +679,8 @@ def _assemble(comp: _Compiler, M: int, R_max: int, ops: tuple[int, ...], R_min: 
     """The compiled code, copies coalesced, registers allocated, as a program (raises
     :class:`LoweringError` if it needs more than ``M`` lines or ``R_max`` registers)."""
     labels = dict(comp.labels)
-    plain = _Code(comp.code, labels, comp.init | labels, comp.holes, lambda v: v)
-    short, merged = "", _coalesce(plain)
+    plain = _drop_idle_jumps(_Code(comp.code, labels, comp.init | labels, comp.holes, lambda v: v))
+    short, merged = "", _drop_idle_jumps(_coalesce(plain))
     for c in (merged,) if merged is plain else (merged, plain):  # copies kept if dropping them needs too many registers
         n = _lines_needed(c, c.name(comp.consts.get(0)), M)
         if n > M:

@@ -1240,8 +1240,8 @@ class Search:
         addresses = [(at(ht, k), (hv + k) % M, read_at) for ht, _, hv, read_at in ctl.sources for k in offsets]
         for ht, hv, read_at in addresses:
             cells = hv[ctl.valid]
-            if read_at is None or not hit[cells].any():
-                continue  # an address read from the data (not the cursor) that reaches a changed cell
+            if read_at is None or not hit[cells].any() or not K[bs, cells].all():
+                continue  # read from the data (not the cursor), reaching a changed cell and only compared ones
             times = np.bincount(bs * M + cells, minlength=B * M)
             if (self.spec.changed & (times.reshape(B, M) == 0)).any():
                 continue  # a changed cell it never writes

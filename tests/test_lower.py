@@ -272,3 +272,20 @@ def test_a_loop_that_goes_on_while_a_test_is_zero_is_tested_at_its_foot_where_th
         assert len(foot) == M - 1 and foot.lines[0].op == JMP, str(foot)
         compared += agree(loop, M, X[:, :M])
     assert compared >= 3 * 60
+
+
+def test_a_jump_to_the_next_line_is_dropped():
+    # b <- ifz(d, b, i): the branch that keeps b is empty, so the other one's jump past it
+    # lands on the next line; dropped, the program is a line shorter and agrees
+    a, b, x = var("a"), var("b"), var("x")
+    f = app("max", a, x)
+    t = seq(
+        for_list("i", "x", const(1), par(assign("a", f), assign("b", app("ifz", app("sub", f, a), b, var("i"))))),
+        write(const(0), b),
+    )
+    low = lower(t, 16, 12).program
+    jumps = [(k, low.init[ln.b]) for k, ln in enumerate(low.lines) if ln.op in (JMP, JEZ)]
+    assert jumps and all(to != k + 1 for k, to in jumps), str(low)
+    X = np.random.default_rng(3).integers(0, 16, size=(64, 16))
+    X[:, 9] = 0  # every list ends
+    assert agree(t, 16, X) == 64
