@@ -85,14 +85,16 @@ def main() -> None:
                         max_cost=max_cost,
                         solve_cost=solve_cost,
                         deep_cost=deep_cost,
+                        release_held=False,  # a program held past the cap would escape it
                         holes=True,
                         hole_lines=a.hole_lines,
                     )
                     r = solve(task, method, dataclasses.replace(base, synth=synth, time_limit=a.time_limit), pool.tune)
                     rows.append(
                         {"task": task.name, "cap": cap, "max_cost": max_cost, "solve_cost": solve_cost,
-                         "method": method, "solved": r.solved, "skeletons_tried": r.skeletons_tried,
-                         "restarts": r.restarts, "recovered": r.recovered, "seconds": round(r.seconds, 1),
+                         "deep_cost": deep_cost, "method": method, "solved": r.solved,
+                         "skeletons_tried": r.skeletons_tried, "restarts": r.restarts, "recovered": r.recovered,
+                         "seconds": round(r.seconds, 1),
                          "program": r.program, "why": r.why,
                          "tuned": [[t.skeleton, t.recovered, t.restarts] for t in r.trials if t.restarts]}
                     )  # fmt: skip

@@ -122,7 +122,11 @@ class SynthConfig:
     - ``solve_cost``: the costliest expression a write's value is solved with.
     - ``deep_cost``: the costliest function of one operand a loop body's value is solved
       with when none within ``solve_cost`` fits and the operand takes values enough to rule
-      out chance (at most ``solve_cost``: none; a cap on values caps both).
+      out chance (at most ``solve_cost``: none; a cap on values caps both). The floor
+      needs many distinct values: at ``M = 8``, 7 of the 8; below that, none qualifies.
+    - ``release_held``: programs met before their level (held for it) are kept when the
+      search stops short of that level; off, only those within ``max_cost`` (an honest
+      cap on structure, for ablations).
     - ``egraph``: merge and extract with egglog (off: every skeleton is its own class).
     """
 
@@ -135,6 +139,7 @@ class SynthConfig:
     hole_lines: int = 2
     solve_cost: int = 4
     deep_cost: int = 6
+    release_held: bool = True
     egraph: bool = True
 
 
@@ -1188,7 +1193,8 @@ class Search:
             np.concatenate([zero, np.where(last >= 0, v[rows, np.maximum(last, 0)], 0).astype(a.dtype)], 2)
             for _, _, v in ops
         ]
-        # of witnesses with the same final values, the first: only writes after the loop read them
+        # of witnesses whose b ends the same, the first: only writes after the loop read b
+        # (one that also needs a's final values from a later configuration is not tried)
         b = np.concatenate(b)
         finals = b.reshape(len(b), -1)[:, np.arange(B) * (F + 1) + ctl.n]
         live = (finals != finals[:, :1]).any(1)
@@ -1708,7 +1714,7 @@ class Search:
                 break
         self.stats.stopped = self.stop or "max_cost"
         if self.stop != "solved":  # out of time or levels: what was found ahead is all there is
-            self._release(float("inf"))
+            self._release(float("inf") if self.cfg.release_held else self.cfg.max_cost)
         banks = (self.mem, self.u, self.uw, self.um)
         self.stats.enumerated_expressions = sum(b.enumerated for b in banks)
         self.stats.expression_classes = sum(len(b) for b in banks)

@@ -447,8 +447,8 @@ def test_a_program_found_ahead_of_its_level_is_held_until_then():
 
 
 def _argmax(rng, B: int, M: int) -> Examples:
-    """A list at cell 1; cell 0 becomes the address of its first largest element (0 for
-    an empty list)."""
+    """A list at cell 1 (one element or more); cell 0 becomes the address of its first
+    largest element."""
     X, n = _lists(rng, B, M - 1)
     X = np.concatenate([rng.integers(0, M, (B, 1)), X], 1)
     Y = X.copy()
@@ -470,6 +470,19 @@ def test_a_witness_keeps_the_cursor_where_a_fold_last_changed():
         a = next(s.args[1] for s in sets if s.args[0] == "a")
         assert b.op == "ifz" and b.args[0] == app("sub", a, var("a")), str(t)
         assert "b" in reads(after[0].args[1]), str(t)
+
+
+@pytest.mark.parametrize("release", [True, False])
+def test_a_program_held_past_max_cost_is_kept_only_if_held_programs_are_released(task, release):
+    """A search that ends at ``max_cost`` keeps what it held for a later level, unless
+    ``release_held`` is off (an honest cap on structure)."""
+    t = task("inc")
+    s = Search(Spec.of(t.train, 8), SizePrior(), SynthConfig(max_cost=1, release_held=release))
+    ahead = write(const(0), app("inc", cell(0)))
+    s.record(ahead, "straight-line", level=5)  # held: the search is at level 0
+    assert str(ahead) not in s.found
+    s.run()
+    assert (str(ahead) in s.found) == release
 
 
 def _count_task(rng, B: int, M: int) -> Examples:
