@@ -458,16 +458,25 @@ def _argmax(rng, B: int, M: int) -> Examples:
 
 def test_a_witness_keeps_the_cursor_where_a_fold_last_changed():
     """A list's argmax: ``b`` keeps the cursor of the iteration where the running maximum
-    last rose, ``a, b ← max(a, x), ifz(max(a, x) − a, b, i)``, met with its fold and held
-    for its level (past the search's ``max_cost`` here: released when the search stops)."""
+    last rose, ``a, b ← max(a, x), ifz(max(a, x) − a, b, i)``: met with its fold's
+    configurations (``a ← 0; a ← max(a, x)``, budget 6), held past their level, and
+    right on new examples."""
     M, rng = 8, np.random.default_rng(9)
-    r, good = _generalising(_argmax, M, rng, max_cost=8, time_limit=120)
-    assert good, [str(c.term) for c in r.solutions]
+    train, test = _argmax(rng, 16, M), _argmax(rng, 200, M)
+    s = Search(Spec.of(train, M), SizePrior(), SynthConfig())
+    for ctl in s.controls():
+        carry = s.carries(ctl, 6)
+        if carry is not None:
+            s.witnesses(ctl, carry, np.arange(carry.N), 6)
+    assert not s.found  # held for their level
+    s._release(float("inf"))
+    good = [c.term for c in s.found.values() if test.correct(execute(c.term, test.inputs, M)).all()]
+    assert good, [str(c.term) for c in s.found.values()]
     for t in good:
         loop, after = _after_loop(t)
         sets = loop.args[-1].args if loop.args[-1].op == "par" else (loop.args[-1],)
-        b = next(s.args[1] for s in sets if s.args[0] == "b")
-        a = next(s.args[1] for s in sets if s.args[0] == "a")
+        b = next(st.args[1] for st in sets if st.args[0] == "b")
+        a = next(st.args[1] for st in sets if st.args[0] == "a")
         assert b.op == "ifz" and b.args[0] == app("sub", a, var("a")), str(t)
         assert "b" in reads(after[0].args[1]), str(t)
 
