@@ -72,6 +72,15 @@ def linked(rng, M, value_first=False):
     return m, addr
 
 
+def some_short(rng, M):
+    """:func:`linked`, a third of the lists with one or two nodes (drawn until one fits)."""
+    short = rng.integers(3) == 0
+    while True:
+        m, addr = linked(rng, M)
+        if (len(addr) <= 2) == short:
+            return m, addr
+
+
 def out_mask(m, idx):
     mask = np.zeros(len(m), dtype=bool)
     mask[list(idx)] = True

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import make_dev_suite
 import numpy as np
-from make_dev_suite import a_list, any_cells, length, linked, out_mask
+from make_dev_suite import a_list, any_cells, length, linked, out_mask, some_short
 
 
 def _signed(v, M):
@@ -158,11 +158,7 @@ def t_ll_insert_second(M):
 
 def t_ll_prefix_sum(M):
     def gen(r, M):
-        short = r.integers(3) == 0  # a third of the lists have one or two nodes
-        while True:
-            m, addr = linked(r, M)  # [next, value] nodes
-            if (len(addr) <= 2) == short:
-                break
+        m, addr = some_short(r, M)  # [next, value] nodes
         if r.integers(2):  # small values, whose sums do not wrap
             m[addr + 1] = r.integers(1, 3, size=len(addr))
         return m

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import make_dev_suite
 import numpy as np
-from make_dev_suite import a_list, any_cells, length, linked, out_mask
+from make_dev_suite import a_list, any_cells, length, linked, out_mask, some_short
 
 
 def t_between(M):
@@ -111,11 +111,7 @@ def t_ll_drop_even(M):
 
 def t_ll_rotate(M):
     def gen(r, M):
-        short = r.integers(3) == 0  # a third of the lists have one or two nodes
-        while True:
-            m, addr = linked(r, M)
-            if (len(addr) <= 2) == short:
-                return m
+        return some_short(r, M)[0]
 
     def ref(m, M):
         o = m.copy()

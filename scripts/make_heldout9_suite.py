@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import make_dev_suite
 import numpy as np
-from make_dev_suite import a_list, any_cells, length, linked, out_mask
+from make_dev_suite import a_list, any_cells, length, linked, out_mask, some_short
 
 
 def t_overlap(M):
@@ -137,19 +137,9 @@ def t_ll_pop(M):
     return gen, ref
 
 
-def _some_short(r, M):
-    """A linked list of ``[next, ·]`` nodes (:func:`linked`); a third of them have one or
-    two nodes."""
-    short = r.integers(3) == 0
-    while True:
-        m, addr = linked(r, M)
-        if (len(addr) <= 2) == short:
-            return m
-
-
 def t_ll_backlinks(M):
     def gen(r, M):
-        return _some_short(r, M)  # [next, prev] nodes, every prev stale (1..M-1)
+        return some_short(r, M)[0]  # [next, prev] nodes, every prev stale (1..M-1)
 
     def ref(m, M):
         o = m.copy()
@@ -164,7 +154,7 @@ def t_ll_backlinks(M):
 
 def t_ll_close(M):
     def gen(r, M):
-        return _some_short(r, M)  # [next, value] nodes
+        return some_short(r, M)[0]  # [next, value] nodes
 
     def ref(m, M):
         o = m.copy()
