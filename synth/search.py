@@ -1173,10 +1173,9 @@ class Search:
         if budget > self.WITNESS_COST or "a" not in carry.traj or (self.spec.changed.sum(1) > 2).any():
             return  # (writes after the loop cover at most two cells)
         sel = idx[idx < carry.alone]
-        valid = ctl.valid
         a = carry.traj["a"][sel]
-        changed = (a[..., 1:] != a[..., :-1]) & valid  # (n, B, F)
-        keep = changed.any((1, 2)) & (changed != valid).any((1, 2))
+        changed = (a[..., 1:] != a[..., :-1]) & ctl.valid  # (n, B, F)
+        keep = changed.any((1, 2)) & (changed != ctl.valid).any((1, 2))
         seen = ctl.memo.setdefault("witness changes", set())
         keep = np.flatnonzero(keep)
         if not keep.size:
@@ -1196,7 +1195,7 @@ class Search:
         # of witnesses whose b ends the same, the first: only writes after the loop read b
         # (one that also needs a's final values from a later configuration is not tried)
         b = np.concatenate(b)
-        finals = b.reshape(len(b), -1)[:, np.arange(B) * (F + 1) + ctl.n]
+        finals = Carry(len(b), {"b": b}, []).finals(ctl, np.arange(len(b)))[0][1]
         live = (finals != finals[:, :1]).any(1)
         K, Y = self.spec.mask, self.spec.outputs
         fits = [functional(finals[:, K[:, c]], Y[K[:, c], c][None]) for c in np.flatnonzero(self.spec.changed.any(0))]
