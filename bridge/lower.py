@@ -38,7 +38,7 @@ from __future__ import annotations
 import bisect
 import dataclasses
 from collections.abc import Callable
-from functools import lru_cache
+from functools import lru_cache, partial
 from numbers import Integral
 from typing import NamedTuple
 
@@ -51,7 +51,12 @@ from synth.lang import COMMUTATIVE, LOOPS, Term, desugar, hole_operands, hole_si
 
 
 class LoweringError(ValueError):
-    """The skeleton does not fit the machine (lines, registers or instruction set)."""
+    """The skeleton does not fit the machine (lines, registers or instruction set);
+    ``registers``: it fits the lines but needs more registers than the machine has."""
+
+    def __init__(self, msg: str, registers: bool = False):
+        super().__init__(msg)
+        self.registers = registers
 
 
 @dataclasses.dataclass(frozen=True)
@@ -107,12 +112,14 @@ class _Compiler:
         cse: bool = True,
         branch: bool = True,
         rotate: bool = False,
+        zero_jumps: bool = False,
     ):
         self.M, self.pad, self.hole_lines, self.reuse = M, pad, hole_lines, cse
         self.branch = branch  # loop tests ifz(c, t, f) branch on c (else their value is tested)
         self.branched = False  # some loop test did
         self.rotate = rotate  # while loops that go on while a test is 0 test at their foot
         self.rotatable = False  # some while loop could
+        self.zero_jumps = zero_jumps  # a jump to line 0 goes through a register zeroed just before it
         self.has_jmp = OP_INDEX["JMP"] in ops
         self.code: list[_Instr] = []
         self.labels: dict[int, int | None] = {}  # label vreg -> line (resolved when placed)
@@ -284,6 +291,12 @@ class _Compiler:
         self.cse = saved
 
     def jump(self, label: int) -> None:
+        if self.zero_jumps and self.labels.get(label) == 0:  # the loop head: no register holds 0 throughout
+            label = self.new()
+            self.labels[label] = 0
+            self.emit("ZERO", None, None, label)
+            self.emit("JMP", None, label) if self.has_jmp else self.emit("JEZ", label, label)
+            return
         if self.has_jmp:
             self.emit("JMP", None, label)
         else:  # ANC's set has no JMP: jump on a register that is always 0
@@ -320,22 +333,37 @@ class _Compiler:
         self.invalidate(r)
 
     def parallel(self, effects: list[Term]) -> None:
-        """Writes and sets at once: every address and value first, then the writes, then
-        the sets, ordered so that each var is set after everything that reads it."""
+        """Writes and sets at once: every address and value that reads memory first, then
+        the writes (each computing what it has left), then the sets, ordered so that each
+        var is set after everything that reads it."""
         other = sorted({x.op for x in effects} - {"write", "set"})
         if other:
             raise LoweringError(f"a parallel block may hold only writes and sets, not {', '.join(other)}")
         writes = [x for x in effects if x.op == "write"]
         sets = [x for x in effects if x.op == "set"]
-        done = [(self.expr(w.args[0]), self.expr(w.args[1])) for w in writes]
+        # a write's address and value that read memory are computed before any write changes
+        # it; the others just before their own write (held for less long)
+        done = {k: tuple(map(self.expr, w.args)) for k, w in enumerate(writes) if any(map(_reads_memory, w.args))}
         pairs = [(x.args[0], x.args[1]) for x in sets]
-        if writes:  # a set that reads memory is computed before the writes change it
-            pairs = [(n, _reg(self.expr(e)) if _reads_memory(e) else e) for n, e in pairs]
-        for ra, rv in done:
+        if writes:  # a set's reads of memory are taken before the writes change it
+            made = {e for k in done for e in writes[k].args}  # a value a write computed is reused whole
+            pairs = [(n, _reg(self.expr(e)) if e in made else self.taken(e)) for n, e in pairs]
+        for k, w in enumerate(writes):
+            ra, rv = done[k] if k in done else tuple(map(self.expr, w.args))
             self.emit("WRITE", ra, rv)
             self.invalidate(memory=True)
             self.cse[("READ", ra)] = rv
         self.sets(pairs)
+
+    def taken(self, e: Term) -> Term:
+        """``e`` with each read of memory computed now, into a register: the rest of its
+        value (a conditional's branches, a sum) is computed where it is set, into the
+        variable's own register, rather than into a temporary copied there."""
+        if e.op in ("read", "cell"):
+            return _reg(self.expr(e))
+        if not _reads_memory(e):
+            return e
+        return Term(e.op, tuple(self.taken(x) if isinstance(x, Term) else x for x in e.args))
 
     def sets(self, pairs: list[tuple[str, Term]]) -> None:
         """Simultaneous ``v ← e`` for ``pairs``: each set goes after every other set that
@@ -485,7 +513,7 @@ def _inverse(M: int, fa: Term, fb: Term, na: str, nb: str) -> Term | None:
 
 def _flow(code: list[_Instr], labels: dict[int, int]) -> nx.DiGraph:
     """The control-flow graph over lines (node ``len(code)`` is the exit: lines past the
-    end are STOP)."""
+    end are STOP, and a jump to any of them goes there)."""
     g = nx.DiGraph()
     n = len(code)
     g.add_nodes_from(range(n + 1))
@@ -493,11 +521,11 @@ def _flow(code: list[_Instr], labels: dict[int, int]) -> nx.DiGraph:
         if ins.op == "STOP":
             g.add_edge(i, n)
         elif ins.op == "JMP":
-            g.add_edge(i, labels[ins.b])
+            g.add_edge(i, min(labels[ins.b], n))
         else:
             g.add_edge(i, i + 1)
             if ins.op == "JEZ":
-                g.add_edge(i, labels[ins.b])
+                g.add_edge(i, min(labels[ins.b], n))
     return g
 
 
@@ -619,6 +647,32 @@ def _drop_idle_jumps(c: _Code) -> _Code:
     return _drop_idle_jumps(_Code(lines, labels, c.init | labels, holes, c.name))
 
 
+def _end_labels(c: _Code, M: int) -> _Code:
+    """``c`` with its labels past the last line (exits: lines past the end are STOP) in
+    the register of a constant it holds anyway, where one lies between the end and ``M −
+    1``: a jump to any of those lines stops, and one register holding both is a register
+    fewer (``for i, x in list@0 { mem[i], mem[(11 − i)] ← … }`` ends at line 8 of 12 and
+    reads 11). ``c`` itself if there is no such label or constant."""
+    n = len(c.lines)
+    ends = {r for r, line in c.labels.items() if line >= n}
+    written = {d for ins in c.lines for d in _defs(ins)}
+    held = sorted((k, r) for r, k in c.init.items() if r not in c.labels and r not in written and n <= k < M)
+    if not ends or not held:
+        return c
+    to = held[0][1]
+    name = lambda v: to if v in ends else v
+    return _Code(
+        [
+            dataclasses.replace(ins, a=name(ins.a), b=name(ins.b), o=name(ins.o), reads=tuple(map(name, ins.reads)))
+            for ins in c.lines
+        ],
+        {r: line for r, line in c.labels.items() if r not in ends} | {to: held[0][0]},
+        {r: k for r, k in c.init.items() if r not in ends},
+        [(last, tuple(map(name, operands)), name(out), k) for last, operands, out, k in c.holes],
+        lambda v: name(c.name(v)),
+    )
+
+
 def _lines_needed(c: _Code, zero: int | None, M: int) -> int:
     """Lines ``c`` takes in the machine: one more than its length when it fills all ``M``
     and could fall off its end or jump past it (the machine wraps around; lines past the
@@ -647,7 +701,10 @@ def lower(
     (:meth:`_Compiler.branch_zero`); if the program then does not fit, ``while`` loops
     that go on while a test is 0 are tested at their foot
     (:meth:`_Compiler.foot_tested`), and failing that every loop test's value is
-    computed and tested.
+    computed and tested. If it needs more than ``R_max`` registers, lines are traded for
+    registers: jumps to line 0 go through a register zeroed just before them (no register
+    holds the loop head's line throughout), then also every value is computed where it is
+    used (none is held for a later use).
 
     Raises :class:`LoweringError` if it does not fit, or needs an op outside ``ops``.
     """
@@ -655,7 +712,34 @@ def lower(
     if hole_lines is not None and (not whole or hole_lines < 1):
         raise ValueError(f"hole_lines must be a whole number >= 1 or None, got {hole_lines!r}")
     pad = pad if OP_INDEX["NOOP"] in ops else 0
-    comp = _Compiler(M, ops, pad, hole_lines, cse)
+    try:
+        return _lower(t, M, R_max, ops, pad, R_min, hole_lines, cse)
+    except LoweringError as e:
+        if not e.registers:
+            raise
+        for fewer in ({"zero_jumps": True}, {"zero_jumps": True, "cse": False}):
+            try:
+                return _lower(t, M, R_max, ops, pad, R_min, hole_lines, **{"cse": cse, **fewer})
+            except LoweringError:
+                pass
+        raise
+
+
+def _lower(
+    t: Term,
+    M: int,
+    R_max: int,
+    ops: tuple[int, ...],
+    pad: int,
+    R_min: int,
+    hole_lines,
+    cse: bool,
+    zero_jumps: bool = False,
+) -> Lowered:
+    """:func:`lower` with one setting of the compiler: loop tests that branch, then tested
+    at their foot, then tested as values."""
+    make = partial(_Compiler, M, ops, pad, hole_lines, cse, zero_jumps=zero_jumps)
+    comp = make()
     comp.stmt(t)
     try:
         return _assemble(comp, M, R_max, ops, R_min)
@@ -663,14 +747,14 @@ def lower(
         if not (comp.branched or comp.rotatable):
             raise
     if comp.rotatable:  # tested at the head they do not fit
-        foot = _Compiler(M, ops, pad, hole_lines, cse, rotate=True)
+        foot = make(rotate=True)
         foot.stmt(t)
         try:
             return _assemble(foot, M, R_max, ops, R_min)
         except LoweringError:
             if not comp.branched:
                 raise
-    comp = _Compiler(M, ops, pad, hole_lines, cse, branch=False)  # loop tests that branch do not fit
+    comp = make(branch=False)  # loop tests that branch do not fit
     comp.stmt(t)
     return _assemble(comp, M, R_max, ops, R_min)
 
@@ -682,6 +766,7 @@ def _assemble(comp: _Compiler, M: int, R_max: int, ops: tuple[int, ...], R_min: 
     plain = _drop_idle_jumps(_Code(comp.code, labels, comp.init | labels, comp.holes, lambda v: v))
     short, merged = "", _drop_idle_jumps(_coalesce(plain))
     for c in (merged,) if merged is plain else (merged, plain):  # copies kept if dropping them needs too many registers
+        c = _end_labels(c, M)
         n = _lines_needed(c, c.name(comp.consts.get(0)), M)
         if n > M:
             raise LoweringError(f"needs {n} lines; the machine has M={M}{short}")
@@ -691,7 +776,7 @@ def _assemble(comp: _Compiler, M: int, R_max: int, ops: tuple[int, ...], R_min: 
             break
         short = f" (or {n} lines with {R} registers; R_max={R_max})"
     else:
-        raise LoweringError(f"needs {R} registers; R_max={R_max}")
+        raise LoweringError(f"needs {R} registers; R_max={R_max}", registers=True)
     code, init, holes = c.lines, c.init, c.holes
     regs = [0] * R
     for r in entry:  # registers read before they are written start at their value (or 0)

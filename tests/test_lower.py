@@ -254,6 +254,22 @@ def test_a_conditional_value_written_and_set_at_once_is_computed_once():
     assert len(lower(t, 16, 16, cse=False).program) > len(low.program)
 
 
+def test_a_set_beside_a_write_takes_only_its_reads_before_the_write():
+    # a filter: every element is written at a, which moves on where x - mem[0] is not 0.
+    # mem[0] is read before the write (which might change it); the conditional step is
+    # computed after it, in a's own register, not in a temporary copied into a
+    a, x = var("a"), var("x")
+    step = Term("ifz", (app("sub", x, read(const(0))), a, app("inc", a)))
+    t = seq(
+        assign("a", const(1)), for_list("i", "x", const(1), par(assign("a", step), write(a, x))), write(a, const(0))
+    )
+    low = lower(t, 12, 8)  # 13 lines when the whole step was computed before the write
+    assert len(low.program) == 10 and not any(ln.op == MAX for ln in low.program.lines)  # no copy
+    X = np.random.default_rng(3).integers(0, 4, size=(64, 12))
+    X[:, -1] = 0  # every list ends
+    assert agree(t, 12, X) == 64
+
+
 def test_a_loop_that_goes_on_while_a_test_is_zero_is_tested_at_its_foot_where_that_fits():
     # the first p >= 1 with mem[p] != p (an exit that stops where mem[p] - p is not 0) or
     # mem[p] = 0: tested at its head it needs a jump past the loop and one back; at its
