@@ -270,6 +270,23 @@ def test_a_set_beside_a_write_takes_only_its_reads_before_the_write():
     assert agree(t, 12, X) == 64
 
 
+@pytest.mark.parametrize("ops", [ALL_OPS, ANC_OPS])
+def test_registers_are_traded_for_lines_when_a_program_needs_too_many(ops):
+    # swapping a list with the one mirrored from cell 11: the exit jumps to line 11 (past the
+    # end, a STOP) through the register of the constant 11; the second write computes its
+    # address after the first; the jump to the head goes through a register zeroed before it.
+    # 7 registers before any of these, 4 (and 2 more lines) with them
+    i, x = var("i"), var("x")
+    far = app("sub", const(11), i)
+    t = for_list("i", "x", const(0), par(write(i, read(far)), write(far, x)))
+    low = lower(t, 12, 4, ops)
+    assert low.program.R == 4 and len(low.program) <= 11
+    assert len(lower(t, 12, 8, ops).program) < len(low.program)  # with registers to spare, fewer lines
+    X = np.random.default_rng(5).integers(1, 12, size=(64, 12))
+    X[np.arange(64), np.random.default_rng(6).integers(0, 6, 64)] = 0  # lists of 0 to 5 elements
+    assert agree(t, 12, X, ops, R_max=4) == 64
+
+
 def test_a_loop_that_goes_on_while_a_test_is_zero_is_tested_at_its_foot_where_that_fits():
     # the first p >= 1 with mem[p] != p (an exit that stops where mem[p] - p is not 0) or
     # mem[p] = 0: tested at its head it needs a jump past the loop and one back; at its
