@@ -130,9 +130,9 @@ class Control:
         return np.broadcast_to(np.arange(len(self.n))[:, None], self.v.shape)[self.valid]
 
     def fresh(self, h: str, adr: np.ndarray) -> tuple[list, list]:
-        """The sources and offsets a body writing at ``adr`` (address ``h``) may read: a
-        read of a cell an earlier iteration wrote would see the written value, not the
-        input's. Computed once per address."""
+        """The sources and offsets a body writing at ``adr`` ``(B, F)``, or at each of
+        ``(k, B, F)`` (address ``h``), may read: a read of a cell an earlier iteration
+        wrote would see the written value, not the input's. Computed once per address."""
         if h not in self.clean:
             valid = self.valid
             parts = [*self.sources, *self.offsets]
@@ -140,11 +140,12 @@ class Control:
             ok = np.ones(len(parts), dtype=bool)
             if read:  # all operands at once: (K, B, F)
                 cells = np.stack([parts[i][3] for i in read])
-                B, F = adr.shape
-                rows = np.broadcast_to(np.arange(B)[:, None], adr.shape)
-                t = np.broadcast_to(np.arange(F), adr.shape)
+                B, F = valid.shape
+                rows = np.broadcast_to(np.arange(B)[:, None], valid.shape)
+                t = np.broadcast_to(np.arange(F), valid.shape)
                 first = np.full((B, int(max(adr.max(), cells.max())) + 1), F)  # per cell: the first write
-                np.minimum.at(first, (rows[valid], adr[valid]), t[valid])
+                for a in adr.reshape(-1, B, F):
+                    np.minimum.at(first, (rows[valid], a[valid]), t[valid])
                 ok[read] = ~((first[rows[None], cells] < t[None]) & valid[None]).any((1, 2))
             k = len(self.sources)
             self.clean[h] = (

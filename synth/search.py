@@ -992,7 +992,7 @@ class Search:
         """A body value ``ifz(w, e1, e2)`` for the write at ``h``, for when no expression
         of the operands writes the needed values (:meth:`_ifz`, the branches from 0, 1,
         ``M - 1`` and the operands, the test over the operands); found once per address."""
-        key = ("conditional", str(h[0]))
+        key = ("conditional", _site(h))
         if key not in ctl.memo:
             _, need = self._address(ctl, h)
             first, far = self.operands(ctl, [], h)
@@ -1306,16 +1306,20 @@ class Search:
                         self.record(seq(assign("a", a0), fold, write(const(c), var("a"))), "loop")
 
     def complete(self, ctl: Control, carry: Carry, idx: np.ndarray, level: int = 0, bodies: bool = True) -> None:
-        """Solve for the body write and the final writes of configurations ``idx``; record
-        every skeleton that comes out complete (or, with ``holes``, with one hole), held
-        for ``level`` (:meth:`record`). ``bodies=False``: the body writes nothing."""
+        """Solve for the body writes (none, one, or two: :meth:`address_pairs`) and the
+        final writes of configurations ``idx``; record every skeleton that comes out
+        complete (or, with ``holes``, with one hole), held for ``level`` (:meth:`record`).
+        ``bodies=False``: the body writes nothing."""
         D = self.spec.changed
         carried = carry.before(ctl, idx) if ctl.addresses and bodies else []
         walks = bool((ctl.end != ctl.end[0]).any())  # else a walk's cursor is a constant after it
-        for h in [None, *(ctl.addresses if bodies else ())]:
-            if h is None and not carry.traj and not walks:  # an empty body, no cursor worth using after it
+        sites = [(), *(((h,) for h in ctl.addresses) if bodies else ()), *(self.address_pairs(ctl) if bodies else ())]
+        for site in sites:
+            if not site and not carry.traj and not walks:  # an empty body, no cursor worth using after it
                 continue
-            written, need = (np.zeros_like(D), None) if h is None else self._address(ctl, h)
+            written = np.zeros_like(D)
+            for h in site:
+                written |= self._address(ctl, h)[0]
             left = D & ~written  # the changed cells the writes after the loop must cover
             at_carried = bool(carry.traj) and _few_left(left)
             if not at_carried and not self.final_covers_of(ctl, left):
@@ -1324,30 +1328,51 @@ class Search:
             # body value does, on fewer points (ll_find to cost 8: none of 121 k fit)
             final = self.final_writes(ctl, carry, idx, left, written)
             live = np.array([n for n, f in enumerate(final) if f is not None], dtype=np.int64)
-            if not live.size:
-                continue
-            if h is None:
-                body = [None] * len(idx)
-            else:
+            values = []  # per write of the body: per configuration, its value(s)
+            for h in site:
+                if not live.size:
+                    break
+                need = self._address(ctl, h)[1]
                 body = self.body_values(ctl, carried, len(idx), need, h, todo=live)
                 if any(body[n] is None for n in live) and (cond := self.conditional(ctl, h)) is not None:
                     body = [cond if b is None else b for b in body]
                 live = np.array([n for n in live if body[n] is not None], dtype=np.int64)
-                if not live.size:
-                    continue
-                if carry.traj:  # also the carried variables' own match (see body_values)
+                if carry.traj and live.size:  # also the carried variables' own match (see body_values)
                     alt = self.body_values(ctl, carried, len(idx), need, h, carried_only=True, todo=live)
                     body = [b if a is None or a == b else (b, a) for b, a in zip(body, alt)]
+                values.append(body)
             for n in live:
-                bv, fw = body[n], final[n]
+                fw = final[n]
                 inits, sets = carry.describe(idx[n])
-                for v in bv if isinstance(bv, tuple) else (bv,):
-                    writes = [] if h is None or v is None else [write(h[0], v)]
+                ways = [bv[n] if isinstance(bv[n], tuple) else (bv[n],) for bv in values]
+                for vs in itertools.product(*ways):
+                    writes = [write(h[0], v) for h, v in zip(site, vs)]
                     # a pure walk is kept when a write after it uses its cursor
                     if sets or writes or (walks and ctl.name in reads(fw)):
                         body_term = par(*sets, *writes) if sets or writes else seq()
                         for t in self.sized(seq(*inits, ctl.term(body_term), fw)):
                             self.record(t, "loop", level)
+
+    def address_pairs(self, ctl: Control) -> list[tuple[tuple, tuple]]:
+        """Bodies of two writes (a swap with a mirrored list: ``mem[i], mem[(11 − i)] ←
+        mem[(11 − i)], x``), where no one write can do: each pair of the control's
+        addresses that never write one cell between them on any example (so each write's
+        values are solved on its own) and leave cells the writes after the loop can cover,
+        when each alone leaves cells they cannot. Each write's operands are fresh for both
+        (:meth:`operands`): its address, then the other write's. Built once per control."""
+        if "pairs" not in ctl.memo:
+            D, out = self.spec.changed, []
+            cells = [self._address(ctl, h)[0] for h in ctl.addresses]
+            alone = [_few_left(D & ~c) or bool(self.final_covers_of(ctl, D & ~c)) for c in cells]
+            for a, b in itertools.combinations(range(len(cells)), 2):
+                if alone[a] or alone[b] or (cells[a] & cells[b]).any():
+                    continue
+                if not self.final_covers_of(ctl, D & ~(cells[a] | cells[b])):
+                    continue
+                ha, hb = ctl.addresses[a], ctl.addresses[b]
+                out.append(((*ha, hb), (*hb, ha)))
+            ctl.memo["pairs"] = out
+        return ctl.memo["pairs"]
 
     def _address(self, ctl: Control, h: tuple) -> tuple[np.ndarray, np.ndarray]:
         """The cells a body writing at address ``h`` writes ``(B, M)``, and the values it
@@ -1377,10 +1402,11 @@ class Search:
         further away. A read of a cell that an earlier iteration wrote would see the written
         value, not the input's: such operands are left out. Returns (primary operands, further
         cells)."""
-        key = ("operands", str(h[0]))
+        key = ("operands", _site(h))
         if key not in ctl.memo:  # the control's own operands: one row (P,) each
             flat = ctl.valid.reshape(-1)
-            sources, offsets = ctl.fresh(str(h[0]), h[1])
+            adr = h[1] if len(h) == 2 else np.stack([h[1], h[2][1]])  # fresh for both writes of a pair
+            sources, offsets = ctl.fresh(_site(h), adr)
             ctl.memo[key] = tuple([(t, v.reshape(-1)[flat], False) for t, v in part] for part in (sources, offsets))
         first, far = ctl.memo[key]
         return [*first[:2], *((var(name), v, True) for name, v in carried), *first[2:]], far
@@ -1431,7 +1457,7 @@ class Search:
             (choice(deep, {"u": t}, v, d) for t, v, d in ops if not d and _past_chance(v, len(deep), M)),
         )
         holes = (pair_choice(None, a, b, M) for a, b in pairs()) if not carried_only else ()
-        memo = ctl.memo.setdefault(("body", str(h[0]), carried_only), {})
+        memo = ctl.memo.setdefault(("body", _site(h), carried_only), {})
         return self.solve(N, need, choices, holes, memo, todo)
 
     def final_writes(self, ctl, carry, idx, left, written: np.ndarray, max_cells: int = 2) -> list[Term | None]:
@@ -1718,6 +1744,12 @@ class Search:
         self.stats.enumerated_expressions = sum(b.enumerated for b in banks)
         self.stats.expression_classes = sum(len(b) for b in banks)
         self.stats.seconds = time.perf_counter() - t0
+
+
+def _site(h: tuple) -> str:
+    """A body write's key: its address, and the other write's where the body has two
+    (its operands are fresh for both)."""
+    return str(h[0]) if len(h) == 2 else f"{h[0]} beside {h[2][0]}"
 
 
 def _words(bits: np.ndarray) -> np.ndarray:

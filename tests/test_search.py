@@ -494,6 +494,37 @@ def test_a_witness_keeps_the_cursor_where_a_fold_last_changed():
         assert "b" in reads(after[0].args[1]), str(t)
 
 
+def _swap_mirrored(rng, B: int, M: int) -> Examples:
+    """A 0-terminated list at cell 0 (0 to ``M // 2 − 1`` elements) and one as long read
+    down from cell ``M − 1``: each element trades places with its mirror."""
+    X = rng.integers(1, M, (B, M))
+    Y, K = X.copy(), np.zeros((B, M), bool)
+    for b, n in enumerate(rng.integers(0, M // 2, B)):
+        X[b, n] = Y[b, n] = 0
+        a, m = np.arange(n), M - 1 - np.arange(n)
+        Y[b, a], Y[b, m] = X[b, m], X[b, a]
+        K[b, a] = K[b, m] = True
+    return Examples(X, Y, K)
+
+
+def test_a_body_of_two_writes_solves_each_write_on_its_own():
+    """Swapping a list with the one mirrored from the last cell takes two writes an
+    iteration, at the cursor and at its mirror: the two addresses never write one cell,
+    so each value is solved for as a one-write body's is, its operands fresh for both."""
+    M, rng = 12, np.random.default_rng(8)
+    train, test = _swap_mirrored(rng, 16, M), _swap_mirrored(rng, 200, M)
+    s = Search(Spec.of(train, M), SizePrior(), SynthConfig())
+    for ctl in s.controls():
+        carry = s.carries(ctl, 0)
+        s.complete(ctl, carry, np.arange(carry.N))
+    good = [c.term for c in s.found.values() if test.correct(execute(c.term, test.inputs, M)).all()]
+    assert good, [str(c.term) for c in s.found.values()]
+    for t in good:
+        loop, _ = _after_loop(t)
+        body = loop.args[-1]
+        assert body.op == "par" and [w.op for w in body.args] == ["write", "write"], str(t)
+
+
 @pytest.mark.parametrize("release", [True, False])
 def test_a_program_held_past_max_cost_is_kept_only_if_held_programs_are_released(task, release):
     """A search that ends at ``max_cost`` keeps what it held for a later level, unless
