@@ -396,15 +396,17 @@ def examples(gen: Gen, ref: Ref, M: int, n: int, rng: np.random.Generator) -> li
 
 
 def build(tasks: dict, name: str, n_train: int, n_test: int, seed: int, salt: int = 0) -> dict:
-    """The suite ``name`` of ``tasks`` (name -> (M, make, T)), examples seeded per task."""
+    """The suite ``name`` of ``tasks`` (name -> (M, make, T) or (M, make, T, R); R defaults
+    to 4), examples seeded per task."""
     out = []
-    for k, (task, (M, make, T)) in enumerate(tasks.items()):
+    for k, (task, (M, make, T, *rest)) in enumerate(tasks.items()):
+        R = rest[0] if rest else 4
         gen, ref = make(M)
         rng_train, rng_test = (np.random.default_rng(s) for s in np.random.SeedSequence([seed, salt + k]).spawn(2))
         out.append(
             {
                 "name": task,
-                "machine": {"M": M, "R": 4, "T": T, "ops": "full"},
+                "machine": {"M": M, "R": R, "T": T, "ops": "full"},
                 "train": examples(gen, ref, M, n_train, rng_train),
                 "test": examples(gen, ref, M, n_test, rng_test),
             }
