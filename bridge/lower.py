@@ -371,7 +371,8 @@ class _Compiler:
         one, any other cycle by computing one value into a temporary first."""
         todo = list(pairs)
         while todo:
-            ready = [p for p in todo if not any(p[0] in reads(q[1]) for q in todo if q is not p)]
+            reads_of = {n: self.reads(e) for n, e in todo}
+            ready = [p for p in todo if not any(p[0] in reads_of[q[0]] for q in todo if q is not p)]
             if ready:
                 self.assign(*ready[0])
                 todo.remove(ready[0])
@@ -384,8 +385,20 @@ class _Compiler:
                         self.assign(y, fy)
                         self.assign(x, g)
                         return
-            name, e = todo[0]
-            todo[0] = (name, _reg(self.expr(e, self.new())))
+            # none is ready: a cycle; one of its values (one that reads a pending variable)
+            # goes into a temporary first, which breaks at least one of its edges
+            pending = {n for n, _ in todo}
+            k = next(k for k, (n, _) in enumerate(todo) if reads_of[n] & pending)
+            name, e = todo[k]
+            tmp = self.new()
+            self.move(self.expr(e, tmp), tmp)
+            todo[k] = (name, _reg(tmp))
+
+    def reads(self, e: Term) -> set[str]:
+        """The variables ``e`` reads, a register a value was taken into included (a
+        variable's own register, where a read was the variable's cached value)."""
+        regs = {n.args[0] for n in e.walk() if n.op == "reg"}
+        return reads(e) | {v for v, r in self.vars.items() if r in regs}
 
     def loop_head(self) -> tuple[int, int]:
         head, end = self.label(), self.label()
@@ -489,8 +502,8 @@ def _reads_memory(e: Term) -> bool:
 def _inverse(M: int, fa: Term, fb: Term, na: str, nb: str) -> Term | None:
     """A small ``g`` with ``g(a, fb(a, b)) = fa(a, b)`` for every ``a, b`` (``fa``, ``fb``
     functions of the variables ``na``, ``nb`` only), as a term over ``na`` and ``nb``."""
-    if not (reads(fa) | reads(fb)) <= {na, nb}:
-        return None
+    if not (reads(fa) | reads(fb)) <= {na, nb} or any(n.op == "reg" for f in (fa, fb) for n in f.walk()):
+        return None  # a register taken before (a read of memory) is neither variable
     from synth.semantics import value
 
     p = np.arange(M * M)
@@ -652,8 +665,10 @@ def _end_labels(c: _Code, M: int) -> _Code:
     the register of a constant it holds anyway, where one lies between the end and ``M −
     1``: a jump to any of those lines stops, and one register holding both is a register
     fewer (``for i, x in list@0 { mem[i], mem[(11 − i)] ← … }`` ends at line 8 of 12 and
-    reads 11). ``c`` itself if there is no such label or constant."""
+    reads 11). ``c`` itself if there is no such label or constant, or if it has holes."""
     n = len(c.lines)
+    if c.holes:  # a hole's reads of constants stay apart from the labels tuning shuts off
+        return c
     ends = {r for r, line in c.labels.items() if line >= n}
     written = {d for ins in c.lines for d in _defs(ins)}
     held = sorted((k, r) for r, k in c.init.items() if r not in c.labels and r not in written and n <= k < M)
@@ -715,8 +730,8 @@ def lower(
     try:
         return _lower(t, M, R_max, ops, pad, R_min, hole_lines, cse)
     except LoweringError as e:
-        if not e.registers:
-            raise
+        if not e.registers or any(n.op == "hole" for n in t.walk()):
+            raise  # (holes: a loop's back jump stays a label, which tuning keeps off hole lines)
         for fewer in ({"zero_jumps": True}, {"zero_jumps": True, "cse": False}):
             try:
                 return _lower(t, M, R_max, ops, pad, R_min, hole_lines, **{"cse": cse, **fewer})

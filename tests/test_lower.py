@@ -287,6 +287,68 @@ def test_registers_are_traded_for_lines_when_a_program_needs_too_many(ops):
     assert agree(t, 12, X, ops, R_max=4) == 64
 
 
+def _sets_beside_writes() -> dict[str, Term]:
+    """Simultaneous blocks whose sets read what the block also sets, through a register a
+    read was taken into or a variable's cached value (found by a review's fuzz)."""
+    a, b, c, x, y, i = (var(n) for n in "abcxyi")
+    return {
+        "a write's value set elsewhere": seq(
+            assign("x", cell(1)), par(write(cell(0), x), assign("x", const(0)), assign("y", x)), write(const(2), y)
+        ),
+        "a read that is the element": seq(
+            for_list("i", "x", const(0), par(write(const(7), i), assign("x", const(3)), assign("y", read(i)))),
+            write(const(6), y),
+        ),
+        "a read inside a value": seq(
+            for_list(
+                "i", "x", const(0), par(write(const(7), i), assign("x", const(3)), assign("y", app("inc", read(i))))
+            ),
+            write(const(6), y),
+        ),
+        "a cycle with a taken read": seq(
+            assign("a", cell(1)),
+            assign("b", cell(2)),
+            par(write(const(9), const(1)), assign("a", app("add", b, cell(0))), assign("b", a)),
+            write(const(10), a),
+            write(const(11), b),
+        ),
+        "a swap": seq(
+            assign("a", cell(1)),
+            assign("b", cell(2)),
+            par(assign("a", b), assign("b", a)),
+            write(const(10), a),
+            write(const(11), b),
+        ),
+        "a cycle of two and a set it reads": seq(
+            assign("a", cell(0)),
+            assign("b", cell(1)),
+            assign("c", cell(2)),
+            par(assign("b", a), assign("c", app("add", a, b)), assign("a", c)),
+            write(const(9), a),
+            write(const(10), b),
+            write(const(11), c),
+        ),
+    }
+
+
+@pytest.mark.parametrize("name", list(_sets_beside_writes()))
+def test_simultaneous_sets_read_the_values_before_the_block(name):
+    # a set is emitted after every set that reads its variable, a read taken into that
+    # variable's register included; a cycle's temporary is a new register, and the set
+    # moved into it is one on the cycle (a swap was wrong and the last case never ended)
+    import signal
+
+    t = _sets_beside_writes()[name]
+    X = np.random.default_rng(0).integers(0, 12, size=(200, 12))
+    X[:, 3] = 0  # every list ends
+    signal.signal(signal.SIGALRM, lambda *_: pytest.fail("lowering did not end"))
+    signal.alarm(20)
+    try:
+        assert agree(t, 12, X) == 200
+    finally:
+        signal.alarm(0)
+
+
 def test_a_loop_that_goes_on_while_a_test_is_zero_is_tested_at_its_foot_where_that_fits():
     # the first p >= 1 with mem[p] != p (an exit that stops where mem[p] - p is not 0) or
     # mem[p] = 0: tested at its head it needs a jump past the loop and one back; at its
