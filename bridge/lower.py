@@ -52,9 +52,9 @@ from synth.lang import COMMUTATIVE, LOOPS, Term, desugar, hole_operands, hole_si
 
 class LoweringError(ValueError):
     """The skeleton does not fit the machine (lines, registers or instruction set);
-    ``registers``: it fits the lines but needs more registers than the machine has."""
+    ``registers``: where it fits the lines, the registers it needs (0 otherwise)."""
 
-    def __init__(self, msg: str, registers: bool = False):
+    def __init__(self, msg: str, registers: int = 0):
         super().__init__(msg)
         self.registers = registers
 
@@ -683,7 +683,7 @@ def _end_labels(c: _Code, M: int) -> _Code:
         ],
         {r: line for r, line in c.labels.items() if r not in ends} | {to: held[0][0]},
         {r: k for r, k in c.init.items() if r not in ends},
-        [(last, tuple(map(name, operands)), name(out), k) for last, operands, out, k in c.holes],
+        c.holes,
         lambda v: name(c.name(v)),
     )
 
@@ -716,8 +716,8 @@ def lower(
     (:meth:`_Compiler.branch_zero`); if the program then does not fit, ``while`` loops
     that go on while a test is 0 are tested at their foot
     (:meth:`_Compiler.foot_tested`), and failing that every loop test's value is
-    computed and tested. If it needs more than ``R_max`` registers, lines are traded for
-    registers: jumps to line 0 go through a register zeroed just before them (no register
+    computed and tested. If it needs one or two registers more than ``R_max``, lines are
+    traded for registers: jumps to line 0 go through a register zeroed just before them (no register
     holds the loop head's line throughout), then also every value is computed where it is
     used (none is held for a later use).
 
@@ -730,8 +730,9 @@ def lower(
     try:
         return _lower(t, M, R_max, ops, pad, R_min, hole_lines, cse)
     except LoweringError as e:
-        if not e.registers or any(n.op == "hole" for n in t.walk()):
-            raise  # (holes: a loop's back jump stays a label, which tuning keeps off hole lines)
+        if not 0 < e.registers <= R_max + 2 or any(n.op == "hole" for n in t.walk()):
+            raise  # too far over to trade for (the trades below save a register or two), or holes
+            # (a loop's back jump stays a label, which tuning keeps off hole lines)
         for fewer in ({"zero_jumps": True}, {"zero_jumps": True, "cse": False}):
             try:
                 return _lower(t, M, R_max, ops, pad, R_min, hole_lines, **{"cse": cse, **fewer})
@@ -791,7 +792,7 @@ def _assemble(comp: _Compiler, M: int, R_max: int, ops: tuple[int, ...], R_min: 
             break
         short = f" (or {n} lines with {R} registers; R_max={R_max})"
     else:
-        raise LoweringError(f"needs {R} registers; R_max={R_max}", registers=True)
+        raise LoweringError(f"needs {R} registers; R_max={R_max}", registers=R)
     code, init, holes = c.lines, c.init, c.holes
     regs = [0] * R
     for r in entry:  # registers read before they are written start at their value (or 0)
