@@ -81,6 +81,12 @@ def some_short(rng, M):
             return m, addr
 
 
+def ends_or_any(rng, ends, lo, hi):
+    """One of ``ends`` (the boundary cases: the emptiest and fullest stack, the first and
+    last node) a third of the time, else any of ``lo .. hi - 1``."""
+    return rng.choice(ends) if rng.integers(3) == 0 else rng.integers(lo, hi)
+
+
 def out_mask(m, idx):
     mask = np.zeros(len(m), dtype=bool)
     mask[list(idx)] = True

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import make_dev_suite
 import numpy as np
-from make_dev_suite import a_list, any_cells, length, linked, out_mask, some_short
+from make_dev_suite import a_list, any_cells, ends_or_any, length, linked, out_mask, some_short
 
 
 def _signed(v, M):
@@ -89,7 +89,7 @@ def t_ptr_inc(M):
 def t_lp_last(M):
     def gen(r, M):
         m = any_cells(r, M)  # n elements (any values, zeros too) at cells 1..n, junk after
-        m[0] = r.choice([1, M - 1]) if r.integers(3) == 0 else r.integers(1, M)
+        m[0] = ends_or_any(r, [1, M - 1], 1, M)
         return m
 
     def ref(m, M):
@@ -103,7 +103,7 @@ def t_lp_last(M):
 def t_stack_pick(M):
     def gen(r, M):
         m = any_cells(r, M)  # a stack at cells 2..sp-1, sp in cell 0, k in cell 1, room on top
-        sp = r.choice([3, M - 2]) if r.integers(3) == 0 else r.integers(3, M - 1)
+        sp = ends_or_any(r, [3, M - 2], 3, M - 1)
         k = r.integers(4)  # the top, the one below it, the bottom, anywhere
         m[0], m[1] = sp, [0, min(1, sp - 3), sp - 3, r.integers(0, sp - 2)][k]
         return m
@@ -121,7 +121,7 @@ def t_stack_pick(M):
 def t_stack_rot(M):
     def gen(r, M):
         m = any_cells(r, M)  # a stack at cells 1..sp-1, sp in cell 0: three to M - 2 elements
-        m[0] = r.choice([4, M - 1]) if r.integers(3) == 0 else r.integers(4, M)
+        m[0] = ends_or_any(r, [4, M - 1], 4, M)
         if r.integers(5) == 0:  # some equal neighbours: b = c or a = b
             m[m[0] - r.choice([1, 3])] = m[m[0] - 2]
         return m
@@ -139,7 +139,7 @@ def t_ll_insert_second(M):
     def gen(r, M):
         m = np.zeros(M, dtype=np.int64)  # [next, value] nodes; one free slot holds a junk node
         slots = 2 + 2 * r.permutation((M - 2) // 2)
-        n = r.choice([1, len(slots) - 1]) if r.integers(3) == 0 else r.integers(1, len(slots))
+        n = ends_or_any(r, [1, len(slots) - 1], 1, len(slots))
         addr, free = slots[:n], slots[n]
         m[addr] = np.append(addr[1:], 0)
         m[addr + 1] = r.integers(1, M, size=n)

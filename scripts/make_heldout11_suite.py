@@ -19,7 +19,7 @@ format and helpers as :mod:`make_dev_suite`; salt 11000.
 from __future__ import annotations
 
 import make_dev_suite
-from make_dev_suite import any_cells, out_mask, some_short
+from make_dev_suite import any_cells, ends_or_any, out_mask, some_short
 
 
 def t_signum(M):
@@ -80,7 +80,7 @@ def t_ptr_copy(M):
 def t_stack_tuck(M):
     def gen(r, M):
         m = any_cells(r, M)  # a stack at cells 1..sp-1, sp in cell 0: two elements or more, room on top
-        m[0] = r.choice([3, M - 2]) if r.integers(3) == 0 else r.integers(3, M - 1)
+        m[0] = ends_or_any(r, [3, M - 2], 3, M - 1)
         if r.integers(5) == 0:  # some equal top two
             m[m[0] - 2] = m[m[0] - 1]
         return m
@@ -98,7 +98,7 @@ def t_stack_tuck(M):
 def t_stack_qdup(M):
     def gen(r, M):
         m = any_cells(r, M)  # a stack at cells 1..sp-1, sp in cell 0: one element or more, room on top
-        m[0] = r.choice([2, M - 2]) if r.integers(3) == 0 else r.integers(2, M - 1)
+        m[0] = ends_or_any(r, [2, M - 2], 2, M - 1)
         if r.integers(3) == 0:  # a top that is 0
             m[m[0] - 1] = 0
         return m
@@ -116,7 +116,7 @@ def t_stack_qdup(M):
 def t_stack_nip(M):
     def gen(r, M):
         m = any_cells(r, M)  # a stack at cells 1..sp-1, sp in cell 0: two elements or more
-        m[0] = r.choice([3, M - 1]) if r.integers(3) == 0 else r.integers(3, M)
+        m[0] = ends_or_any(r, [3, M - 1], 3, M)
         if r.integers(5) == 0:  # some equal top two
             m[m[0] - 2] = m[m[0] - 1]
         return m
@@ -130,32 +130,25 @@ def t_stack_nip(M):
     return gen, ref
 
 
-def _a_node(r, addr):
-    """The address of a node of the list: the first, the last or any, a third each."""
-    return int([addr[0], addr[-1], r.choice(addr)][r.integers(3)])
+def _list_and_node(r, M):
+    """A linked list (:func:`some_short`) and, in cell 1, the address of one of its nodes:
+    the first, the last or any, a third each."""
+    m, addr = some_short(r, M)  # [next, value] nodes
+    m[1] = int([addr[0], addr[-1], r.choice(addr)][r.integers(3)])
+    return m
 
 
 def t_ll_split(M):
-    def gen(r, M):
-        m, addr = some_short(r, M)  # [next, value] nodes; cell 1 holds the address of one of them
-        m[1] = _a_node(r, addr)
-        return m
-
     def ref(m, M):
         o = m.copy()
         k = int(m[1])
         o[k], o[1] = 0, m[k]  # the list is cut after node k; cell 1 gets the rest's head (0 if none)
         return o, out_mask(m, range(M))
 
-    return gen, ref
+    return _list_and_node, ref
 
 
 def t_ll_pred(M):
-    def gen(r, M):
-        m, addr = some_short(r, M)  # [next, value] nodes; cell 1 holds the address of one of them
-        m[1] = _a_node(r, addr)
-        return m
-
     def ref(m, M):
         o = m.copy()
         p, k = 0, int(m[1])
@@ -164,7 +157,7 @@ def t_ll_pred(M):
         o[1] = p  # the address of the node before node k, or 0 if k is the head
         return o, out_mask(m, [1])
 
-    return gen, ref
+    return _list_and_node, ref
 
 
 def t_ll_fill(M):
@@ -188,7 +181,7 @@ def t_ll_fill(M):
 def t_lp_rstrip(M):
     def gen(r, M):
         m = any_cells(r, M)  # n in cell 0, elements at cells 1..n (zeros among them), junk after
-        n = r.choice([0, 1, M - 2]) if r.integers(3) == 0 else r.integers(0, M - 1)
+        n = ends_or_any(r, [0, 1, M - 2], 0, M - 1)
         m[0] = n
         m[1 : n + 1] = r.integers(1, M, size=n) * (r.random(n) < 0.7)  # zeros inside the list
         k = r.integers(4)  # no trailing zeros, all zeros, or some trailing zeros after a nonzero
@@ -212,7 +205,7 @@ def t_lp_rstrip(M):
 def t_lp_bits(M):
     def gen(r, M):
         m = any_cells(r, M)  # n in cell 0, bits at cells 1..n (least significant first), junk after
-        n = r.choice([0, 1, M - 2]) if r.integers(3) == 0 else r.integers(0, M - 1)
+        n = ends_or_any(r, [0, 1, M - 2], 0, M - 1)
         m[0] = n
         k = r.integers(5)  # random bits (mostly), all ones, a single one
         bits = r.integers(0, 2, size=n)
@@ -237,7 +230,7 @@ def t_zip_swap(M):
     def gen(r, M):
         m = any_cells(r, M)  # A: L nonzero cells up from cell 0 and a 0; B: L cells down from cell M - 1
         h = (M - 1) // 2
-        L = r.choice([0, 1, h]) if r.integers(3) == 0 else r.integers(0, h + 1)
+        L = ends_or_any(r, [0, 1, h], 0, h + 1)
         m[:L] = r.integers(1, M, size=L)
         m[L] = 0
         if r.integers(5) == 0 and L:  # some pairs that are already equal

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import make_dev_suite
 import numpy as np
-from make_dev_suite import any_cells, linked, out_mask, some_short
+from make_dev_suite import any_cells, ends_or_any, linked, out_mask, some_short
 
 
 def t_cswap(M):
@@ -47,7 +47,7 @@ def t_cswap(M):
 def t_swap_at(M):
     def gen(r, M):
         m = any_cells(r, M)
-        m[0] = r.choice([0, 1, M - 2]) if r.integers(3) == 0 else r.integers(0, M - 1)
+        m[0] = ends_or_any(r, [0, 1, M - 2], 0, M - 1)
         if r.integers(5) == 0:  # some equal neighbours
             m[m[0] + 1] = m[m[0]]
         return m
@@ -64,7 +64,7 @@ def t_swap_at(M):
 def t_stack_depth(M):
     def gen(r, M):
         m = any_cells(r, M)  # a stack at cells 1..sp-1, sp in cell 0: empty or not, room on top
-        m[0] = r.choice([1, 2, M - 2]) if r.integers(3) == 0 else r.integers(1, M - 1)
+        m[0] = ends_or_any(r, [1, 2, M - 2], 1, M - 1)
         if r.integers(3) == 0 and m[0] > 1:  # zeros inside the stack
             m[r.integers(1, m[0])] = 0
         return m
@@ -193,7 +193,7 @@ def t_ll_cut_zero(M):
 def t_stack_move(M):
     def gen(r, M):
         m = any_cells(r, M)  # A: cells 2..a-1, a in cell 0, not empty; B: cells b+1..M-1, b in cell 1
-        a = r.choice([3, M - 1]) if r.integers(3) == 0 else r.integers(3, M)
+        a = ends_or_any(r, [3, M - 1], 3, M)
         k = r.integers(4)  # B empty, A and B meeting, any room between
         b = [M - 1, a - 1, r.integers(a - 1, M), r.integers(a - 1, M)][k]
         m[0], m[1] = a, b
@@ -212,7 +212,7 @@ def t_stack_move(M):
 def t_stack_2dup(M):
     def gen(r, M):
         m = any_cells(r, M)  # a stack at cells 1..sp-1, sp in cell 0: two elements or more, room for two
-        m[0] = r.choice([3, M - 3]) if r.integers(3) == 0 else r.integers(3, M - 2)
+        m[0] = ends_or_any(r, [3, M - 3], 3, M - 2)
         if r.integers(5) == 0:  # some equal top two
             m[m[0] - 2] = m[m[0] - 1]
         return m

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import make_dev_suite
 import numpy as np
-from make_dev_suite import a_list, any_cells, length, linked, out_mask, some_short
+from make_dev_suite import a_list, any_cells, ends_or_any, length, linked, out_mask, some_short
 
 
 def t_between(M):
@@ -39,7 +39,7 @@ def t_between(M):
 def t_stack_pop(M):
     def gen(r, M):
         m = any_cells(r, M)  # a stack in cells 2..sp-1, sp in cell 0: one to M - 3 elements
-        m[0] = r.choice([3, M - 1]) if r.integers(3) == 0 else r.integers(3, M)
+        m[0] = ends_or_any(r, [3, M - 1], 3, M)
         return m
 
     def ref(m, M):
@@ -75,7 +75,7 @@ def t_ll_push(M):
 def t_ll_take(M):
     def gen(r, M):
         m, addr = linked(r, M)  # [next, value] nodes
-        m[1] = r.choice([1, len(addr)]) if r.integers(3) == 0 else r.integers(1, len(addr) + 1)
+        m[1] = ends_or_any(r, [1, len(addr)], 1, len(addr) + 1)
         return m
 
     def ref(m, M):

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import make_dev_suite
 import numpy as np
-from make_dev_suite import a_list, any_cells, length, linked, out_mask, some_short
+from make_dev_suite import a_list, any_cells, ends_or_any, length, linked, out_mask, some_short
 
 
 def t_overlap(M):
@@ -104,7 +104,7 @@ def t_follow_k(M):
         m = np.zeros(M, dtype=np.int64)
         m[2:] = r.integers(2, M, size=M - 2)  # a function on cells 2..M-1
         m[0] = r.integers(2, M)
-        m[1] = r.choice([0, 1, M - 1]) if r.integers(3) == 0 else r.integers(0, M)
+        m[1] = ends_or_any(r, [0, 1, M - 1], 0, M)
         if r.integers(4) == 0:  # a fixed point somewhere on the way
             m[m[m[0]]] = m[m[0]]
         return m
@@ -170,7 +170,7 @@ def t_ll_close(M):
 def t_stack_add(M):
     def gen(r, M):
         m = any_cells(r, M)  # a stack in cells 1..sp-1, sp in cell 0: two to M - 2 elements
-        m[0] = r.choice([3, M - 1]) if r.integers(3) == 0 else r.integers(3, M)
+        m[0] = ends_or_any(r, [3, M - 1], 3, M)
         return m
 
     def ref(m, M):
@@ -186,7 +186,7 @@ def t_stack_add(M):
 def t_stack_swap(M):
     def gen(r, M):
         m = any_cells(r, M)  # a stack in cells 1..sp-1, sp in cell 0: two to M - 2 elements
-        m[0] = r.choice([3, M - 1]) if r.integers(3) == 0 else r.integers(3, M)
+        m[0] = ends_or_any(r, [3, M - 1], 3, M)
         if r.integers(5) == 0:  # some equal top elements
             m[m[0] - 1] = m[m[0] - 2]
         return m
