@@ -47,7 +47,7 @@ import numpy as np
 
 from neural.asm import OP_INDEX, Line, Program
 from synth.enumerate import Bank
-from synth.lang import COMMUTATIVE, LOOPS, Term, desugar, hole_operands, hole_size, reads
+from synth.lang import COMMUTATIVE, LOOPS, Term, desugar, hole_operands, hole_size, holes, reads
 
 
 class LoweringError(ValueError):
@@ -730,12 +730,12 @@ def lower(
     try:
         return _lower(t, M, R_max, ops, pad, R_min, hole_lines, cse)
     except LoweringError as e:
-        if not 0 < e.registers <= R_max + 2 or any(n.op == "hole" for n in t.walk()):
+        if not 0 < e.registers <= R_max + 2 or holes(t):
             raise  # too far over to trade for (the trades below save a register or two), or holes
             # (a loop's back jump stays a label, which tuning keeps off hole lines)
-        for fewer in ({"zero_jumps": True}, {"zero_jumps": True, "cse": False}):
+        for keep in dict.fromkeys((cse, False)):  # then also no common subexpressions held
             try:
-                return _lower(t, M, R_max, ops, pad, R_min, hole_lines, **{"cse": cse, **fewer})
+                return _lower(t, M, R_max, ops, pad, R_min, hole_lines, keep, zero_jumps=True)
             except LoweringError:
                 pass
         raise
@@ -748,7 +748,7 @@ def _lower(
     ops: tuple[int, ...],
     pad: int,
     R_min: int,
-    hole_lines,
+    hole_lines: int | None,
     cse: bool,
     zero_jumps: bool = False,
 ) -> Lowered:

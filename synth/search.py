@@ -1313,7 +1313,9 @@ class Search:
         D = self.spec.changed
         carried = carry.before(ctl, idx) if ctl.addresses and bodies else []
         walks = bool((ctl.end != ctl.end[0]).any())  # else a walk's cursor is a constant after it
-        sites = [(), *(((h,) for h in ctl.addresses) if bodies else ()), *(self.address_pairs(ctl) if bodies else ())]
+        sites: list[tuple] = [()]  # the body's writes: none, one, or two
+        if bodies:
+            sites += [(h,) for h in ctl.addresses] + self.address_pairs(ctl)
         for site in sites:
             if not site and not carry.traj and not walks:  # an empty body, no cursor worth using after it
                 continue
