@@ -95,13 +95,14 @@ def tuning_bytes(K: int, B: int, M: int, R: int, T: int, steps: int) -> int:
     """One tuning call: ``K`` restarts on ``B`` train examples of a machine, ``steps`` Adam steps.
 
     XLA's buffers for a chunk of Adam steps (arguments, outputs, temporaries; the machine's
-    step is checkpointed, so the backward pass keeps one carry per step) fit
-    ``K·B·T·(4.0·M² + 3.6·R·M + 59) + 16·M³ + 31·K·B·M² + 55·K·M·(13 + 4·R)`` bytes within
-    3% (measured with ``memory_analysis()`` on nine shapes, M = 4..64, R = 2..24); the
-    estimate takes each coefficient about 12% higher, plus the loss curve.
+    step is checkpointed, so the backward pass keeps one carry and the arithmetic's product
+    per step) fit ``K·B·T·(3.8·M² + 4.8·R·M + 17·M + 31) + 15·M³ + 49·K·B·M² +
+    55·K·M·(13 + 4·R)`` bytes within 6% (measured with ``memory_analysis()`` on sixteen
+    shapes, M = 4..64, R = 2..24); the estimate takes each coefficient about 12% higher,
+    plus the loss curve.
     """
     kbt = K * B * T
-    xla = kbt * (9 * M * M // 2 + 4 * R * M + 66) + 18 * M**3 + 35 * K * B * M * M
+    xla = kbt * (17 * M * M // 4 + 6 * R * M + 19 * M + 35) + 18 * M**3 + 55 * K * B * M * M
     weights = 62 * K * M * (13 + 4 * R)  # weights and Adam's moments
     return xla + weights + 8 * K * steps
 

@@ -63,31 +63,31 @@ class Dists(eqx.Module):
 
 
 class Output(NamedTuple):
-    """What one run of the soft machine returns (per example)."""
+    """What a run of the soft machine on ``B`` examples returns (examples on the first axis)."""
 
-    mem: jax.Array  # (M, M) expected memory at halting; (M,) from SoftMachine.score
-    regs: jax.Array | None  # (R, M) expected registers at halting; None from SoftMachine.score
-    halted: jax.Array  # () halted mass after T steps
-    steps: jax.Array  # () expected steps executed, T for the never-halted mass
-    running: jax.Array  # () Σ_t (1 − h_t): the efficiency term (seed eq. 11)
+    mem: jax.Array  # (B, M, M) expected memory at halting; (B, M) from SoftMachine.score
+    regs: jax.Array | None  # (B, R, M) expected registers at halting; None from SoftMachine.score
+    halted: jax.Array  # (B,) halted mass after T steps
+    steps: jax.Array  # (B,) expected steps executed, T for the never-halted mass
+    running: jax.Array  # (B,) Σ_t (1 − h_t): the efficiency term (seed eq. 11)
 
 
 def _arith_matrix(M: int) -> np.ndarray:
-    """``(M·M, 4·M)`` 0/1 matrix: ``(x⊗y) @ it`` gives the outputs of ADD, SUB, MIN, MAX."""
+    """``(4·M, M·M)`` 0/1 matrix: ``it @ (x⊗y)`` gives the outputs of ADD, SUB, MIN, MAX."""
     x, y = np.meshgrid(np.arange(M), np.arange(M), indexing="ij")
     results = [(x + y) % M, (x - y) % M, np.minimum(x, y), np.maximum(x, y)]
     table = np.zeros((M * M, len(results), M), dtype=np.float32)
     for k, res in enumerate(results):
         table[np.arange(M * M), k, res.ravel()] = 1.0
-    return table.reshape(M * M, len(results) * M)
+    return table.reshape(M * M, len(results) * M).T.copy()
 
 
 @functools.partial(jax.custom_vjp, nondiff_argnums=(1,))
 def _split(c: jax.Array, sizes: tuple[int, ...]) -> tuple[jax.Array, ...]:
-    """``c`` cut along its last axis into pieces of ``sizes``. Its gradient concatenates the
+    """``c`` cut along its first axis into pieces of ``sizes``. Its gradient concatenates the
     pieces' gradients: slicing's own is a sum of pads, which XLA's CPU backend fuses with
     their producers and evaluates once per padded element (a fifth of the Adam step)."""
-    return tuple(jnp.split(c, np.cumsum(sizes)[:-1].tolist(), axis=-1))
+    return tuple(jnp.split(c, np.cumsum(sizes)[:-1].tolist(), axis=0))
 
 
 def _split_fwd(c, sizes):
@@ -95,21 +95,25 @@ def _split_fwd(c, sizes):
 
 
 def _split_bwd(sizes, _, g):
-    return (jax.lax.optimization_barrier(jnp.concatenate(g, axis=-1)),)
+    return (jax.lax.optimization_barrier(jnp.concatenate(g, axis=0)),)
 
 
 _split.defvjp(_split_fwd, _split_bwd)
 
 
 def _normalise(p: jax.Array) -> jax.Array:
-    return p / jnp.maximum(p.sum(-1, keepdims=True), 1e-30)
+    """Rescale along the value axis (the second last: the examples are the last)."""
+    return p / jnp.maximum(p.sum(-2, keepdims=True), 1e-30)
 
 
 class SoftMachine(eqx.Module):
     """The soft machine for ``M`` cells, ``R`` registers, ``T`` steps and an op set.
 
-    ``machine(dists, memory)`` runs one example; ``memory`` is ``(M, M)``, one value
-    distribution per cell (one-hot for ordinary inputs). vmap it over examples and restarts.
+    ``machine(dists, memory)`` runs one program on a batch of ``B`` examples; ``memory`` is
+    ``(B, M, M)``, per example one value distribution per cell (one-hot for ordinary
+    inputs). vmap it over restarts. Inside, the examples are the *last* axis of every state
+    (``(M, M, B)`` memory, ``(R, M, B)`` registers): the arithmetic is one GEMM over the
+    batch and the elementwise passes run over ``B``-long rows rather than ``M``-long ones.
     """
 
     M: int = eqx.field(static=True)
@@ -117,7 +121,7 @@ class SoftMachine(eqx.Module):
     T: int = eqx.field(static=True)
     ops: tuple[int, ...] = eqx.field(static=True)
     impl: str = eqx.field(static=True)
-    arith: jax.Array | None
+    arith: jax.Array | None  # (4M, M·M), see _arith_matrix
     expand: jax.Array  # (n_ops, len(COLUMNS)): instruction-set probabilities -> the ops the step reads
 
     def __init__(self, M: int, R: int, T: int, ops: tuple[int, ...] = tuple(range(len(OPS))), impl: str = "matmul"):
@@ -130,62 +134,77 @@ class SoftMachine(eqx.Module):
         self.expand = jnp.asarray(np.eye(len(OPS), dtype=np.float32)[np.ix_(list(ops), COLUMNS)])
 
     def _arith(self, x: jax.Array, y: jax.Array) -> jax.Array:
-        """``(len(ARITH), M)``: the output distribution of each arithmetic op."""
-        M = self.M
-        rolls = [jnp.roll(x, 1), jnp.roll(x, -1)]
+        """``(len(ARITH), M, B)``: the output distribution of each arithmetic op."""
+        M, B = x.shape
+        rolls = [jnp.roll(x, 1, axis=0), jnp.roll(x, -1, axis=0)]
         if self.impl == "matmul":
-            binary = (jnp.outer(x, y).reshape(M * M) @ self.arith).reshape(4, M)
+            binary = (self.arith @ (x[:, None] * y[None, :]).reshape(M * M, B)).reshape(4, M, B)
             return jnp.concatenate([jnp.stack(rolls), binary])
         k = np.arange(M)
-        add = jnp.take(y, (k[:, None] - k[None, :]) % M, axis=0) @ x  # Σ_i x_i y_(k-i)
-        sub = jnp.take(y, (k[None, :] - k[:, None]) % M, axis=0) @ x  # Σ_i x_i y_(i-k)
-        sx, sy = jnp.cumsum(x[::-1])[::-1], jnp.cumsum(y[::-1])[::-1]  # P(v >= k)
+        add = (y[(k[:, None] - k[None, :]) % M] * x[None]).sum(1)  # Σ_i x_i y_(k-i)
+        sub = (y[(k[None, :] - k[:, None]) % M] * x[None]).sum(1)  # Σ_i x_i y_(i-k)
+        sx, sy = jnp.cumsum(x[::-1], 0)[::-1], jnp.cumsum(y[::-1], 0)[::-1]  # P(v >= k)
         ge = sx * sy
-        mn = ge - jnp.append(ge[1:], 0.0)
-        le = jnp.cumsum(x) * jnp.cumsum(y)  # P(max <= k)
-        mx = le - jnp.concatenate([jnp.zeros(1), le[:-1]])
+        mn = ge - jnp.concatenate([ge[1:], jnp.zeros((1, B), ge.dtype)])
+        le = jnp.cumsum(x, 0) * jnp.cumsum(y, 0)  # P(max <= k)
+        mx = le - jnp.concatenate([jnp.zeros((1, B), le.dtype), le[:-1]])
         return jnp.stack([*rolls, add, sub, mn, mx])
 
     def __call__(self, d: Dists, memory: jax.Array) -> Output:
+        """Run ``d`` on every example of ``memory`` ``(B, M, M)``; every output is per example
+        (leading axis ``B``)."""
+        self._check(memory, None)
         out, regs = self._run(d, memory, None)
         return out._replace(regs=regs)
 
     def score(self, d: Dists, memory: jax.Array, target: jax.Array) -> Output:
-        """What the loss needs of one run, cheaper than :meth:`__call__`: ``mem`` is ``(M,)``,
-        per cell the probability that it holds ``target`` (``(M,)`` ints) at halting;
-        ``regs`` is ``None``. No ``M×M`` output accumulates over the steps."""
+        """What the loss needs of a batch, cheaper than :meth:`__call__`: ``mem`` is ``(B, M)``,
+        per example and cell the probability that it holds ``target`` (``(B, M)`` ints) at
+        halting; ``regs`` is ``None``. No ``M×M`` output accumulates over the steps."""
+        self._check(memory, target)
         return self._run(d, memory, jax.nn.one_hot(target, self.M, dtype=memory.dtype))[0]
+
+    def _check(self, memory: jax.Array, target: jax.Array | None) -> None:
+        M = self.M
+        if memory.ndim != 3 or memory.shape[1:] != (M, M):
+            raise ValueError(f"SoftMachine: memory must be (B, {M}, {M}), got {memory.shape}")
+        if target is not None and target.shape != memory.shape[:2]:
+            raise ValueError(f"SoftMachine.score: target must be (B, M) = {memory.shape[:2]}, got {target.shape}")
 
     def _run(self, d: Dists, memory: jax.Array, target: jax.Array | None) -> tuple[Output, jax.Array | None]:
         M, R, T = self.M, self.R, self.T
-        zero = jax.nn.one_hot(0, M, dtype=memory.dtype)
+        B = memory.shape[0]
+        dtype = memory.dtype
+        last = lambda a: jnp.moveaxis(a, 0, -1)  # examples to the last axis
+        zero = jax.nn.one_hot(0, M, dtype=dtype)[:, None]
         # one controller product per step: every head's distribution side by side
         ctrl = jnp.concatenate([d.op @ self.expand, d.a, d.b, d.o], axis=-1)  # (M, 12 + 3R)
-        # per-example contractions are broadcast products and sums, not dots: XLA's CPU
-        # batched dot over thousands of 1×R·R×M products costs more than the whole step's
-        # elementwise work
+        # contractions over the short axes (lines, registers, cells), the controller's
+        # included, are broadcast products and sums along the long, contiguous batch axis
+        # (as a batched dot under the restarts' vmap the controller product was slower)
         mix = lambda p, rows: (p[:, None] * rows).sum(0)
         scored = target is not None
-        readout = (lambda m: (m * target).sum(-1)) if scored else (lambda m: m)
+        tgt = last(target) if scored else None  # (M, M, B)
+        readout = (lambda m: (m * tgt).sum(1)) if scored else (lambda m: m)
         # the controller's columns cut into the pieces the step reads (see COLUMNS)
         sizes = (1, 1, len(ARITH), 1, 1, 1, 1, R, R, R)
 
         def step(carry, t):
             ir, regs, mem, h, out_mem, out_regs, steps, running = carry
-            pieces = _split(ir @ ctrl, sizes)
-            f_zero, f_read, f_arith, f_write, f_jez, f_jmp, f_stop = (p[0] if p.size == 1 else p for p in pieces[:7])
+            pieces = _split(mix(ir, ctrl[:, :, None]), sizes)  # each (size, B)
+            f_zero, f_read, f_arith, f_write, f_jez, f_jmp, f_stop = (p[0] if len(p) == 1 else p for p in pieces[:7])
             a, b, o = pieces[7:]
-            x = _normalise(mix(a, regs))
+            x = _normalise(mix(a, regs))  # (M, B)
             y = _normalise(mix(b, regs))
             arith = self._arith(x, y)
             read = mix(x, mem)
             value = f_zero * zero + f_read * read + mix(f_arith, arith)  # mass = p_write
-            p_write = f_zero + f_read + f_arith.sum()
-            new_regs = regs * (1.0 - o * p_write)[:, None] + o[:, None] * value[None, :]
+            p_write = f_zero + f_read + f_arith.sum(0)
+            new_regs = regs * (1.0 - o * p_write)[:, None] + o[:, None] * value[None]
             w = f_write * x
-            new_mem = mem * (1.0 - w)[:, None] + w[:, None] * y[None, :]
+            new_mem = mem * (1.0 - w)[:, None] + w[:, None] * y[None]
             j = f_jez * x[0] + f_jmp
-            new_ir = j * y + (1.0 - j) * jnp.roll(ir, 1)
+            new_ir = j * y + (1.0 - j) * jnp.roll(ir, 1, axis=0)
             stop = f_stop * (1.0 - h)  # P(halt at this step); this step changes nothing for it
             carry = (
                 _normalise(new_ir),
@@ -199,17 +218,22 @@ class SoftMachine(eqx.Module):
             )
             return carry, None
 
-        ir0 = jax.nn.one_hot(0, M, dtype=memory.dtype)
-        z = jnp.zeros((), memory.dtype)
-        out0 = jnp.zeros(M, memory.dtype) if scored else jnp.zeros_like(memory)
-        init = (ir0, d.init, memory, z, out0, None if scored else jnp.zeros_like(d.init), z, z)
+        ir0 = jnp.broadcast_to(jax.nn.one_hot(0, M, dtype=dtype)[:, None], (M, B))
+        regs0 = jnp.broadcast_to(d.init[:, :, None], (R, M, B))
+        z = jnp.zeros(B, dtype)
+        mem0 = last(memory)  # (M, M, B)
+        out0 = jnp.zeros((M, B), dtype) if scored else jnp.zeros_like(mem0)
+        init = (ir0, regs0, mem0, z, out0, None if scored else jnp.zeros_like(regs0), z, z)
         # checkpointed: the backward pass recomputes a step from its carry instead of storing
-        # every intermediate (fewer, larger memory passes; 25% faster Adam steps on CPU)
-        carry, _ = jax.lax.scan(jax.checkpoint(step), init, jnp.arange(T))
+        # every intermediate (fewer, larger memory passes), except the arithmetic's GEMM
+        # output, which is kept (its recomputation is a third of the GEMM work at M=16)
+        keep_gemm = jax.checkpoint_policies.dots_with_no_batch_dims_saveable
+        carry, _ = jax.lax.scan(jax.checkpoint(step, policy=keep_gemm), init, jnp.arange(T))
         (_ir, regs, mem, h, out_mem, out_regs, steps, running) = carry
         never = 1.0 - h
-        out = Output(out_mem + never * readout(mem), None, h, steps + never * T, running)
-        return out, None if scored else out_regs + never * regs
+        first = lambda a: jnp.moveaxis(a, -1, 0)  # examples back to the first axis
+        out = Output(first(out_mem + never * readout(mem)), None, h, steps + never * T, running)
+        return out, None if scored else first(out_regs + never * regs)
 
 
 def one_hot_dists(program, ops: tuple[int, ...] = tuple(range(len(OPS))), dtype=jnp.float32) -> Dists:

@@ -109,7 +109,7 @@ def loss_fn(
     w: Weights, machine: SoftMachine, memory: jax.Array, target: jax.Array, mask: jax.Array, cfg: Objective
 ) -> jax.Array:
     """Loss of one restart on a batch: ``memory`` ``(B, M, M)``, ``target`` ``(B, M)`` int."""
-    out = jax.vmap(machine.score, in_axes=(None, 0, 0))(to_dists(w, cfg.temperature), memory, target)
+    out = machine.score(to_dists(w, cfg.temperature), memory, target)
     p = out.mem  # (B, M): P(cell holds its target) at halting
     ce = -(mask * jnp.log(p + 1e-9)).sum(-1) / jnp.maximum(mask.sum(-1), 1)
     return jnp.mean(ce + cfg.efficiency * out.running + cfg.halt_penalty * (1.0 - out.halted))

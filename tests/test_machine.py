@@ -1,5 +1,6 @@
 """The differentiable machine against the discrete interpreter, and its numerics."""
 
+import equinox as eqx
 import jax
 import jax.numpy as jnp
 import numpy as np
@@ -15,7 +16,7 @@ from tests.strategies import programs
 
 M, R, T = 6, 3, 14
 MACHINES = {impl: SoftMachine(M, R, T, impl=impl) for impl in ("matmul", "closed")}
-RUN = {impl: jax.jit(jax.vmap(m, in_axes=(None, 0))) for impl, m in MACHINES.items()}
+RUN = {impl: eqx.filter_jit(m) for impl, m in MACHINES.items()}
 
 
 @given(programs(M=M, R=R), st.lists(st.lists(st.integers(0, M - 1), min_size=M, max_size=M), min_size=4, max_size=4))
@@ -41,6 +42,25 @@ def test_exact_on_a_loop_that_times_out():
     assert np.array_equal(np.asarray(out.regs[0]), np.eye(M)[ref.regs])
 
 
+def test_bad_shapes_are_named():
+    m, d = MACHINES["matmul"], one_hot_dists(Program(M, R, (0, 0, 0), (Line(STOP),)))
+    with pytest.raises(ValueError, match=r"memory must be \(B, 6, 6\), got \(6, 6\)"):
+        m(d, jnp.eye(M))
+    with pytest.raises(ValueError, match=r"target must be \(B, M\) = \(2, 6\), got \(6,\)"):
+        m.score(d, jnp.broadcast_to(jnp.eye(M), (2, M, M)), jnp.zeros(M, int))
+
+
+def test_a_batch_runs_each_example_as_alone():
+    # the examples share no state: each one's run is the same in a batch as on its own
+    m, d = MACHINES["matmul"], random_soft(5)
+    mem = jax.nn.one_hot(jnp.asarray(np.random.default_rng(0).integers(M, size=(5, M))), M)
+    whole = m(d, mem)
+    for i in range(5):
+        alone = m(d, mem[i : i + 1])
+        for a, b in zip(whole, alone):
+            np.testing.assert_allclose(np.asarray(a[i]), np.asarray(b[0]), rtol=1e-6, atol=1e-7)
+
+
 def random_soft(seed, M=M, R=R):
     return to_dists(random_weights(jax.random.PRNGKey(seed), M, R))
 
@@ -50,7 +70,7 @@ def test_gradients_finite_for_random_parameters():
     mem = jax.nn.one_hot(jnp.arange(M)[None] % M, M)
 
     def loss(w):
-        out = jax.vmap(m, in_axes=(None, 0))(to_dists(w), mem)
+        out = m(to_dists(w), mem)
         return -jnp.log(out.mem[:, 0, 1] + 1e-9).mean() + out.running.mean() + (1 - out.halted).mean()
 
     seeds = jnp.arange(64)
@@ -64,7 +84,7 @@ def test_gradients_finite_for_random_parameters():
 def test_probability_mass_is_preserved_over_long_runs():
     m = SoftMachine(M, R, 400)
     d = random_soft(3)
-    out = jax.vmap(m, in_axes=(None, 0))(d, jax.nn.one_hot(jnp.arange(2 * M).reshape(2, M) % M, M))
+    out = m(d, jax.nn.one_hot(jnp.arange(2 * M).reshape(2, M) % M, M))
     for x in (out.mem, out.regs):
         x = np.asarray(x)
         assert np.isfinite(x).all()
@@ -77,7 +97,7 @@ def test_register_write_keeps_mass_where_eq7_would_leak():
     p = Program(M, R, (1, 2, 3), tuple(Line(op, 0, 1, 2) for op in (9, 11, 9, 11, 9, 11)))
     d = one_hot_dists(p)
     d = jax.tree.map(lambda x: 0.7 * x + 0.3 / x.shape[-1], d)  # soften every head
-    out = SoftMachine(M, R, 40)(d, jax.nn.one_hot(jnp.zeros(M, int), M))
+    out = SoftMachine(M, R, 40)(d, jax.nn.one_hot(jnp.zeros((1, M), int), M))
     np.testing.assert_allclose(np.asarray(out.regs).sum(-1), 1.0, atol=1e-5)
 
 
