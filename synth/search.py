@@ -71,6 +71,7 @@ from .lang import (
     for_list,
     hole,
     holes,
+    if_nonzero,
     par,
     read,
     reads,
@@ -229,7 +230,7 @@ class SearchResult:
 
 def useful(t: Term) -> bool:
     """Every variable a program sets is needed: read, directly or through other variables,
-    by a write or by a loop's control. (Dead sets only inflate the search.)"""
+    by a write or by a loop's control or a guard. (Dead sets only inflate the search.)"""
     needs: dict[str, set[str]] = {}
     roots: set[str] = set()
     for n in t.walk():
@@ -237,7 +238,7 @@ def useful(t: Term) -> bool:
             needs.setdefault(n.args[0], set()).update(reads(n.args[1]))
         elif n.op == "write":
             roots |= reads(n.args[0]) | reads(n.args[1])
-        elif n.op in LOOPS:
+        elif n.op in LOOPS or n.op == "if":
             for a in n.args:
                 if isinstance(a, Term) and not a.is_stmt:
                     roots |= reads(a)
@@ -272,6 +273,8 @@ class Search:
     WITNESS_COST: ClassVar[int] = 7  # the configuration a witness watches, at most
     ACCUMULATOR_COST: ClassVar[int] = 7  # one of two accumulators met after a loop, at most
     AHEAD: ClassVar[int] = 4  # straight-line writes found this far past the level are held
+    GUARD_COST: ClassVar[int] = 4  # a guarded block's test, at most
+    GUARDS: ClassVar[int] = 8  # guards tried at a level: the cheapest distinct zero patterns
 
     def __init__(
         self,
@@ -493,6 +496,86 @@ class Search:
                 k = max(max(due.get(id(w), w[0]) for w in chosen), -(-sum(w[0] for w in chosen) // 2))
                 if k > level:
                     self.record(term(chosen), "straight-line", k)
+
+    def guarded(self, level: int, max_writes: int = 3) -> None:
+        """``if c ≠ 0 { mem[a1..ak] ← e1..ek }``: straight-line writes under a guard, for
+        tasks where some examples change nothing. The test is solved for: an expression
+        of the input that is 0 on at least two examples and on no example that changes
+        (the block must not run there), the cheapest per zero pattern; the
+        :attr:`GUARDS` patterns that idle the most examples (a test that explains more of
+        them is less likely a chance match), cheapest first at a tie; the writes are covers of the changed cells on
+        the examples where it is not 0 (:meth:`_guarded_writes`), each costing at most
+        the level less the guard's ``if``, as are the tests."""
+        D = self.spec.changed
+        idle = ~D.any(1)
+        budget = level - self.c("if")
+        if idle.sum() < 2 or idle.all() or budget < 3:
+            return
+        st = self._straight(min(level - 2, self.STRAIGHT_COST))
+        for test, on in self._guards(st, idle):
+            if self.term_cost(test) <= budget:
+                writes = self._guarded_writes(st, on, budget)
+                for chosen in covers(writes, D, max_writes, 2 * budget):
+                    body = par(*sorted((write(a, e) for _, a, e, _ in chosen), key=str))
+                    self.record(if_nonzero(test, body), "guarded")
+
+    def _guards(self, st: dict, idle: np.ndarray) -> list[tuple[Term, np.ndarray]]:
+        """Tests for :meth:`guarded` from the straight-line table (kept per table depth):
+        ``(test, on)``, ``on`` the examples where the test is not 0."""
+        memo = st.setdefault("guards", {})
+        if st["k"] not in memo:
+            tab = st["table"]
+            cheap = np.flatnonzero(tab.costs <= self.GUARD_COST)
+            zero = tab.values[cheap] == 0
+            ok = np.flatnonzero(~(zero & ~idle).any(1) & (zero.sum(1) >= 2))
+            _, first = np.unique(zero[ok], axis=0, return_index=True)
+            first = ok[first]  # the cheapest per pattern; those that idle the most examples first
+            first = first[np.lexsort((first, -zero[first].sum(1)))][: self.GUARDS]
+            memo[st["k"]] = [(tab.terms[cheap[i]], ~zero[i]) for i in first]
+        return memo[st["k"]]
+
+    def _guarded_writes(self, st: dict, on: np.ndarray, budget: int) -> list[tuple]:
+        """Straight-line writes correct on the examples ``on`` (the rest are not run),
+        each costing at most ``budget``: ``(cost, address, value, covered)`` as in
+        :meth:`straight_line`, at constant cells and at computed addresses."""
+        X, Y = self.spec.inputs, self.spec.outputs
+        K = self.spec.mask & on[:, None]
+        D = self.spec.changed
+        tab, w_c = st["table"], self.c("write")
+        n = int(np.searchsorted(tab.costs, budget - w_c, side="right"))  # the table is by cost
+        vals = tab.values[:n].astype(np.int64)
+        B = len(X)
+        writes = []
+        for c in map(int, np.flatnonzero(D.any(0))):
+            rows = K[:, c]
+            hit = np.flatnonzero((vals[:, rows] == Y[rows, c]).all(1))
+            a = const(c)
+            if hit.size and w_c + leaf_cost(a, self.costs) + tab.costs[hit[0]] <= budget:
+                covered = np.zeros_like(D)
+                covered[on, c] = True
+                writes.append((w_c + leaf_cost(a, self.costs) + int(tab.costs[hit[0]]), a, tab.terms[hit[0]], covered))
+        self.stats.completions += n * len(writes)
+        # computed addresses: each value looked up by its values on ``on`` (a hash of the table's)
+        v_on = vals[:, on]
+        adr = np.flatnonzero((v_on != v_on[:, :1]).any(1) & (K[np.arange(B)[None], vals] | ~on).all(1))
+        if adr.size:
+            keys, first = np.unique(row_hash(v_on), return_index=True)
+            need = Y[np.flatnonzero(on)[None], v_on[adr]]
+            at = np.minimum(np.searchsorted(keys, row_hash(need)), len(keys) - 1)
+            g = first[at]
+            ok = (keys[at] == row_hash(need)) & (v_on[g] == need).all(1)
+            cst = w_c + tab.costs[adr] + tab.costs[g]
+            sel = np.flatnonzero(ok & (cst <= budget))
+            hit = D[np.arange(B)[None], vals[adr[sel]]] & on[None]
+            sel = sel[hit.any(1)]
+            best = _cheapest_per_key(row_hash(np.where(hit[hit.any(1)], vals[adr[sel]], -1)), cst[sel])
+            for q in np.sort(best[np.lexsort((best, cst[sel][best]))][:COVER_PATTERNS]):
+                i = sel[q]
+                covered = np.zeros_like(D)
+                covered[on, vals[adr[i]][on]] = True
+                writes.append((int(cst[i]), tab.terms[adr[i]], tab.terms[g[i]], covered))
+            self.stats.completions += len(adr) * n
+        return writes
 
     def _straight_ifz(self, c: int, st: dict) -> tuple[Term, int] | None:
         """A value ``ifz(w, e1, e2)`` for a straight-line write at cell ``c`` (:meth:`_ifz`):
@@ -1727,6 +1810,7 @@ class Search:
             self.stats.max_cost = self.current = level
             self._release(level)
             self.straight_line(level)
+            self.guarded(level)
             self.loops(level)
             if not self.stop:
                 self.nested(level)

@@ -15,6 +15,7 @@ from synth.lang import (
     do_loop,
     for_list,
     hole,
+    if_nonzero,
     par,
     read,
     repeat,
@@ -384,3 +385,21 @@ def test_a_jump_to_the_next_line_is_dropped():
     X = np.random.default_rng(3).integers(0, 16, size=(64, 16))
     X[:, 9] = 0  # every list ends
     assert agree(t, 16, X) == 64
+
+
+def test_a_guarded_block_jumps_past_its_body_where_its_test_is_zero():
+    M, rng = 10, np.random.default_rng(0)
+    X = rng.integers(0, M, (64, M))
+    X[::2, 0] = 0
+    swap = if_nonzero(cell(0), par(write(const(1), cell(2)), write(const(2), cell(1))))
+    assert agree(swap, M, X, R_max=4) == 64
+    low = lower(swap, M, 4)
+    assert len(low.program.lines) == 6 and [ln.op for ln in low.program.lines].count(JEZ) == 1
+    # a constant set under a guard is a line, not the register's initial value
+    t = seq(if_nonzero(cell(0), assign("a", const(3))), write(const(1), var("a")))
+    assert agree(t, M, X) == 64
+    # a value computed before the guard is reused after it only if the body left it alone
+    t = seq(
+        write(const(3), app("inc", cell(2))), if_nonzero(cell(0), write(const(2), cell(5))), write(const(4), cell(2))
+    )
+    assert agree(t, M, X) == 64
