@@ -274,6 +274,7 @@ class Search:
     ACCUMULATOR_COST: ClassVar[int] = 7  # one of two accumulators met after a loop, at most
     AHEAD: ClassVar[int] = 4  # straight-line writes found this far past the level are held
     GUARD_COST: ClassVar[int] = 4  # a guarded block's test, at most
+    GUARDED_COST: ClassVar[int] = 5  # a guarded write's address and value, each at most
     GUARDS: ClassVar[int] = 8  # guards tried at a level: the cheapest distinct zero patterns
 
     def __init__(
@@ -503,78 +504,97 @@ class Search:
         of the input that is 0 on at least two examples and on no example that changes
         (the block must not run there), the cheapest per zero pattern; the
         :attr:`GUARDS` patterns that idle the most examples (a test that explains more of
-        them is less likely a chance match), cheapest first at a tie; the writes are covers of the changed cells on
-        the examples where it is not 0 (:meth:`_guarded_writes`), each costing at most
-        the level less the guard's ``if``, as are the tests."""
+        them is less likely a chance match), cheapest first at a tie; the writes are
+        covers of the changed cells on the examples where it is not 0
+        (:meth:`_guarded_writes`: addresses and values of cost at most
+        :attr:`GUARDED_COST`), each costing at most the level less the guard's ``if``, as
+        are the tests. A test could match by chance: a guarded block is kept only where
+        the examples the writes alone get wrong (where the test must be 0) and those that
+        change (where it must not be) make ``M^Z · (M / (M − 1))^N ≥ 1000 ×`` the zero
+        patterns of the tests no costlier than it, as for a two-way value."""
         D = self.spec.changed
         idle = ~D.any(1)
         budget = level - self.c("if")
         if idle.sum() < 2 or idle.all() or budget < 3:
             return
+        depth = min(level - 2, self.GUARDED_COST)
         st = self._straight(min(level - 2, self.STRAIGHT_COST))
-        for test, on in self._guards(st, idle):
+        M, X = self.M, self.spec.inputs
+        for test, on, tried in self._guards(st, idle):
             if self.term_cost(test) <= budget:
-                writes = self._guarded_writes(st, on, budget)
+                writes = [w for w in self._guarded_writes(st, on, depth) if w[0] <= budget]
                 for chosen in covers(writes, D, max_writes, 2 * budget):
                     body = par(*sorted((write(a, e) for _, a, e, _ in chosen), key=str))
-                    self.record(if_nonzero(test, body), "guarded")
+                    self.stats.programs += 1
+                    need = int((~self.spec.correct(execute(body, X, M))).sum())  # where the guard must be 0
+                    odds = need * np.log(M) + int((~idle).sum()) * np.log(M / (M - 1))
+                    if odds >= np.log(CHANCE * tried):
+                        self.record(if_nonzero(test, body), "guarded")
 
-    def _guards(self, st: dict, idle: np.ndarray) -> list[tuple[Term, np.ndarray]]:
+    def _guards(self, st: dict, idle: np.ndarray) -> list[tuple[Term, np.ndarray, int]]:
         """Tests for :meth:`guarded` from the straight-line table (kept per table depth):
-        ``(test, on)``, ``on`` the examples where the test is not 0."""
+        ``(test, on, tried)``, ``on`` the examples where the test is not 0, ``tried`` the
+        zero patterns of the tests that cost no more (the tests it was picked from)."""
         memo = st.setdefault("guards", {})
         if st["k"] not in memo:
             tab = st["table"]
             cheap = np.flatnonzero(tab.costs <= self.GUARD_COST)
             zero = tab.values[cheap] == 0
-            ok = np.flatnonzero(~(zero & ~idle).any(1) & (zero.sum(1) >= 2))
-            _, first = np.unique(zero[ok], axis=0, return_index=True)
-            first = ok[first]  # the cheapest per pattern; those that idle the most examples first
-            first = first[np.lexsort((first, -zero[first].sum(1)))][: self.GUARDS]
-            memo[st["k"]] = [(tab.terms[cheap[i]], ~zero[i]) for i in first]
+            _, first = np.unique(zero, axis=0, return_index=True)  # the cheapest per pattern
+            pattern_costs = np.sort(tab.costs[cheap[first]])
+            first = first[~(zero[first] & ~idle).any(1) & (zero[first].sum(1) >= 2)]
+            first = first[np.lexsort((first, -zero[first].sum(1)))][: self.GUARDS]  # most idled first
+            memo[st["k"]] = [
+                (tab.terms[cheap[i]], ~zero[i], int(np.searchsorted(pattern_costs, tab.costs[cheap[i]], "right")))
+                for i in first
+            ]
         return memo[st["k"]]
 
-    def _guarded_writes(self, st: dict, on: np.ndarray, budget: int) -> list[tuple]:
+    def _guarded_writes(self, st: dict, on: np.ndarray, depth: int) -> list[tuple]:
         """Straight-line writes correct on the examples ``on`` (the rest are not run),
-        each costing at most ``budget``: ``(cost, address, value, covered)`` as in
-        :meth:`straight_line`, at constant cells and at computed addresses."""
-        X, Y = self.spec.inputs, self.spec.outputs
+        address and value of cost at most ``depth`` (kept per ``on`` and depth):
+        ``(cost, address, value, covered)`` as in :meth:`straight_line`, at constant cells
+        (the cheapest value per cell) and at computed addresses (each value looked up by
+        its values on ``on``; the cheapest write per pattern of covered cells, the
+        :data:`COVER_PATTERNS` cheapest patterns)."""
+        memo = st.setdefault("guarded", {})
+        key = (on.tobytes(), depth)
+        if key in memo:
+            return memo[key]
+        Y, D = self.spec.outputs, self.spec.changed
         K = self.spec.mask & on[:, None]
-        D = self.spec.changed
+        B = len(Y)
         tab, w_c = st["table"], self.c("write")
-        n = int(np.searchsorted(tab.costs, budget - w_c, side="right"))  # the table is by cost
-        vals = tab.values[:n].astype(np.int64)
-        B = len(X)
+        n = int(np.searchsorted(tab.costs, depth, side="right"))  # the table is by cost
+        vals, costs = tab.values[:n].astype(np.int64), tab.costs[:n]
         writes = []
         for c in map(int, np.flatnonzero(D.any(0))):
             rows = K[:, c]
             hit = np.flatnonzero((vals[:, rows] == Y[rows, c]).all(1))
-            a = const(c)
-            if hit.size and w_c + leaf_cost(a, self.costs) + tab.costs[hit[0]] <= budget:
+            if hit.size:
                 covered = np.zeros_like(D)
                 covered[on, c] = True
-                writes.append((w_c + leaf_cost(a, self.costs) + int(tab.costs[hit[0]]), a, tab.terms[hit[0]], covered))
-        self.stats.completions += n * len(writes)
-        # computed addresses: each value looked up by its values on ``on`` (a hash of the table's)
+                a = const(c)
+                writes.append((w_c + leaf_cost(a, self.costs) + int(costs[hit[0]]), a, tab.terms[hit[0]], covered))
         v_on = vals[:, on]
         adr = np.flatnonzero((v_on != v_on[:, :1]).any(1) & (K[np.arange(B)[None], vals] | ~on).all(1))
+        self.stats.completions += n * (int(D.any(0).sum()) + len(adr))
         if adr.size:
             keys, first = np.unique(row_hash(v_on), return_index=True)
             need = Y[np.flatnonzero(on)[None], v_on[adr]]
-            at = np.minimum(np.searchsorted(keys, row_hash(need)), len(keys) - 1)
+            need_keys = row_hash(need)
+            at = np.minimum(np.searchsorted(keys, need_keys), len(keys) - 1)
             g = first[at]
-            ok = (keys[at] == row_hash(need)) & (v_on[g] == need).all(1)
-            cst = w_c + tab.costs[adr] + tab.costs[g]
-            sel = np.flatnonzero(ok & (cst <= budget))
-            hit = D[np.arange(B)[None], vals[adr[sel]]] & on[None]
-            sel = sel[hit.any(1)]
-            best = _cheapest_per_key(row_hash(np.where(hit[hit.any(1)], vals[adr[sel]], -1)), cst[sel])
-            for q in np.sort(best[np.lexsort((best, cst[sel][best]))][:COVER_PATTERNS]):
-                i = sel[q]
+            hit = D[np.arange(B)[None], vals[adr]] & on  # the changed cells each address covers
+            ok = np.flatnonzero((keys[at] == need_keys) & (v_on[g] == need).all(1) & hit.any(1))
+            adr, g, hit = adr[ok], g[ok], hit[ok]
+            cst = w_c + costs[adr] + costs[g]
+            best = _cheapest_per_key(row_hash(np.where(hit, vals[adr], -1)), cst)
+            for q in np.sort(best[np.lexsort((best, cst[best]))][:COVER_PATTERNS]):
                 covered = np.zeros_like(D)
-                covered[on, vals[adr[i]][on]] = True
-                writes.append((int(cst[i]), tab.terms[adr[i]], tab.terms[g[i]], covered))
-            self.stats.completions += len(adr) * n
+                covered[np.arange(B)[on], vals[adr[q]][on]] = True
+                writes.append((int(cst[q]), tab.terms[adr[q]], tab.terms[g[q]], covered))
+        memo[key] = writes
         return writes
 
     def _straight_ifz(self, c: int, st: dict) -> tuple[Term, int] | None:

@@ -1139,12 +1139,25 @@ def test_a_guards_test_is_zero_only_where_nothing_changes():
     idle = ~spec.changed.any(1)
     guards = s._guards(s._straight(4), idle)
     assert guards and len(guards) <= Search.GUARDS
-    zeros = [~on for _, on in guards]
+    zeros = [~on for _, on, _ in guards]
     assert all(not (z & ~idle).any() and z.sum() >= 2 for z in zeros)
     assert len({z.tobytes() for z in zeros}) == len(zeros)  # one test per zero pattern
     assert [int(z.sum()) for z in zeros] == sorted((int(z.sum()) for z in zeros), reverse=True)
-    for test, on in guards:
+    for test, on, tried in guards:
         assert np.array_equal(value(test, M, memory=spec.inputs) != 0, on), str(test)
+        assert 1 <= tried <= len({z.tobytes() for z in (s._straight(4)["table"].values == 0)})
+
+
+@pytest.mark.parametrize("B", [4, 16])
+def test_a_guard_is_kept_only_where_the_examples_rule_out_chance(B):
+    """On four examples (two that change, two the writes alone would get wrong) some test
+    of the input separates them by chance; on sixteen the guard is past the floor."""
+    M, rng = 8, np.random.default_rng(7)
+    s = Search(Spec.of(_guarded(rng, B, M), M), SizePrior(), SynthConfig())
+    for level in range(1, 9):
+        s.current = level
+        s.guarded(level)
+    assert bool(s.found) == (B == 16), [str(c.term) for c in s.found.values()]
 
 
 def test_no_guard_where_fewer_than_two_examples_change_nothing():
