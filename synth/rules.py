@@ -207,7 +207,7 @@ def rules(M: int) -> list:
     """The rewrite rules for values mod ``M``; each holds for every value of its
     variables and every memory."""
     x, y, c, t, e, n, s1 = vars_("x y c t e n s1", E)
-    s, s1s = vars_("s s1s", S)
+    s, g = vars_("s g", S)
     k, j = vars_("k j", i64)
     v, w = vars_("v w", String)
     return [
@@ -260,7 +260,7 @@ def rules(M: int) -> list:
         rewrite(S.repeat(v, E(0), s)).to(S.set(v, E(0))),
         rewrite(S.if_(c, S.skip())).to(S.skip()),
         rewrite(S.if_(E(0), s)).to(S.skip()),
-        rule(S.if_(E(k), s) == s1s, ne(k).to(i64(0))).then(union(s1s).with_(s)),
+        rule(S.if_(E(k), s) == g, ne(k).to(i64(0))).then(union(g).with_(s)),
         rewrite(S.if_(c, S.if_(c, s))).to(S.if_(c, s)),
         # the loops' definitions
         rewrite(S.repeat(v, n, s)).to(S.while_(v, n, E.var(v), E.var(v).dec(), s)),

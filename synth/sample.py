@@ -107,11 +107,10 @@ def _uses(t: Term, name: str) -> bool:
 
 
 def program(rng: np.random.Generator, M: int, depth: int = 2) -> Term:
-    """A program of one of :data:`SHAPES` (drawn uniformly): straight-line writes (or
-    the same under a guard), a let
-    then writes, a loop (of any kind) with carried variables and writes then writes of
-    results, a loop inside a loop, two loops in sequence; expressions of depth 1 to
-    ``depth``."""
+    """A program of one of :data:`SHAPES` (drawn uniformly): straight-line writes, the
+    same under a guard, a let then writes, a loop (of any kind) with carried variables
+    and writes then writes of results, a loop inside a loop, two loops in sequence;
+    expressions of depth 1 to ``depth``."""
     shape = SHAPES[rng.integers(len(SHAPES))]
     depth = int(rng.integers(1, depth + 1))  # small programs too, like those the search finds
     if shape in ("par", "guarded"):

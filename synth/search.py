@@ -275,7 +275,7 @@ class Search:
     AHEAD: ClassVar[int] = 4  # straight-line writes found this far past the level are held
     GUARD_COST: ClassVar[int] = 4  # a guarded block's test, at most
     GUARDED_COST: ClassVar[int] = 5  # a guarded write's address and value, each at most
-    GUARDS: ClassVar[int] = 8  # guards tried at a level: the cheapest distinct zero patterns
+    GUARDS: ClassVar[int] = 8  # guards tried at a level (distinct zero patterns, those that idle the most)
 
     def __init__(
         self,
@@ -540,13 +540,13 @@ class Search:
             tab = st["table"]
             cheap = np.flatnonzero(tab.costs <= self.GUARD_COST)
             zero = tab.values[cheap] == 0
-            _, first = np.unique(zero, axis=0, return_index=True)  # the cheapest per pattern
-            pattern_costs = np.sort(tab.costs[cheap[first]])
-            first = first[~(zero[first] & ~idle).any(1) & (zero[first].sum(1) >= 2)]
-            first = first[np.lexsort((first, -zero[first].sum(1)))][: self.GUARDS]  # most idled first
+            _, rep = np.unique(zero, axis=0, return_index=True)  # the cheapest test per pattern
+            pattern_costs = np.sort(tab.costs[cheap[rep]])
+            rep = rep[~(zero[rep] & ~idle).any(1) & (zero[rep].sum(1) >= 2)]
+            rep = rep[np.lexsort((rep, -zero[rep].sum(1)))][: self.GUARDS]  # most idled first
             memo[st["k"]] = [
                 (tab.terms[cheap[i]], ~zero[i], int(np.searchsorted(pattern_costs, tab.costs[cheap[i]], "right")))
-                for i in first
+                for i in rep
             ]
         return memo[st["k"]]
 
