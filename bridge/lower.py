@@ -518,8 +518,10 @@ def _reads_memory(e: Term) -> bool:
 def _inverse(M: int, fa: Term, fb: Term, na: str, nb: str) -> Term | None:
     """A small ``g`` with ``g(a, fb(a, b)) = fa(a, b)`` for every ``a, b`` (``fa``, ``fb``
     functions of the variables ``na``, ``nb`` only), as a term over ``na`` and ``nb``."""
-    if not (reads(fa) | reads(fb)) <= {na, nb} or any(n.op == "reg" for f in (fa, fb) for n in f.walk()):
-        return None  # a register taken before (a read of memory) is neither variable
+    if not (reads(fa) | reads(fb)) <= {na, nb} or any(
+        n.op in ("reg", "read", "cell", "hole") for f in (fa, fb) for n in f.walk()
+    ):
+        return None  # memory (read now, or into a register before) and holes are not the variables
     from synth.semantics import value
 
     p = np.arange(M * M)

@@ -95,6 +95,18 @@ def test_simultaneous_assignment_uses_an_inverse_not_a_temporary():
     assert len(low.program) == 7  # READ n; JEZ; ADD; SUB; DEC; JMP; WRITE
 
 
+def test_an_inverse_is_sought_only_for_values_of_the_two_variables():
+    # a value that reads memory or has a hole is not a function of the variables alone:
+    # min(b, mem[0]) is 0 on an empty memory, and was lowered as a ← 0
+    M, X = 12, np.random.default_rng(2).integers(0, 12, size=(64, 12))
+    cycle = lambda fa: par(assign("a", fa), assign("b", var("a")))
+    out = par(write(const(1), var("a")), write(const(2), var("b")))
+    t = seq(assign("a", cell(3)), assign("b", cell(4)), cycle(app("min", var("b"), cell(0))), out)
+    assert agree(t, M, X) == 64
+    low = lower(seq(cycle(hole(0, var("a"), var("b"))), out), M, 8)  # a temporary, not a ValueError
+    assert len(low.free) == 1
+
+
 def test_what_does_not_fit_says_why():
     big = for_list(
         "i", "x", const(0), write(var("i"), app("add", app("inc", app("inc", var("x"))), app("dec", var("x"))))
