@@ -480,10 +480,9 @@ class Search:
             hit = D[np.arange(B)[None], adr]  # the changed cells each addresses
             keep = (cst <= reach) & hit.any(1)
             ok, cst, adr, hit = ok[keep], cst[keep], adr[keep], hit[keep]
-            # covers keeps the cheapest write per pattern of changed cells covered (the first
-            # at a tie), then the cheapest patterns: only those writes are built
-            best = _cheapest_per_key(row_hash(np.where(hit, adr, -1)), cst)
-            for q in np.sort(best[np.lexsort((best, cst[best]))][: COVER_PATTERNS + len(writes)]):
+            # covers keeps the cheapest write per pattern of changed cells covered, then the
+            # cheapest patterns: only those writes are built
+            for q in _cheapest_patterns(hit, adr, cst, COVER_PATTERNS + len(writes)):
                 i, j = idx[ok[q]], g[ok[q]]
                 covered = np.zeros_like(D)
                 covered[np.arange(B), adr[q]] = True
@@ -589,8 +588,7 @@ class Search:
             ok = np.flatnonzero((keys[at] == need_keys) & (v_on[g] == need).all(1) & hit.any(1))
             adr, g, hit = adr[ok], g[ok], hit[ok]
             cst = w_c + costs[adr] + costs[g]
-            best = _cheapest_per_key(row_hash(np.where(hit, vals[adr], -1)), cst)
-            for q in np.sort(best[np.lexsort((best, cst[best]))][:COVER_PATTERNS]):
+            for q in _cheapest_patterns(hit, vals[adr], cst, COVER_PATTERNS):
                 covered = np.zeros_like(D)
                 covered[np.arange(B)[on], vals[adr[q]][on]] = True
                 writes.append((int(cst[q]), tab.terms[adr[q]], tab.terms[g[q]], covered))
@@ -1884,6 +1882,14 @@ def _cheapest_per_key(keys: np.ndarray, costs: np.ndarray) -> np.ndarray:
     first = np.ones(len(keys), dtype=bool)
     first[1:] = keys[order][1:] != keys[order][:-1]
     return order[first]
+
+
+def _cheapest_patterns(hit: np.ndarray, adr: np.ndarray, costs: np.ndarray, limit: int) -> np.ndarray:
+    """Of writes at addresses ``adr`` ``(W, B)`` covering the changed cells ``hit``
+    ``(W, B)``, the cheapest per pattern of cells covered (the first at a tie), and of
+    those the ``limit`` cheapest patterns: their rows, in row order."""
+    best = _cheapest_per_key(row_hash(np.where(hit, adr, -1)), costs)
+    return np.sort(best[np.lexsort((best, costs[best]))][:limit])
 
 
 def _pair_points(prim: list, far: list, M: int) -> np.ndarray:
