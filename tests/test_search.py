@@ -1172,3 +1172,21 @@ def test_no_guard_where_fewer_than_two_examples_change_nothing():
         s.current = level
         s.guarded(level)
     assert not s.found
+
+
+def test_few_examples_with_few_compared_cells():
+    # three examples, a few cells compared on each: past some level no new expression is a
+    # computed address and every address already has its value, so the lookup of the
+    # missing values was empty, and it raised in the bank's signature set
+    M = 5
+    X = np.array([[1, 0, 2, 2, 3], [2, 1, 4, 2, 1], [3, 0, 1, 1, 3]])
+    Y = np.array([[2, 0, 2, 2, 3], [4, 1, 4, 2, 1], [1, 0, 1, 1, 3]])
+    K = np.array([[1, 0, 1, 1, 1], [1, 1, 0, 0, 0], [0, 1, 1, 0, 0]], bool)
+    spec = Spec.of(Examples(X, Y, K), M)
+    s = Search(spec, SizePrior(), SynthConfig())
+    for level in range(1, 10):
+        s.current = level
+        s.straight_line(level)
+        s.guarded(level)
+    assert "mem[0] ← mem[2]" in s.found
+    assert all(spec.correct(execute(c.term, X, M)).all() for c in s.found.values())
