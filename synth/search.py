@@ -275,7 +275,7 @@ class Search:
     AHEAD: ClassVar[int] = 4  # straight-line writes found this far past the level are held
     GUARD_COST: ClassVar[int] = 4  # a guarded block's test, at most
     GUARDED_COST: ClassVar[int] = 5  # a guarded write's address and value, each at most
-    GUARDS: ClassVar[int] = 8  # guards tried at a level (distinct zero patterns, those that idle the most)
+    GUARDS: ClassVar[int] = 8  # guards tried at a level (distinct zero patterns, the widest margins)
 
     def __init__(
         self,
@@ -500,10 +500,8 @@ class Search:
     def guarded(self, level: int, max_writes: int = 3) -> None:
         """``if c ≠ 0 { mem[a1..ak] ← e1..ek }``: straight-line writes under a guard, for
         tasks where some examples change nothing. The test is solved for: an expression
-        of the input that is 0 on at least two examples and on no example that changes
-        (the block must not run there), the cheapest per zero pattern; the
-        :attr:`GUARDS` patterns that idle the most examples (a test that explains more of
-        them is less likely a chance match), cheapest first at a tie; the writes are
+        of the input that is 0 on no example that changes (the block must not run there),
+        the cheapest per zero pattern (:meth:`_guards`); the writes are
         covers of the changed cells on the examples where it is not 0
         (:meth:`_guarded_writes`: addresses and values of cost at most
         :attr:`GUARDED_COST`), each costing at most the level less the guard's ``if``, as
@@ -533,20 +531,23 @@ class Search:
     def _guards(self, st: dict, idle: np.ndarray) -> list[tuple[Term, np.ndarray, int]]:
         """Tests for :meth:`guarded` from the straight-line table (kept per table depth):
         ``(test, on, tried)``, ``on`` the examples where the test is not 0, ``tried`` the
-        zero patterns of the tests that cost no more (the tests it was picked from)."""
+        zero patterns of the tests that cost no more (the tests it was picked from). Only
+        tests that could pass the chance floor if their writes alone were wrong wherever
+        they are 0, ordered by that margin: a test that idles more examples, or costs
+        less, is less likely a chance match; at most :attr:`GUARDS`."""
         memo = st.setdefault("guards", {})
         if st["k"] not in memo:
-            tab = st["table"]
+            M, tab = self.M, st["table"]
             cheap = np.flatnonzero(tab.costs <= self.GUARD_COST)
             zero = tab.values[cheap] == 0
             _, rep = np.unique(zero, axis=0, return_index=True)  # the cheapest test per pattern
             pattern_costs = np.sort(tab.costs[cheap[rep]])
-            rep = rep[~(zero[rep] & ~idle).any(1) & (zero[rep].sum(1) >= 2)]
-            rep = rep[np.lexsort((rep, -zero[rep].sum(1)))][: self.GUARDS]  # most idled first
-            memo[st["k"]] = [
-                (tab.terms[cheap[i]], ~zero[i], int(np.searchsorted(pattern_costs, tab.costs[cheap[i]], "right")))
-                for i in rep
-            ]
+            rep = rep[~(zero[rep] & ~idle).any(1)]
+            tried = np.searchsorted(pattern_costs, tab.costs[cheap[rep]], "right")
+            margin = zero[rep].sum(1) * np.log(M) + int((~idle).sum()) * np.log(M / (M - 1)) - np.log(CHANCE * tried)
+            keep = np.flatnonzero(margin >= 0)
+            keep = keep[np.lexsort((rep[keep], -margin[keep]))][: self.GUARDS]
+            memo[st["k"]] = [(tab.terms[cheap[rep[i]]], ~zero[rep[i]], int(tried[i])) for i in keep]
         return memo[st["k"]]
 
     def _guarded_writes(self, st: dict, on: np.ndarray, depth: int) -> list[tuple]:
