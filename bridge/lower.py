@@ -14,6 +14,7 @@ values), and so is a variable whose first assignment is a constant. Then:
   share a register and the copy is dropped (at the cost of a register, sometimes);
 - **no trailing STOP**: lines past the end are STOP, so a loop's exit jumps there.
 
+A guarded block ``if c ≠ 0 { body }`` is ``JEZ c, end; body; end:``.
 Loops: ``for i, x in list@s`` is ``x = READ i; JEZ x, end; body; i = INC i; JMP head``;
 ``repeat`` and ``while`` test their condition at the head the same way, ``do`` after
 the body. A simultaneous
@@ -129,7 +130,7 @@ class _Compiler:
         self.n = 0
         self.cse: dict[tuple, int] = {}
         self.touched: set[str] = set()  # variables emitted code has read or written
-        self.depth = 0  # loops the code being emitted is inside
+        self.depth = 0  # loops and guarded blocks the code being emitted is inside
         self.holes: list[tuple[int, tuple[int, ...], int, int]] = []  # (last line, reads, out, lines) per hole
 
     # -------------------------------------------------------------------- registers
@@ -311,6 +312,8 @@ class _Compiler:
                 self.stmt(x)
         elif op in ("write", "set", "par"):
             self.parallel(list(a) if op == "par" else [s])
+        elif op == "if":
+            self.if_block(*a)
         elif op == "for":
             self.for_loop(*a)
         elif op == "do":
@@ -319,6 +322,19 @@ class _Compiler:
             self.while_loop(*desugar(s).args)
         else:
             raise LoweringError(f"{op!r} is not a statement")
+
+    def if_block(self, c: Term, body: Term) -> None:
+        """``JEZ c, end; body; end:``. What is cached after it is what both ways keep;
+        the body runs only sometimes, so a constant it sets is a line, not an initial
+        value (as in a loop)."""
+        end = self.label()
+        self.branch_zero(c, end)
+        saved = dict(self.cse)
+        self.depth += 1
+        self.stmt(body)
+        self.depth -= 1
+        self.place(end)
+        self.cse = {k: r for k, r in saved.items() if self.cse.get(k) == r}
 
     def assign(self, name: str, e: Term) -> None:
         """``name ← e``; a constant given to a variable nothing has used yet, outside any
@@ -502,8 +518,10 @@ def _reads_memory(e: Term) -> bool:
 def _inverse(M: int, fa: Term, fb: Term, na: str, nb: str) -> Term | None:
     """A small ``g`` with ``g(a, fb(a, b)) = fa(a, b)`` for every ``a, b`` (``fa``, ``fb``
     functions of the variables ``na``, ``nb`` only), as a term over ``na`` and ``nb``."""
-    if not (reads(fa) | reads(fb)) <= {na, nb} or any(n.op == "reg" for f in (fa, fb) for n in f.walk()):
-        return None  # a register taken before (a read of memory) is neither variable
+    if not (reads(fa) | reads(fb)) <= {na, nb} or any(
+        n.op in ("reg", "read", "cell", "hole") for f in (fa, fb) for n in f.walk()
+    ):
+        return None  # memory (read now, or into a register before) and holes are not the variables
     from synth.semantics import value
 
     p = np.arange(M * M)

@@ -123,7 +123,8 @@ class SignatureSet:
         rows = np.asarray(rows).reshape(len(rows), self.width)
         if self.small and len(rows) and (rows.min() < 0 or rows.max() > 255):
             raise ValueError("SignatureSet(small=True) holds values in [0, 256) only")
-        raw = rows.astype(np.uint8 if self.small else np.int16).view(np.uint8).reshape(len(rows), -1)
+        size = 1 if self.small else 2  # bytes a value takes
+        raw = rows.astype(np.uint8 if self.small else np.int16).view(np.uint8).reshape(len(rows), size * self.width)
         if raw.shape[1] != 8 * self.words:
             pad = np.zeros((len(rows), 8 * self.words), dtype=np.uint8)
             pad[:, : raw.shape[1]] = raw

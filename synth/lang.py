@@ -16,6 +16,8 @@ Values are integers mod ``M``; the state is the memory (``M`` cells) and named v
 ``par s1 .. sn``                writes and sets at once: every right-hand side and
                                 address is evaluated before any is applied
 ``seq s1 .. sn``                one after the other
+``if c body``                   a guarded block: ``body`` where ``c ≠ 0``, nothing
+                                where ``c = 0``
 ``for v x s body``              walk the 0-terminated list at ``s``: ``v ← s``; while
                                 ``mem[v] ≠ 0``: ``x ← mem[v]``, body, ``v ← v + 1``
 ``repeat v n body``             counted: ``v ← n``; while ``v ≠ 0``: body, ``v ← v − 1``
@@ -53,7 +55,7 @@ COMMUTATIVE = frozenset({"add", "min", "max"})
 LEAVES = ("const", "var", "cell")
 EXPR_OPS = (*LEAVES, *UNARY, *BINARY, "ifz", "read", "hole")
 LOOPS = ("for", "repeat", "while", "do")
-STMT_OPS = ("write", "set", "par", "seq", *LOOPS)
+STMT_OPS = ("write", "set", "par", "seq", "if", *LOOPS)
 
 # Where each statement op keeps its parts: the loop variable's name is args[0] of a loop.
 LOOP_BODY = {"for": 3, "repeat": 2, "while": 4, "do": 4}
@@ -212,6 +214,11 @@ def seq(*stmts: Term) -> Term:
     return flat[0] if len(flat) == 1 else Term("seq", tuple(flat))
 
 
+def if_nonzero(c: Term, body: Term) -> Term:
+    """``if c ≠ 0 { body }``: a guarded block (nothing happens where ``c`` is 0)."""
+    return Term("if", (c, body))
+
+
 def for_list(v: str, x: str, start: Term, body: Term) -> Term:
     """Walk the list at ``start`` with cursor ``v``, binding its element to ``x``."""
     return Term("for", (v, x, start, body))
@@ -288,6 +295,8 @@ def show(t: Term) -> str:
         return f"{lhs} ← {', '.join(show(s.args[1]) for s in a)}"
     if op == "seq":
         return "; ".join(show(s) for s in a) if a else "skip"
+    if op == "if":
+        return f"if {show(a[0])} ≠ 0 {{ {show(a[1])} }}"
     if op == "for":
         return f"for {a[0]}, {a[1]} in list@{show(a[2])} {{ {show(a[3])} }}"
     if op == "repeat":

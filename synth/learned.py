@@ -50,6 +50,7 @@ LABELS = (
     "set",
     "par",
     "seq",
+    "if",
     "inc",
     "dec",
     "add",

@@ -55,6 +55,7 @@ from .lang import (
     hole,
     hole_operands,
     hole_size,
+    if_nonzero,
     par,
     repeat,
     seq,
@@ -135,6 +136,10 @@ class S(Expr):
     @classmethod
     def par(cls, a: S, b: S) -> S: ...
 
+    @method(cost=2)
+    @classmethod
+    def if_(cls, c: E, body: S) -> S: ...
+
     @method(cost=8)
     @classmethod
     def for_(cls, v: StringLike, x: StringLike, start: E, body: S) -> S: ...
@@ -185,6 +190,8 @@ def to_egg(t: Term) -> E | S:
         for x in reversed(a[:-1]):
             out = (S.seq if op == "seq" else S.par)(to_egg(x), out)
         return out
+    if op == "if":
+        return S.if_(to_egg(a[0]), to_egg(a[1]))
     if op == "for":
         return S.for_(a[0], a[1], to_egg(a[2]), to_egg(a[3]))
     if op == "repeat":
@@ -200,7 +207,7 @@ def rules(M: int) -> list:
     """The rewrite rules for values mod ``M``; each holds for every value of its
     variables and every memory."""
     x, y, c, t, e, n, s1 = vars_("x y c t e n s1", E)
-    (s,) = vars_("s", S)
+    s, g = vars_("s g", S)
     k, j = vars_("k j", i64)
     v, w = vars_("v w", String)
     return [
@@ -251,6 +258,10 @@ def rules(M: int) -> list:
         rewrite(S.set(v, E.var(v))).to(S.skip()),
         rewrite(S.write(x, x.read())).to(S.skip()),
         rewrite(S.repeat(v, E(0), s)).to(S.set(v, E(0))),
+        rewrite(S.if_(c, S.skip())).to(S.skip()),
+        rewrite(S.if_(E(0), s)).to(S.skip()),
+        rule(S.if_(E(k), s) == g, ne(k).to(i64(0))).then(union(g).with_(s)),
+        rewrite(S.if_(c, S.if_(c, s))).to(S.if_(c, s)),
         # the loops' definitions
         rewrite(S.repeat(v, n, s)).to(S.while_(v, n, E.var(v), E.var(v).dec(), s)),
         rewrite(S.for_(v, w, s1, s)).to(
@@ -293,7 +304,7 @@ _SUFFIX = {
     "E___init__": "const", "E_var": "var", "E_cell": "cell", "E_read": "read", "E_inc": "inc", "E_dec": "dec",
     "E_add": "add", "E_sub": "sub", "E_min": "min", "E_max": "max", "E_ifz": "ifz", "E_hole1": "hole1",
     "E_hole2": "hole2", "S_skip": "skip", "S_write": "write", "S_set": "set", "S_seq": "seq", "S_par": "par",
-    "S_for_": "for", "S_repeat": "repeat", "S_while_": "while", "S_do_": "do",
+    "S_if_": "if", "S_for_": "for", "S_repeat": "repeat", "S_while_": "while", "S_do_": "do",
 }  # fmt: skip
 
 
@@ -397,7 +408,7 @@ def _every_constructor() -> Term:
         par(write(const(0), e), write(const(0), hole(0, v)), write(const(1), hole(1, v, v))),
     )
     loops = [for_list("i", "x", const(0), body), repeat("c", v, seq()), while_loop("p", v, v, v, seq())]
-    return seq(*loops, do_loop("p", v, v, v, seq()))
+    return seq(*loops, do_loop("p", v, v, v, seq()), if_nonzero(v, write(v, v)))
 
 
 def _cost(constructor: str) -> int:

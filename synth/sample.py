@@ -31,6 +31,7 @@ from .lang import (
     const,
     do_loop,
     for_list,
+    if_nonzero,
     par,
     read,
     reads,
@@ -41,7 +42,7 @@ from .lang import (
     write,
 )
 
-SHAPES = ("par", "let", "loop", "nested", "two loops")
+SHAPES = ("par", "guarded", "let", "loop", "nested", "two loops")
 
 # The search's loop conditions and steps over a cursor, in the search's order.
 CONDS = tuple(loops.CONDS.values())
@@ -106,15 +107,16 @@ def _uses(t: Term, name: str) -> bool:
 
 
 def program(rng: np.random.Generator, M: int, depth: int = 2) -> Term:
-    """A program of one of :data:`SHAPES` (drawn uniformly): straight-line writes, a let
-    then writes, a loop (of any kind) with carried variables and writes then writes of
-    results, a loop inside a loop, two loops in sequence; expressions of depth 1 to
-    ``depth``."""
+    """A program of one of :data:`SHAPES` (drawn uniformly): straight-line writes, the
+    same under a guard, a let then writes, a loop (of any kind) with carried variables
+    and writes then writes of results, a loop inside a loop, two loops in sequence;
+    expressions of depth 1 to ``depth``."""
     shape = SHAPES[rng.integers(len(SHAPES))]
     depth = int(rng.integers(1, depth + 1))  # small programs too, like those the search finds
-    if shape == "par":
+    if shape in ("par", "guarded"):
         k = int(rng.integers(1, 3))
-        return par(*(write(expression(rng, M, (), depth), expression(rng, M, (), depth)) for _ in range(k)))
+        writes = par(*(write(expression(rng, M, (), depth), expression(rng, M, (), depth)) for _ in range(k)))
+        return writes if shape == "par" else if_nonzero(expression(rng, M, (), depth), writes)
     if shape == "let":
         let = assign("a", expression(rng, M, (), depth))
         k = int(rng.integers(1, 3))

@@ -71,6 +71,7 @@ from .lang import (
     for_list,
     hole,
     holes,
+    if_nonzero,
     par,
     read,
     reads,
@@ -229,7 +230,7 @@ class SearchResult:
 
 def useful(t: Term) -> bool:
     """Every variable a program sets is needed: read, directly or through other variables,
-    by a write or by a loop's control. (Dead sets only inflate the search.)"""
+    by a write or by a loop's control or a guard. (Dead sets only inflate the search.)"""
     needs: dict[str, set[str]] = {}
     roots: set[str] = set()
     for n in t.walk():
@@ -237,7 +238,7 @@ def useful(t: Term) -> bool:
             needs.setdefault(n.args[0], set()).update(reads(n.args[1]))
         elif n.op == "write":
             roots |= reads(n.args[0]) | reads(n.args[1])
-        elif n.op in LOOPS:
+        elif n.op in LOOPS or n.op == "if":
             for a in n.args:
                 if isinstance(a, Term) and not a.is_stmt:
                     roots |= reads(a)
@@ -272,6 +273,9 @@ class Search:
     WITNESS_COST: ClassVar[int] = 7  # the configuration a witness watches, at most
     ACCUMULATOR_COST: ClassVar[int] = 7  # one of two accumulators met after a loop, at most
     AHEAD: ClassVar[int] = 4  # straight-line writes found this far past the level are held
+    GUARD_COST: ClassVar[int] = 4  # a guarded block's test, at most
+    GUARDED_COST: ClassVar[int] = 5  # a guarded write's address and value, each at most
+    GUARDS: ClassVar[int] = 8  # guards tried at a level (distinct zero patterns, the widest margins)
 
     def __init__(
         self,
@@ -476,10 +480,9 @@ class Search:
             hit = D[np.arange(B)[None], adr]  # the changed cells each addresses
             keep = (cst <= reach) & hit.any(1)
             ok, cst, adr, hit = ok[keep], cst[keep], adr[keep], hit[keep]
-            # covers keeps the cheapest write per pattern of changed cells covered (the first
-            # at a tie), then the cheapest patterns: only those writes are built
-            best = _cheapest_per_key(row_hash(np.where(hit, adr, -1)), cst)
-            for q in np.sort(best[np.lexsort((best, cst[best]))][: COVER_PATTERNS + len(writes)]):
+            # covers keeps the cheapest write per pattern of changed cells covered, then the
+            # cheapest patterns: only those writes are built
+            for q in _cheapest_patterns(hit, adr, cst, COVER_PATTERNS + len(writes)):
                 i, j = idx[ok[q]], g[ok[q]]
                 covered = np.zeros_like(D)
                 covered[np.arange(B), adr[q]] = True
@@ -493,6 +496,105 @@ class Search:
                 k = max(max(due.get(id(w), w[0]) for w in chosen), -(-sum(w[0] for w in chosen) // 2))
                 if k > level:
                     self.record(term(chosen), "straight-line", k)
+
+    def guarded(self, level: int, max_writes: int = 3) -> None:
+        """``if c ≠ 0 { mem[a1..ak] ← e1..ek }``: straight-line writes under a guard, for
+        tasks where some examples change nothing. The test is solved for: an expression
+        of the input that is 0 on no example that changes (the block must not run there),
+        the cheapest per zero pattern (:meth:`_guards`); the writes are
+        covers of the changed cells on the examples where it is not 0
+        (:meth:`_guarded_writes`: addresses and values of cost at most
+        :attr:`GUARDED_COST`), each costing at most the level less the guard's ``if``, as
+        are the tests. A test could match by chance: a guarded block is kept only where
+        the examples the writes alone get wrong (where the test must be 0) and those that
+        change (where it must not be) make ``M^Z · (M / (M − 1))^N ≥ 1000 ×`` the zero
+        patterns of the tests no costlier than it, as for a two-way value."""
+        D = self.spec.changed
+        idle = ~D.any(1)
+        budget = level - self.c("if")
+        if idle.sum() < 2 or idle.all() or budget < 3:
+            return
+        depth = min(level - 2, self.GUARDED_COST)
+        st = self._straight(min(level - 2, self.STRAIGHT_COST))
+        M, X = self.M, self.spec.inputs
+        for test, on, tried in self._guards(st, idle):
+            if self.term_cost(test) <= budget:
+                writes = [w for w in self._guarded_writes(st, on, depth) if w[0] <= budget]
+                for chosen in covers(writes, D, max_writes, 2 * budget):
+                    body = par(*sorted((write(a, e) for _, a, e, _ in chosen), key=str))
+                    self.stats.programs += 1
+                    need = int((~self.spec.correct(execute(body, X, M))).sum())  # where the guard must be 0
+                    odds = need * np.log(M) + int((~idle).sum()) * np.log(M / (M - 1))
+                    if odds >= np.log(CHANCE * tried):
+                        self.record(if_nonzero(test, body), "guarded")
+
+    def _guards(self, st: dict, idle: np.ndarray) -> list[tuple[Term, np.ndarray, int]]:
+        """Tests for :meth:`guarded` from the straight-line table (kept per table depth):
+        ``(test, on, tried)``, ``on`` the examples where the test is not 0, ``tried`` the
+        zero patterns of the tests that cost no more (the tests it was picked from). Only
+        tests that could pass the chance floor if their writes alone were wrong wherever
+        they are 0, ordered by that margin: a test that idles more examples, or costs
+        less, is less likely a chance match; at most :attr:`GUARDS`."""
+        memo = st.setdefault("guards", {})
+        if st["k"] not in memo:
+            M, tab = self.M, st["table"]
+            cheap = np.flatnonzero(tab.costs <= self.GUARD_COST)
+            zero = tab.values[cheap] == 0
+            _, rep = np.unique(zero, axis=0, return_index=True)  # the cheapest test per pattern
+            pattern_costs = np.sort(tab.costs[cheap[rep]])
+            rep = rep[~(zero[rep] & ~idle).any(1)]
+            tried = np.searchsorted(pattern_costs, tab.costs[cheap[rep]], "right")
+            margin = zero[rep].sum(1) * np.log(M) + int((~idle).sum()) * np.log(M / (M - 1)) - np.log(CHANCE * tried)
+            keep = np.flatnonzero(margin >= 0)
+            keep = keep[np.lexsort((rep[keep], -margin[keep]))][: self.GUARDS]
+            memo[st["k"]] = [(tab.terms[cheap[rep[i]]], ~zero[rep[i]], int(tried[i])) for i in keep]
+        return memo[st["k"]]
+
+    def _guarded_writes(self, st: dict, on: np.ndarray, depth: int) -> list[tuple]:
+        """Straight-line writes correct on the examples ``on`` (the rest are not run),
+        address and value of cost at most ``depth`` (kept per ``on`` and depth):
+        ``(cost, address, value, covered)`` as in :meth:`straight_line`, at constant cells
+        (the cheapest value per cell) and at computed addresses (each value looked up by
+        its values on ``on``; the cheapest write per pattern of covered cells, the
+        :data:`COVER_PATTERNS` cheapest patterns)."""
+        memo = st.setdefault("guarded", {})
+        key = (on.tobytes(), depth)
+        if key in memo:
+            return memo[key]
+        Y, D = self.spec.outputs, self.spec.changed
+        K = self.spec.mask & on[:, None]
+        B = len(Y)
+        tab, w_c = st["table"], self.c("write")
+        n = int(np.searchsorted(tab.costs, depth, side="right"))  # the table is by cost
+        vals, costs = tab.values[:n].astype(np.int64), tab.costs[:n]
+        writes = []
+        for c in map(int, np.flatnonzero(D.any(0))):
+            rows = K[:, c]
+            hit = np.flatnonzero((vals[:, rows] == Y[rows, c]).all(1))
+            if hit.size:
+                covered = np.zeros_like(D)
+                covered[on, c] = True
+                a = const(c)
+                writes.append((w_c + leaf_cost(a, self.costs) + int(costs[hit[0]]), a, tab.terms[hit[0]], covered))
+        v_on = vals[:, on]
+        adr = np.flatnonzero((v_on != v_on[:, :1]).any(1) & (K[np.arange(B)[None], vals] | ~on).all(1))
+        self.stats.completions += n * (int(D.any(0).sum()) + len(adr))
+        if adr.size:
+            keys, first = np.unique(row_hash(v_on), return_index=True)
+            need = Y[np.flatnonzero(on)[None], v_on[adr]]
+            need_keys = row_hash(need)
+            at = np.minimum(np.searchsorted(keys, need_keys), len(keys) - 1)
+            g = first[at]
+            hit = D[np.arange(B)[None], vals[adr]] & on  # the changed cells each address covers
+            ok = np.flatnonzero((keys[at] == need_keys) & (v_on[g] == need).all(1) & hit.any(1))
+            adr, g, hit = adr[ok], g[ok], hit[ok]
+            cst = w_c + costs[adr] + costs[g]
+            for q in _cheapest_patterns(hit, vals[adr], cst, COVER_PATTERNS):
+                covered = np.zeros_like(D)
+                covered[np.arange(B)[on], vals[adr[q]][on]] = True
+                writes.append((int(cst[q]), tab.terms[adr[q]], tab.terms[g[q]], covered))
+        memo[key] = writes
+        return writes
 
     def _straight_ifz(self, c: int, st: dict) -> tuple[Term, int] | None:
         """A value ``ifz(w, e1, e2)`` for a straight-line write at cell ``c`` (:meth:`_ifz`):
@@ -1727,6 +1829,7 @@ class Search:
             self.stats.max_cost = self.current = level
             self._release(level)
             self.straight_line(level)
+            self.guarded(level)
             self.loops(level)
             if not self.stop:
                 self.nested(level)
@@ -1780,6 +1883,14 @@ def _cheapest_per_key(keys: np.ndarray, costs: np.ndarray) -> np.ndarray:
     first = np.ones(len(keys), dtype=bool)
     first[1:] = keys[order][1:] != keys[order][:-1]
     return order[first]
+
+
+def _cheapest_patterns(hit: np.ndarray, adr: np.ndarray, costs: np.ndarray, limit: int) -> np.ndarray:
+    """Of writes at addresses ``adr`` ``(W, B)`` covering the changed cells ``hit``
+    ``(W, B)``, the cheapest per pattern of cells covered (the first at a tie), and of
+    those the ``limit`` cheapest patterns: their rows, in row order."""
+    best = _cheapest_per_key(row_hash(np.where(hit, adr, -1)), costs)
+    return np.sort(best[np.lexsort((best, costs[best]))][:limit])
 
 
 def _pair_points(prim: list, far: list, M: int) -> np.ndarray:

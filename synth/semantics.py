@@ -102,6 +102,8 @@ class _Run:
         elif op == "seq":
             for x in a:
                 self.exec(x, active)
+        elif op == "if":
+            self.exec(a[1], active & (self.value(a[0]) != 0))
         elif op in LOOPS:
             v, init, cond, step, body = desugar(s).args
             self.commit([("var", v, self.value(init))], active)

@@ -103,6 +103,16 @@ def test_signature_set_matches_a_python_set_across_growth():
         assert s.find(probe).tolist() == [ref.get(r.tobytes(), -1) for r in probe]
 
 
+def test_signature_set_takes_an_empty_batch():
+    # the straight-line search looks up the values its addresses miss, and there may be none
+    for small in (True, False):
+        s = SignatureSet(3, small=small)
+        assert s.add(np.zeros((0, 3), dtype=np.int64)).tolist() == []
+        s.add(np.array([[1, 2, 3]]))
+        assert s.find(np.zeros((0, 3), dtype=np.int64)).tolist() == []
+        assert s.find(np.array([[1, 2, 3], [3, 2, 1]])).tolist() == [0, -1] and len(s) == 1
+
+
 def test_row_hash_is_a_function_of_the_row():
     rows = np.random.default_rng(1).integers(-1, 9, (50, 7))
     h = row_hash(np.concatenate([rows, rows[::-1]]))

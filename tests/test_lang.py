@@ -16,6 +16,7 @@ from synth.lang import (
     hole_operands,
     hole_size,
     holes,
+    if_nonzero,
     par,
     read,
     repeat,
@@ -102,6 +103,10 @@ def test_statements_on_hand_checked_examples():
         write(const(1), read(app("inc", var("a")))),
     )
     assert execute(chase, mem(2, 0, 4, 0, 6, 0, 0, 7), M)[0, 1] == 7
+    # a guarded block runs where its test is not 0; its test sees the memory before it
+    guarded = if_nonzero(cell(0), seq(write(const(0), const(0)), write(const(1), cell(0))))
+    assert execute(guarded, np.concatenate([mem(0, 5), mem(3, 5)]), M)[:, :2].tolist() == [[0, 5], [0, 0]]
+    assert str(guarded) == "if mem[0] ≠ 0 { mem[0] ← 0; mem[1] ← mem[0] }"
 
 
 def test_nested_loops_sort():

@@ -15,6 +15,7 @@ from synth.lang import (
     do_loop,
     for_list,
     hole,
+    if_nonzero,
     par,
     read,
     repeat,
@@ -92,6 +93,18 @@ def test_simultaneous_assignment_uses_an_inverse_not_a_temporary():
     X = np.arange(8)[:, None] * np.eye(8, dtype=int)[0][None]
     assert run(low.program, X, 100).mem[:, 0].tolist() == [0, 1, 1, 2, 3, 5, 0, 5]
     assert len(low.program) == 7  # READ n; JEZ; ADD; SUB; DEC; JMP; WRITE
+
+
+def test_an_inverse_is_sought_only_for_values_of_the_two_variables():
+    # a value that reads memory or has a hole is not a function of the variables alone:
+    # min(b, mem[0]) is 0 on an empty memory, and was lowered as a ← 0
+    M, X = 12, np.random.default_rng(2).integers(0, 12, size=(64, 12))
+    cycle = lambda fa: par(assign("a", fa), assign("b", var("a")))
+    out = par(write(const(1), var("a")), write(const(2), var("b")))
+    t = seq(assign("a", cell(3)), assign("b", cell(4)), cycle(app("min", var("b"), cell(0))), out)
+    assert agree(t, M, X) == 64
+    low = lower(seq(cycle(hole(0, var("a"), var("b"))), out), M, 8)  # a temporary, not a ValueError
+    assert len(low.free) == 1
 
 
 def test_what_does_not_fit_says_why():
@@ -384,3 +397,21 @@ def test_a_jump_to_the_next_line_is_dropped():
     X = np.random.default_rng(3).integers(0, 16, size=(64, 16))
     X[:, 9] = 0  # every list ends
     assert agree(t, 16, X) == 64
+
+
+def test_a_guarded_block_jumps_past_its_body_where_its_test_is_zero():
+    M, rng = 10, np.random.default_rng(0)
+    X = rng.integers(0, M, (64, M))
+    X[::2, 0] = 0
+    swap = if_nonzero(cell(0), par(write(const(1), cell(2)), write(const(2), cell(1))))
+    assert agree(swap, M, X, R_max=4) == 64
+    low = lower(swap, M, 4)
+    assert len(low.program.lines) == 6 and [ln.op for ln in low.program.lines].count(JEZ) == 1
+    # a constant set under a guard is a line, not the register's initial value
+    t = seq(if_nonzero(cell(0), assign("a", const(3))), write(const(1), var("a")))
+    assert agree(t, M, X) == 64
+    # a value computed before the guard is reused after it only if the body left it alone
+    t = seq(
+        write(const(3), app("inc", cell(2))), if_nonzero(cell(0), write(const(2), cell(5))), write(const(4), cell(2))
+    )
+    assert agree(t, M, X) == 64

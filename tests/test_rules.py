@@ -5,7 +5,7 @@ import time
 
 import numpy as np
 
-from synth.lang import Term, app, assign, cell, const, for_list, hole, par, read, repeat, seq, var, write
+from synth.lang import Term, app, assign, cell, const, for_list, hole, if_nonzero, par, read, repeat, seq, var, write
 from synth.rules import _SPAN, _program, bindings, rules, saturate
 from synth.sample import expression, program
 from synth.semantics import DIVERGED, execute
@@ -39,6 +39,10 @@ def seeds() -> list[Term]:
         repeat("c", c(0), write(c(0), c(1))),
         repeat("c", cell(0), write(var("c"), c(1))),
         for_list("i", "x", c(1), write(var("i"), app("inc", var("x")))),
+        if_nonzero(x, seq()),
+        if_nonzero(c(0), write(c(0), y)),
+        if_nonzero(c(2), write(c(0), y)),
+        if_nonzero(x, if_nonzero(x, write(c(0), y))),
     ]
     progs = [write(c(0), e) for e in exprs] + stmts
     # the skip rules: a sequence or par with an empty side

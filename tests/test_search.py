@@ -8,7 +8,22 @@ import pytest
 
 from neural import Examples
 from synth import SizePrior, SynthConfig, enumerate_programs, execute
-from synth.lang import app, assign, cell, const, cost, for_list, par, read, reads, seq, substitute, var, write
+from synth.lang import (
+    app,
+    assign,
+    cell,
+    const,
+    cost,
+    for_list,
+    if_nonzero,
+    par,
+    read,
+    reads,
+    seq,
+    substitute,
+    var,
+    write,
+)
 from synth.loops import carry_counts, orbits, pair_orbits, run_nested
 from synth.search import Search, Spec, _Runs, _words, useful
 from synth.semantics import value
@@ -1097,3 +1112,86 @@ def test_writes_after_a_walk_may_meet_at_a_one_element_list():
     assert good, str(r.solutions[:1])
     loop, after = _after_loop(good[0])
     assert loop.args[-1] == seq() and len(after) == 2, str(good[0])
+
+
+def _guarded(rng, B: int, M: int) -> Examples:
+    """Where cell 6 is not 0 (half the examples are 0 there), the cell that cell 0 points
+    at (one of cells 0..5) gets cell 6 and cell 6 gets cell 1 plus one; every cell
+    compared."""
+    X = rng.integers(0, M, (B, M))
+    X[:, 0] %= 6
+    X[::2, 6] = 0
+    hidden = if_nonzero(cell(6), par(write(cell(0), cell(6)), write(const(6), app("inc", cell(1)))))
+    return Examples(X, execute(hidden, X, M), np.ones((B, M), bool))
+
+
+def test_straight_line_writes_under_a_guard_are_found_where_some_examples_change_nothing():
+    M, rng = 8, np.random.default_rng(4)
+    r, good = _generalising(_guarded, M, rng, time_limit=60)
+    assert good and good[0].op == "if" and r.solutions[0].family == "guarded", str(r.solutions[:1])
+    assert not any(c.family == "guarded" for c in r.solutions if c.term not in good)
+
+
+def test_a_guards_test_is_zero_only_where_nothing_changes():
+    M, rng = 8, np.random.default_rng(5)
+    spec = Spec.of(_guarded(rng, 16, M), M)
+    s = Search(spec, SizePrior(), SynthConfig())
+    idle = ~spec.changed.any(1)
+    guards = s._guards(s._straight(4), idle)
+    assert guards and len(guards) <= Search.GUARDS
+    zeros = [~on for _, on, _ in guards]
+    assert all(not (z & ~idle).any() and z.sum() >= 2 for z in zeros)
+    assert len({z.tobytes() for z in zeros}) == len(zeros)  # one test per zero pattern
+    # ordered by how far past the chance floor each could be: never below it
+    margins = [
+        z.sum() * np.log(M) + (~idle).sum() * np.log(M / (M - 1)) - np.log(1000 * t)
+        for z, (*_, t) in zip(zeros, guards)
+    ]
+    assert min(margins) >= 0 and margins == sorted(margins, reverse=True)
+    for test, on, tried in guards:
+        assert np.array_equal(value(test, M, memory=spec.inputs) != 0, on), str(test)
+        assert 1 <= tried <= len({z.tobytes() for z in (s._straight(4)["table"].values == 0)})
+
+
+@pytest.mark.parametrize("B", [4, 16])
+def test_a_guard_is_kept_only_where_the_examples_rule_out_chance(B):
+    """On four examples (two that change, two the writes alone would get wrong) some test
+    of the input separates them by chance; on sixteen the guard is past the floor."""
+    M, rng = 8, np.random.default_rng(7)
+    s = Search(Spec.of(_guarded(rng, B, M), M), SizePrior(), SynthConfig())
+    for level in range(1, 9):
+        s.current = level
+        s.guarded(level)
+    assert bool(s.found) == (B == 16), [str(c.term) for c in s.found.values()]
+
+
+def test_no_guard_where_fewer_than_two_examples_change_nothing():
+    M, rng = 8, np.random.default_rng(6)
+    ex = _guarded(rng, 16, M)
+    X = ex.inputs.copy()
+    X[::2, 6] = 1 + np.arange(8) % (M - 1)  # the test is 0 on no example now
+    X[0, 6] = 0
+    hidden = if_nonzero(cell(6), par(write(cell(0), cell(6)), write(const(6), app("inc", cell(1)))))
+    s = Search(Spec.of(Examples(X, execute(hidden, X, M), ex.mask), M), SizePrior(), SynthConfig())
+    for level in range(1, 9):
+        s.current = level
+        s.guarded(level)
+    assert not s.found
+
+
+def test_few_examples_with_few_compared_cells():
+    # three examples, a few cells compared on each: past some level no new expression is a
+    # computed address and every address already has its value, so the lookup of the
+    # missing values was empty, and it raised in the bank's signature set
+    M = 5
+    X = np.array([[1, 0, 2, 2, 3], [2, 1, 4, 2, 1], [3, 0, 1, 1, 3]])
+    Y = np.array([[2, 0, 2, 2, 3], [4, 1, 4, 2, 1], [1, 0, 1, 1, 3]])
+    K = np.array([[1, 0, 1, 1, 1], [1, 1, 0, 0, 0], [0, 1, 1, 0, 0]], bool)
+    spec = Spec.of(Examples(X, Y, K), M)
+    s = Search(spec, SizePrior(), SynthConfig())
+    for level in range(1, 10):
+        s.current = level
+        s.straight_line(level)
+        s.guarded(level)
+    assert "mem[0] ← mem[2]" in s.found
+    assert all(spec.correct(execute(c.term, X, M)).all() for c in s.found.values())
