@@ -28,6 +28,12 @@ batch axes last) matched autodiff to 1e-15 in float64 but was slower under XLA C
 0.17-0.21 vs 0.14-0.15 s at M=8, 1.6 vs 0.65 s at M=16 (XLA fuses, and so recomputes, the
 ops' intermediates inside every consumer of the reverse step).
 
+7 Dec: ``SoftMachine`` runs a batch of examples with them on the last axis of every state
+(the arithmetic one ``(4M, M²) @ (M², B)`` GEMM per restart) and its checkpointed step
+keeps that GEMM's output. ``--M 8 16 --impl matmul --workers 2``, two alternations with
+the code before, best of each: M=8 0.064 -> 0.052 s, M=16 0.236 -> 0.211 s (per
+alternation 0.074 -> 0.057 and 0.064 -> 0.052; 0.266 -> 0.247 and 0.236 -> 0.211).
+
     python scripts/bench_neural.py [--K 100] [--B 32] [--M 8 16] [--impl matmul closed]
 
 Environment knobs worth trying (set before the run; see the README):
