@@ -524,8 +524,7 @@ class Search:
                     body = par(*sorted((write(a, e) for _, a, e, _ in chosen), key=str))
                     self.stats.programs += 1
                     need = int((~self.spec.correct(execute(body, X, M))).sum())  # where the guard must be 0
-                    odds = need * np.log(M) + int((~idle).sum()) * np.log(M / (M - 1))
-                    if odds >= np.log(CHANCE * tried):
+                    if _chance_margin(need, int((~idle).sum()), M, tried) >= 0:
                         self.record(if_nonzero(test, body), "guarded")
 
     def _guards(self, st: dict, idle: np.ndarray) -> list[tuple[Term, np.ndarray, int]]:
@@ -544,7 +543,7 @@ class Search:
             pattern_costs = np.sort(tab.costs[cheap[rep]])
             rep = rep[~(zero[rep] & ~idle).any(1)]
             tried = np.searchsorted(pattern_costs, tab.costs[cheap[rep]], "right")
-            margin = zero[rep].sum(1) * np.log(M) + int((~idle).sum()) * np.log(M / (M - 1)) - np.log(CHANCE * tried)
+            margin = _chance_margin(zero[rep].sum(1), int((~idle).sum()), M, tried)
             keep = np.flatnonzero(margin >= 0)
             keep = keep[np.lexsort((rep[keep], -margin[keep]))][: self.GUARDS]
             memo[st["k"]] = [(tab.terms[cheap[rep[i]]], ~zero[rep[i]], int(tried[i])) for i in keep]
@@ -1134,8 +1133,7 @@ class Search:
         jobs = list(self._tests(prim, far))
         if chance:
             M, tried = self.M, sum(nz.shape[0] * nz.shape[1] for *_, nz in jobs) * len(a)
-            odds = zero.sum(1) * np.log(M) + nonzero.sum(1) * np.log(M / (M - 1))
-            keep = odds >= np.log(CHANCE * max(tried, 1))
+            keep = _chance_margin(zero.sum(1), nonzero.sum(1), M, max(tried, 1)) >= 0
             a, b, nonzero, zero = a[keep], b[keep], nonzero[keep], zero[keep]
         care, want = _words(nonzero | zero), _words(nonzero)
         tables, parts = [], []  # per test table: (table, envs); its matches and their cost bounds
@@ -1902,6 +1900,14 @@ def _pair_points(prim: list, far: list, M: int) -> np.ndarray:
     b = np.stack([v for _, v in far]) if far else np.zeros((0, P), dtype=np.int64)
     i, j = np.triu_indices(len(a), 1)  # row by row, as itertools.combinations
     return np.concatenate([a[i] * M + a[j], (a[:, None] * M + b[None]).reshape(len(a) * len(b), P)])
+
+
+def _chance_margin(zero, nonzero, M: int, tried):
+    """How far a solved-for test (a two-way value's, a guard's) is past the chance floor,
+    in logs: a test is 0 at a point about once in ``M``, so one of ``tried`` tests matches
+    ``zero`` points where it must be 0 and ``nonzero`` where it must not by chance unless
+    ``M^zero · (M / (M − 1))^nonzero ≥ CHANCE × tried`` (margin ≥ 0). Elementwise."""
+    return zero * np.log(M) + nonzero * np.log(M / (M - 1)) - np.log(CHANCE * tried)
 
 
 def _past_chance(v: np.ndarray, rows: int, M: int) -> bool:
