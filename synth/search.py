@@ -276,6 +276,8 @@ class Search:
     GUARD_COST: ClassVar[int] = 4  # a guarded block's test, at most
     GUARDED_COST: ClassVar[int] = 5  # a guarded write's address and value, each at most
     GUARDS: ClassVar[int] = 8  # guards tried at a level (distinct zero patterns, the widest margins)
+    FILTER_START_COST: ClassVar[int] = 3  # where a filter packs its values: a constant or a cell, at most
+    FILTER_VALUE_COST: ClassVar[int] = 3  # the value a filter keeps, at most (the element, a neighbour)
 
     def __init__(
         self,
@@ -1186,6 +1188,7 @@ class Search:
             if self.holes:
                 self.open_folds(ctl, level - ctl.cost)
             self.scatters(ctl, level - ctl.cost)
+            self.filters(ctl, level - ctl.cost)
             carry = self.carries(ctl, level - ctl.cost)
             if carry is None:
                 continue
@@ -1372,6 +1375,99 @@ class Search:
         for g in live[((mem == Y) | ~K).all((1, 2))]:
             f = substitute(tab.terms[g], {"u": read(ht), "w": ot})
             self.record(ctl.term(write(ht, f)), "loop")
+
+    def filters(self, ctl: Control, budget: int) -> None:
+        """``a ← s; loop { if w ≠ 0 { mem[a], a ← v, inc(a) } }`` and writes after the loop:
+        the values ``v`` of the iterations where a test ``w`` is not 0, packed from cell
+        ``s`` (a filter, a compaction). Solved :attr:`AHEAD` levels before the budget of
+        the block with one-leaf parts; each program is held for its own level.
+
+        The keep pattern is solved from the targets, not enumerated: walking each
+        example's iterations with ``a`` from ``s``, an iteration keeps its value where it
+        is the target at ``a`` and drops it where it is not; at a cell not compared, the
+        example's later iterations are left open. Per start (a constant or a cell) and
+        value (an operand of the loop), one pattern; kept where some values are kept and
+        some dropped and at most two changed cells per example are left for the writes
+        after the loop. The test is a counter's (:meth:`_tests`): nonzero where kept, 0
+        where dropped, the cheapest, past the chance floor (``M^Z · (M / (M − 1))^N ≥
+        1000 ×`` the tests tried, ``Z`` the drops, ``N`` the keeps). The writes after the
+        loop are solved as for any carried variable (:meth:`final_writes`)."""
+        a = var("a")
+        body = lambda w, v: if_nonzero(w, par(write(a, v), assign("a", app("inc", a))))
+        if budget != self.term_cost(seq(assign("a", const(0)), body(var("w"), var("x")))) - self.AHEAD:
+            return
+        if not self.spec.changed.any():
+            return
+        Y, K, M = self.spec.outputs, self.spec.mask, self.M
+        starts = [(t, v) for t, c, v in self.inits() if c <= self.FILTER_START_COST]
+        values = [(t, v) for t, c, v, _ in ctl.sources if c <= self.FILTER_VALUE_COST]
+        if not starts or not values:
+            return
+        B, F = ctl.v.shape
+        rows = np.arange(B)
+        S, V = len(starts), len(values)
+        p = np.repeat(np.stack([v for _, v in starts]), V, 0) % M  # (C, B), C = S * V
+        x = np.tile(np.stack([v for _, v in values]), (S, 1, 1))  # (C, B, F)
+        keep = np.zeros(x.shape, dtype=bool)
+        care = np.zeros(x.shape, dtype=bool)
+        open_ = np.ones(p.shape, dtype=bool)  # no cell left uncompared so far
+        for t in range(F):
+            on = ctl.valid[None, :, t] & open_
+            compared = K[rows, p]
+            open_ &= ~on | compared
+            on &= compared
+            kept = on & (x[:, :, t] == Y[rows, p])
+            keep[:, :, t], care[:, :, t] = kept, on
+            p = (p + kept) % M
+        points = ctl.valid.reshape(-1)
+        keep_p, care_p = keep.reshape(len(p), -1)[:, points], care.reshape(len(p), -1)[:, points]
+        drops, keeps = (care_p & ~keep_p).sum(1), keep_p.sum(1)
+        # a before each iteration and after the last; the cells the kept values land in
+        starts_at = np.repeat(np.stack([v for _, v in starts]), V, 0)[:, :, None]
+        traj = (starts_at + np.concatenate([np.zeros((len(p), B, 1), dtype=np.int64), np.cumsum(keep, 2)], 2)) % M
+        written = np.zeros((len(p), B, M), dtype=bool)
+        c, b, t = np.nonzero(keep)
+        written[c, b, traj[c, b, t]] = True
+        left = self.spec.changed[None] & ~written
+        # some kept and some dropped, the cells left few enough for writes after the loop
+        live = np.flatnonzero((drops > 0) & (keeps > 0) & (left.sum(2) <= 2).all(1))
+        if not live.size:
+            return
+        _, first = np.unique(np.concatenate([keep_p[live], care_p[live]], 1), axis=0, return_index=True)
+        live = live[np.sort(first)]  # one per keep pattern
+        jobs = list(self._tests(ctl.at_points(ctl.sources), ctl.at_points(ctl.offsets)))
+        tried = max(sum(nz.shape[0] * nz.shape[1] for *_, nz in jobs), 1)
+        live = live[_chance_margin(drops[live], keeps[live], M, tried) >= 0]
+        if not live.size:
+            return
+        want, mask = _words(keep_p[live]), _words(care_p[live])  # (L, W)
+        best: dict[int, tuple[int, Term]] = {}  # live row -> (cost, test)
+        for tab, trows, envs, nz in jobs:
+            G, J, P = nz.shape
+            f = _words(nz.reshape(G * J, P))[:, None]
+            hits = [  # (G * J, 32, W) at a time
+                np.nonzero((((f ^ want[None, at : at + 32]) & mask[None, at : at + 32]) == 0).all(-1))
+                for at in range(0, len(live), 32)
+            ]
+            gj = np.concatenate([h[0] for h in hits])
+            q = np.concatenate([h[1] + 32 * n for n, h in enumerate(hits)])
+            for k in np.argsort(tab.costs[trows[gj // J]], kind="stable"):
+                g, j = divmod(int(gj[k]), J)
+                if int(q[k]) in best and best[int(q[k])][0] <= tab.costs[trows[g]]:
+                    continue
+                w = substitute(tab.terms[trows[g]], envs[j])
+                c = self.term_cost(w)
+                if int(q[k]) not in best or c < best[int(q[k])][0]:
+                    best[int(q[k])] = (c, w)
+        self.stats.structures += len(live)
+        for q, (_, w) in sorted(best.items()):
+            n = int(live[q])
+            s, v = starts[n // V][0], values[n % V][0]
+            carry = Carry(1, {"a": traj[n][None]}, [(0, lambda i: ((), ()))])
+            final = self.final_writes(ctl, carry, np.zeros(1, dtype=np.int64), left[n], written[n])[0]
+            if final is not None:
+                term = seq(assign("a", s), ctl.term(body(w, v)), final)
+                self.record(term, "filter", self.term_cost(term))
 
     def open_folds(self, ctl: Control, budget: int) -> None:
         """``a ← a0; loop { a ← ?(a, s) }; mem[c] ← a`` for each initial value ``a0`` and
