@@ -100,7 +100,7 @@ from .loops import (
     run_nested,
     unseen,
 )
-from .semantics import execute
+from .semantics import DIVERGED, execute
 from .solve import COVER_PATTERNS, Choice, Table, choice, covers, functional, keeps, pair_choice, solve
 
 # ----------------------------------------------------------------------------- the task
@@ -1073,18 +1073,21 @@ class Search:
         return [t for t, _, _ in kept], held
 
     def _tests(
-        self, prim: list, far: list, one: str = "test_u"
+        self, prim: list, far: list, one: str = "test_u", cross: bool = False
     ) -> Iterator[tuple[Table, np.ndarray, list[dict], np.ndarray]]:
         """Every test on every operand and operand pair (``prim`` x ``prim`` and ``prim``
         x ``far``, ``(term, values (P,))`` each): per test table, its rows (one per
         nonzero pattern, :meth:`_nonzero`), the operands each column binds, and where each
-        row is nonzero at the points, ``(G, J, P)``. ``one``: the one-value test table."""
+        row is nonzero at the points, ``(G, J, P)``. ``one``: the one-value test table.
+        ``cross``: only the tests that read an operand of ``far`` (of it alone, and
+        ``prim`` x ``far``)."""
         if not prim and not far:
             return
-        pairs = [*itertools.combinations(prim, 2), *itertools.product(prim, far)]
+        ones = far if cross else [*prim, *far]
+        pairs = [*([] if cross else itertools.combinations(prim, 2)), *itertools.product(prim, far)]
         jobs = [
-            (one, [{"u": t} for t, _ in [*prim, *far]], np.stack([v for _, v in [*prim, *far]])),
-            ("test_uw", [{"u": a[0], "w": b[0]} for a, b in pairs], _pair_points(prim, far, self.M)),
+            (one, [{"u": t} for t, _ in ones], np.stack([v for _, v in ones]) if ones else None),
+            ("test_uw", [{"u": a[0], "w": b[0]} for a, b in pairs], _pair_points(prim, far, self.M, cross)),
         ]
         for name, envs, pts in jobs:
             tab, rows, nz = self._nonzero(name)
@@ -1435,38 +1438,58 @@ class Search:
             return
         _, first = np.unique(np.concatenate([keep_p[live], care_p[live]], 1), axis=0, return_index=True)
         live = live[np.sort(first)]  # one per keep pattern
-        jobs = list(self._tests(ctl.at_points(ctl.sources), ctl.at_points(ctl.offsets)))
-        tried = max(sum(nz.shape[0] * nz.shape[1] for *_, nz in jobs), 1)
-        live = live[_chance_margin(drops[live], keeps[live], M, tried) >= 0]
+        prim, far = ctl.at_points(ctl.sources), ctl.at_points(ctl.offsets)
+        jobs = list(self._tests(prim, far))
+        tried = sum(nz.shape[0] * nz.shape[1] for *_, nz in jobs)
+        tried += len(self._nonzero("test_u")[1]) + len(self._nonzero("test_uw")[1]) * len(prim)  # the last kept's
+        live = live[_chance_margin(drops[live], keeps[live], M, max(tried, 1)) >= 0]
         if not live.size:
             return
         want, mask = _words(keep_p[live]), _words(care_p[live])  # (L, W)
         best: dict[int, tuple[int, Term]] = {}  # live row -> (cost, test)
-        for tab, trows, envs, nz in jobs:
-            G, J, P = nz.shape
-            f = _words(nz.reshape(G * J, P))[:, None]
-            hits = [  # (G * J, 32, W) at a time
-                np.nonzero((((f ^ want[None, at : at + 32]) & mask[None, at : at + 32]) == 0).all(-1))
-                for at in range(0, len(live), 32)
-            ]
-            gj = np.concatenate([h[0] for h in hits])
-            q = np.concatenate([h[1] + 32 * n for n, h in enumerate(hits)])
-            for k in np.argsort(tab.costs[trows[gj // J]], kind="stable"):
-                g, j = divmod(int(gj[k]), J)
-                if int(q[k]) in best and best[int(q[k])][0] <= tab.costs[trows[g]]:
-                    continue
-                w = substitute(tab.terms[trows[g]], envs[j])
-                c = self.term_cost(w)
-                if int(q[k]) not in best or c < best[int(q[k])][0]:
-                    best[int(q[k])] = (c, w)
+
+        def match(jobs: Iterable, at: slice) -> None:
+            """Keep, per live row of ``at``, the cheapest test of ``jobs`` with its pattern."""
+            for tab, trows, envs, nz in jobs:
+                G, J, P = nz.shape
+                f = _words(nz.reshape(G * J, P))[:, None]
+                gj, q = np.nonzero((((f ^ want[None, at]) & mask[None, at]) == 0).all(-1))
+                q += at.start
+                for k in np.argsort(tab.costs[trows[gj // J]], kind="stable"):
+                    g, j = divmod(int(gj[k]), J)
+                    if int(q[k]) in best and best[int(q[k])][0] <= tab.costs[trows[g]]:
+                        continue  # rows are by cost: a cheaper one is kept
+                    w = substitute(tab.terms[trows[g]], envs[j])
+                    c = self.term_cost(w)
+                    if int(q[k]) not in best or c < best[int(q[k])][0]:
+                        best[int(q[k])] = (c, w)
+
+        for at in range(0, len(live), 32):  # (G * J, 32, W) at a time
+            match(jobs, slice(at, at + 32))
+        # the last value kept, mem[dec(a)]: a kept cell's target, or the input's before s
+        X, last = self.spec.inputs, read(app("dec", a))
+        for q, n in enumerate(live):
+            at = traj[n, :, :F]
+            lk = np.where(at == starts_at[n], X[rows, (starts_at[n, :, 0] - 1) % M][:, None], Y[rows[:, None], at - 1])
+            match(self._tests(prim, [(last, lk[ctl.valid])], cross=True), slice(q, q + 1))
         self.stats.structures += len(live)
         for q, (_, w) in sorted(best.items()):
             n = int(live[q])
             s, v = starts[n // V][0], values[n % V][0]
-            carry = Carry(1, {"a": traj[n][None]}, [(0, lambda i: ((), ()))])
-            final = self.final_writes(ctl, carry, np.zeros(1, dtype=np.int64), left[n], written[n])[0]
+            loop = seq(assign("a", s), ctl.term(body(w, v)))
+            # run: the pattern was solved where cells are compared; a's final value, the
+            # cells the loop changes and those it leaves wrong come from the semantics
+            after = execute(seq(loop, write(const(0), a)), X, M)
+            if (after == DIVERGED).any():
+                continue
+            mem, end = execute(loop, X, M), after[:, 0]
+            left, written = K & (mem != Y), mem != X
+            if (left.sum(1) > 2).any():
+                continue
+            carry = Carry(1, {"a": np.broadcast_to(end[None, :, None], (1, B, F + 1))}, [(0, lambda i: ((), ()))])
+            final = self.final_writes(ctl, carry, np.zeros(1, dtype=np.int64), left, written)[0]
             if final is not None:
-                term = seq(assign("a", s), ctl.term(body(w, v)), final)
+                term = seq(loop, final)
                 self.record(term, "filter", self.term_cost(term))
 
     def open_folds(self, ctl: Control, budget: int) -> None:
@@ -1711,16 +1734,18 @@ class Search:
         value ``a``, ``inc(a)`` or ``dec(a)`` and the rest at constant cells, for when the
         control's own cannot cover the cells left (``p ← 0; repeat mem[1] times { p ←
         mem[p] }; mem[p] ← 0``). Each comes with the configurations of ``todo`` where its
-        address is compared on every example, is not the same on all, and writes a changed
-        cell no constant write covers; grouped by the cells it addresses (tried per variable
+        address is compared on two examples or more, is not the same on all, and writes a
+        changed cell no constant write covers; its value must fit the examples that compare
+        its cell (a write the example does not compare is free: a filter that runs on an
+        empty list's junk ends there); grouped by the cells it addresses (tried per variable
         in the order ``a``, ``inc(a)``, ``dec(a)``, and by those cells)."""
         Y, K, X = self.spec.outputs, self.spec.mask, self.spec.inputs
         if not finals or not _few_left(left, max_cells):
             return
-        rows, everywhere = np.arange(len(Y)), np.ones(len(Y), dtype=bool)
+        rows = np.arange(len(Y))
         ways = [(name, op, F) for name, F in finals for op in ("var", "inc", "dec")]
         ats = np.stack([at_cursor(op, F[todo], X, self.M) for _, op, F in ways])  # (ways, n, B)
-        ok = K[rows, ats].all(-1) & (ats != ats[..., :1]).any(-1) & left[rows, ats].any(-1)  # (ways, n)
+        ok = (K[rows, ats].sum(-1) >= 2) & (ats != ats[..., :1]).any(-1) & left[rows, ats].any(-1)  # (ways, n)
         for w in np.flatnonzero(ok.any(1)):
             sel = np.flatnonzero(ok[w])
             at, pick = ats[w, sel], np.arange(sel.size)[:, None]
@@ -1738,7 +1763,8 @@ class Search:
             _, first, inv = np.unique(at, axis=0, return_index=True, return_inverse=True)
             inv = inv.reshape(-1)  # numpy 2.0.0 gave it another shape
             for g, f in enumerate(first):
-                cover = [*self._const_writes(np.flatnonzero(fixed[f])), (adr, everywhere, Y[rows, at[f]])]
+                on = K[rows, at[f]]
+                cover = [*self._const_writes(np.flatnonzero(fixed[f])), (adr, on, Y[rows, at[f]][on])]
                 yield cover, todo[sel[inv == g]]
 
     def _const_writes(self, cells: Iterable[int]) -> list[tuple]:
@@ -1855,7 +1881,7 @@ class Search:
             (pair_choice(uw, a, b, M) for a in ops for b in cur),
         )
         holes = (choice(None, (t,), v, d) for t, v, d in ops)
-        key = ("final", str(adr), need.tobytes(), body_writes, tuple(str(t) for t, _, _ in extra))
+        key = ("final", str(adr), rows.tobytes(), need.tobytes(), body_writes, tuple(str(t) for t, _, _ in extra))
         memo = ctl.memo.setdefault(key, {})
         return self.solve(N, need, choices, holes, memo, todo)
 
@@ -1987,14 +2013,15 @@ def _cheapest_patterns(hit: np.ndarray, adr: np.ndarray, costs: np.ndarray, limi
     return np.sort(best[np.lexsort((best, costs[best]))][:limit])
 
 
-def _pair_points(prim: list, far: list, M: int) -> np.ndarray:
+def _pair_points(prim: list, far: list, M: int, cross: bool = False) -> np.ndarray:
     """The points ``a * M + b`` of the operand pairs of :meth:`Search._tests` ``(J, P)``,
-    in its order: ``prim`` x ``prim`` (each pair once), then ``prim`` x ``far``
-    (operands ``(term, values (P,))``; ``prim`` or ``far`` may be empty, not both)."""
+    in its order: ``prim`` x ``prim`` (each pair once; not with ``cross``), then ``prim``
+    x ``far`` (operands ``(term, values (P,))``; ``prim`` or ``far`` may be empty, not
+    both)."""
     P = len((prim or far)[0][1])
     a = np.stack([v for _, v in prim]) if prim else np.zeros((0, P), dtype=np.int64)
     b = np.stack([v for _, v in far]) if far else np.zeros((0, P), dtype=np.int64)
-    i, j = np.triu_indices(len(a), 1)  # row by row, as itertools.combinations
+    i, j = np.triu_indices(0 if cross else len(a), 1)  # row by row, as itertools.combinations
     return np.concatenate([a[i] * M + a[j], (a[:, None] * M + b[None]).reshape(len(a) * len(b), P)])
 
 

@@ -415,3 +415,15 @@ def test_a_guarded_block_jumps_past_its_body_where_its_test_is_zero():
         write(const(3), app("inc", cell(2))), if_nonzero(cell(0), write(const(2), cell(5))), write(const(4), cell(2))
     )
     assert agree(t, M, X) == 64
+
+
+def test_a_filter_lowers_to_a_guarded_block_inside_its_loop():
+    """``a ← 1; for i, x in list@1 { if (x − mem[0]) ≠ 0 { mem[a], a ← x, inc(a) } };
+    mem[a] ← 0``: the list's values other than cell 0's packed from cell 1."""
+    M, rng = 12, np.random.default_rng(1)
+    X = rng.integers(0, 4, (64, M))
+    X[:, -1] = 0  # every list ends
+    a = var("a")
+    keep = if_nonzero(app("sub", var("x"), cell(0)), par(write(a, var("x")), assign("a", app("inc", a))))
+    t = seq(assign("a", const(1)), for_list("i", "x", const(1), keep), write(a, const(0)))
+    assert agree(t, M, X) == 64

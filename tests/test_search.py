@@ -6,6 +6,7 @@ import itertools
 import numpy as np
 import pytest
 
+import synth.search as search_module
 from neural import Examples
 from synth import SizePrior, SynthConfig, enumerate_programs, execute
 from synth.lang import (
@@ -1195,3 +1196,92 @@ def test_few_examples_with_few_compared_cells():
         s.guarded(level)
     assert "mem[0] ← mem[2]" in s.found
     assert all(spec.correct(execute(c.term, X, M)).all() for c in s.found.values())
+
+
+def _remove(rng, B: int, M: int) -> Examples:
+    """A 0-terminated list at cell 1 (2 to ``M − 3`` elements, some equal to cell 0 and
+    some not on every example) loses the elements equal to cell 0, the rest packed up
+    from cell 1 with a 0 after them; cells 1 to the old list's end compared."""
+    X, K = np.zeros((B, M), dtype=np.int64), np.zeros((B, M), dtype=bool)
+    X[:, 0] = rng.integers(1, M, B)
+    for b in range(B):
+        n = int(rng.integers(2, M - 2))
+        xs = rng.integers(1, M, n)
+        xs[rng.integers(n)] = X[b, 0]
+        if (xs == X[b, 0]).all():
+            xs[0] = X[b, 0] % (M - 1) + 1
+        X[b, 1 : n + 1], K[b, 1 : n + 2] = xs, True
+    a = var("a")
+    keep = if_nonzero(app("sub", var("x"), cell(0)), par(write(a, var("x")), assign("a", app("inc", a))))
+    hidden = seq(assign("a", const(1)), for_list("i", "x", const(1), keep), write(a, const(0)))
+    return Examples(X, execute(hidden, X, M), K)
+
+
+def _filters(train: Examples, M: int) -> Search:
+    """A search that has solved for the filters of every loop control (at each budget:
+    only one solves), recording at once."""
+    s = Search(Spec.of(train, M), SizePrior(), SynthConfig())
+    s.current = 10**6  # nothing held
+    for ctl in s.controls():
+        for budget in range(20):
+            s.filters(ctl, budget)
+    return s
+
+
+def test_a_filter_keeps_the_values_its_solved_test_passes():
+    M, rng = 10, np.random.default_rng(3)
+    train, test = _remove(rng, 16, M), _remove(rng, 200, M)
+    s = _filters(train, M)
+    good = [c.term for c in s.found.values() if test.correct(execute(c.term, test.inputs, M)).all()]
+    assert good and all(c.family == "filter" for c in s.found.values()), [str(t) for t in s.found]
+    loop, after = _after_loop(good[0])
+    assert loop.op == "for" and loop.args[-1].op == "if" and len(after) == 1, str(good[0])
+
+
+@pytest.mark.parametrize("margin", [-1.0, 0.0])
+def test_a_filter_is_kept_only_past_the_chance_floor(margin, monkeypatch):
+    """The floor sees each keep pattern's drops and keeps (the hidden program's among
+    them: the elements equal to cell 0, the others), and a pattern below it is dropped."""
+    M, rng = 10, np.random.default_rng(4)
+    train = _remove(rng, 16, M)
+    seen = []
+
+    def floor(z, n, M, tried):
+        seen.extend(zip(np.atleast_1d(z).tolist(), np.atleast_1d(n).tolist()))
+        return np.full(np.shape(z), margin)
+
+    monkeypatch.setattr(search_module, "_chance_margin", floor)
+    s = _filters(train, M)
+    lists = [x[1 : list(x[1:]).index(0) + 1] for x in train.inputs]
+    drops = sum(int((xs == x[0]).sum()) for xs, x in zip(lists, train.inputs))
+    assert (drops, sum(map(len, lists)) - drops) in seen
+    assert bool(s.found) == (margin >= 0), [str(t) for t in s.found]
+
+
+def _records(rng, B: int, M: int) -> Examples:
+    """A 0-terminated list at cell 0 (a quarter of them empty, with nonzero junk after the
+    0) keeps the elements larger than every one before them, packed from cell 0 with a 0
+    after them; cells 0 to the old list's end compared."""
+    X, K = rng.integers(1, M, (B, M)), np.zeros((B, M), dtype=bool)
+    for b in range(B):
+        n = 0 if b % 4 == 0 else int(rng.integers(1, M - 2))
+        X[b, n] = 0
+        K[b, : n + 1] = True
+    a, x = var("a"), var("x")
+    higher = app("sub", x, app("min", x, read(app("dec", a))))
+    keep = if_nonzero(higher, par(write(a, x), assign("a", app("inc", a))))
+    hidden = seq(assign("a", const(1)), for_list("i", "x", const(1), keep), write(a, const(0)))
+    return Examples(X, execute(hidden, X, M), K)
+
+
+def test_a_filters_test_may_read_the_last_value_kept():
+    """Records of a list (each larger than all before it): the test compares the element
+    with ``mem[dec(a)]``, the last value kept. On an empty list the loop from cell 1 runs
+    over junk the example does not compare, and its final write lands there: free."""
+    M, rng = 8, np.random.default_rng(5)
+    train, test = _records(rng, 16, M), _records(rng, 200, M)
+    s = _filters(train, M)
+    good = [c.term for c in s.found.values() if test.correct(execute(c.term, test.inputs, M)).all()]
+    assert good, [str(t) for t in s.found]
+    loop, _ = _after_loop(good[0])
+    assert read(app("dec", var("a"))) in loop.args[-1].args[0].walk(), str(good[0])
