@@ -367,7 +367,11 @@ class _Compiler:
         for k, w in enumerate(writes):
             ra, rv = done[k] if k in done else tuple(map(self.expr, w.args))
             self.emit("WRITE", ra, rv)
+            # a read whose value was written stays right at either address: mem[p] ← v
+            # where v = mem[q] leaves mem[q] = v whether or not p = q
+            same = {key: r for key, r in self.cse.items() if key[0] == "READ" and r == rv}
             self.invalidate(memory=True)
+            self.cse.update(same)
             self.cse[("READ", ra)] = rv
         self.sets(pairs)
 

@@ -1380,24 +1380,28 @@ class Search:
             self.record(ctl.term(write(ht, f)), "loop")
 
     def filters(self, ctl: Control, budget: int) -> None:
-        """``a ← s; loop { if w ≠ 0 { mem[a], a ← v, inc(a) } }`` and writes after the loop:
-        the values ``v`` of the iterations where a test ``w`` is not 0, packed from cell
-        ``s`` (a filter, a compaction). Solved :attr:`AHEAD` levels before the budget of
-        the block with one-leaf parts; each program is held for its own level.
+        """A loop that packs the values ``v`` of the iterations where a test ``w`` is not 0
+        from cell ``s`` (a filter, a compaction), then writes after the loop, in two forms:
+        ``a ← s; loop { if w ≠ 0 { mem[a], a ← v, inc(a) } }``, and ``a ← s; loop { mem[a]
+        ← v; if w ≠ 0 { a ← inc(a) } }`` (every value written, ``a`` moving past the kept
+        ones: the last iteration's write stays, a list's terminator in a ``do`` loop).
+        Solved :attr:`AHEAD` levels before the budget of the first with one-leaf parts;
+        each program is held for its own level.
 
         The keep pattern is solved from the targets, not enumerated: walking each
         example's iterations with ``a`` from ``s``, an iteration keeps its value where it
         is the target at ``a`` and drops it where it is not; at a cell not compared, the
-        example's later iterations are left open. Per start (a constant or a cell) and
-        value (an operand of the loop), one pattern; kept where some values are kept and
-        some dropped and at most two changed cells per example are left for the writes
-        after the loop. The test is a counter's (:meth:`_tests`): nonzero where kept, 0
-        where dropped, the cheapest, past the chance floor (``M^Z · (M / (M − 1))^N ≥
-        1000 ×`` the tests tried, ``Z`` the drops, ``N`` the keeps). The writes after the
-        loop are solved as for any carried variable (:meth:`final_writes`)."""
+        example's later iterations are left open (in the second form, the last iteration
+        is open too). Per start (a constant or a cell) and value (an operand of the loop),
+        one pattern; kept where some values are kept and some dropped and at most two
+        changed cells per example are left for the writes after the loop. The test is
+        :meth:`_keep_test`'s. The loop is then run (:meth:`_finish_filter`)."""
         a = var("a")
-        body = lambda w, v: if_nonzero(w, par(write(a, v), assign("a", app("inc", a))))
-        if budget != self.term_cost(seq(assign("a", const(0)), body(var("w"), var("x")))) - self.AHEAD:
+        forms = (
+            lambda w, v: if_nonzero(w, par(write(a, v), assign("a", app("inc", a)))),
+            lambda w, v: seq(write(a, v), if_nonzero(w, assign("a", app("inc", a)))),
+        )
+        if budget != self.term_cost(seq(assign("a", const(0)), forms[0](var("w"), var("x")))) - self.AHEAD:
             return
         if not self.spec.changed.any():
             return
@@ -1422,34 +1426,51 @@ class Search:
             kept = on & (x[:, :, t] == Y[rows, p])
             keep[:, :, t], care[:, :, t] = kept, on
             p = (p + kept) % M
-        points = ctl.valid.reshape(-1)
-        keep_p, care_p = keep.reshape(len(p), -1)[:, points], care.reshape(len(p), -1)[:, points]
-        drops, keeps = (care_p & ~keep_p).sum(1), keep_p.sum(1)
         # a before each iteration and after the last; the cells the kept values land in
         starts_at = np.repeat(np.stack([v for _, v in starts]), V, 0)[:, :, None]
         traj = (starts_at + np.concatenate([np.zeros((len(p), B, 1), dtype=np.int64), np.cumsum(keep, 2)], 2)) % M
         written = np.zeros((len(p), B, M), dtype=bool)
         c, b, t = np.nonzero(keep)
         written[c, b, traj[c, b, t]] = True
-        left = self.spec.changed[None] & ~written
-        # some kept and some dropped, the cells left few enough for writes after the loop
-        live = np.flatnonzero((drops > 0) & (keeps > 0) & (left.sum(2) <= 2).all(1))
-        if not live.size:
-            return
-        _, first = np.unique(np.concatenate([keep_p[live], care_p[live]], 1), axis=0, return_index=True)
-        live = live[np.sort(first)]  # one per keep pattern
+        points = ctl.valid.reshape(-1)
+        keep_p = keep.reshape(len(p), -1)[:, points]
+        # some kept, the cells left few enough for writes after the loop
+        fits = (keep_p.any(1)) & ((self.spec.changed[None] & ~written).sum(2) <= 2).all(1)
+        # the last value kept, mem[dec(a)], at each iteration: a kept cell's target, or the input's before s
+        X = self.spec.inputs
+        at = traj[:, :, :F]
+        before = X[rows, (starts_at[:, :, 0] - 1) % M][:, :, None]
+        last_kept = np.where(at == starts_at, before, Y[rows[None, :, None], at - 1]).reshape(len(p), -1)[:, points]
+        final_iteration = (np.arange(F)[None] == (ctl.n - 1)[:, None]).reshape(-1)[points]
+        for form, open_last in zip(forms, (False, True)):
+            care_p = care.reshape(len(p), -1)[:, points] & ~(open_last & final_iteration)
+            live = np.flatnonzero(fits & (care_p & ~keep_p).any(1))
+            if not live.size:
+                continue
+            _, first = np.unique(np.concatenate([keep_p[live], care_p[live]], 1), axis=0, return_index=True)
+            live = live[np.sort(first)]  # one per keep pattern
+            for n, w in self._keep_tests(ctl, keep_p[live], care_p[live], last_kept[live]).items():
+                n = int(live[n])
+                self._finish_filter(ctl, seq(assign("a", starts[n // V][0]), ctl.term(form(w, values[n % V][0]))))
+
+    def _keep_tests(self, ctl: Control, keep: np.ndarray, care: np.ndarray, last_kept: np.ndarray) -> dict[int, Term]:
+        """For :meth:`filters`' keep patterns ``keep`` ``(L, P)`` (at the points ``care``),
+        the cheapest test of each, a counter's (:meth:`_tests`) over the loop's operands
+        and ``mem[dec(a)]`` (its values ``last_kept`` ``(L, P)``): nonzero wherever kept, 0
+        wherever dropped, matched as bitsets; only patterns past the chance floor (``M^Z ·
+        (M / (M − 1))^N ≥ 1000 ×`` the tests tried, ``Z`` the drops, ``N`` the keeps)."""
         prim, far = ctl.at_points(ctl.sources), ctl.at_points(ctl.offsets)
         jobs = list(self._tests(prim, far))
         tried = sum(nz.shape[0] * nz.shape[1] for *_, nz in jobs)
         tried += len(self._nonzero("test_u")[1]) + len(self._nonzero("test_uw")[1]) * len(prim)  # the last kept's
-        live = live[_chance_margin(drops[live], keeps[live], M, max(tried, 1)) >= 0]
-        if not live.size:
-            return
-        want, mask = _words(keep_p[live]), _words(care_p[live])  # (L, W)
-        best: dict[int, tuple[int, Term]] = {}  # live row -> (cost, test)
+        drops, keeps = (care & ~keep).sum(1), (care & keep).sum(1)
+        live = np.flatnonzero(_chance_margin(drops, keeps, self.M, max(tried, 1)) >= 0)
+        self.stats.structures += len(live)
+        want, mask = _words(keep[live]), _words(care[live])  # (L, W)
+        best: dict[int, tuple[int, Term]] = {}  # row of live -> (cost, test)
 
         def match(jobs: Iterable, at: slice) -> None:
-            """Keep, per live row of ``at``, the cheapest test of ``jobs`` with its pattern."""
+            """Keep, per row of ``at``, the cheapest test of ``jobs`` with its pattern."""
             for tab, trows, envs, nz in jobs:
                 G, J, P = nz.shape
                 f = _words(nz.reshape(G * J, P))[:, None]
@@ -1466,31 +1487,31 @@ class Search:
 
         for at in range(0, len(live), 32):  # (G * J, 32, W) at a time
             match(jobs, slice(at, at + 32))
-        # the last value kept, mem[dec(a)]: a kept cell's target, or the input's before s
-        X, last = self.spec.inputs, read(app("dec", a))
+        last = read(app("dec", var("a")))
         for q, n in enumerate(live):
-            at = traj[n, :, :F]
-            lk = np.where(at == starts_at[n], X[rows, (starts_at[n, :, 0] - 1) % M][:, None], Y[rows[:, None], at - 1])
-            match(self._tests(prim, [(last, lk[ctl.valid])], cross=True), slice(q, q + 1))
-        self.stats.structures += len(live)
-        for q, (_, w) in sorted(best.items()):
-            n = int(live[q])
-            s, v = starts[n // V][0], values[n % V][0]
-            loop = seq(assign("a", s), ctl.term(body(w, v)))
-            # run: the pattern was solved where cells are compared; a's final value, the
-            # cells the loop changes and those it leaves wrong come from the semantics
-            after = execute(seq(loop, write(const(0), a)), X, M)
-            if (after == DIVERGED).any():
-                continue
-            mem, end = execute(loop, X, M), after[:, 0]
-            left, written = K & (mem != Y), mem != X
-            if (left.sum(1) > 2).any():
-                continue
-            carry = Carry(1, {"a": np.broadcast_to(end[None, :, None], (1, B, F + 1))}, [(0, lambda i: ((), ()))])
-            final = self.final_writes(ctl, carry, np.zeros(1, dtype=np.int64), left, written)[0]
-            if final is not None:
-                term = seq(loop, final)
-                self.record(term, "filter", self.term_cost(term))
+            match(self._tests(prim, [(last, last_kept[n])], cross=True), slice(q, q + 1))
+        return {int(live[q]): w for q, (_, w) in sorted(best.items())}
+
+    def _finish_filter(self, ctl: Control, loop: Term) -> None:
+        """Record :meth:`filters`' ``loop`` (with ``a`` set before it) with the writes
+        after it. It is run first: its keep pattern was solved only where cells are
+        compared, so ``a``'s final value, the cells it changes and those it leaves wrong
+        come from the semantics; the writes after it are solved as for any carried
+        variable (:meth:`final_writes`)."""
+        X, Y, K, M = self.spec.inputs, self.spec.outputs, self.spec.mask, self.M
+        after = execute(seq(loop, write(const(0), var("a"))), X, M)
+        if (after == DIVERGED).any():
+            return
+        mem, end = execute(loop, X, M), after[:, 0]
+        left, written = K & (mem != Y), mem != X
+        if (left.sum(1) > 2).any():
+            return
+        B, F = ctl.v.shape
+        carry = Carry(1, {"a": np.broadcast_to(end[None, :, None], (1, B, F + 1))}, [(0, lambda i: ((), ()))])
+        final = self.final_writes(ctl, carry, np.zeros(1, dtype=np.int64), left, written)[0]
+        if final is not None:
+            term = seq(loop, final)
+            self.record(term, "filter", self.term_cost(term))
 
     def open_folds(self, ctl: Control, budget: int) -> None:
         """``a ← a0; loop { a ← ?(a, s) }; mem[c] ← a`` for each initial value ``a0`` and

@@ -427,3 +427,16 @@ def test_a_filter_lowers_to_a_guarded_block_inside_its_loop():
     keep = if_nonzero(app("sub", var("x"), cell(0)), par(write(a, var("x")), assign("a", app("inc", a))))
     t = seq(assign("a", const(1)), for_list("i", "x", const(1), keep), write(a, const(0)))
     assert agree(t, M, X) == 64
+
+
+def test_a_read_whose_value_was_written_is_reused_after_the_write():
+    """``mem[a] ← mem[p]`` leaves ``mem[p]`` as it was read whether or not ``a = p``: the
+    read after the write is the register read before it (one READ of ``mem[p]``)."""
+    M, rng = 8, np.random.default_rng(2)
+    X = rng.integers(0, M, (64, M))
+    X[::3, 1] = X[::3, 0]  # a = p on a third of them
+    a, p = var("a"), var("p")
+    t = seq(assign("a", cell(0)), assign("p", cell(1)), write(a, read(p)), write(const(2), app("inc", read(p))))
+    assert agree(t, M, X) == 64
+    low = lower(t, M, 4)
+    assert [ln.op for ln in low.program.lines].count(READ) == 3  # cells 0 and 1, then mem[p] once
