@@ -100,7 +100,7 @@ from .loops import (
     run_nested,
     unseen,
 )
-from .semantics import DIVERGED, execute
+from .semantics import DIVERGED, execute, final_state
 from .solve import COVER_PATTERNS, Choice, Table, choice, covers, functional, keeps, pair_choice, solve
 
 # ----------------------------------------------------------------------------- the task
@@ -1392,10 +1392,13 @@ class Search:
         example's iterations with ``a`` from ``s``, an iteration keeps its value where it
         is the target at ``a`` and drops it where it is not; at a cell not compared, the
         example's later iterations are left open (in the second form, the last iteration
-        is open too). Per start (a constant or a cell) and value (an operand of the loop),
-        one pattern; kept where some values are kept and some dropped and at most two
-        changed cells per example are left for the writes after the loop. The test is
-        :meth:`_keep_test`'s. The loop is then run (:meth:`_finish_filter`)."""
+        is open too). Per start (a constant or a cell) and value (one of the loop's
+        sources: the element, the cursor, the cells beside it), one pattern; kept where
+        some values are kept and some dropped and at most two changed cells per example
+        are left for the writes after the loop; one per distinct pattern, of the cheapest
+        start and value. The test is solved for over the loop's operands and the last
+        value kept, ``mem[dec(a)]`` (:meth:`_keep_tests`); the loop is then run and the
+        writes after it solved (:meth:`_finish_filter`)."""
         a = var("a")
         forms = (
             lambda w, v: if_nonzero(w, par(write(a, v), assign("a", app("inc", a)))),
@@ -1406,15 +1409,16 @@ class Search:
         if not self.spec.changed.any():
             return
         Y, K, M = self.spec.outputs, self.spec.mask, self.M
-        starts = [(t, v) for t, c, v in self.inits() if c <= self.FILTER_START_COST]
-        values = [(t, v) for t, c, v, _ in ctl.sources if c <= self.FILTER_VALUE_COST]
+        starts = [(t, c, v) for t, c, v in self.inits() if c <= self.FILTER_START_COST]
+        values = [(t, c, v) for t, c, v, _ in ctl.sources if c <= self.FILTER_VALUE_COST]
         if not starts or not values:
             return
         B, F = ctl.v.shape
         rows = np.arange(B)
         S, V = len(starts), len(values)
-        p = np.repeat(np.stack([v for _, v in starts]), V, 0) % M  # (C, B), C = S * V
-        x = np.tile(np.stack([v for _, v in values]), (S, 1, 1))  # (C, B, F)
+        costs = np.add.outer([c for _, c, _ in starts], [c for _, c, _ in values]).reshape(-1)
+        p = np.repeat(np.stack([v for *_, v in starts]), V, 0) % M  # (C, B), C = S * V
+        x = np.tile(np.stack([v for *_, v in values]), (S, 1, 1))  # (C, B, F)
         keep = np.zeros(x.shape, dtype=bool)
         care = np.zeros(x.shape, dtype=bool)
         open_ = np.ones(p.shape, dtype=bool)  # no cell left uncompared so far
@@ -1427,7 +1431,7 @@ class Search:
             keep[:, :, t], care[:, :, t] = kept, on
             p = (p + kept) % M
         # a before each iteration and after the last; the cells the kept values land in
-        starts_at = np.repeat(np.stack([v for _, v in starts]), V, 0)[:, :, None]
+        starts_at = np.repeat(np.stack([v for *_, v in starts]), V, 0)[:, :, None]
         traj = (starts_at + np.concatenate([np.zeros((len(p), B, 1), dtype=np.int64), np.cumsum(keep, 2)], 2)) % M
         written = np.zeros((len(p), B, M), dtype=bool)
         c, b, t = np.nonzero(keep)
@@ -1438,17 +1442,19 @@ class Search:
         fits = (keep_p.any(1)) & ((self.spec.changed[None] & ~written).sum(2) <= 2).all(1)
         # the last value kept, mem[dec(a)], at each iteration: a kept cell's target, or the input's before s
         X = self.spec.inputs
-        at = traj[:, :, :F]
+        at, none = traj[:, :, :F], np.cumsum(keep, 2) == keep  # none: nothing kept before the iteration
         before = X[rows, (starts_at[:, :, 0] - 1) % M][:, :, None]
-        last_kept = np.where(at == starts_at, before, Y[rows[None, :, None], at - 1]).reshape(len(p), -1)[:, points]
+        last_kept = np.where(none, before, Y[rows[None, :, None], at - 1]).reshape(len(p), -1)[:, points]
         final_iteration = (np.arange(F)[None] == (ctl.n - 1)[:, None]).reshape(-1)[points]
         for form, open_last in zip(forms, (False, True)):
             care_p = care.reshape(len(p), -1)[:, points] & ~(open_last & final_iteration)
             live = np.flatnonzero(fits & (care_p & ~keep_p).any(1))
             if not live.size:
                 continue
+            # one per keep pattern: the cheapest start and value (the first at a tie)
+            live = live[np.argsort(costs[live], kind="stable")]
             _, first = np.unique(np.concatenate([keep_p[live], care_p[live]], 1), axis=0, return_index=True)
-            live = live[np.sort(first)]  # one per keep pattern
+            live = live[np.sort(first)]
             for n, w in self._keep_tests(ctl, keep_p[live], care_p[live], last_kept[live]).items():
                 n = int(live[n])
                 self._finish_filter(ctl, seq(assign("a", starts[n // V][0]), ctl.term(form(w, values[n % V][0]))))
@@ -1469,27 +1475,37 @@ class Search:
         want, mask = _words(keep[live]), _words(care[live])  # (L, W)
         best: dict[int, tuple[int, Term]] = {}  # row of live -> (cost, test)
 
-        def match(jobs: Iterable, at: slice) -> None:
-            """Keep, per row of ``at``, the cheapest test of ``jobs`` with its pattern."""
-            for tab, trows, envs, nz in jobs:
-                G, J, P = nz.shape
-                f = _words(nz.reshape(G * J, P))[:, None]
-                gj, q = np.nonzero((((f ^ want[None, at]) & mask[None, at]) == 0).all(-1))
-                q += at.start
-                for k in np.argsort(tab.costs[trows[gj // J]], kind="stable"):
-                    g, j = divmod(int(gj[k]), J)
-                    if int(q[k]) in best and best[int(q[k])][0] <= tab.costs[trows[g]]:
-                        continue  # rows are by cost: a cheaper one is kept
-                    w = substitute(tab.terms[trows[g]], envs[j])
-                    c = self.term_cost(w)
-                    if int(q[k]) not in best or c < best[int(q[k])][0]:
-                        best[int(q[k])] = (c, w)
+        def cheapest(tab: Table, trows: np.ndarray, envs: list, g: np.ndarray, j: np.ndarray, q: np.ndarray) -> None:
+            """Keep, per row ``q`` of ``live``, the cheapest of the matches ``(g, j)``."""
+            for k in np.argsort(tab.costs[trows[g]], kind="stable"):
+                if int(q[k]) in best and best[int(q[k])][0] <= tab.costs[trows[g[k]]]:
+                    continue  # rows are by cost: a cheaper one is kept
+                w = substitute(tab.terms[trows[g[k]]], envs[j[k]])
+                c = self.term_cost(w)
+                if int(q[k]) not in best or c < best[int(q[k])][0]:
+                    best[int(q[k])] = (c, w)
 
-        for at in range(0, len(live), 32):  # (G * J, 32, W) at a time
-            match(jobs, slice(at, at + 32))
-        last = read(app("dec", var("a")))
-        for q, n in enumerate(live):
-            match(self._tests(prim, [(last, last_kept[n])], cross=True), slice(q, q + 1))
+        for tab, trows, envs, nz in jobs:
+            G, J, P = nz.shape
+            f = _words(nz.reshape(G * J, P))[:, None]
+            for at in range(0, len(live), 32):  # (G * J, 32, W) at a time
+                gj, q = np.nonzero((((f ^ want[None, at : at + 32]) & mask[None, at : at + 32]) == 0).all(-1))
+                cheapest(tab, trows, envs, gj // J, gj % J, q + at)
+        # the last value kept: its values differ per pattern, so each pattern meets its own
+        last, lk, P = read(app("dec", var("a"))), last_kept[live], keep.shape[1]
+        near = [("test_u", [{"u": last}], lk[:, None])]  # points (L, J, P)
+        if prim:
+            pts = np.stack([v for _, v in prim]) * self.M + lk[:, None]
+            near.append(("test_uw", [{"u": t, "w": last} for t, _ in prim], pts))
+        for name, envs, pts in near:
+            tab, trows, nz = self._nonzero(name)
+            G, J = len(trows), pts.shape[1]
+            for at in range(0, len(live), 8):
+                part = pts[at : at + 8]
+                f = _words(nz[:, part].reshape(-1, P)).reshape(G, len(part), J, -1)
+                ok = (((f ^ want[None, at : at + 8, None]) & mask[None, at : at + 8, None]) == 0).all(-1)
+                g, q, j = np.nonzero(ok)
+                cheapest(tab, trows, envs, g, j, q + at)
         return {int(live[q]): w for q, (_, w) in sorted(best.items())}
 
     def _finish_filter(self, ctl: Control, loop: Term) -> None:
@@ -1499,10 +1515,10 @@ class Search:
         come from the semantics; the writes after it are solved as for any carried
         variable (:meth:`final_writes`)."""
         X, Y, K, M = self.spec.inputs, self.spec.outputs, self.spec.mask, self.M
-        after = execute(seq(loop, write(const(0), var("a"))), X, M)
-        if (after == DIVERGED).any():
+        mem, env = final_state(loop, X, M)
+        if (mem == DIVERGED).any():
             return
-        mem, end = execute(loop, X, M), after[:, 0]
+        end = env["a"]
         left, written = K & (mem != Y), mem != X
         if (left.sum(1) > 2).any():
             return
@@ -1510,8 +1526,8 @@ class Search:
         carry = Carry(1, {"a": np.broadcast_to(end[None, :, None], (1, B, F + 1))}, [(0, lambda i: ((), ()))])
         final = self.final_writes(ctl, carry, np.zeros(1, dtype=np.int64), left, written)[0]
         if final is not None:
-            term = seq(loop, final)
-            self.record(term, "filter", self.term_cost(term))
+            for t in self.sized(seq(loop, final)):  # a hole after the loop, at each size
+                self.record(t, "filter", self.term_cost(t))
 
     def open_folds(self, ctl: Control, budget: int) -> None:
         """``a ← a0; loop { a ← ?(a, s) }; mem[c] ← a`` for each initial value ``a0`` and

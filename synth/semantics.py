@@ -131,12 +131,20 @@ def execute(t: Term, inputs: np.ndarray, M: int, fuel: int | None = None) -> np.
     ``fuel``: loop iterations per example (default ``M²``, enough for two nested walks over
     memory); an example that needs more has diverged (:data:`DIVERGED` in every cell).
     """
+    return final_state(t, inputs, M, fuel)[0]
+
+
+def final_state(
+    t: Term, inputs: np.ndarray, M: int, fuel: int | None = None
+) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """:func:`execute`'s output memories and each variable's final values ``(B,)``
+    (a search that solved for part of a program reads them: a filter's final ``a``)."""
     inputs = np.asarray(inputs, dtype=np.int64)
     run = _Run(inputs, M, M * M if fuel is None else fuel)
     run.exec(t, np.ones(run.B, dtype=bool))
     out = run.mem
     out[run.diverged] = DIVERGED
-    return out
+    return out, run.env
 
 
 def value(e: Term, M: int, env: dict[str, np.ndarray] | None = None, memory: np.ndarray | None = None) -> np.ndarray:
