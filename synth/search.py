@@ -1461,11 +1461,14 @@ class Search:
 
     def _keep_tests(self, ctl: Control, keep: np.ndarray, care: np.ndarray, last_kept: np.ndarray) -> dict[int, Term]:
         """For :meth:`filters`' keep patterns ``keep`` ``(L, P)`` (at the points ``care``),
-        the cheapest test of each, a counter's (:meth:`_tests`) over the loop's operands
-        and ``mem[dec(a)]`` (its values ``last_kept`` ``(L, P)``): nonzero wherever kept, 0
+        the cheapest test of each, a counter's (:meth:`_tests`) over the loop's operands,
+        the cells the leaf ones address (``mem[x]``: a table the element looks up) and
+        ``mem[dec(a)]`` (its values ``last_kept`` ``(L, P)``): nonzero wherever kept, 0
         wherever dropped, matched as bitsets; only patterns past the chance floor (``M^Z ·
         (M / (M − 1))^N ≥ 1000 ×`` the tests tried, ``Z`` the drops, ``N`` the keeps)."""
         prim, far = ctl.at_points(ctl.sources), ctl.at_points(ctl.offsets)
+        X, leaf = self.spec.inputs, self.c("var")
+        far += [(read(t), X[ctl.example, v]) for (t, c, _, _), (_, v) in zip(ctl.sources, prim) if c <= leaf]
         jobs = list(self._tests(prim, far))
         tried = sum(nz.shape[0] * nz.shape[1] for *_, nz in jobs)
         tried += len(self._nonzero("test_u")[1]) + len(self._nonzero("test_uw")[1]) * len(prim)  # the last kept's
