@@ -1291,3 +1291,29 @@ def test_a_filters_test_may_read_the_last_value_kept():
     assert good, [str(t) for t in s.found]
     loop, _ = _after_loop(good[0])
     assert read(app("dec", var("a"))) in loop.args[-1].args[0].walk(), str(good[0])
+
+
+def _lookup(rng, B: int, M: int) -> Examples:
+    """A 0-terminated list at cell 1 (2 to ``M − 4`` elements, random cells after it, a
+    third of them 0) keeps the elements ``x`` whose cell ``mem[x]`` is not 0, packed from
+    cell 1 with a 0 after them; cells 1 to the old list's end compared."""
+    X, K = rng.integers(0, M, (B, M)), np.zeros((B, M), dtype=bool)
+    X[rng.random((B, M)) < 1 / 3] = 0
+    for b in range(B):
+        n = int(rng.integers(2, M - 3))
+        X[b, 1 : n + 1], X[b, n + 1] = rng.integers(1, M, n), 0
+        K[b, 1 : n + 2] = True
+    a, x = var("a"), var("x")
+    keep = if_nonzero(read(x), par(write(a, x), assign("a", app("inc", a))))
+    hidden = seq(assign("a", const(1)), for_list("i", "x", const(1), keep), write(a, const(0)))
+    return Examples(X, execute(hidden, X, M), K)
+
+
+def test_a_filters_test_may_read_the_cell_its_element_addresses():
+    M, rng = 10, np.random.default_rng(6)
+    train, test = _lookup(rng, 16, M), _lookup(rng, 200, M)
+    s = _filters(train, M, kinds=("for",))
+    good = [c.term for c in s.found.values() if test.correct(execute(c.term, test.inputs, M)).all()]
+    assert good, [str(t) for t in s.found]
+    loop, _ = _after_loop(good[0])
+    assert any(n.op == "read" and n.args[0] == var("x") for n in loop.args[-1].args[0].walk()), str(good[0])
