@@ -1417,8 +1417,9 @@ class Search:
         rows = np.arange(B)
         S, V = len(starts), len(values)
         costs = np.add.outer([c for _, c, _ in starts], [c for _, c, _ in values]).reshape(-1)
-        p = np.repeat(np.stack([v for *_, v in starts]), V, 0) % M  # (C, B), C = S * V
+        s0 = np.repeat(np.stack([v for *_, v in starts]), V, 0) % M  # (C, B), C = S * V
         x = np.tile(np.stack([v for *_, v in values]), (S, 1, 1))  # (C, B, F)
+        p = s0
         keep = np.zeros(x.shape, dtype=bool)
         care = np.zeros(x.shape, dtype=bool)
         open_ = np.ones(p.shape, dtype=bool)  # no cell left uncompared so far
@@ -1431,8 +1432,8 @@ class Search:
             keep[:, :, t], care[:, :, t] = kept, on
             p = (p + kept) % M
         # a before each iteration and after the last; the cells the kept values land in
-        starts_at = np.repeat(np.stack([v for *_, v in starts]), V, 0)[:, :, None]
-        traj = (starts_at + np.concatenate([np.zeros((len(p), B, 1), dtype=np.int64), np.cumsum(keep, 2)], 2)) % M
+        count = np.cumsum(keep, 2)  # values kept up to each iteration, itself included
+        traj = (s0[:, :, None] + np.concatenate([np.zeros((len(p), B, 1), dtype=np.int64), count], 2)) % M
         written = np.zeros((len(p), B, M), dtype=bool)
         c, b, t = np.nonzero(keep)
         written[c, b, traj[c, b, t]] = True
@@ -1442,8 +1443,8 @@ class Search:
         fits = (keep_p.any(1)) & ((self.spec.changed[None] & ~written).sum(2) <= 2).all(1)
         # the last value kept, mem[dec(a)], at each iteration: a kept cell's target, or the input's before s
         X = self.spec.inputs
-        at, none = traj[:, :, :F], np.cumsum(keep, 2) == keep  # none: nothing kept before the iteration
-        before = X[rows, (starts_at[:, :, 0] - 1) % M][:, :, None]
+        at, none = traj[:, :, :F], count == keep  # none: nothing kept before the iteration
+        before = X[rows, (s0 - 1) % M][:, :, None]
         last_kept = np.where(none, before, Y[rows[None, :, None], at - 1]).reshape(len(p), -1)[:, points]
         final_iteration = (np.arange(F)[None] == (ctl.n - 1)[:, None]).reshape(-1)[points]
         for form, open_last in zip(forms, (False, True)):
