@@ -11,6 +11,7 @@ from neural import Examples
 from synth import SizePrior, SynthConfig, enumerate_programs, execute
 from synth.lang import (
     LOOPS,
+    Term,
     app,
     assign,
     cell,
@@ -308,12 +309,17 @@ def test_the_nested_runner_agrees_with_execute(task, inner):
             assert np.array_equal(out[n][fine], want[fine])
 
 
+def _right_on(test: Examples, terms, M: int) -> list:
+    """The ``terms`` right on every example of ``test``."""
+    return [t for t in terms if test.correct(execute(t, test.inputs, M)).all()]
+
+
 def _generalising(make, M: int, rng, **cfg) -> tuple:
     """Search 16 train examples of ``make(rng, B, M)`` with ``SynthConfig(**cfg)``; the
     result, and its solutions right on 200 test examples drawn after them."""
     train, test = make(rng, 16, M), make(rng, 200, M)
     r = enumerate_programs(train, M, cfg=SynthConfig(**cfg))
-    return r, [c.term for c in r.solutions if test.correct(execute(c.term, test.inputs, M)).all()]
+    return r, _right_on(test, [c.term for c in r.solutions], M)
 
 
 def _lists(rng, B: int, M: int) -> tuple[np.ndarray, np.ndarray]:
@@ -448,7 +454,7 @@ def test_two_accumulators_in_one_loop_are_met_after_it():
     configurations; not on too few examples to tell it from chance."""
     M, rng = 8, np.random.default_rng(8)
     train, test = _sum_but_largest(rng, 16, M), _sum_but_largest(rng, 200, M)
-    good = [t for t in _met_accumulators(train, M) if test.correct(execute(t, test.inputs, M)).all()]
+    good = _right_on(test, _met_accumulators(train, M), M)
     assert good
     for t in good:
         loop, after = _after_loop(t)
@@ -500,7 +506,7 @@ def test_a_witness_keeps_the_cursor_where_a_fold_last_changed():
             s.witnesses(ctl, carry, np.arange(carry.N), 6)
     assert not s.found  # held for their level
     s._release(float("inf"))
-    good = [c.term for c in s.found.values() if test.correct(execute(c.term, test.inputs, M)).all()]
+    good = _right_on(test, [c.term for c in s.found.values()], M)
     assert good, [str(c.term) for c in s.found.values()]
     for t in good:
         loop, after = _after_loop(t)
@@ -534,7 +540,7 @@ def test_a_body_of_two_writes_solves_each_write_on_its_own():
     for ctl in s.controls():
         carry = s.carries(ctl, 0)
         s.complete(ctl, carry, np.arange(carry.N))
-    good = [c.term for c in s.found.values() if test.correct(execute(c.term, test.inputs, M)).all()]
+    good = _right_on(test, [c.term for c in s.found.values()], M)
     assert good, [str(c.term) for c in s.found.values()]
     for t in good:
         loop, _ = _after_loop(t)
@@ -904,7 +910,7 @@ def test_a_scatter_writes_at_addresses_read_from_the_data():
     kept = [c.term for c in s.found.values()]
     assert "for i, x in list@3 { mem[x] ← inc(mem[x]) }" in map(str, kept)
     assert all(train.correct(execute(t, train.inputs, M)).all() for t in kept)
-    assert any(test.correct(execute(t, test.inputs, M)).all() for t in kept)
+    assert _right_on(test, kept, M)
 
 
 def _inverse(rng, B: int, M: int) -> Examples:
@@ -932,7 +938,7 @@ def test_a_scatter_writes_at_an_offset_from_the_data():
         s.scatters(ctl, s.c("read") + 2 * s.c("var") + s.c("add") + 2)
     kept = [c.term for c in s.found.values()]
     assert kept and all("(4 + mem[" in str(t) for t in kept), [str(t) for t in kept]
-    assert any(test.correct(execute(t, test.inputs, M)).all() for t in kept)
+    assert _right_on(test, kept, M)
 
 
 def _magnitude(rng, B: int, M: int) -> Examples:
@@ -1199,6 +1205,14 @@ def test_few_examples_with_few_compared_cells():
     assert all(spec.correct(execute(c.term, X, M)).all() for c in s.found.values())
 
 
+def _filter(test: Term) -> Term:
+    """``a ← 1; for i, x in list@1 { if test ≠ 0 { mem[a], a ← x, inc(a) } }; mem[a] ←
+    0``: the list at cell 1 keeps the elements ``test`` passes, packed up, a 0 after them."""
+    a = var("a")
+    keep = if_nonzero(test, par(write(a, var("x")), assign("a", app("inc", a))))
+    return seq(assign("a", const(1)), for_list("i", "x", const(1), keep), write(a, const(0)))
+
+
 def _remove(rng, B: int, M: int) -> Examples:
     """A 0-terminated list at cell 1 (2 to ``M − 3`` elements, some equal to cell 0 and
     some not on every example) loses the elements equal to cell 0, the rest packed up
@@ -1212,10 +1226,7 @@ def _remove(rng, B: int, M: int) -> Examples:
         if (xs == X[b, 0]).all():
             xs[0] = X[b, 0] % (M - 1) + 1
         X[b, 1 : n + 1], K[b, 1 : n + 2] = xs, True
-    a = var("a")
-    keep = if_nonzero(app("sub", var("x"), cell(0)), par(write(a, var("x")), assign("a", app("inc", a))))
-    hidden = seq(assign("a", const(1)), for_list("i", "x", const(1), keep), write(a, const(0)))
-    return Examples(X, execute(hidden, X, M), K)
+    return Examples(X, execute(_filter(app("sub", var("x"), cell(0))), X, M), K)
 
 
 def _filters(train: Examples, M: int, kinds: tuple[str, ...] = LOOPS) -> Search:
@@ -1231,11 +1242,17 @@ def _filters(train: Examples, M: int, kinds: tuple[str, ...] = LOOPS) -> Search:
     return s
 
 
+def _good_filters(make, M: int, seed: int, kinds: tuple[str, ...] = LOOPS) -> tuple[Search, list]:
+    """:func:`_filters` on 16 train examples of ``make(rng, B, M)``; the search, and the
+    filters it found right on 200 test examples drawn after them."""
+    rng = np.random.default_rng(seed)
+    train, test = make(rng, 16, M), make(rng, 200, M)
+    s = _filters(train, M, kinds)
+    return s, _right_on(test, [c.term for c in s.found.values()], M)
+
+
 def test_a_filter_keeps_the_values_its_solved_test_passes():
-    M, rng = 10, np.random.default_rng(3)
-    train, test = _remove(rng, 16, M), _remove(rng, 200, M)
-    s = _filters(train, M)
-    good = [c.term for c in s.found.values() if test.correct(execute(c.term, test.inputs, M)).all()]
+    s, good = _good_filters(_remove, 10, seed=3)
     assert good and all(c.family == "filter" for c in s.found.values()), [str(t) for t in s.found]
     loop, after = _after_loop(good[0])
     assert loop.op == "for" and loop.args[-1].op == "if" and len(after) == 1, str(good[0])
@@ -1273,21 +1290,16 @@ def _records(rng, B: int, M: int) -> Examples:
         n = 0 if b % 4 == 0 else int(rng.integers(1, M - 2))
         X[b, n] = 0
         K[b, : n + 1] = True
-    a, x = var("a"), var("x")
-    higher = app("sub", x, app("min", x, read(app("dec", a))))
-    keep = if_nonzero(higher, par(write(a, x), assign("a", app("inc", a))))
-    hidden = seq(assign("a", const(1)), for_list("i", "x", const(1), keep), write(a, const(0)))
-    return Examples(X, execute(hidden, X, M), K)
+    x = var("x")
+    higher = app("sub", x, app("min", x, read(app("dec", var("a")))))
+    return Examples(X, execute(_filter(higher), X, M), K)
 
 
 def test_a_filters_test_may_read_the_last_value_kept():
     """Records of a list (each larger than all before it): the test compares the element
     with ``mem[dec(a)]``, the last value kept. On an empty list the loop from cell 1 runs
     over junk the example does not compare, and its final write lands there: free."""
-    M, rng = 8, np.random.default_rng(5)
-    train, test = _records(rng, 16, M), _records(rng, 200, M)
-    s = _filters(train, M, kinds=("for",))
-    good = [c.term for c in s.found.values() if test.correct(execute(c.term, test.inputs, M)).all()]
+    s, good = _good_filters(_records, 8, seed=5, kinds=("for",))
     assert good, [str(t) for t in s.found]
     loop, _ = _after_loop(good[0])
     assert read(app("dec", var("a"))) in loop.args[-1].args[0].walk(), str(good[0])
@@ -1303,17 +1315,11 @@ def _lookup(rng, B: int, M: int) -> Examples:
         n = int(rng.integers(2, M - 3))
         X[b, 1 : n + 1], X[b, n + 1] = rng.integers(1, M, n), 0
         K[b, 1 : n + 2] = True
-    a, x = var("a"), var("x")
-    keep = if_nonzero(read(x), par(write(a, x), assign("a", app("inc", a))))
-    hidden = seq(assign("a", const(1)), for_list("i", "x", const(1), keep), write(a, const(0)))
-    return Examples(X, execute(hidden, X, M), K)
+    return Examples(X, execute(_filter(read(var("x"))), X, M), K)
 
 
 def test_a_filters_test_may_read_the_cell_its_element_addresses():
-    M, rng = 10, np.random.default_rng(6)
-    train, test = _lookup(rng, 16, M), _lookup(rng, 200, M)
-    s = _filters(train, M, kinds=("for",))
-    good = [c.term for c in s.found.values() if test.correct(execute(c.term, test.inputs, M)).all()]
+    s, good = _good_filters(_lookup, 10, seed=6, kinds=("for",))
     assert good, [str(t) for t in s.found]
     loop, _ = _after_loop(good[0])
     assert any(n.op == "read" and n.args[0] == var("x") for n in loop.args[-1].args[0].walk()), str(good[0])
