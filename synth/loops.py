@@ -38,7 +38,7 @@ from .lang import (
 )
 from .solve import Table
 
-FOR, REPEAT, WHILE, DO = "for", "repeat", "while", "do"
+FOR, REPEAT, WHILE, DO, COUNT = "for", "repeat", "while", "do", "count"
 CONDS = {"var": lambda v: var(v), "read": lambda v: read(var(v)), "read_inc": lambda v: read(app("inc", var(v)))}
 STEPS = {
     "inc": lambda v: app("inc", var(v)),
@@ -51,7 +51,8 @@ STEPS = {
 # ``read_inc`` above), so a walk stops on the last cell that has a next one
 AHEAD = {f"ahead_{s}": (lambda v, s=s: read(STEPS[s](v))) for s in ("read", "read_inc", "dec", "hop")}
 TESTS = {**CONDS, **AHEAD}  # every loop test, by name
-CURSOR = {FOR: "i", REPEAT: "c", WHILE: "p", DO: "p"}
+CURSOR = {FOR: "i", REPEAT: "c", WHILE: "p", DO: "p", COUNT: "i"}
+COUNTER = "c"  # a counted walk's count: a ``repeat`` loop's variable
 
 
 def at_cursor(kind: str, v: np.ndarray, X: np.ndarray, M: int) -> np.ndarray:
@@ -115,6 +116,7 @@ class Control:
     clean: dict = dataclasses.field(default_factory=dict)  # write address -> operands it leaves fresh
     memo: dict = dataclasses.field(default_factory=dict)  # what solving for writes keeps across levels
     exit: tuple[Term, bool] | None = None  # also stop before an iteration where w is nonzero (True: zero)
+    count: Term | None = None  # a counted walk's iterations (kind COUNT)
 
     @property
     def name(self) -> str:
@@ -168,6 +170,9 @@ class Control:
             return for_list(v, "x", self.init, body)
         if self.kind == REPEAT:
             return repeat(v, self.init, body)
+        if self.kind == COUNT:  # the cursor stepped after the body, a count of times
+            steps = (*(body.args if body.op == "seq" else (body,)), assign(v, STEPS[self.step](v)))
+            return seq(assign(v, self.init), repeat(COUNTER, self.count, seq(*steps)))
         make = do_loop if self.kind == DO else while_loop
         return make(v, self.init, TESTS[self.cond](v), STEPS[self.step](v), body)
 
@@ -234,7 +239,30 @@ def loop_controls(inits: Table, X: np.ndarray, M: int, F: int, costs: dict[str, 
             key = ctl.run_key()
             if key not in out or ctl.cost < out[key].cost:
                 out[key] = ctl
+    walks, tried = counted_walks(inits, X, M, F, costs)
+    runs += tried
+    for ctl in walks:
+        key = ctl.run_key()
+        if key not in out or ctl.cost < out[key].cost:
+            out[key] = ctl
     return sorted(out.values(), key=lambda c: c.cost), runs
+
+
+def counted_walks(inits: Table, X: np.ndarray, M: int, F: int, costs: dict[str, int]) -> tuple[list[Control], int]:
+    """``i ← k + 1; repeat c ← mem[k] times { body; i ← inc(i) }``: a length-prefixed list
+    (its length in cell ``k``, varying across the examples, its elements after it) walked
+    in order, a loop that runs to a count rather than to a 0. Costs a ``repeat`` loop, its
+    start and its count, and one for the cursor. Also returns how many were run."""
+    consts = {t.args[0]: (t, c) for t, c in zip(inits.terms, inits.costs) if t.op == "const"}
+    out = []
+    for t, c, n in zip(inits.terms, inits.costs, inits.values):
+        if t.op != "cell" or (n == n[0]).all() or (n > F).any() or not (n > 1).any():
+            continue
+        s, s_cost = consts[(t.args[0] + 1) % M]
+        traj = np.where(np.arange(F) < n[:, None], s.args[0] + np.arange(F), 0) % M
+        cost = int(costs.get(REPEAT, 1) + costs.get("var", 1) + s_cost + c)
+        out.append(Control(COUNT, s, "count", "inc", cost, traj, n, (s.args[0] + n) % M, count=t))
+    return out, sum(t.op == "cell" for t in inits.terms)
 
 
 @dataclasses.dataclass

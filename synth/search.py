@@ -83,6 +83,7 @@ from .lang import (
     write,
 )
 from .loops import (
+    COUNT,
     DO,
     FOR,
     Carry,
@@ -764,7 +765,7 @@ class Search:
         Rows whose test alone costs more are matched only in the ways a cheap row meets
         (:func:`_ways`): what they add there keeps the same exits first, as when every way
         is matched; elsewhere they add only exits that cost too much."""
-        if ctl.kind == DO or ctl.exit is not None:
+        if ctl.kind in (DO, COUNT) or ctl.exit is not None:
             return []
         X, M, B = self.spec.inputs, self.M, len(ctl.n)
         D, K, Y = self.spec.changed, self.spec.mask, self.spec.outputs

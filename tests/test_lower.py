@@ -440,3 +440,18 @@ def test_a_read_whose_value_was_written_is_reused_after_the_write():
     assert agree(t, M, X) == 64
     low = lower(t, M, 4)
     assert [ln.op for ln in low.program.lines].count(READ) == 3  # cells 0 and 1, then mem[p] once
+
+
+def test_a_counted_walk_lowers_to_a_count_down_beside_its_cursor():
+    """``a ← 1; i ← 1; repeat c ← mem[0] times { if mem[i] ≠ 0 { mem[a], a ← mem[i],
+    inc(a) }; i ← inc(i) }; mem[0] ← dec(a)``: a length-prefixed list at cell 0 loses its
+    zeros, in 11 lines (a 12-cell machine's program must leave a line to stop on)."""
+    M, rng = 12, np.random.default_rng(3)
+    X = rng.integers(0, 4, (64, M))
+    X[:, 0] = rng.integers(0, M - 1, 64)
+    a, i = var("a"), var("i")
+    keep = if_nonzero(read(i), par(write(a, read(i)), assign("a", app("inc", a))))
+    walk = seq(assign("i", const(1)), repeat("c", cell(0), seq(keep, assign("i", app("inc", i)))))
+    t = seq(assign("a", const(1)), walk, write(const(0), app("dec", a)))
+    assert agree(t, M, X) == 64
+    assert len(lower(t, M, 10).program.lines) <= 11

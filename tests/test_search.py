@@ -22,7 +22,9 @@ from synth.lang import (
     par,
     read,
     reads,
+    repeat,
     seq,
+    show,
     substitute,
     var,
     write,
@@ -1323,3 +1325,29 @@ def test_a_filters_test_may_read_the_cell_its_element_addresses():
     assert good, [str(t) for t in s.found]
     loop, _ = _after_loop(good[0])
     assert any(n.op == "read" and n.args[0] == var("x") for n in loop.args[-1].args[0].walk()), str(good[0])
+
+
+def _lp_prefix(rng, B: int, M: int) -> Examples:
+    """A length-prefixed list (``n`` at cell 0, 0 to ``M − 2`` elements after it, zeros
+    among them, nonzero junk after the list) becomes its running sums, in order; the list's
+    cells compared."""
+    X = rng.integers(1, M, (B, M))
+    K = np.zeros((B, M), dtype=bool)
+    for b in range(B):
+        n = X[b, 0] = [0, 1, M - 2, rng.integers(2, M - 2)][b % 4]
+        X[b, 1 : n + 1] *= rng.random(n) < 0.7
+        K[b, 1 : n + 1] = True
+    i, a = var("i"), var("a")
+    body = seq(assign("a", app("add", a, read(i))), write(i, var("a")), assign("i", app("inc", i)))
+    hidden = seq(assign("i", const(1)), repeat("c", cell(0), body))
+    return Examples(X, execute(hidden, X, M), K)
+
+
+def test_counted_walk_runs_a_list_to_its_length_in_order():
+    """Running sums of a length-prefixed list, whose elements may be 0 and whose cells after
+    it are not: a walk to a 0 stops too early or too late, a count down from ``mem[0]`` sums
+    from the wrong end; the cursor stepped ``mem[0]`` times from cell 1 is right."""
+    M = 8
+    r, right = _generalising(_lp_prefix, M, np.random.default_rng(3))
+    assert right, [show(c.term) for c in r.solutions]
+    assert any(n.op == "repeat" for n in right[0].walk())
