@@ -1578,6 +1578,8 @@ class Search:
         if bodies:
             sites += [(h,) for h in ctl.addresses] + self.address_pairs(ctl)
         for site in sites:
+            if self.budget_spent():  # a control's sites can outlast the budget (lp_tile: 10 s past it)
+                return
             if not site and not carry.traj and not walks:  # an empty body, no cursor worth using after it
                 continue
             written = np.zeros_like(D)

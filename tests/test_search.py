@@ -550,6 +550,22 @@ def test_a_body_of_two_writes_solves_each_write_on_its_own():
         assert body.op == "par" and [w.op for w in body.args] == ["write", "write"], str(t)
 
 
+def test_a_spent_budget_stops_solving_a_controls_writes():
+    """With the search's time spent, completing a control solves for none of its write
+    sites (each site solves a body value per configuration: heldout14's ``lp_tile`` ran
+    10 s past its deadline in them); with time left, the same call solves them."""
+    M, rng = 12, np.random.default_rng(8)
+    train = _swap_mirrored(rng, 16, M)
+    for spent in (False, True):
+        s = Search(Spec.of(train, M), SizePrior(), SynthConfig())
+        ctl = next(c for c in s.controls() if c.addresses)
+        carry = s.carries(ctl, 0)
+        if spent:
+            s.deadline = 0.0
+        s.complete(ctl, carry, np.arange(carry.N))
+        assert (s.stats.completions == 0) == spent, s.stats.completions
+
+
 @pytest.mark.parametrize("release", [True, False])
 def test_a_program_held_past_max_cost_is_kept_only_if_held_programs_are_released(task, release):
     """A search that ends at ``max_cost`` keeps what it held for a later level, unless
