@@ -218,6 +218,7 @@ def loop_controls(inits: Table, X: np.ndarray, M: int, F: int, costs: dict[str, 
     kinds += [(DO, c, s) for c in CONDS for s in STEPS]
     kinds += [(WHILE, c, c.removeprefix("ahead_")) for c in AHEAD]
     out: dict[bytes, Control] = {}
+    found: list[Control] = []
     runs = 0
     cheap = inits.costs <= 1
     for kind, cond, step in kinds:
@@ -235,20 +236,17 @@ def loop_controls(inits: Table, X: np.ndarray, M: int, F: int, costs: dict[str, 
         if kind in (WHILE, DO):  # a condition and a step: an idiom (cells, chase) costs one more
             extra += (cost(TESTS[cond]("p"), costs) + cost(STEPS[step]("p"), costs)) // 2
         for i in np.flatnonzero(~over.any(1) & (n > 1).any(1)):  # a loop that runs once is an if
-            ctl = Control(kind, iterms[i], cond, step, int(extra + icosts[i]), traj[i], n[i], end[i])
-            key = ctl.run_key()
-            if key not in out or ctl.cost < out[key].cost:
-                out[key] = ctl
-    walks, tried = counted_walks(inits, X, M, F, costs)
+            found.append(Control(kind, iterms[i], cond, step, int(extra + icosts[i]), traj[i], n[i], end[i]))
+    walks, tried = counted_walks(inits, M, F, costs)
     runs += tried
-    for ctl in walks:
+    for ctl in found + walks:
         key = ctl.run_key()
         if key not in out or ctl.cost < out[key].cost:
             out[key] = ctl
     return sorted(out.values(), key=lambda c: c.cost), runs
 
 
-def counted_walks(inits: Table, X: np.ndarray, M: int, F: int, costs: dict[str, int]) -> tuple[list[Control], int]:
+def counted_walks(inits: Table, M: int, F: int, costs: dict[str, int]) -> tuple[list[Control], int]:
     """``i ← k + 1; repeat c ← mem[k] times { body; i ← inc(i) }``: a length-prefixed list
     (its length in cell ``k``, varying across the examples, its elements after it) walked
     in order, a loop that runs to a count rather than to a 0. Costs a ``repeat`` loop, its
