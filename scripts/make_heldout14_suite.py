@@ -209,11 +209,16 @@ def _some_node(r, addr):
     return int([addr[0], addr[-1], mid, r.choice(addr)][r.integers(4)])
 
 
+def _list_and_node(r, M):
+    """[next, value] nodes, and in cell 1 the address of one of them (``ll_pos``,
+    ``ll_to_front``)."""
+    m, addr = some_short(r, M)
+    m[1] = _some_node(r, addr)
+    return m
+
+
 def t_ll_pos(M):
-    def gen(r, M):
-        m, addr = some_short(r, M)  # [next, value] nodes; cell 1 the address of one of them
-        m[1] = _some_node(r, addr)
-        return m
+    gen = _list_and_node
 
     def ref(m, M):
         o = m.copy()
@@ -263,10 +268,7 @@ def t_lp_tile(M):
 
 
 def t_ll_to_front(M):
-    def gen(r, M):
-        m, addr = some_short(r, M)  # [next, value] nodes; cell 1 the address of one of them
-        m[1] = _some_node(r, addr)
-        return m
+    gen = _list_and_node
 
     def ref(m, M):
         o = m.copy()
