@@ -1146,7 +1146,7 @@ class Search:
         for n, (tab, rows, envs, nz) in enumerate(jobs):
             G, J, _ = nz.shape
             f = _words(nz.reshape(G * J, P))[:, None]  # (G * J, 1, W)
-            gj, q = np.nonzero((((f ^ want) & care) == 0).all(-1))  # (G * J, Q)
+            gj, q = np.nonzero(_agree(f, want, care))  # (G * J, Q)
             g, j = np.divmod(gj, J)
             tables.append((tab, envs))
             # operands cost their leaves or more: a row's cost plus its arms' bounds the value's
@@ -1494,7 +1494,7 @@ class Search:
             G, J, P = nz.shape
             f = _words(nz.reshape(G * J, P))[:, None]
             for at in range(0, len(live), 32):  # (G * J, 32, W) at a time
-                gj, q = np.nonzero((((f ^ want[None, at : at + 32]) & mask[None, at : at + 32]) == 0).all(-1))
+                gj, q = np.nonzero(_agree(f, want[None, at : at + 32], mask[None, at : at + 32]))
                 cheapest(tab, trows, envs, gj // J, gj % J, q + at)
         # the last value kept: its values differ per pattern, so each pattern meets its own
         last, lk, P = read(app("dec", var("a"))), last_kept[live], keep.shape[1]
@@ -1508,8 +1508,7 @@ class Search:
             for at in range(0, len(live), 8):
                 part = pts[at : at + 8]
                 f = _words(nz[:, part].reshape(-1, P)).reshape(G, len(part), J, -1)
-                ok = (((f ^ want[None, at : at + 8, None]) & mask[None, at : at + 8, None]) == 0).all(-1)
-                g, q, j = np.nonzero(ok)
+                g, q, j = np.nonzero(_agree(f, want[None, at : at + 8, None], mask[None, at : at + 8, None]))
                 cheapest(tab, trows, envs, g, j, q + at)
         return {int(live[q]): w for q, (_, w) in sorted(best.items())}
 
@@ -2027,6 +2026,12 @@ def _words(bits: np.ndarray) -> np.ndarray:
     out = np.zeros((len(b), max(1, -(-b.shape[1] // 8))), dtype=np.uint64)  # at least one word
     out.view(np.uint8)[:, : b.shape[1]] = b
     return out
+
+
+def _agree(f: np.ndarray, want: np.ndarray, care: np.ndarray) -> np.ndarray:
+    """Whether bitsets ``f`` (:func:`_words`) equal ``want`` at every bit ``care`` sets;
+    broadcast over the leading axes, the words' axis last."""
+    return (((f ^ want) & care) == 0).all(-1)
 
 
 def _cheapest_distinct(costs: list[int], keys: np.ndarray, seen: set[bytes]) -> list[int]:
