@@ -20,8 +20,10 @@ One step, all mixtures of the discrete semantics:
 - jump ``j = f[JEZ]·x_0 + f[JMP]``, ``ir ← j·y + (1 − j)·roll(ir, 1)``;
 - halting ``h ← h + f[STOP]·(1 − h)``.
 
-Reads see the state before the step. ``ir``, ``x``, ``y``, registers and memory rows are
-renormalised every step (float32 drift otherwise compounds into NaN past T≈300). The
+Reads see the state before the step. ``ir``, ``x`` and ``y`` are renormalised every step;
+registers and memory rows are not: each update is a convex mix of unit-mass rows, so they
+keep their mass to round-off (float32: |mass − 1| ≈ 6e-6 after 400 steps, 5e-5 after
+2,000), and renormalising them cost a tenth of the Adam step. The
 output is the state expected *at halting*: ``Σ_t P(halt at t)·state_t`` plus the
 never-halted mass times the final state. For a one-hot program every quantity is a 0/1
 number and the machine reproduces :mod:`neural.interp` exactly.
@@ -208,8 +210,8 @@ class SoftMachine(eqx.Module):
             stop = f_stop * (1.0 - h)  # P(halt at this step); this step changes nothing for it
             carry = (
                 _normalise(new_ir),
-                _normalise(new_regs),
-                _normalise(new_mem),
+                new_regs,
+                new_mem,
                 h + stop,
                 out_mem + stop * readout(mem),
                 None if scored else out_regs + stop * regs,
