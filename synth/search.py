@@ -58,7 +58,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from .enumerate import Bank, Chain, leaf_cost, row_hash
+from .enumerate import Bank, Chain, SignatureSet, leaf_cost, row_hash
 from .heuristics import Heuristic, SizePrior
 from .lang import (
     LOOPS,
@@ -473,23 +473,36 @@ class Search:
                 due[id(twos[-1])] = base + two[1]
             if g < 0 and (met := self._straight_meet(c, st)) is not None and base + met[1] <= reach:
                 writes.append((base + met[1], a, met[0], covered))
+            r = int(st["read_cell"][c]) if g < 0 and "read_cell" in st else -1
+            if r >= 0 and (cst := base + self.c("read") + int(table.costs[r])) <= reach:
+                writes.append((cst, a, read(table.terms[r]), covered))
         writes += twos
         idx, g = st["addr"], st["value"]
         if idx.size:
             self.stats.completions += len(idx) * n
             ok = np.flatnonzero((g >= 0) & (g < n))
-            cst = w_c + table.costs[idx[ok]] + table.costs[g[ok]]
+            val, rd = g[ok], np.zeros(len(ok), dtype=bool)  # a table row, and whether it is read
+            if "read" in st:  # where no table value gives the targets, a read one past its depth
+                more = np.flatnonzero(~((g >= 0) & (g < n)) & (st["read"] >= 0))
+                ok, val = np.concatenate([ok, more]), np.concatenate([val, st["read"][more]])
+                rd = np.concatenate([rd, np.ones(len(more), dtype=bool)])
+            cst = w_c + table.costs[idx[ok]] + table.costs[val] + rd * self.c("read")
             adr = table.values[idx[ok]].astype(np.int64)  # (W, B)
             hit = D[np.arange(B)[None], adr]  # the changed cells each addresses
             keep = (cst <= reach) & hit.any(1)
-            ok, cst, adr, hit = ok[keep], cst[keep], adr[keep], hit[keep]
+            ok, val, rd, cst, adr, hit = ok[keep], val[keep], rd[keep], cst[keep], adr[keep], hit[keep]
             # covers keeps the cheapest write per pattern of changed cells covered, then the
-            # cheapest patterns: only those writes are built
-            for q in _cheapest_patterns(hit, adr, cst, COVER_PATTERNS + len(writes)):
-                i, j = idx[ok[q]], g[ok[q]]
+            # cheapest patterns, and the cheapest write that covers every changed cell alone
+            # (cheaper partial covers must not crowd out a whole program): only those are built
+            chosen = _cheapest_patterns(hit, adr, cst, COVER_PATTERNS + len(writes))
+            whole = np.flatnonzero(hit.sum(1) == D.sum())
+            if whole.size and not np.isin(whole, chosen).any():
+                chosen = np.append(chosen, whole[np.argmin(cst[whole])])
+            for q in chosen:
+                e = table.terms[val[q]]
                 covered = np.zeros_like(D)
                 covered[np.arange(B), adr[q]] = True
-                writes.append((int(cst[q]), table.terms[i], table.terms[j], covered))
+                writes.append((int(cst[q]), table.terms[idx[ok[q]]], read(e) if rd[q] else e, covered))
         term = lambda chosen: par(*sorted((write(a, e) for _, a, e, _ in chosen), key=str))
         now = [w for w in writes if due.get(id(w), w[0]) <= level]
         for chosen in covers(now, D, max_writes, 2 * level):
@@ -706,7 +719,31 @@ class Search:
             miss = np.flatnonzero(st["value"] < 0)
             st["value"][miss] = self.mem.seen.find(st["need"][miss])
             st["bank"] = len(self.mem)
+        if k >= self.STRAIGHT_COST and "read_cell" not in st:
+            self._straight_reads(st)
         return st
+
+    def _straight_reads(self, st: dict) -> None:
+        """Values one past the table's depth: ``mem[e]`` for a table expression ``e``, where
+        no table expression gives the target. Every ``e``'s read is looked up at once (the
+        cheapest ``e`` per distinct row of values read) for each changed cell compared on
+        every example (``st["read_cell"]``) and each computed address (``st["read"]``): the
+        table's row of ``e``, or -1. A read of a pointer's pointer, ``mem[(dec(dec(mem[0]))
+        − mem[dec(mem[0])])]`` (Forth's PICK), costs 8 where the table stops at 8 with
+        ``e``'s 7."""
+        spec, tab = self.spec, st["table"]
+        B = len(spec.inputs)
+        reads = SignatureSet(B)
+        X = spec.inputs.astype(np.uint8)
+        rows = reads.add(X[np.arange(B)[None], tab.values])  # the table is by cost: the cheapest first
+        self.stats.completions += len(tab)
+        find = lambda need: np.where((slot := reads.find(need)) >= 0, rows[np.maximum(slot, 0)], -1)
+        st["read"] = find(st["need"]) if st["addr"].size else np.zeros(0, dtype=np.int64)
+        Y, K = spec.outputs, spec.mask
+        full = np.flatnonzero(spec.changed.any(0) & K.all(0) & (st["cell"] < 0))
+        st["read_cell"] = np.full(self.M, -1)
+        if full.size:
+            st["read_cell"][full] = find(Y[:, full].T)
 
     # ------------------------------------------------------------------------- loops
 

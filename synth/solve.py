@@ -168,7 +168,9 @@ COVER_PATTERNS = 40  # covers combines the cheapest this many patterns of cells 
 
 def covers(writes: list, D: np.ndarray, max_writes: int, max_total: int) -> Iterator[list]:
     """Sets of writes that together cover every changed cell, cheapest first (at most
-    ``max_writes``, built from the cheapest write per covered pattern); failing that, one
+    ``max_writes``, built from the cheapest write per covered pattern, of the
+    :data:`COVER_PATTERNS` cheapest patterns and the cheapest write that covers every cell
+    alone); failing that, one
     write per changed cell where each has one (any number of result cells) if they cost
     at most ``max_total`` together (more would memorise the examples cell by cell)."""
     best: dict[bytes, tuple] = {}
@@ -177,9 +179,13 @@ def covers(writes: list, D: np.ndarray, max_writes: int, max_total: int) -> Iter
         key = cov.tobytes()
         if cov.any() and (key not in best or w[0] < best[key][0]):
             best[key] = w
-    pats = sorted(best.values(), key=lambda w: w[0])[:COVER_PATTERNS]
-    bits = [_bits(w[3] & D) for w in pats]  # the changed cells each covers, as an integer
+    ranked = sorted(best.values(), key=lambda w: w[0])
+    pats = ranked[:COVER_PATTERNS]
     want = _bits(D)
+    whole = next((w for w in ranked[COVER_PATTERNS:] if _bits(w[3] & D) == want), None)
+    if whole is not None and all(_bits(w[3] & D) != want for w in pats):
+        pats.append(whole)  # a write that covers everything alone, past cheaper partial ones
+    bits = [_bits(w[3] & D) for w in pats]  # the changed cells each covers, as an integer
     found = []
     for k in range(1, max_writes + 1):
         for combo in itertools.combinations(range(len(pats)), k):
