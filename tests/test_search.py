@@ -1367,3 +1367,45 @@ def test_counted_walk_runs_a_list_to_its_length_in_order():
     r, right = _generalising(_lp_prefix, M, np.random.default_rng(3))
     assert right, [show(c.term) for c in r.solutions]
     assert any(n.op == "repeat" for n in right[0].walk())
+
+
+def test_covers_keeps_a_whole_cover_past_cheaper_partial_ones():
+    # 50 cheap writes each covering one changed cell of one example crowd the 40 cheapest
+    # patterns; a costlier write covering every changed cell alone must still be a cover
+    from synth.solve import COVER_PATTERNS, covers
+
+    B, M = 50, 8
+    D = np.zeros((B, M), dtype=bool)
+    D[np.arange(B), np.arange(B) % M] = True
+    part = []
+    for e in range(B):
+        cov = np.zeros_like(D)
+        cov[e, e % M] = True
+        part.append((1, const(e % M), const(0), cov))
+    whole = (9, var("p"), var("q"), D.copy())
+    assert len(part) > COVER_PATTERNS
+    found = list(covers([*part, whole], D, 3, 100))
+    assert found and found[0] == [whole]
+
+
+@pytest.mark.slow
+def test_straight_line_value_read_one_past_the_table_depth():
+    # Forth's PICK: mem[sp - 1] <- mem[sp - 2 - mem[sp - 1]], a value of cost 8 (one read
+    # past the straight-line table's depth) at a computed address
+    rng = np.random.default_rng(0)
+    M, B = 8, 16
+    X = rng.integers(0, M, size=(B, M))
+    X[:, 0] = rng.integers(3, M, size=B)
+    for e in range(B):
+        sp = X[e, 0]
+        X[e, sp - 1] = rng.integers(0, sp - 2)
+    Y = X.copy()
+    for e in range(B):
+        sp = X[e, 0]
+        Y[e, sp - 1] = X[e, sp - 2 - X[e, sp - 1]]
+    spec = Spec(X, Y, np.ones_like(X, dtype=bool), M)
+    s = Search(spec, SizePrior(), SynthConfig(max_cost=11, time_limit=None, stop_when_solved=True))
+    s.run()
+    correct = [c.term for c in s.found.values() if c.correct]
+    assert correct
+    assert all((execute(t, X, M) == Y).all() for t in correct)
