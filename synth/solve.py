@@ -170,9 +170,9 @@ def covers(writes: list, D: np.ndarray, max_writes: int, max_total: int) -> Iter
     """Sets of writes that together cover every changed cell, cheapest first (at most
     ``max_writes``, built from the cheapest write per covered pattern, of the
     :data:`COVER_PATTERNS` cheapest patterns and the cheapest write that covers every cell
-    alone); failing that, one
-    write per changed cell where each has one (any number of result cells) if they cost
-    at most ``max_total`` together (more would memorise the examples cell by cell)."""
+    alone); failing that, one write per changed cell where each has one (any number of
+    result cells) if they cost at most ``max_total`` together (more would memorise the
+    examples cell by cell)."""
     best: dict[bytes, tuple] = {}
     for w in writes:
         cov = w[3] & D
