@@ -181,11 +181,13 @@ def covers(writes: list, D: np.ndarray, max_writes: int, max_total: int) -> Iter
             best[key] = w
     ranked = sorted(best.values(), key=lambda w: w[0])
     pats = ranked[:COVER_PATTERNS]
-    want = _bits(D)
-    whole = next((w for w in ranked[COVER_PATTERNS:] if _bits(w[3] & D) == want), None)
-    if whole is not None and all(_bits(w[3] & D) != want for w in pats):
-        pats.append(whole)  # a write that covers everything alone, past cheaper partial ones
     bits = [_bits(w[3] & D) for w in pats]  # the changed cells each covers, as an integer
+    want = _bits(D)
+    if want not in bits:  # a write that covers everything alone, past cheaper partial ones
+        whole = next((w for w in ranked[COVER_PATTERNS:] if _bits(w[3] & D) == want), None)
+        if whole is not None:
+            pats.append(whole)
+            bits.append(want)
     found = []
     for k in range(1, max_writes + 1):
         for combo in itertools.combinations(range(len(pats)), k):
