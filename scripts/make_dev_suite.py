@@ -87,6 +87,31 @@ def ends_or_any(rng, ends, lo, hi):
     return rng.choice(ends) if rng.integers(3) == 0 else rng.integers(lo, hi)
 
 
+def edge(rng, ends, lo, hi):
+    """One of ``ends`` half the time (each as often as the others), else any of ``lo .. hi - 1``:
+    :func:`ends_or_any` with the boundary cases drawn more often, for tasks with three or four
+    of them."""
+    k = rng.integers(2 * len(ends))
+    return ends[k] if k < len(ends) else rng.integers(lo, hi)
+
+
+def chain(m):
+    """The node addresses of the linked list whose head is in cell 0, in order."""
+    addr, p = [], int(m[0])
+    while p != 0:
+        addr.append(p)
+        p = int(m[p])
+    return addr
+
+
+def relink(o, order):
+    """Make ``o`` hold the linked list of nodes ``order`` (addresses, in list order): the
+    head in cell 0 (0 if empty), each node's next the one after it, the last's 0."""
+    o[0] = order[0] if order else 0
+    for a, b in zip(order, [*order[1:], 0]):
+        o[a] = b
+
+
 def out_mask(m, idx):
     mask = np.zeros(len(m), dtype=bool)
     mask[list(idx)] = True

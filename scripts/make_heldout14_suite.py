@@ -31,21 +31,13 @@ from itertools import pairwise
 
 import make_dev_suite
 import numpy as np
-from make_dev_suite import any_cells, ends_or_any, out_mask, some_short
-
-
-def _edge(r, ends, lo, hi):
-    """One of ``ends`` half the time (each as often as the others), else any of ``lo .. hi - 1``:
-    :func:`ends_or_any` with the boundary cases drawn more often, since this suite's tasks have
-    up to four of them."""
-    k = r.integers(2 * len(ends))
-    return ends[k] if k < len(ends) else r.integers(lo, hi)
+from make_dev_suite import any_cells, chain, edge, ends_or_any, out_mask, relink, some_short
 
 
 def t_ptr_trade(M):
     def gen(r, M):
         m = any_cells(r, M)
-        p = m[0] = _edge(r, [0, 1, M - 1], 1, M)  # at itself, at cell 1, last, any
+        p = m[0] = edge(r, [0, 1, M - 1], 1, M)  # at itself, at cell 1, last, any
         k = r.integers(5)  # the pointed-at cell holds its own address, 0, or anything
         if k == 0 and p:
             m[p] = p
@@ -128,7 +120,7 @@ def t_rel_chase(M):
 def t_peak_hold(M):
     def gen(r, M):
         m = any_cells(r, M)  # a 0-terminated list at cells 0.. (values 1..M-1), junk after
-        L = _edge(r, [0, 1, M - 1], 2, M)
+        L = edge(r, [0, 1, M - 1], 2, M)
         k = r.integers(5)  # any, a peak then small values, falling by one, rising, few values
         xs = r.integers(1, M, size=L)
         if k == 1 and L:
@@ -194,15 +186,6 @@ def t_mod_divide(M):
     return gen, ref
 
 
-def _chain(m):
-    """The node addresses of the linked list whose head is in cell 0, in order."""
-    addr, p = [], int(m[0])
-    while p != 0:
-        addr.append(p)
-        p = int(m[p])
-    return addr
-
-
 def _some_node(r, addr):
     """One node: the head, the last, a middle one (the head if there is none) or any."""
     mid = r.choice(addr[1:-1]) if len(addr) > 2 else addr[0]
@@ -222,7 +205,7 @@ def t_ll_pos(M):
 
     def ref(m, M):
         o = m.copy()
-        o[1] = _chain(m).index(m[1]) + 1  # the node's position in the list, the head's being 1
+        o[1] = chain(m).index(m[1]) + 1  # the node's position in the list, the head's being 1
         return o, out_mask(m, [1])
 
     return gen, ref
@@ -231,7 +214,7 @@ def t_ll_pos(M):
 def t_cas(M):
     def gen(r, M):
         m = any_cells(r, M)  # an address in cell 0, the expected value in cell 1, the new one in cell 2
-        p = m[0] = _edge(r, [0, 1, 2, M - 1], 3, M)
+        p = m[0] = edge(r, [0, 1, 2, M - 1], 3, M)
         if r.integers(2):  # the cell holds the expected value (half the time)
             m[1] = m[p]
         k = r.integers(5)  # the new value equal to the expected one, or to the cell's
@@ -254,7 +237,7 @@ def t_cas(M):
 def t_lp_tile(M):
     def gen(r, M):
         m = any_cells(r, M)  # n >= 1 in cell 0, elements at cells 1..n, junk after
-        m[0] = _edge(r, [1, 2, M - 2, M - 1], 1, M)
+        m[0] = edge(r, [1, 2, M - 2, M - 1], 1, M)
         return m
 
     def ref(m, M):
@@ -273,10 +256,7 @@ def t_ll_to_front(M):
     def ref(m, M):
         o = m.copy()
         k = int(m[1])
-        order = [k, *(a for a in _chain(m) if a != k)]  # node k moves to the front; the rest keep their order
-        o[0] = order[0]
-        for a, b in zip(order, [*order[1:], 0]):
-            o[a] = b
+        relink(o, [k, *(a for a in chain(m) if a != k)])  # node k moves to the front; the rest keep their order
         return o, out_mask(m, range(M))
 
     return gen, ref

@@ -30,14 +30,7 @@ from itertools import pairwise
 
 import make_dev_suite
 import numpy as np
-from make_dev_suite import any_cells, out_mask
-
-
-def _edge(r, ends, lo, hi):
-    """One of ``ends`` half the time (each as often as the others), else any of ``lo .. hi - 1``:
-    the boundary cases drawn often, since most tasks here have three or four of them."""
-    k = r.integers(2 * len(ends))
-    return ends[k] if k < len(ends) else r.integers(lo, hi)
+from make_dev_suite import any_cells, chain, edge, out_mask, relink
 
 
 def _slots(M):
@@ -56,15 +49,6 @@ def _linked(r, M, n):
     m[addr + 1] = r.integers(1, M, size=n)
     m[0] = addr[0] if n else 0
     return m, [int(a) for a in addr], [int(a) for a in free]
-
-
-def _chain(m):
-    """The node addresses of the linked list whose head is in cell 0, in order."""
-    addr, p = [], int(m[0])
-    while p != 0:
-        addr.append(p)
-        p = int(m[p])
-    return addr
 
 
 def t_abs_diff(M):
@@ -92,7 +76,7 @@ def t_abs_diff(M):
 def t_stack_pick(M):
     def gen(r, M):
         m = any_cells(r, M)  # a stack at cells 1..sp-1, sp in cell 0, n on top of at least n + 1 elements
-        sp = m[0] = _edge(r, [3, M - 1], 3, M)
+        sp = m[0] = edge(r, [3, M - 1], 3, M)
         d = sp - 3  # the deepest pick
         n = m[sp - 1] = [0, d, min(1, d), r.integers(d + 1)][r.integers(4)]
         if r.integers(5) == 0:  # the element picked equal to n
@@ -113,7 +97,7 @@ def t_uf_find(M):
     def gen(r, M):
         m = np.zeros(M, dtype=np.int64)  # a forest on cells 1..M-1: each holds its parent, a root itself
         nodes = [int(u) for u in r.permutation(np.arange(1, M))]
-        d = _edge(r, [0, 1, M - 2], 2, M - 2)  # the depth of the node asked about
+        d = edge(r, [0, 1, M - 2], 2, M - 2)  # the depth of the node asked about
         path = nodes[: d + 1]
         for a, b in pairwise(path):
             m[a] = b
@@ -156,7 +140,7 @@ def t_ptr_add(M):
 
 def t_ll_append(M):
     def gen(r, M):
-        n = _edge(r, [0, 1, len(_slots(M)) - 1], 1, len(_slots(M)))  # one slot is left for the new node
+        n = edge(r, [0, 1, len(_slots(M)) - 1], 1, len(_slots(M)))  # one slot is left for the new node
         m, addr, free = _linked(r, M, n)
         k = m[1] = r.choice(free)  # the new node, its link junk: 0, its own address, a node's, or any
         m[k] = [0, k, r.choice(addr) if addr else 0, r.integers(M)][r.integers(4)]
@@ -165,7 +149,7 @@ def t_ll_append(M):
     def ref(m, M):
         o = m.copy()
         k = int(m[1])
-        addr = _chain(m)
+        addr = chain(m)
         o[addr[-1] if addr else 0] = k  # the node whose address is in cell 1 goes on the end of the list
         o[k] = 0
         return o, out_mask(m, range(M))
@@ -175,14 +159,11 @@ def t_ll_append(M):
 
 def t_ll_reverse(M):
     def gen(r, M):
-        return _linked(r, M, _edge(r, [0, 1, 2, len(_slots(M))], 1, len(_slots(M)) + 1))[0]
+        return _linked(r, M, edge(r, [0, 1, 2, len(_slots(M))], 1, len(_slots(M)) + 1))[0]
 
     def ref(m, M):
         o = m.copy()
-        addr = _chain(m)[::-1]  # the links turn round: the last node is the head, the head links to 0
-        o[0] = addr[0] if addr else 0
-        for a, b in zip(addr, [*addr[1:], 0]):
-            o[a] = b
+        relink(o, chain(m)[::-1])  # the links turn round: the last node is the head, the head links to 0
         return o, out_mask(m, range(M))
 
     return gen, ref
@@ -191,7 +172,7 @@ def t_ll_reverse(M):
 def t_push_front(M):
     def gen(r, M):
         m = any_cells(r, M)  # a value v >= 1 in cell 0, a 0-terminated list at cells 1.., junk after
-        L = _edge(r, [0, 1, M - 3], 2, M - 3)  # room for one more element and the terminator
+        L = edge(r, [0, 1, M - 3], 2, M - 3)  # room for one more element and the terminator
         m[1 : 1 + L] = r.integers(1, M, size=L)
         m[1 + L] = 0
         m[0] = m[1] if L and r.integers(4) == 0 else r.integers(1, M)  # v equal to the first element
@@ -210,7 +191,7 @@ def t_push_front(M):
 def t_lp_pop_front(M):
     def gen(r, M):
         m = any_cells(r, M)  # n >= 1 in cell 0, elements (0 included) at cells 1..n, junk after
-        m[0] = _edge(r, [1, 2, M - 1], 3, M - 1)
+        m[0] = edge(r, [1, 2, M - 1], 3, M - 1)
         return m
 
     def ref(m, M):
@@ -248,7 +229,7 @@ def t_median3(M):
 def t_stack_sum(M):
     def gen(r, M):
         m = any_cells(r, M)  # a stack at cells 1..sp-1, sp in cell 0, one element or more
-        m[0] = _edge(r, [2, 3, M - 1], 4, M - 1)
+        m[0] = edge(r, [2, 3, M - 1], 4, M - 1)
         return m
 
     def ref(m, M):
@@ -264,7 +245,7 @@ def t_stack_sum(M):
 def t_sorted_insert(M):
     def gen(r, M):
         m = any_cells(r, M)  # v >= 1 in cell 0, a sorted 0-terminated list at cells 1.., junk after
-        L = _edge(r, [0, 1, M - 3], 2, M - 3)
+        L = edge(r, [0, 1, M - 3], 2, M - 3)
         xs = np.sort(r.integers(1, M, size=L))
         m[1 : 1 + L] = xs
         m[1 + L] = 0
@@ -305,7 +286,7 @@ def t_ll_find(M):
 
     def ref(m, M):
         o = m.copy()
-        hits = [a for a in _chain(m) if m[a + 1] == m[1]]
+        hits = [a for a in chain(m) if m[a + 1] == m[1]]
         o[1] = hits[0] if hits else 0  # the first node holding cell 1's value, or 0 if none does
         return o, out_mask(m, [1])
 
