@@ -112,6 +112,24 @@ def relink(o, order):
         o[a] = b
 
 
+def node_slots(M):
+    """The addresses of the [next, value] node slots: 2, 4, ... below ``M``."""
+    return 2 + 2 * np.arange((M - 2) // 2)
+
+
+def junk_linked(r, M, n):
+    """A linked list of ``n`` [next, value] nodes at distinct :func:`node_slots` (values
+    ``1..M-1``), its head in cell 0 (0 if empty), the last node's next 0; every other cell
+    holds junk. Returns the memory, the node addresses in list order and the unused slots."""
+    m = any_cells(r, M)
+    slots = r.permutation(node_slots(M))
+    addr, free = slots[:n], slots[n:]
+    m[addr] = np.append(addr[1:], 0)
+    m[addr + 1] = r.integers(1, M, size=n)
+    m[0] = addr[0] if n else 0
+    return m, [int(a) for a in addr], [int(a) for a in free]
+
+
 def out_mask(m, idx):
     mask = np.zeros(len(m), dtype=bool)
     mask[list(idx)] = True

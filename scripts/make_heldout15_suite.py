@@ -30,25 +30,7 @@ from itertools import pairwise
 
 import make_dev_suite
 import numpy as np
-from make_dev_suite import any_cells, chain, edge, out_mask, relink
-
-
-def _slots(M):
-    """The addresses of the [next, value] node slots: 2, 4, ... below ``M``."""
-    return 2 + 2 * np.arange((M - 2) // 2)
-
-
-def _linked(r, M, n):
-    """A linked list of ``n`` [next, value] nodes at distinct slots (values ``1..M-1``), its
-    head in cell 0 (0 if empty), the last node's next 0; every other cell holds junk. Returns
-    the memory, the node addresses in list order and the unused slots."""
-    m = any_cells(r, M)
-    slots = r.permutation(_slots(M))
-    addr, free = slots[:n], slots[n:]
-    m[addr] = np.append(addr[1:], 0)
-    m[addr + 1] = r.integers(1, M, size=n)
-    m[0] = addr[0] if n else 0
-    return m, [int(a) for a in addr], [int(a) for a in free]
+from make_dev_suite import any_cells, chain, edge, junk_linked, node_slots, out_mask, relink
 
 
 def t_abs_diff(M):
@@ -140,8 +122,8 @@ def t_ptr_add(M):
 
 def t_ll_append(M):
     def gen(r, M):
-        n = edge(r, [0, 1, len(_slots(M)) - 1], 1, len(_slots(M)))  # one slot is left for the new node
-        m, addr, free = _linked(r, M, n)
+        n = edge(r, [0, 1, len(node_slots(M)) - 1], 1, len(node_slots(M)))  # one slot is left for the new node
+        m, addr, free = junk_linked(r, M, n)
         k = m[1] = r.choice(free)  # the new node, its link junk: 0, its own address, a node's, or any
         m[k] = [0, k, r.choice(addr) if addr else 0, r.integers(M)][r.integers(4)]
         return m
@@ -159,7 +141,7 @@ def t_ll_append(M):
 
 def t_ll_reverse(M):
     def gen(r, M):
-        return _linked(r, M, edge(r, [0, 1, 2, len(_slots(M))], 1, len(_slots(M)) + 1))[0]
+        return junk_linked(r, M, edge(r, [0, 1, 2, len(node_slots(M))], 1, len(node_slots(M)) + 1))[0]
 
     def ref(m, M):
         o = m.copy()
@@ -272,8 +254,8 @@ def t_sorted_insert(M):
 
 def t_ll_find(M):
     def gen(r, M):
-        n = r.integers(len(_slots(M)) + 1)  # empty to full
-        m, addr, _ = _linked(r, M, n)
+        n = r.integers(len(node_slots(M)) + 1)  # empty to full
+        m, addr, _ = junk_linked(r, M, n)
         vals = [int(m[a + 1]) for a in addr]
         absent = [v for v in range(M) if v not in vals]
         k = r.integers(4)  # the head's value, the last node's, a middle one's, or one not in the list
