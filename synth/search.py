@@ -1780,33 +1780,33 @@ class Search:
         carried = carry.finals(ctl, idx)
         if not covers and not carried:  # no way to write the cells left: no configuration is solved
             return out
-        todo = np.arange(N)  # the configurations not yet solved
+        is_open = np.ones(N, dtype=bool)  # the configurations not yet solved
         finals = [(var(n), v, True) for n, v in carried]
         finals.append((var(ctl.name), ctl.end, False))
         extra = self.final_reads(ctl, written)
         groups = itertools.chain(
             ((cover, None) for cover in covers),
             # a carried variable's address only where the constant cells and the cursor cannot cover
-            () if covers else self.carried_covers(carried, left, todo, max_cells),
+            () if covers else self.carried_covers(carried, left, np.arange(N), max_cells),
         )
         for cover, group in groups:
-            if not todo.size:
-                break
-            open_, per_write = todo if group is None else np.intersect1d(todo, group), []
+            open_ = np.flatnonzero(is_open) if group is None else group[is_open[group]]
+            per_write: list[dict[int, Term]] = []  # per write of the cover: configuration -> write
             for adr, rows, need in cover:
                 if not open_.size:
                     break
-                vals = self._final_value(ctl, adr, rows, need, finals, extra, bool(written.any()), N, open_)
-                made: dict[int, Term] = {}
+                vals = self._final_value(ctl, adr, rows, need, finals, extra, bool(written.any()), open_)
+                made: dict[int, Term] = {}  # one write term per distinct value term
                 for e in vals:
                     if e is not None and id(e) not in made:
                         made[id(e)] = write(adr, e)
-                per_write.append([None if e is None else made[id(e)] for e in vals])
-                open_ = np.array([q for q in open_ if vals[q] is not None], dtype=np.int64)
+                per_write.append({int(q): made[id(e)] for q, e in zip(open_, vals) if e is not None})
+                open_ = open_[np.array([e is not None for e in vals], dtype=bool)]
             for q in open_:
                 out[q] = par(*(pw[q] for pw in per_write))
-            if open_.size:
-                todo = np.setdiff1d(todo, open_)
+            is_open[open_] = False
+            if not is_open.any():
+                break
         return out
 
     def carried_covers(self, finals: list, left: np.ndarray, todo: np.ndarray, max_cells: int) -> Iterator[tuple]:
@@ -1936,8 +1936,10 @@ class Search:
             ctl.memo[key] = out
         return ctl.memo[key]
 
-    def _final_value(self, ctl, adr, rows, need, finals, extra, body_writes: bool, N: int, todo) -> list:
-        """The cheapest value for one write after the loop at ``adr``, per configuration:
+    def _final_value(self, ctl, adr, rows, need, finals, extra, body_writes: bool, todo: np.ndarray) -> list:
+        """The cheapest value for one write after the loop at ``adr``, per configuration of
+        ``todo`` (in its order; the carried values are sliced to them first, as most calls
+        solve for a few of many configurations):
         a function of one of the loop's final values ``finals``, or of a cell at the final
         cursor; without body writes, one that reads memory, or (for a write not at a
         constant cell) a fixed cell, as memory is still the input's; then of two final
@@ -1947,7 +1949,7 @@ class Search:
         needs other values for each group of :meth:`carried_covers`)."""
         M = self.M
         u, uw, um = self.table("u"), self.table("uw"), self.table("um")
-        ops = [(t, v[:, rows] if d else v[rows], d) for t, v, d in finals]
+        ops = [(t, v[todo][:, rows] if d else v[rows], d) for t, v, d in finals]
         cur = [(t, v[rows], False) for t, v, near in extra if near]
         at_cell = adr.op == "const"  # a fixed cell's value there is a straight-line write, not the loop's
         base = np.flatnonzero(rows) * M
@@ -1963,7 +1965,7 @@ class Search:
         holes = (choice(None, (t,), v, d) for t, v, d in ops)
         key = ("final", str(adr), rows.tobytes(), need.tobytes(), body_writes, tuple(str(t) for t, _, _ in extra))
         memo = ctl.memo.setdefault(key, {})
-        return self.solve(N, need, choices, holes, memo, todo)
+        return self.solve(len(todo), need, choices, holes, memo)
 
     # ------------------------------------------------------------------ nested loops
 
