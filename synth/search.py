@@ -793,7 +793,8 @@ class Search:
         run it leaves says what a changed cell's targets say on every example that compares
         it (:func:`_stops_of`): its iteration count is the targets less a constant, or the
         targets are the cell at the cursor where it stops, or that cursor (a search that
-        returns where it found something, along a linked list). It must stop some example
+        returns where it found something, along a linked list); or it stops where the
+        change is (:func:`_stops_at_change`: a write after it at the cursor). It must stop some example
         mid-run (a test that holds on a whole run is an ``if`` around the loop), and not
         after the same count on every example. The cheapest test of each run; the exit
         costs the test and an ``ifz`` on top of the control. ``do`` loops get none.
@@ -833,7 +834,7 @@ class Search:
                 ways = _ways(np.concatenate(stops), target, mask, at, M, live) if stops else ways
         found: dict[bytes, Control] = {}
         for tab, rows, envs, J, runs, _ in jobs:
-            for q, zero in _stops_of(runs, target, mask, changed, at, M, ways):
+            for q, zero in _stops_of(runs, target, mask, changed, at, M, ways) + _stops_at_change(runs, D, at[1], M):
                 n = runs.stop([q], zero)[0]
                 if not ((n > 0) & (n < ctl.n)).any() or (n == n[0]).all():
                     continue
@@ -2229,6 +2230,26 @@ def _stops_of(
             for zero in (False, True):
                 left = _agreeing(runs, rows, target[:, c], zero, cell_at, M, cut=max(64, Q // 64))
                 out.update((int(q), zero) for q in left)
+    return sorted(out)
+
+
+def _stops_at_change(runs: _Runs, D: np.ndarray, cursor: np.ndarray, M: int) -> list[tuple[int, bool]]:
+    """The exits ``(row, zero)`` of ``runs`` that stop where the change is: the cursor
+    there (``cursor``, ``(B, T)``) is, on every example that changes a cell (``D``,
+    ``(B, M)``), its first changed cell, or on every one its last (a loop that finds a
+    place and a write after it at the cursor: the first element equal to a value set to
+    0). Past the same chance floor as :func:`_stops_of`, counting the examples that
+    change a cell."""
+    rows = np.flatnonzero(D.any(1))
+    Q = len(runs.nz)
+    if not _chance(D.any(1)[:, None], M, Q, 2)[0]:
+        return []
+    first, last = D.argmax(1), M - 1 - D[:, ::-1].argmax(1)
+    out: set[tuple[int, bool]] = set()
+    for target in (first, last) if (first != last).any() else (first,):
+        for zero in (False, True):
+            left = _agreeing(runs, rows, target, zero, cursor, M, cut=max(64, Q // 64))
+            out.update((int(q), zero) for q in left)
     return sorted(out)
 
 

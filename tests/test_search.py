@@ -835,6 +835,32 @@ def test_the_first_element_above_a_value_is_found_by_an_exit():
     assert good and good[0].op == "seq" and good[0].args[0].op == "while", str(good[:1])
 
 
+def _cut_at_value(rng, B: int, M: int) -> Examples:
+    """A value in cell 0 and a 0-terminated list at cell 1 of values that repeat, random
+    cells after it; the list's first element equal to the value becomes 0, which ends the
+    list there (nothing changes if none is)."""
+    X = rng.integers(0, M, (B, M))
+    for b in range(B):
+        n = rng.integers(1, M - 1)
+        X[b, 1 : 1 + n] = rng.integers(1, 4, n)
+        X[b, 1 + n] = 0
+        X[b, 0] = X[b, rng.integers(1, 1 + n)] if b % 3 else rng.integers(1, M)
+    Y = X.copy()
+    for b in range(B):
+        k = next(k for k in range(1, M) if X[b, k] in (0, X[b, 0]))
+        Y[b, k] = 0
+    return Examples(X, Y, np.ones((B, M), bool))
+
+
+def test_a_loop_that_stops_where_the_change_is_is_found_by_an_exit():
+    """No cell's targets say where a list is cut (the changed cell moves from example to
+    example, and its target is 0): an exit is kept because it stops, on every example that
+    changes, at the changed cell, and the write after it at the cursor generalises."""
+    M, rng = 8, np.random.default_rng(3)
+    _, good = _generalising(_cut_at_value, M, rng, time_limit=60)
+    assert good and good[0].args[0].op == "while" and good[0].args[-1].op == "write", str(good[:1])
+
+
 def _list_length(rng, B: int, M: int) -> Examples:
     """A list at cell 1 (zeros after it); cell 0 becomes its length."""
     X, n = np.zeros((B, M), dtype=np.int64), rng.integers(1, M - 1, B)
