@@ -2246,7 +2246,7 @@ def _stops_at_change(runs: _Runs, D: np.ndarray, cursor: np.ndarray, M: int) -> 
         return []
     first, last = D.argmax(1), M - 1 - D[:, ::-1].argmax(1)
     out: set[tuple[int, bool]] = set()
-    for target in (first, last) if (first != last).any() else (first,):
+    for target in (first, last) if (first != last)[rows].any() else (first,):
         for zero in (False, True):
             left = _agreeing(runs, rows, target, zero, cursor, M, cut=max(64, Q // 64))
             out.update((int(q), zero) for q in left)
