@@ -1778,6 +1778,10 @@ class Search:
             return [seq()] * N
         out: list[Term | None] = [None] * N
         covers = self.final_covers_of(ctl, left, max_cells)
+        if written.any():  # a pointer read from a cell the body writes is not the input's
+            wrote = set(np.flatnonzero(written.any(0)).tolist())
+            stale = lambda c: any(n.op == "cell" and n.args[0] in wrote for a, _, _ in c for n in a.walk())
+            covers = [c for c in covers if not stale(c)]
         carried = carry.finals(ctl, idx)
         if not covers and not carried:  # no way to write the cells left: no configuration is solved
             return out
@@ -1867,16 +1871,18 @@ class Search:
         """Ways to write the cells ``left`` ``(B, M)`` after the loop with at most
         ``max_cells`` writes, each ``[(address, rows of the examples it must fit (B,),
         needed values there)]``: constant cells alone first (as many as there are changed
-        cells), then covers that write at the final cursor (one of :meth:`final_addresses`
-        per write, each covering a cell left), the rest at constant cells, cheapest
-        addresses first. A cursor write may hit a constant write's cell on some examples
-        (a one-element list's first and last): both must write the cell's target there."""
+        cells), then covers that write at the final cursor or at a pointer read from a
+        fixed cell (one of :meth:`final_addresses` or :meth:`pointer_addresses` per write,
+        each covering a cell left), the rest at constant cells, cheapest addresses first.
+        A cursor write may hit a constant write's cell on some examples (a one-element
+        list's first and last): both must write the cell's target there."""
         Y = self.spec.outputs
         B = len(Y)
         cells = np.flatnonzero(left.any(0))
         if len(cells) <= max_cells:
             yield self._const_writes(cells)
-        hits = [(t, at) for t, at in self.final_addresses(ctl) if left[np.arange(B), at].any()]
+        addresses = [*self.final_addresses(ctl), *self.pointer_addresses()]
+        hits = [(t, at) for t, at in addresses if left[np.arange(B), at].any()]
         combos = [s for k in range(1, max_cells + 1) for s in itertools.combinations(hits, k)]
         combos.sort(key=lambda s: sum(cost(t, self.costs) for t, _ in s))  # stable: fewer writes first at a tie
         everywhere = np.ones(B, dtype=bool)
@@ -1907,6 +1913,23 @@ class Search:
         K = self.spec.mask
         rows = np.arange(len(K))
         return [(t, at) for t, at in self.final_cursor(ctl) if (at != at[0]).any() and K[rows, at].all()]
+
+    def pointer_addresses(self) -> list[tuple[Term, np.ndarray]]:
+        """Addresses after a loop read from a fixed cell, ``mem[k]``, ``inc(mem[k])`` and
+        ``dec(mem[k])`` (a list's head, whose node a walk to the tail leaves behind), with
+        the cells they address on the input, kept as :meth:`final_addresses` keeps the
+        cursor's (built once). They hold after a loop whose body leaves cell ``k`` alone
+        (:meth:`final_writes` drops the others)."""
+        if not hasattr(self, "_pointers"):
+            X, K, M = self.spec.inputs, self.spec.mask, self.M
+            rows = np.arange(len(X))
+            self._pointers = [
+                (cell(k) if op == "var" else app(op, cell(k)), at)
+                for k in range(M)
+                for op in ("var", "inc", "dec")
+                if ((at := at_cursor(op, X[:, k], X, M)) != at[0]).any() and K[rows, at].all()
+            ]
+        return self._pointers
 
     def final_reads(self, ctl: Control, written: np.ndarray) -> list[tuple[Term, np.ndarray, bool]]:
         """Cells a final write's value may read besides the loop's final values: at the
@@ -1954,12 +1977,14 @@ class Search:
         cur = [(t, v[rows], False) for t, v, near in extra if near]
         at_cell = adr.op == "const"  # a fixed cell's value there is a straight-line write, not the loop's
         base = np.flatnonzero(rows) * M
+        fixed = [] if body_writes or at_cell else [x for x in extra if not x[2]]  # fixed cells' values
         choices = itertools.chain(
             (choice(u, {"u": t}, v, d) for t, v, d in ops),
             (choice(u, {"u": t}, v[rows], False) for t, v, near in extra if near),
             # memory is still the input's only without body writes: then memory-reading functions apply
             (choice(um, {"u": t}, v, d, base=base) for t, v, d in ops if not body_writes),
-            (choice(u, {"u": t}, v[rows], False) for t, v, near in extra if not (near or body_writes or at_cell)),
+            (choice(u, {"u": t}, v[rows], False) for t, v, _ in fixed),
+            (choice(um, {"u": t}, v[rows], False, base=base) for t, v, _ in fixed),
             (pair_choice(uw, a, b, M) for a, b in itertools.combinations(ops, 2)),
             (pair_choice(uw, a, b, M) for a in ops for b in cur),
         )

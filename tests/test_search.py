@@ -861,6 +861,33 @@ def test_a_loop_that_stops_where_the_change_is_is_found_by_an_exit():
     assert good and good[0].args[0].op == "while" and good[0].args[-1].op == "write", str(good[:1])
 
 
+def _swap_node_ends(rng, B: int, M: int) -> Examples:
+    """A linked list of ``[next, value]`` nodes at even cells, its head's address in cell 0
+    (0: empty), junk elsewhere (half of it 0, so that a walk over consecutive cells stops
+    anywhere); the first and the last node swap values."""
+    X = rng.integers(0, M, (B, M)) * rng.integers(0, 2, (B, M))
+    Y = X.copy()
+    for b in range(B):
+        n = rng.integers(2, (M - 2) // 2 + 1) if b % 4 else b % 8 // 4  # mostly two nodes or more
+        nodes = rng.permutation(np.arange(2, M - 1, 2))[:n]
+        X[b, 0] = nodes[0] if len(nodes) else 0
+        X[b, nodes] = [*nodes[1:], 0]
+        X[b, nodes + 1] = rng.integers(1, M, len(nodes))
+        Y[b] = X[b]
+        if len(nodes):
+            Y[b, nodes[0] + 1], Y[b, nodes[-1] + 1] = X[b, nodes[-1] + 1], X[b, nodes[0] + 1]
+    return Examples(X, Y, np.ones((B, M), bool))
+
+
+def test_writes_after_a_walk_go_to_a_pointer_read_from_a_fixed_cell():
+    """After a walk to a linked list's tail, one write goes to the tail's value field and
+    one to the head's, ``inc(mem[0])``, an address read from a fixed cell (the walk writes
+    nothing, so it is the input's), whose value is read there too."""
+    M, rng = 10, np.random.default_rng(5)
+    _, good = _generalising(_swap_node_ends, M, rng, time_limit=60)
+    assert good and "inc(mem[0])" in show(good[0]), [show(t) for t in good[:1]]
+
+
 def _list_length(rng, B: int, M: int) -> Examples:
     """A list at cell 1 (zeros after it); cell 0 becomes its length."""
     X, n = np.zeros((B, M), dtype=np.int64), rng.integers(1, M - 1, B)
