@@ -1624,7 +1624,7 @@ class Search:
                 written |= self._address(ctl, h)[0]
             left = D & ~written  # the changed cells the writes after the loop must cover
             at_carried = bool(carry.traj) and _few_left(left)
-            if not at_carried and not self.final_covers_of(ctl, left):
+            if not at_carried and not self.final_covers_of(ctl, left, pure=not site):
                 continue  # the cells the body leaves cannot all be written after the loop
             # the writes after the loop first: they fail far more configurations than the
             # body value does, on fewer points (ll_find to cost 8: none of 121 k fit)
@@ -1777,11 +1777,7 @@ class Search:
         if not left.any():
             return [seq()] * N
         out: list[Term | None] = [None] * N
-        covers = self.final_covers_of(ctl, left, max_cells)
-        if written.any():  # a pointer read from a cell the body writes is not the input's
-            wrote = set(np.flatnonzero(written.any(0)).tolist())
-            stale = lambda c: any(n.op == "cell" and n.args[0] in wrote for a, _, _ in c for n in a.walk())
-            covers = [c for c in covers if not stale(c)]
+        covers = self.final_covers_of(ctl, left, max_cells, pure=not written.any())
         carried = carry.finals(ctl, idx)
         if not covers and not carried:  # no way to write the cells left: no configuration is solved
             return out
@@ -1859,41 +1855,51 @@ class Search:
         Y, K = self.spec.outputs, self.spec.mask
         return [(const(c), K[:, c], Y[K[:, c], c]) for c in cells]
 
-    def final_covers_of(self, ctl: Control, left: np.ndarray, max_cells: int = 2) -> list[list]:
+    def final_covers_of(self, ctl: Control, left: np.ndarray, max_cells: int = 2, pure: bool = False) -> list[list]:
         """:meth:`final_covers`, kept per control and cells left (the same for every batch
-        of a control and body address); empty when no writes after the loop can finish."""
-        key = ("final covers", left.tobytes(), max_cells)
+        of a control and body address); empty when no writes after the loop can finish.
+        ``pure``: the body writes nothing (pointer addresses may then serve)."""
+        key = ("final covers", left.tobytes(), max_cells, pure)
         if key not in ctl.memo:
-            ctl.memo[key] = list(self.final_covers(ctl, left, max_cells))
+            ctl.memo[key] = list(self.final_covers(ctl, left, max_cells, pure))
         return ctl.memo[key]
 
-    def final_covers(self, ctl: Control, left: np.ndarray, max_cells: int) -> Iterator[list]:
+    def final_covers(self, ctl: Control, left: np.ndarray, max_cells: int, pure: bool = False) -> Iterator[list]:
         """Ways to write the cells ``left`` ``(B, M)`` after the loop with at most
         ``max_cells`` writes, each ``[(address, rows of the examples it must fit (B,),
         needed values there)]``: constant cells alone first (as many as there are changed
-        cells), then covers that write at the final cursor or at a pointer read from a
-        fixed cell (one of :meth:`final_addresses` or :meth:`pointer_addresses` per write,
-        each covering a cell left), the rest at constant cells, cheapest addresses first.
+        cells), then covers that write at the final cursor (one of :meth:`final_addresses`
+        per write, each covering a cell left), the rest at constant cells, cheapest
+        addresses first; after a body that writes nothing (``pure``), and only when those
+        give none, covers with a write at a pointer read from a fixed cell
+        (:meth:`pointer_addresses`).
         A cursor write may hit a constant write's cell on some examples (a one-element
         list's first and last): both must write the cell's target there."""
         Y = self.spec.outputs
         B = len(Y)
         cells = np.flatnonzero(left.any(0))
-        if len(cells) <= max_cells:
+        found = len(cells) <= max_cells
+        if found:
             yield self._const_writes(cells)
-        addresses = [*self.final_addresses(ctl), *self.pointer_addresses()]
-        hits = [(t, at) for t, at in addresses if left[np.arange(B), at].any()]
-        combos = [s for k in range(1, max_cells + 1) for s in itertools.combinations(hits, k)]
-        combos.sort(key=lambda s: sum(cost(t, self.costs) for t, _ in s))  # stable: fewer writes first at a tie
+        cursor = [(t, at) for t, at in self.final_addresses(ctl) if left[np.arange(B), at].any()]
+        pointers = [(t, at) for t, at in self.pointer_addresses() if left[np.arange(B), at].any()] if pure else []
+        ids = {id(t) for t, _ in pointers}
         everywhere = np.ones(B, dtype=bool)
-        for s in combos:
-            rest = left.copy()
-            for _, at in s:
-                rest[np.arange(B), at] = False
-            fixed = np.flatnonzero(rest.any(0))
-            if len(fixed) + len(s) > max_cells:
-                continue
-            yield [*self._const_writes(fixed), *((t, everywhere, Y[np.arange(B), at]) for t, at in s)]
+        for hits, need in ((cursor, 0), (cursor + pointers, 1)):
+            if need and (found or not pointers):
+                return
+            combos = [s for k in range(1, max_cells + 1) for s in itertools.combinations(hits, k)]
+            combos = [s for s in combos if sum(id(t) in ids for t, _ in s) >= need]  # pointers only where they add
+            combos.sort(key=lambda s: sum(cost(t, self.costs) for t, _ in s))  # stable: fewer writes first at a tie
+            for s in combos:
+                rest = left.copy()
+                for _, at in s:
+                    rest[np.arange(B), at] = False
+                fixed = np.flatnonzero(rest.any(0))
+                if len(fixed) + len(s) > max_cells:
+                    continue
+                found = True
+                yield [*self._const_writes(fixed), *((t, everywhere, Y[np.arange(B), at]) for t, at in s)]
 
     def final_cursor(self, ctl: Control) -> list[tuple[Term, np.ndarray]]:
         """The loop's final cursor ``v`` and its neighbours ``inc(v)``, ``dec(v)`` (those a
