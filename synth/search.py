@@ -1875,31 +1875,36 @@ class Search:
         (:meth:`pointer_addresses`).
         A cursor write may hit a constant write's cell on some examples (a one-element
         list's first and last): both must write the cell's target there."""
+        B = len(self.spec.outputs)
+        cells = np.flatnonzero(left.any(0))
+        cursor = [(t, at) for t, at in self.final_addresses(ctl) if left[np.arange(B), at].any()]
+        own = [self._const_writes(cells)] if len(cells) <= max_cells else []
+        own += self._address_covers(cursor, left, max_cells)
+        yield from own
+        if pure and not own:
+            pointers = [(t, at) for t, at in self.pointer_addresses() if left[np.arange(B), at].any()]
+            ids = {id(t) for t, _ in pointers}
+            some = lambda s: any(id(t) in ids for t, _ in s)  # a pointer among the writes
+            yield from self._address_covers(cursor + pointers, left, max_cells, some)
+
+    def _address_covers(self, hits: list, left: np.ndarray, max_cells: int, keep=None) -> list[list]:
+        """Covers (as :meth:`final_covers`) of one to ``max_cells`` writes at the addresses
+        ``hits`` (sets of them that ``keep`` passes, if given), the cells left over at
+        constant cells, cheapest addresses first (fewer writes first at a tie)."""
         Y = self.spec.outputs
         B = len(Y)
-        cells = np.flatnonzero(left.any(0))
-        found = len(cells) <= max_cells
-        if found:
-            yield self._const_writes(cells)
-        cursor = [(t, at) for t, at in self.final_addresses(ctl) if left[np.arange(B), at].any()]
-        pointers = [(t, at) for t, at in self.pointer_addresses() if left[np.arange(B), at].any()] if pure else []
-        ids = {id(t) for t, _ in pointers}
-        everywhere = np.ones(B, dtype=bool)
-        for hits, need in ((cursor, 0), (cursor + pointers, 1)):
-            if need and (found or not pointers):
-                return
-            combos = [s for k in range(1, max_cells + 1) for s in itertools.combinations(hits, k)]
-            combos = [s for s in combos if sum(id(t) in ids for t, _ in s) >= need]  # pointers only where they add
-            combos.sort(key=lambda s: sum(cost(t, self.costs) for t, _ in s))  # stable: fewer writes first at a tie
-            for s in combos:
-                rest = left.copy()
-                for _, at in s:
-                    rest[np.arange(B), at] = False
-                fixed = np.flatnonzero(rest.any(0))
-                if len(fixed) + len(s) > max_cells:
-                    continue
-                found = True
-                yield [*self._const_writes(fixed), *((t, everywhere, Y[np.arange(B), at]) for t, at in s)]
+        combos = [s for k in range(1, max_cells + 1) for s in itertools.combinations(hits, k)]
+        combos = [s for s in combos if keep is None or keep(s)]
+        combos.sort(key=lambda s: sum(cost(t, self.costs) for t, _ in s))  # stable: fewer writes first at a tie
+        everywhere, out = np.ones(B, dtype=bool), []
+        for s in combos:
+            rest = left.copy()
+            for _, at in s:
+                rest[np.arange(B), at] = False
+            fixed = np.flatnonzero(rest.any(0))
+            if len(fixed) + len(s) <= max_cells:
+                out.append([*self._const_writes(fixed), *((t, everywhere, Y[np.arange(B), at]) for t, at in s)])
+        return out
 
     def final_cursor(self, ctl: Control) -> list[tuple[Term, np.ndarray]]:
         """The loop's final cursor ``v`` and its neighbours ``inc(v)``, ``dec(v)`` (those a
@@ -1924,8 +1929,8 @@ class Search:
         """Addresses after a loop read from a fixed cell, ``mem[k]``, ``inc(mem[k])`` and
         ``dec(mem[k])`` (a list's head, whose node a walk to the tail leaves behind), with
         the cells they address on the input, kept as :meth:`final_addresses` keeps the
-        cursor's (built once). They hold after a loop whose body leaves cell ``k`` alone
-        (:meth:`final_writes` drops the others)."""
+        cursor's (built once). They hold after a loop whose body writes nothing (the
+        ``pure`` covers of :meth:`final_covers`)."""
         if not hasattr(self, "_pointers"):
             X, K, M = self.spec.inputs, self.spec.mask, self.M
             rows = np.arange(len(X))
