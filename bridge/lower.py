@@ -48,7 +48,7 @@ import numpy as np
 
 from neural.asm import OP_INDEX, Line, Program
 from synth.enumerate import Bank
-from synth.lang import COMMUTATIVE, LOOPS, Term, desugar, hole_operands, hole_size, holes, reads
+from synth.lang import COMMUTATIVE, LOOPS, Term, desugar, hole_operands, hole_size, holes, reads, substitute
 
 
 class LoweringError(ValueError):
@@ -454,6 +454,10 @@ class _Compiler:
 
     def do_loop(self, v: str, init: Term, cond: Term, step: Term, body: Term) -> None:
         """``head: body; JEZ cond, end; v ← step; JMP head`` (the test after the body)."""
+        if _goes_on_while_zero(cond, self.M):
+            self.rotatable = True
+            if self.rotate:
+                return self.entered_at_step(v, init, cond, step, body)
         self.assign(v, init)
         head, end = self.loop_head()
         self.stmt(body)
@@ -462,9 +466,35 @@ class _Compiler:
         self.assign(v, step)
         self.loop_tail(head, end, saved)
 
+    def entered_at_step(self, v: str, init: Term, cond: Term, step: Term, body: Term) -> None:
+        """A ``do`` loop that goes on while ``c`` is 0 and ``t`` is not (its test
+        ``ifz(c, t, 0)``), with its step at its head: ``JMP in; head: v ← step; in: body;
+        JEZ t, end; JEZ c, head; end:``, one jump back where the test at the foot needs
+        one out and one back. If ``init`` is the step of some ``x``, ``v ← x`` and no
+        jump in: the first pass takes the step too (``p ← mem[0]; head: p ← dec(p); …``)."""
+        c, t, _ = cond.args
+        x = _step_of(init, step, v)
+        self.assign(v, init if x is None else x)
+        enter = None if x is not None else self.label()
+        if enter is not None:
+            self.jump(enter)
+        head, end = self.loop_head()
+        self.assign(v, step)
+        if enter is not None:
+            self.place(enter)
+            self.cse = {}  # reached from before the loop and from its head
+        self.stmt(body)
+        self.emit_pad()
+        self.branch_zero(t, end)
+        saved = dict(self.cse)  # what end may reuse: computed on both ways there
+        self.emit("JEZ", self.expr(c), head)
+        self.place(end)
+        self.cse = saved
+        self.depth -= 1
+
     def while_loop(self, v: str, init: Term, cond: Term, step: Term, body: Term) -> None:
         self.assign(v, init)
-        if cond.op == "ifz" and _zero(cond.args[2], self.M) and not _zero(cond.args[1], self.M):
+        if _goes_on_while_zero(cond, self.M):
             self.rotatable = True
             if self.rotate:
                 return self.foot_tested(v, cond, step, body)
@@ -503,6 +533,19 @@ def _zero(e: Term, M: int) -> bool:
     return e.op == "const" and e.args[0] % M == 0
 
 
+def _goes_on_while_zero(cond: Term, M: int) -> bool:
+    """``ifz(c, t, 0)`` with ``t`` not 0: a loop test that holds only where ``c`` is 0."""
+    return cond.op == "ifz" and _zero(cond.args[2], M) and not _zero(cond.args[1], M)
+
+
+def _step_of(init: Term, step: Term, v: str) -> Term | None:
+    """An ``x`` with ``step[v := x] = init`` (a loop that starts one step from ``x``), or None."""
+    for x in init.walk():
+        if substitute(step, {v: x}) == init:
+            return x
+    return None
+
+
 @lru_cache(maxsize=8)
 def _ab_bank(M: int) -> Bank:
     bank = Bank(("u", "w"), M)
@@ -537,8 +580,6 @@ def _inverse(M: int, fa: Term, fb: Term, na: str, nb: str) -> Term | None:
         if lv.terms:
             hit = np.flatnonzero((lv.values[:, idx] == ta).all(1))
             if hit.size:
-                from synth.lang import substitute
-
                 return substitute(lv.terms[int(hit[0])], {"u": Term("var", (na,)), "w": Term("var", (nb,))})
     return None
 

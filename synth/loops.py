@@ -50,7 +50,14 @@ STEPS = {
 # a while loop's look-ahead test: the cell its step moves to (``mem[inc(p)]`` is
 # ``read_inc`` above), so a walk stops on the last cell that has a next one
 AHEAD = {f"ahead_{s}": (lambda v, s=s: read(STEPS[s](v))) for s in ("read", "read_inc", "dec", "hop")}
-TESTS = {**CONDS, **AHEAD}  # every loop test, by name
+# a test of a cell that goes on while the cell is 0 (skip the zeros, pop the empty slots):
+# on a machine that jumps only on 0, the cheapest loop there is (one jump, back)
+ZERO = {
+    f"zero_{c}": (lambda v, t=t: app("ifz", t(v), const(1), const(0)))
+    for c, t in {**CONDS, **AHEAD}.items()
+    if c != "var"
+}
+TESTS = {**CONDS, **AHEAD, **ZERO}  # every loop test, by name
 CURSOR = {FOR: "i", REPEAT: "c", WHILE: "p", DO: "p", COUNT: "i"}
 COUNTER = "c"  # a counted walk's count: a ``repeat`` loop's variable
 
@@ -58,6 +65,8 @@ COUNTER = "c"  # a counted walk's count: a ``repeat`` loop's variable
 def at_cursor(kind: str, v: np.ndarray, X: np.ndarray, M: int) -> np.ndarray:
     """A cursor function (``TESTS``/``STEPS`` key) on cursors ``(..., B)`` over memories ``X``."""
     rows = np.arange(X.shape[0])
+    if kind.startswith("zero_"):
+        return (at_cursor(kind.removeprefix("zero_"), v, X, M) == 0).astype(v.dtype)
     if kind.startswith("ahead_"):
         return X[rows, at_cursor(kind.removeprefix("ahead_"), v, X, M)]
     if kind == "var":
@@ -217,6 +226,8 @@ def loop_controls(inits: Table, X: np.ndarray, M: int, F: int, costs: dict[str, 
     kinds += [(WHILE, c, s) for c in CONDS for s in STEPS if (c, s) not in (("read", "inc"), ("var", "dec"))]
     kinds += [(DO, c, s) for c in CONDS for s in STEPS]
     kinds += [(WHILE, c, c.removeprefix("ahead_")) for c in AHEAD]
+    kinds += [(k, z, s) for z in ("zero_read", "zero_read_inc") for k in (WHILE, DO) for s in STEPS]
+    kinds += [(WHILE, f"zero_{c}", c.removeprefix("ahead_")) for c in AHEAD]
     out: dict[bytes, Control] = {}
     found: list[Control] = []
     runs = 0

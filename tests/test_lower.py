@@ -382,6 +382,29 @@ def test_a_loop_that_goes_on_while_a_test_is_zero_is_tested_at_its_foot_where_th
     assert compared >= 3 * 60
 
 
+def test_a_do_loop_that_goes_on_while_a_cell_is_zero_takes_its_step_at_its_head():
+    # do { body } while mem[p] = 0 (and t is not), p <- step: at its foot it needs a jump out
+    # and one back; with the step at its head, one back and one in. Where the start is a
+    # step from some x (dec(mem[0]) is dec(p) at p = mem[0]), the loop starts at x, no jump in
+    p = var("p")
+    X = np.random.default_rng(4).integers(0, 3, size=(64, 16))
+    X[:, 0] = np.random.default_rng(5).integers(1, 16, size=64)
+    compared = 0
+    for start, t, body, jumps_in in (
+        (app("dec", cell(0)), const(1), seq(), 0),
+        (app("dec", cell(0)), read(app("inc", p)), seq(), 0),
+        (app("inc", cell(1)), const(1), write(app("inc", p), p), 1),  # inc(mem[1]) is no dec(x)
+        (const(5), app("sub", p, cell(2)), seq(), 1),
+    ):
+        test = Term("ifz", (read(p), t, const(0)))
+        loop = seq(do_loop("p", start, test, app("dec", p), body), write(const(0), app("inc", p)))
+        M = len(lower(loop, 16, 12).program)  # tested at its foot it needs a line past its end
+        low = lower(loop, M, 12).program
+        assert len(low) < M and sum(ln.op == JMP for ln in low.lines) == jumps_in, str(low)
+        compared += agree(loop, M, X[:, :M] % M)
+    assert compared >= 4 * 60
+
+
 def test_a_jump_to_the_next_line_is_dropped():
     # b <- ifz(d, b, i): the branch that keeps b is empty, so the other one's jump past it
     # lands on the next line; dropped, the program is a line shorter and agrees

@@ -888,6 +888,30 @@ def test_writes_after_a_walk_go_to_a_pointer_read_from_a_fixed_cell():
     assert good and "inc(mem[0])" in show(good[0]), [show(t) for t in good[:1]]
 
 
+def _pop_zeros(rng, B: int, M: int) -> Examples:
+    """A stack in cells ``1..sp - 1``, its pointer ``sp`` in cell 0, zeros on top of most
+    (junk above it); the pointer drops below the zeros on top (to 1 if all are)."""
+    X = rng.integers(0, M, (B, M))
+    Y = X.copy()
+    for b in range(B):
+        sp = X[b, 0] = rng.integers(1, M)
+        X[b, 1:sp] = rng.integers(0, 3, sp - 1)
+        X[b, max(1, sp - rng.integers(0, 4)) : sp] = 0  # up to three zeros on top
+        Y[b, 0] = 1 + max((k for k in range(1, sp) if X[b, k]), default=0)
+    mask = np.zeros((B, M), bool)
+    mask[:, 0] = True
+    return Examples(X, Y, mask)
+
+
+def test_a_loop_goes_on_while_a_cell_is_zero():
+    """The pointer's target is one past where a walk down over the zeros stops: no exit's
+    signal (its targets are neither the cursor nor the cell there), but a loop that goes
+    on while ``mem[p]`` (or ``mem[dec(p)]``) is 0, then one write, generalises."""
+    M, rng = 10, np.random.default_rng(6)
+    _, good = _generalising(_pop_zeros, M, rng, time_limit=60)
+    assert good and "= 0 then 1 else 0" in show(good[0]), [show(t) for t in good[:1]]
+
+
 def _list_length(rng, B: int, M: int) -> Examples:
     """A list at cell 1 (zeros after it); cell 0 becomes its length."""
     X, n = np.zeros((B, M), dtype=np.int64), rng.integers(1, M - 1, B)
