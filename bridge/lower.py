@@ -259,6 +259,7 @@ class _Compiler:
         line more where both branches compute their values (a jump past the other
         branch's test), so :func:`lower` falls back to testing the value when this does
         not fit."""
+        e = _test_form(e, self.M, self.branch)
         if e.op == "const":
             if e.args[0] % self.M == 0:
                 self.jump(target)
@@ -454,6 +455,7 @@ class _Compiler:
 
     def do_loop(self, v: str, init: Term, cond: Term, step: Term, body: Term) -> None:
         """``head: body; JEZ cond, end; v ← step; JMP head`` (the test after the body)."""
+        cond = _test_form(cond, self.M, self.branch)
         if _goes_on_while_zero(cond, self.M):
             self.rotatable = True
             if self.rotate:
@@ -494,6 +496,7 @@ class _Compiler:
 
     def while_loop(self, v: str, init: Term, cond: Term, step: Term, body: Term) -> None:
         self.assign(v, init)
+        cond = _test_form(cond, self.M, self.branch)
         if _goes_on_while_zero(cond, self.M):
             self.rotatable = True
             if self.rotate:
@@ -531,6 +534,21 @@ class _Compiler:
 
 def _zero(e: Term, M: int) -> bool:
     return e.op == "const" and e.args[0] % M == 0
+
+
+def _test_form(e: Term, M: int, branch: bool) -> Term:
+    """A test (only whether it is 0 counts) in the form that lowers to the fewest lines:
+    ``min(k, c)`` (``k`` not 0) is 0 where ``c`` is, so ``c``; and where tests branch,
+    ``1 − min(1, c)`` (what the rewrites make of ``ifz(c, 1, 0)``) is ``ifz(c, 1, 0)``."""
+    consts = [a for a in e.args if isinstance(a, Term) and a.op == "const"]
+    if e.op == "min" and consts and not _zero(consts[0], M):
+        return _test_form(e.args[1] if e.args[0] is consts[0] else e.args[0], M, branch)
+    if branch and e.op == "sub" and e.args[0] == Term("const", (1,)) and e.args[1].op == "min":
+        lo, c = e.args[1].args
+        lo, c = (lo, c) if lo == e.args[0] else (c, lo)
+        if lo == e.args[0]:
+            return Term("ifz", (c, lo, Term("const", (0,))))
+    return e
 
 
 def _goes_on_while_zero(cond: Term, M: int) -> bool:

@@ -405,6 +405,23 @@ def test_a_do_loop_that_goes_on_while_a_cell_is_zero_takes_its_step_at_its_head(
     assert compared >= 4 * 60
 
 
+def test_a_loop_test_the_rewrites_made_branch_free_lowers_as_the_branch():
+    # the rewrites turn ifz(c, 1, 0) into 1 - min(1, c), and extraction may keep it: as a
+    # loop test it is the same test, and lowers in the same lines; min(1, c) tests c
+    p = var("p")
+    X = np.random.default_rng(6).integers(0, 3, size=(64, 8))
+    X[:, 0] = np.random.default_rng(7).integers(1, 8, size=64)
+    zero = read(app("dec", p))
+    for loop in (while_loop, do_loop):
+        forms = [Term("ifz", (zero, const(1), const(0))), app("sub", const(1), app("min", const(1), zero))]
+        lows = [seq(loop("p", cell(0), f, app("dec", p), seq()), write(const(0), p)) for f in forms]
+        assert len(lower(lows[1], 8, 12).program) == len(lower(lows[0], 8, 12).program)
+        assert agree(lows[1], 8, X) >= 60
+    walk = seq(while_loop("p", const(1), app("min", const(1), read(p)), app("inc", p), seq()), write(const(0), p))
+    plain = seq(while_loop("p", const(1), read(p), app("inc", p), seq()), write(const(0), p))
+    assert len(lower(walk, 12, 12).program) == len(lower(plain, 12, 12).program)
+
+
 def test_a_jump_to_the_next_line_is_dropped():
     # b <- ifz(d, b, i): the branch that keeps b is empty, so the other one's jump past it
     # lands on the next line; dropped, the program is a line shorter and agrees
