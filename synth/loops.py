@@ -308,12 +308,41 @@ class Carry:
         at = (np.arange(len(ctl.n))[:, None] * (F + 1) + np.arange(F)[None])[ctl.valid]
         return [(name, t.reshape(self.N, -1)[idx[:, None], at[None]]) for name, t in self.traj.items()]
 
+    def after(self, ctl: Control, idx: np.ndarray) -> list[tuple[str, np.ndarray]]:
+        """Each variable's value after each valid iteration's update, as :meth:`before`,
+        named ``a'``: the values a body may write that reads the update's result (a running
+        maximum's drop, ``(max(a, x) − x)``), where it differs from ``a``'s."""
+        F = ctl.v.shape[1]
+        at = (np.arange(len(ctl.n))[:, None] * (F + 1) + np.arange(1, F + 1)[None])[ctl.valid]
+        out = []
+        for name, t in self.traj.items():
+            v = t.reshape(self.N, -1)[idx[:, None], at[None]]
+            if not np.array_equal(v, t.reshape(self.N, -1)[idx[:, None], at[None] - 1]):
+                out.append((after(name), v))
+        return out
+
     def describe(self, i: int) -> tuple[list[Term], list[Term]]:
         """Configuration ``i`` as statements: the initialising sets (an init named None is
         a statement: a loop before this one), the updating sets."""
         start, make = next((s, m) for s, m in reversed(self.groups) if s <= i)
         inits, updates = make(i - start)
         return [t if n is None else assign(n, t) for n, t in inits], [assign(n, t) for n, t in updates]
+
+
+def after(name: str) -> str:
+    """The name a body value uses for variable ``name``'s value after the update
+    (:meth:`Carry.after`); :func:`updated` replaces it with the update itself."""
+    return name + "'"
+
+
+def updated(t: Term, sets: list[Term]) -> Term:
+    """``t`` with each ``a'`` replaced by ``a``'s update among ``sets`` (``a`` itself where
+    the loop leaves ``a`` alone): the body stays simultaneous."""
+    names = {n.args[0] for n in t.walk() if n.op == "var" and n.args[0].endswith("'")}
+    if not names:
+        return t
+    new = {s.args[0]: s.args[1] for s in sets}
+    return substitute(t, {n: new.get(n[:-1], var(n[:-1])) for n in names})
 
 
 def orbit_table(f: np.ndarray, F: int) -> np.ndarray:

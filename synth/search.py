@@ -100,6 +100,7 @@ from .loops import (
     pair_orbits,
     run_nested,
     unseen,
+    updated,
 )
 from .semantics import DIVERGED, execute, final_state
 from .solve import COVER_PATTERNS, Choice, Table, choice, covers, functional, keeps, pair_choice, solve
@@ -1609,7 +1610,7 @@ class Search:
         complete (or, with ``holes``, with one hole), held for ``level`` (:meth:`record`).
         ``bodies=False``: the body writes nothing."""
         D = self.spec.changed
-        carried = carry.before(ctl, idx) if ctl.addresses and bodies else []
+        carried = carry.before(ctl, idx) + carry.after(ctl, idx) if ctl.addresses and bodies else []
         walks = bool((ctl.end != ctl.end[0]).any())  # else a walk's cursor is a constant after it
         sites: list[tuple] = [()]  # the body's writes: none, one, or two
         if bodies:
@@ -1648,7 +1649,7 @@ class Search:
                 inits, sets = carry.describe(idx[n])
                 ways = [bv[n] if isinstance(bv[n], tuple) else (bv[n],) for bv in values]
                 for vs in itertools.product(*ways):
-                    writes = [write(h[0], v) for h, v in zip(site, vs)]
+                    writes = [write(h[0], updated(v, sets)) for h, v in zip(site, vs)]
                     # a pure walk is kept when a write after it uses its cursor
                     if sets or writes or (walks and ctl.name in reads(fw)):
                         body_term = par(*sets, *writes) if sets or writes else seq()

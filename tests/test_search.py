@@ -912,6 +912,27 @@ def test_a_loop_goes_on_while_a_cell_is_zero():
     assert good and "= 0 then 1 else 0" in show(good[0]), [show(t) for t in good[:1]]
 
 
+def _above_running_min(rng, B: int, M: int) -> Examples:
+    """A list at cell 1 (junk after its 0); each element becomes how far it is above the
+    smallest element up to it, itself included."""
+    X, n = _lists(rng, B, M - 1)
+    X = np.concatenate([rng.integers(0, M, (B, 1)), X], 1)
+    Y = X.copy()
+    for b in range(B):
+        xs = X[b, 1 : 1 + n[b]]
+        Y[b, 1 : 1 + n[b]] = xs - np.minimum.accumulate(xs)
+    return Examples(X, Y, np.ones((B, M), bool))
+
+
+def test_a_body_value_reads_the_carried_update_it_is_written_beside():
+    """``mem[i] ← (x − min(a, x))`` beside ``a ← min(a, x)``: the value costs 5 over the
+    variable before the update, past the solving tables, and 3 over its value after it
+    (``x − a'``); the body stays simultaneous, the update written out in the value."""
+    M, rng = 10, np.random.default_rng(7)
+    _, good = _generalising(_above_running_min, M, rng, time_limit=60)
+    assert good and "(x - min(a, x))" in show(good[0]), [show(t) for t in good[:1]]
+
+
 def _list_length(rng, B: int, M: int) -> Examples:
     """A list at cell 1 (zeros after it); cell 0 becomes its length."""
     X, n = np.zeros((B, M), dtype=np.int64), rng.integers(1, M - 1, B)
