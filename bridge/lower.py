@@ -118,8 +118,8 @@ class _Compiler:
         self.M, self.pad, self.hole_lines, self.reuse = M, pad, hole_lines, cse
         self.branch = branch  # loop tests ifz(c, t, f) branch on c (else their value is tested)
         self.branched = False  # some loop test did
-        self.rotate = rotate  # while loops that go on while a test is 0 test at their foot
-        self.rotatable = False  # some while loop could
+        self.rotate = rotate  # loops that go on while a test is 0: while tested at the foot, do stepped at the head
+        self.rotatable = False  # some loop could
         self.zero_jumps = zero_jumps  # a jump to line 0 goes through a register zeroed just before it
         self.has_jmp = OP_INDEX["JMP"] in ops
         self.code: list[_Instr] = []
@@ -537,9 +537,11 @@ def _zero(e: Term, M: int) -> bool:
 
 
 def _test_form(e: Term, M: int, branch: bool) -> Term:
-    """A test (only whether it is 0 counts) in the form that lowers to the fewest lines:
+    """A test (only whether it is 0 counts) in the form that branches in the fewest lines:
     ``min(k, c)`` (``k`` not 0) is 0 where ``c`` is, so ``c``; and where tests branch,
-    ``1 − min(1, c)`` (what the rewrites make of ``ifz(c, 1, 0)``) is ``ifz(c, 1, 0)``."""
+    ``1 − min(1, c)`` (what the rewrites make of ``ifz(c, 1, 0)``) is ``ifz(c, 1, 0)`` (a
+    guard whose body reuses the test's value could take a line less as the value; a
+    program that does not fit is lowered again with tests as values)."""
     consts = [a for a in e.args if isinstance(a, Term) and a.op == "const"]
     if e.op == "min" and consts and not _zero(consts[0], M):
         return _test_form(e.args[1] if e.args[0] is consts[0] else e.args[0], M, branch)
@@ -794,9 +796,10 @@ def lower(
     every subexpression where it occurs (an ablation: ``scripts/lowering_lines.py``).
     Copies are coalesced away (:func:`_coalesce`) unless that needs more than ``R_max``
     registers, when they are kept. Loop tests ``ifz(c, t, f)`` branch on ``c``
-    (:meth:`_Compiler.branch_zero`); if the program then does not fit, ``while`` loops
-    that go on while a test is 0 are tested at their foot
-    (:meth:`_Compiler.foot_tested`), and failing that every loop test's value is
+    (:meth:`_Compiler.branch_zero`); if the program then does not fit, loops that go on
+    while a test is 0 are rotated (``while`` tested at the foot,
+    :meth:`_Compiler.foot_tested`; ``do`` with the step at the head,
+    :meth:`_Compiler.entered_at_step`), and failing that every loop test's value is
     computed and tested. If it needs one or two registers more than ``R_max``, lines are
     traded for registers: jumps to line 0 go through a register zeroed just before them (no register
     holds the loop head's line throughout), then also every value is computed where it is
