@@ -488,11 +488,19 @@ class _Compiler:
         self.stmt(body)
         self.emit_pad()
         self.branch_zero(t, end)
-        saved = dict(self.cse)  # what end may reuse: computed on both ways there
-        self.emit("JEZ", self.expr(c), head)
+        self.close_zero_test(c, t, head, end)
+        self.depth -= 1
+
+    def close_zero_test(self, c: Term, t: Term, head: int, end: int) -> None:
+        """``JEZ c, head; end:`` after ``t``'s test: what ``end`` may reuse is what every way
+        there computed; where ``t`` is a constant (no jump to ``end``), that includes ``c``."""
+        saved = dict(self.cse)
+        rc = self.expr(c)
+        if t.op == "const":  # end is reached only past this test
+            saved = dict(self.cse)
+        self.emit("JEZ", rc, head)
         self.place(end)
         self.cse = saved
-        self.depth -= 1
 
     def while_loop(self, v: str, init: Term, cond: Term, step: Term, body: Term) -> None:
         self.assign(v, init)
@@ -525,10 +533,7 @@ class _Compiler:
         self.place(test)
         self.cse = {}  # reached from before the loop and from its foot
         self.branch_zero(t, end)
-        saved = dict(self.cse)  # what end may reuse: computed on both ways there
-        self.emit("JEZ", self.expr(c), head)
-        self.place(end)
-        self.cse = saved
+        self.close_zero_test(c, t, head, end)
         self.depth -= 1
 
 

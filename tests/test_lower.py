@@ -403,6 +403,12 @@ def test_a_do_loop_that_goes_on_while_a_cell_is_zero_takes_its_step_at_its_head(
         assert len(low) < M and sum(ln.op == JMP for ln in low.lines) == jumps_in, str(low)
         compared += agree(loop, M, X[:, :M] % M)
     assert compared >= 4 * 60
+    # past the loop the test's value is still in its register: mem[0] <- mem[p] reads nothing again
+    after = seq(do_loop("p", app("inc", cell(0)), Term("ifz", (read(p), const(1), const(0))), app("inc", p), seq()))
+    after = seq(after, write(const(0), read(p)))
+    low = lower(after, 8, 12).program
+    assert sum(ln.op == READ for ln in low.lines) == 2, str(low)
+    assert agree(after, 8, X[:, :8] % 8) >= 60
 
 
 def test_a_loop_test_the_rewrites_made_branch_free_lowers_as_the_branch():
