@@ -550,11 +550,10 @@ def _test_form(e: Term, M: int, branch: bool) -> Term:
     consts = [a for a in e.args if isinstance(a, Term) and a.op == "const"]
     if e.op == "min" and consts and not _zero(consts[0], M):
         return _test_form(e.args[1] if e.args[0] is consts[0] else e.args[0], M, branch)
-    if branch and e.op == "sub" and e.args[0] == Term("const", (1,)) and e.args[1].op == "min":
-        lo, c = e.args[1].args
-        lo, c = (lo, c) if lo == e.args[0] else (c, lo)
-        if lo == e.args[0]:
-            return Term("ifz", (c, lo, Term("const", (0,))))
+    one = Term("const", (1,))
+    if branch and e.op == "sub" and e.args[0] == one and e.args[1].op == "min" and one in e.args[1].args:
+        a, b = e.args[1].args
+        return Term("ifz", (b if a == one else a, one, Term("const", (0,))))
     return e
 
 

@@ -51,7 +51,7 @@ STEPS = {
 # ``read_inc`` above), so a walk stops on the last cell that has a next one
 AHEAD = {f"ahead_{s}": (lambda v, s=s: read(STEPS[s](v))) for s in ("read", "read_inc", "dec", "hop")}
 # a test of a cell that goes on while the cell is 0 (skip the zeros, pop the empty slots):
-# on a machine that jumps only on 0, the cheapest loop there is (one jump, back)
+# on a machine that jumps only on 0, the cheapest loop there is (a JEZ back)
 ZERO = {
     f"zero_{c}": (lambda v, t=t: app("ifz", t(v), const(1), const(0)))
     for c, t in {**CONDS, **AHEAD}.items()
@@ -308,16 +308,17 @@ class Carry:
         at = (np.arange(len(ctl.n))[:, None] * (F + 1) + np.arange(F)[None])[ctl.valid]
         return [(name, t.reshape(self.N, -1)[idx[:, None], at[None]]) for name, t in self.traj.items()]
 
-    def after(self, ctl: Control, idx: np.ndarray) -> list[tuple[str, np.ndarray]]:
-        """Each variable's value after each valid iteration's update, as :meth:`before`,
-        named ``a'``: the values a body may write that reads the update's result (a running
-        maximum's drop, ``(max(a, x) − x)``), where it differs from ``a``'s."""
+    def after(self, ctl: Control, idx: np.ndarray, before: list) -> list[tuple[str, np.ndarray]]:
+        """Each variable's value after each valid iteration's update, as :meth:`before`
+        (whose result ``before`` is), named ``a'``: the values a body may write that reads
+        the update's result (a running maximum's drop, ``(max(a, x) − x)``), where it
+        differs from ``a``'s."""
         F = ctl.v.shape[1]
         at = (np.arange(len(ctl.n))[:, None] * (F + 1) + np.arange(1, F + 1)[None])[ctl.valid]
         out = []
-        for name, t in self.traj.items():
+        for (name, was), t in zip(before, self.traj.values()):
             v = t.reshape(self.N, -1)[idx[:, None], at[None]]
-            if not np.array_equal(v, t.reshape(self.N, -1)[idx[:, None], at[None] - 1]):
+            if not np.array_equal(v, was):
                 out.append((after(name), v))
         return out
 

@@ -1610,7 +1610,8 @@ class Search:
         complete (or, with ``holes``, with one hole), held for ``level`` (:meth:`record`).
         ``bodies=False``: the body writes nothing."""
         D = self.spec.changed
-        carried = carry.before(ctl, idx) + carry.after(ctl, idx) if ctl.addresses and bodies else []
+        before = carry.before(ctl, idx) if ctl.addresses and bodies else []
+        carried = before + carry.after(ctl, idx, before) if before else []
         walks = bool((ctl.end != ctl.end[0]).any())  # else a walk's cursor is a constant after it
         sites: list[tuple] = [()]  # the body's writes: none, one, or two
         if bodies:
@@ -1876,14 +1877,15 @@ class Search:
         (:meth:`pointer_addresses`).
         A cursor write may hit a constant write's cell on some examples (a one-element
         list's first and last): both must write the cell's target there."""
-        B = len(self.spec.outputs)
+        rows = np.arange(len(self.spec.outputs))
+        hit = lambda adrs: [(t, at) for t, at in adrs if left[rows, at].any()]  # covering a cell left
         cells = np.flatnonzero(left.any(0))
-        cursor = [(t, at) for t, at in self.final_addresses(ctl) if left[np.arange(B), at].any()]
+        cursor = hit(self.final_addresses(ctl))
         own = [self._const_writes(cells)] if len(cells) <= max_cells else []
         own += self._address_covers(cursor, left, max_cells)
         yield from own
         if pure and not own:
-            pointers = [(t, at) for t, at in self.pointer_addresses() if left[np.arange(B), at].any()]
+            pointers = hit(self.pointer_addresses())
             ids = {id(t) for t, _ in pointers}
             some = lambda s: any(id(t) in ids for t, _ in s)  # a pointer among the writes
             yield from self._address_covers(cursor + pointers, left, max_cells, some)
@@ -1912,19 +1914,26 @@ class Search:
         body reads), each with the cell it addresses on each example ``(B,)`` (built once
         per control)."""
         if "final cursor" not in ctl.memo:
-            X, M, v = self.spec.inputs, self.M, var(ctl.name)
-            ctl.memo["final cursor"] = [
-                (v if op == "var" else app(op, v), at_cursor(op, ctl.end, X, M)) for op in ("var", "inc", "dec")
-            ]
+            ctl.memo["final cursor"] = self._around(var(ctl.name), ctl.end)
         return ctl.memo["final cursor"]
+
+    def _around(self, t: Term, at: np.ndarray) -> list[tuple[Term, np.ndarray]]:
+        """``t``, ``inc(t)`` and ``dec(t)`` for an address ``t`` of the cells ``at`` ``(B,)``,
+        each with the cell it addresses on each example."""
+        X, M = self.spec.inputs, self.M
+        return [(t if op == "var" else app(op, t), at_cursor(op, at, X, M)) for op in ("var", "inc", "dec")]
+
+    def _addressable(self, adrs: list[tuple[Term, np.ndarray]]) -> list[tuple[Term, np.ndarray]]:
+        """The addresses whose cell differs between examples (else a constant cell is the
+        same write) and is compared on every example."""
+        K = self.spec.mask
+        rows = np.arange(len(K))
+        return [(t, at) for t, at in adrs if (at != at[0]).any() and K[rows, at].all()]
 
     def final_addresses(self, ctl: Control) -> list[tuple[Term, np.ndarray]]:
         """Addresses after the loop at its final cursor (:meth:`final_cursor`) with the
-        cells they address; kept when the cell differs between examples (else a constant
-        cell is the same write) and is compared on every example."""
-        K = self.spec.mask
-        rows = np.arange(len(K))
-        return [(t, at) for t, at in self.final_cursor(ctl) if (at != at[0]).any() and K[rows, at].all()]
+        cells they address, those :meth:`_addressable`."""
+        return self._addressable(self.final_cursor(ctl))
 
     def pointer_addresses(self) -> list[tuple[Term, np.ndarray]]:
         """Addresses after a loop read from a fixed cell, ``mem[k]``, ``inc(mem[k])`` and
@@ -1933,14 +1942,8 @@ class Search:
         cursor's (built once). They hold after a loop whose body writes nothing (the
         ``pure`` covers of :meth:`final_covers`)."""
         if not hasattr(self, "_pointers"):
-            X, K, M = self.spec.inputs, self.spec.mask, self.M
-            rows = np.arange(len(X))
-            self._pointers = [
-                (cell(k) if op == "var" else app(op, cell(k)), at)
-                for k in range(M)
-                for op in ("var", "inc", "dec")
-                if ((at := at_cursor(op, X[:, k], X, M)) != at[0]).any() and K[rows, at].all()
-            ]
+            X = self.spec.inputs
+            self._pointers = self._addressable([a for k in range(self.M) for a in self._around(cell(k), X[:, k])])
         return self._pointers
 
     def final_reads(self, ctl: Control, written: np.ndarray) -> list[tuple[Term, np.ndarray, bool]]:
